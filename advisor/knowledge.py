@@ -1,0 +1,130 @@
+"""The corpus: the bundled documents (``knowledge/documents.yaml``) plus the documents users added.
+
+Example:
+    >>> from advisor.config import Settings
+    >>> kb = KnowledgeBase.load(Settings(data_dir="/tmp/kb-doctest"))
+    >>> kb.guide.clause("5.3.2.7").title
+    '数据销毁'
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import GUIDE_DOC_ID, Settings
+from .corpus import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text, read_document_text
+
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+USER_DOC_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+
+
+@dataclass
+class KnowledgeBase:
+    documents: list[Document]
+    user_dir: Path
+    _by_key: dict[str, Clause] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key = {c.key: c for d in self.documents for c in d.clauses}
+
+    @classmethod
+    def load(cls, settings: Settings) -> "KnowledgeBase":
+        docs = [_load_bundled(settings.knowledge_dir, entry)
+                for entry in yaml.safe_load((settings.knowledge_dir / "documents.yaml").read_text("utf-8"))]
+        user_dir = settings.user_dir
+        user_dir.mkdir(parents=True, exist_ok=True)
+        for path in sorted(user_dir.iterdir()):
+            if path.suffix.lower() in USER_DOC_SUFFIXES:
+                meta = _read_meta(path)
+                try:
+                    docs.append(parse_file(path, doc_id=meta.get("doc_id"), title=meta.get("title"),
+                                           kind=DocKind.user, reliability=meta.get("reliability", "用户上传")))
+                except ValueError:
+                    continue  # an unreadable upload never takes the corpus down; it was reported when added
+        return cls(documents=docs, user_dir=user_dir)
+
+    @property
+    def guide(self) -> Document:
+        return self.document(GUIDE_DOC_ID)
+
+    def document(self, doc_id: str) -> Document:
+        for d in self.documents:
+            if d.doc_id == doc_id:
+                return d
+        raise KeyError(doc_id)
+
+    def clause(self, doc_id: str, clause_id: str) -> Clause | None:
+        return self._by_key.get(f"{doc_id}::{clause_id}")
+
+    def clauses(self) -> list[Clause]:
+        return [c for d in self.documents for c in d.clauses]
+
+    def content_hash(self) -> str:
+        digest = hashlib.sha256(PARSER_VERSION.encode())
+        for d in sorted(self.documents, key=lambda d: d.doc_id):
+            digest.update(f"{d.doc_id}\x00{d.content_hash}\x00{d.kind}".encode())
+        return digest.hexdigest()
+
+    # --- user documents -------------------------------------------------------------------------------------
+    def preview(self, path: Path, doc_id: str | None = None) -> Document:
+        """Parse without adding: what the clause tree of an upload would look like."""
+        return parse_file(path, doc_id=doc_id or path.stem, title=path.stem, kind=DocKind.user)
+
+    def add_document(self, path: Path, doc_id: str | None = None, title: str | None = None,
+                     max_bytes: int = 20 * 1024 * 1024) -> Document:
+        """Copy ``path`` into the user folder and parse it. Raises ValueError with a readable reason."""
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ValueError(f"{path.name}: 文件过大（{size / 2**20:.1f} MiB，上限 {max_bytes / 2**20:.0f} MiB）")
+        safe = _SAFE_NAME.sub("_", Path(path.name).name).lstrip(".") or "document.txt"
+        if Path(safe).suffix.lower() not in USER_DOC_SUFFIXES:
+            raise ValueError(f"{path.name}: 不支持的文件类型（支持 .txt .md .pdf .docx）")
+        doc_id = (doc_id or Path(safe).stem).strip()
+        if doc_id == GUIDE_DOC_ID or any(d.doc_id == doc_id for d in self.documents):
+            raise ValueError(f"文档编号“{doc_id}”已存在，请换一个编号或先删除原文档")
+        text = read_document_text(path)  # raises ValueError for broken/encrypted/mislabelled files
+        if not text.strip():
+            raise ValueError(f"{path.name}: 没有可提取的文字")
+        doc = parse_text(text, doc_id=doc_id, title=title or doc_id, kind=DocKind.user, reliability="用户上传",
+                         source_path=str(self.user_dir / safe))
+        target = self.user_dir / safe
+        if target.exists():
+            raise ValueError(f"同名文件 {safe} 已存在")
+        shutil.copyfile(path, target)
+        _meta_path(target).write_text(json.dumps({"doc_id": doc_id, "title": doc.title}, ensure_ascii=False), "utf-8")
+        self.documents.append(doc)
+        self.__post_init__()
+        return doc
+
+    def remove_document(self, doc_id: str) -> None:
+        doc = self.document(doc_id)
+        if doc.kind != DocKind.user:
+            raise ValueError("只能删除用户添加的文档")
+        source = Path(doc.source_path)
+        source.unlink(missing_ok=True)
+        _meta_path(source).unlink(missing_ok=True)
+        self.documents.remove(doc)
+        self.__post_init__()
+
+
+def _load_bundled(root: Path, entry: dict) -> Document:
+    path = root / entry["path"]
+    return parse_text(path.read_text("utf-8"), doc_id=entry["doc_id"], title=entry["title"],
+                      kind=DocKind(entry["kind"]), reliability=entry.get("reliability", ""), source_path=str(path))
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def _read_meta(path: Path) -> dict:
+    try:
+        return json.loads(_meta_path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,108 @@
+"""Tokenising and query expansion: jieba with the domain vocabulary, synonym groups and the English glossary.
+
+Example:
+    >>> lex = Lexicon.load()
+    >>> "一把手工程" in lex.expand("老板要怎么参与？").added
+    True
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .config import PROJECT_ROOT
+
+_STOPWORDS = set("""的 了 是 在 和 与 及 或 等 对 为 把 被 有 要 会 能 就 都 也 还 又 很 吗 呢 吧 啊 么 呀 哪 哪些 什么 怎么 怎样 怎么办
+如何 是否 可以 应该 需要 一下 这个 那个 这些 那些 我们 你们 他们 我 你 他 它 公司 企业 中小企业 一些 有些 哪个 多少 为什么 请问 讲 讲的是
+说 说的是 里 中 上 下 吗？ ？ ? 。 ， , ！ ! 、 ： : ； ; （ ） ( ) “ ” " ' - — 》 《 the a an of to in on for and or is are what
+which how does do should about with be it its this that our we my your can from by as at me tell says say""".split())
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+_jieba_lock = threading.Lock()
+
+
+@dataclass
+class Expansion:
+    query: str
+    added: list[str] = field(default_factory=list)  # guide terms added by synonyms or the glossary
+    english: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.query, *self.added])
+
+
+def is_english(text: str) -> bool:
+    letters = len(_LATIN.findall(text))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return letters >= 2 and cjk < 2
+
+
+class Lexicon:
+    def __init__(self, groups: list[list[str]], glossary: dict[str, str], extra_words: list[str] = ()) -> None:
+        self.groups = [[str(t) for t in g] for g in groups]
+        self.glossary = {k.lower(): v for k, v in glossary.items()}
+        self._glossary_keys = sorted(self.glossary, key=len, reverse=True)
+        self._jieba = None
+        self._extra_words = [*extra_words, *(t for g in self.groups for t in g)]
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, lexicon_dir: Path = PROJECT_ROOT / "knowledge" / "lexicon") -> "Lexicon":
+        groups = yaml.safe_load((lexicon_dir / "synonyms.yaml").read_text("utf-8"))["groups"]
+        glossary = yaml.safe_load((lexicon_dir / "glossary_en.yaml").read_text("utf-8"))["terms"]
+        return cls(groups, glossary)
+
+    def add_words(self, words: list[str]) -> None:
+        """Teach the tokenizer the corpus' own terms (clause titles) so they stay whole."""
+        self._extra_words.extend(words)
+        if self._jieba is not None:
+            for w in words:
+                self._jieba.add_word(w)
+
+    def _tokenizer(self):
+        with _jieba_lock:
+            if self._jieba is None:
+                import jieba
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                for w in self._extra_words:
+                    if len(w) >= 2:
+                        tok.add_word(w, freq=20000)
+                self._jieba = tok
+            return self._jieba
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens = []
+        for tok in self._tokenizer().cut_for_search(text.lower()):
+            tok = tok.strip()
+            if tok and tok not in _STOPWORDS and not re.fullmatch(r"[\W_]+", tok):
+                tokens.append(tok)
+        return tokens
+
+    def expand(self, query: str) -> Expansion:
+        lowered = query.lower()
+        exp = Expansion(query=query, english=is_english(query))
+        for key in self._glossary_keys:
+            if re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", lowered):
+                for term in self.glossary[key].split():
+                    if term not in exp.added:
+                        exp.added.append(term)
+                lowered = lowered.replace(key, " ")
+        for group in self.groups:
+            canonical = group[0]
+            if canonical in query:
+                continue
+            for term in group[1:]:
+                hit = (re.search(rf"(?<![a-z]){re.escape(term.lower())}(?![a-z])", lowered)
+                       if term.isascii() else term in query)
+                if hit:
+                    if canonical not in exp.added:
+                        exp.added.append(canonical)
+                    break
+        return exp

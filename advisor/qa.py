@@ -1,0 +1,304 @@
+"""Grounded clause Q&A: refusal when nothing relevant exists, verbatim clause lookup, an extractive answer without
+an LLM, and an LLM answer whose citations and quotes are verified against the retrieved clauses before they are shown.
+
+Example:
+    >>> from advisor.qa import QAService
+    >>> from advisor.retrieval import Retriever
+    >>> from advisor.llm import Generator
+    >>> from advisor.config import Settings
+    >>> qa = QAService(Retriever.from_settings(), Generator(None, Settings(llm="none")))
+    >>> ans = qa.answer("数据销毁有哪些要求？")
+    >>> ans.citations[0].clause_id, ans.citations_valid
+    ('5.3.2.7', True)
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from .config import GUIDE_DOC_ID
+from .corpus import Clause, DocKind
+from .lexicon import is_english
+from .llm import Generator, LLMUnavailable
+from .prompts import render
+from .retrieval import RetrievalResult, RetrievedClause, Retriever
+
+_CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
+_QUOTE = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
+_CLAUSE_ONLY = re.compile(
+    r"^\s*(?:请?(?:给出|查看|显示|打开)?\s*)?(?:条款|第)?\s*\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:条|章)?\s*"
+    r"(?:讲的是什么|讲了什么|说了什么|是什么|的内容|内容|原文|的原文|要求什么|写了什么)?\s*[？?。]?\s*$"
+    r"|^\s*(?:what\s+does\s+)?(?:clause|section)\s+\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:say|says|mean)?\s*\??\s*$",
+    re.IGNORECASE)
+_NOT_IN_CORPUS = "NOT_IN_CORPUS"
+MAX_CONTEXT_CLAUSES = 4
+MAX_CLAUSE_CHARS = 420
+
+
+class AnswerMode(StrEnum):
+    llm = "llm"
+    extractive = "extractive"
+    lookup = "lookup"
+    refused = "refused"
+
+
+class Citation(BaseModel):
+    doc_id: str
+    clause_id: str
+    title: str = ""
+    quote: str = ""  # a verbatim span of the clause, when one is shown
+    verified: bool = False
+    source: str = "evidence"  # evidence (shown by us from retrieval) | model (cited by the LLM)
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"[{self.doc_id} {self.clause_id}]"
+
+
+class Answer(BaseModel):
+    question: str
+    language: str = "zh"
+    text: str = ""
+    mode: AnswerMode = AnswerMode.extractive
+    refused: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    unverified_quotes: list[str] = Field(default_factory=list)
+    fallback_reason: str = ""  # set when an LLM was configured but the answer fell back
+    retrieval: RetrievalResult | None = None
+    related: dict[str, list[str]] = Field(default_factory=dict)  # for lookups: refers_to / referred_by
+
+    @property
+    def citations_valid(self) -> bool:
+        """Every citation shown is verified, and there is at least one (for a non-refused answer)."""
+        if self.refused:
+            return True
+        return bool(self.citations) and all(c.verified for c in self.citations) and not self.unverified_quotes
+
+    def cited_ids(self) -> list[str]:
+        out: list[str] = []
+        for c in self.citations:
+            if c.doc_id == GUIDE_DOC_ID and c.clause_id.split("/")[0] not in out:
+                out.append(c.clause_id.split("/")[0])
+        return out
+
+
+def _lang(question: str) -> str:
+    return "en" if is_english(question) else "zh"
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+class QAService:
+    def __init__(self, retriever: Retriever, generator: Generator) -> None:
+        self.retriever = retriever
+        self.generator = generator
+
+    def answer(self, question: str, use_llm: bool = True) -> Answer:
+        final = None
+        for event in self.stream(question, use_llm=use_llm):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, use_llm: bool = True) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final verified :class:`Answer`."""
+        question = (question or "").strip()
+        lang = _lang(question)
+        if not question:
+            yield (ans := Answer(question="", language=lang, refused=True, mode=AnswerMode.refused,
+                                 text=_t(lang, "请输入问题。", "Please enter a question.")))
+            return
+        limit = self.retriever.settings.max_message_chars
+        if len(question) > limit:
+            question = question[:limit]
+        found = self.retriever.search(question, k=8)
+        if found.lookup and _CLAUSE_ONLY.match(question):
+            ans = self._lookup_answer(question, lang, found)
+            yield ans.text
+            yield ans
+            return
+        if found.refused:
+            ans = self._refusal(question, lang, found)
+            yield ans.text
+            yield ans
+            return
+        if use_llm and self.generator.available:
+            pieces: list[str] = []
+            try:
+                for piece in self.generator.stream(self._messages(question, lang, found)):
+                    pieces.append(piece)
+                    yield piece
+                ans = self._verify_llm_answer(question, lang, found, "".join(pieces))
+                yield ans
+                return
+            except LLMUnavailable as exc:
+                reason = str(exc)
+                notice = _t(lang, f"\n\n> ⚠ 大模型不可用（{reason}），以下为确定性模式下的条款摘录。\n\n",
+                            f"\n\n> ⚠ The language model is unavailable ({reason}); below is the extractive answer.\n\n")
+                yield notice
+                ans = self._extractive(question, lang, found)
+                ans.fallback_reason = reason
+                ans.text = notice.strip() + "\n\n" + ans.text
+                yield ans.text
+                yield ans
+                return
+        ans = self._extractive(question, lang, found)
+        yield ans.text
+        yield ans
+
+    # --- modes ---------------------------------------------------------------------------------------------------
+    def _refusal(self, question: str, lang: str, found: RetrievalResult) -> Answer:
+        nearest = found.results[:3]
+        near = "；".join(f"{r.doc_id} {r.clause_id} {r.title}" for r in nearest)
+        text = _t(lang,
+                  f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的条款是：{near or '无'}。"
+                  "如果您的问题与数字化转型有关，可以换个说法或直接询问条款号。",
+                  f"The corpus does not cover this question, so I will not guess. Nearest clauses: {near or 'none'}.")
+        return Answer(question=question, language=lang, text=text, mode=AnswerMode.refused, refused=True,
+                      retrieval=found)
+
+    def _lookup_answer(self, question: str, lang: str, found: RetrievalResult) -> Answer:
+        parts = []
+        citations = []
+        related: dict[str, list[str]] = {}
+        for clause_id in found.lookup:
+            clause = self.retriever.lookup(clause_id)
+            doc = self.retriever.kb.guide
+            body = clause.text or "（本条仅为标题，内容见其下级条款：" + "、".join(
+                c.clause_id for c in doc.sections if c.parent == clause.clause_id) + "）"
+            refs = clause.refs
+            back = doc.referenced_by(clause.clause_id)
+            related = {"refers_to": refs, "referred_by": back}
+            header = _t(lang, f"**[{GUIDE_DOC_ID} {clause.clause_id}] {clause.title}**\n\n位置：{clause.path_text}",
+                        f"**[{GUIDE_DOC_ID} {clause.clause_id}] {clause.title}**\n\nLocation: {clause.path_text}")
+            lines = [header, "", _quote_block(body)]
+            if refs:
+                lines.append(_t(lang, f"\n本条引用：{'、'.join(refs)}", f"\nRefers to: {', '.join(refs)}"))
+            if back:
+                lines.append(_t(lang, f"\n引用本条的条款：{'、'.join(back)}", f"\nReferred to by: {', '.join(back)}"))
+            parts.append("\n".join(lines))
+            citations.append(Citation(doc_id=GUIDE_DOC_ID, clause_id=clause.clause_id, title=clause.title,
+                                      quote=clause.text, verified=True))
+        intro = _t(lang, "以下为条款原文：\n\n", "The clause, quoted verbatim in Chinese:\n\n")
+        return Answer(question=question, language=lang, text=intro + "\n\n---\n\n".join(parts), mode=AnswerMode.lookup,
+                      citations=citations, retrieval=found, related=related)
+
+    def _evidence(self, found: RetrievalResult, limit: int = 3) -> list[RetrievedClause]:
+        top = found.results[:limit]
+        if not top:
+            return []
+        best = top[0].score
+        return [r for r in top if r.via == "lookup" or r.score >= best * 0.6] or top[:1]
+
+    def _excerpt(self, r: RetrievedClause) -> str:
+        """The clause text, with the matching list items first for long clauses (verbatim lines only)."""
+        if r.matched_items and len(r.text) > MAX_CLAUSE_CHARS:
+            lines = []
+            for item_id in r.matched_items[:2]:
+                item = self.retriever.kb.clause(r.doc_id, item_id)
+                if item:
+                    lines.append(item.text)
+            return "\n".join(lines)
+        return r.text
+
+    def _extractive(self, question: str, lang: str, found: RetrievalResult) -> Answer:
+        evidence = self._evidence(found)
+        intro = _t(lang, "根据知识库，以下条款与您的问题最相关（原文摘录）：",
+                   "According to the corpus, these clauses answer your question (quoted verbatim in Chinese):")
+        blocks = [intro]
+        citations = []
+        for r in evidence:
+            excerpt = self._excerpt(r)
+            label = _card_label(r, lang)
+            blocks.append(f"**[{r.doc_id} {r.clause_id}] {r.title}**{label}\n\n{_t(lang, '位置', 'Location')}："
+                          f"{' > '.join(r.path)}\n\n{_quote_block(excerpt)}")
+            citations.append(Citation(doc_id=r.doc_id, clause_id=r.clause_id, title=r.title, quote=excerpt,
+                                      verified=self._is_verbatim(r, excerpt)))
+        return Answer(question=question, language=lang, text="\n\n".join(blocks), mode=AnswerMode.extractive,
+                      citations=citations, retrieval=found)
+
+    def _messages(self, question: str, lang: str, found: RetrievalResult) -> list[tuple[str, str]]:
+        context = []
+        for r in found.results[:MAX_CONTEXT_CLAUSES]:
+            excerpt = self._excerpt(r)[:MAX_CLAUSE_CHARS]
+            context.append(f'<clause ref="[{r.doc_id} {r.clause_id}]" title="{r.title}">\n{_neutralise(excerpt)}\n</clause>')
+        language = "English" if lang == "en" else "中文"
+        return [("system", render("qa_system", language=language)),
+                ("human", render("qa_user", clauses="\n".join(context), question=_neutralise(question),
+                                 language=language))]
+
+    def _verify_llm_answer(self, question: str, lang: str, found: RetrievalResult, raw: str) -> Answer:
+        system_prompt = render("qa_system", language="English" if lang == "en" else "中文")
+        if _NOT_IN_CORPUS in raw or _leaks(raw, system_prompt):
+            ans = self._refusal(question, lang, found) if _NOT_IN_CORPUS in raw else self._extractive(question, lang, found)
+            if _NOT_IN_CORPUS not in raw:
+                ans.fallback_reason = "模型输出包含系统说明，已丢弃"
+            return ans
+        retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
+        citations: list[Citation] = []
+        text = raw
+        for m in _CITATION.finditer(raw):
+            doc_id, clause_id = m.group(1).strip(), m.group(2)
+            base = clause_id.split("/")[0]
+            doc_id = GUIDE_DOC_ID if doc_id.replace(" ", "") in (GUIDE_DOC_ID.replace(" ", ""), "T/TJBDA002-2026") else doc_id
+            hit = retrieved.get((doc_id, base))
+            exists = self.retriever.kb.clause(doc_id, base) is not None
+            cit = Citation(doc_id=doc_id, clause_id=base, title=hit.title if hit else "", source="model",
+                           verified=hit is not None,
+                           note="" if hit else ("该条款未在检索结果中" if exists else "知识库中不存在该条款"))
+            if not any(c.doc_id == cit.doc_id and c.clause_id == cit.clause_id for c in citations):
+                citations.append(cit)
+            if not hit:
+                text = text.replace(m.group(0), f"{m.group(0)}（⚠未核实）")
+        unverified = []
+        for m in _QUOTE.finditer(raw):
+            quote = m.group(1).strip()
+            if not any(quote in r.text for r in found.results):
+                unverified.append(quote)
+                text = text.replace(m.group(0), f"{m.group(0)}（⚠非原文，未核实）")
+        # the evidence the answer rests on, quoted verbatim, so a reader can check every claim
+        evidence = self._evidence(found)
+        heading = _t(lang, "\n\n**依据条款（原文）**", "\n\n**Sources (verbatim, Chinese)**")
+        blocks = [heading]
+        for r in evidence:
+            excerpt = self._excerpt(r)
+            blocks.append(f"- [{r.doc_id} {r.clause_id}] {r.title}{_card_label(r, lang)}：「{excerpt[:MAX_CLAUSE_CHARS]}」")
+            if not any(c.doc_id == r.doc_id and c.clause_id == r.clause_id for c in citations):
+                citations.append(Citation(doc_id=r.doc_id, clause_id=r.clause_id, title=r.title, quote=excerpt,
+                                          verified=self._is_verbatim(r, excerpt)))
+        return Answer(question=question, language=lang, text=text.strip() + "\n".join(blocks), mode=AnswerMode.llm,
+                      citations=citations, unverified_quotes=unverified, retrieval=found)
+
+    def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
+        clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
+        return clause is not None and all(line in clause.text for line in excerpt.split("\n"))
+
+
+def _quote_block(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.split("\n"))
+
+
+def _card_label(r: RetrievedClause, lang: str) -> str:
+    if r.kind == DocKind.card:
+        return _t(lang, "（本项目整理的摘要卡片，非标准原文）", " (our summary card, not the standard's text)")
+    if r.kind == DocKind.user:
+        return _t(lang, "（用户添加的文档）", " (user-added document)")
+    return ""
+
+
+def _neutralise(text: str) -> str:
+    """Untrusted text must not close our delimiters or forge a clause."""
+    return re.sub(r"</?\s*(clauses?|question|system|owner_message)[^>]*>", " ", text, flags=re.IGNORECASE)
+
+
+def _leaks(answer: str, system_prompt: str, window: int = 24) -> bool:
+    compact = re.sub(r"\s+|\[[^\]]*\]", "", answer)
+    source = re.sub(r"\s+|\[[^\]]*\]", "", system_prompt)
+    return any(source[i:i + window] in compact for i in range(0, max(len(source) - window, 1), 8))

@@ -1,0 +1,286 @@
+"""Hybrid clause retrieval: jieba BM25 + dense (Chroma), reciprocal-rank fusion, synonym/glossary expansion,
+direct lookup of clause numbers, and a calibrated "nothing relevant" decision.
+
+Results are clause-level: a list item's hit is reported under its clause, with the item named.
+
+Example:
+    >>> from advisor.retrieval import Retriever
+    >>> r = Retriever.from_settings()
+    >>> r.search("企业不再需要的旧数据要怎么处理？").results[0].clause_id
+    '5.3.2.7'
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+import threading
+import time
+from collections import defaultdict
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import BaseModel, ConfigDict, Field
+from rank_bm25 import BM25Okapi
+
+from .config import GUIDE_DOC_ID, PROJECT_ROOT, Settings, default_settings
+from .corpus import Clause, DocKind
+from .index import ClauseIndex
+from .knowledge import KnowledgeBase
+from .lexicon import Lexicon
+
+_CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
+_CHAPTER_NO = re.compile(r"(?:第\s*(\d{1,2})\s*章|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.]))",
+                         re.IGNORECASE)
+CALIBRATION_FILE = PROJECT_ROOT / "knowledge" / "retrieval_calibration.json"
+RRF_K = 60
+DENSE_CANDIDATES = 40
+
+
+class RetrievedClause(BaseModel):
+    """One clause in a ranking, with what each retriever said about it (the debug view)."""
+
+    doc_id: str
+    clause_id: str
+    title: str
+    path: list[str]
+    text: str
+    kind: DocKind
+    score: float  # fused
+    bm25_score: float = 0.0
+    bm25_rank: int | None = None
+    dense_score: float = 0.0
+    dense_rank: int | None = None
+    matched_terms: list[str] = Field(default_factory=list)
+    matched_items: list[str] = Field(default_factory=list)  # item ids ("6.4.3.2/2)") that matched best
+    via: str = "hybrid"  # hybrid | lookup
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc_id} {self.clause_id}"
+
+
+class RetrievalResult(BaseModel):
+    query: str
+    expanded_terms: list[str] = Field(default_factory=list)
+    english: bool = False
+    lookup: list[str] = Field(default_factory=list)  # clause ids asked for by number
+    results: list[RetrievedClause] = Field(default_factory=list)
+    refused: bool = False
+    relevance: float = 0.0  # calibrated probability that the top results answer the query (0..1)
+    features: dict[str, float] = Field(default_factory=dict)  # what the relevance was computed from
+    latency_ms: float = 0.0
+
+    def guide_ids(self, k: int = 10) -> list[str]:
+        return [r.clause_id for r in self.results if r.doc_id == GUIDE_DOC_ID][:k]
+
+
+class Filters(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    doc_id: str | None = None
+    chapter: str | None = None  # "5" or "5.3": the clause or anything under it
+
+
+class Retriever:
+    """The hybrid searcher. Build once per process (BM25 over every clause record stays in memory)."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, index: ClauseIndex, lexicon: Lexicon) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.index = index
+        self.lexicon = lexicon
+        self._lock = threading.Lock()
+        self._build_sparse()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, embeddings=None) -> "Retriever":
+        settings = settings or default_settings()
+        kb = KnowledgeBase.load(settings)
+        index = ClauseIndex(settings, kb, embeddings=embeddings)
+        index.ensure()
+        return cls(settings, kb, index, Lexicon.load())
+
+    def _build_sparse(self) -> None:
+        self.records: list[Clause] = self.kb.clauses()
+        self._record_pos = {c.key: i for i, c in enumerate(self.records)}
+        self.lexicon.add_words([c.title for c in self.records if 2 <= len(c.title) <= 12])
+        self._tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}") for c in self.records]
+        self._bm25 = BM25Okapi(self._tokens)
+        df: dict[str, int] = defaultdict(int)
+        for toks in self._tokens:
+            for t in set(toks):
+                df[t] += 1
+        n = len(self._tokens)
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def refresh(self, progress=None) -> None:
+        """After documents were added or removed: rebuild what changed."""
+        with self._lock:
+            self.index.kb = self.kb
+            self.index.ensure(progress=progress)
+            self._build_sparse()
+
+    # --- public API ---------------------------------------------------------------------------------------------
+    def lookup(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:
+        return self.kb.clause(doc_id, clause_id)
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> RetrievalResult:
+        started = time.perf_counter()
+        filters = filters or Filters()
+        query = (query or "").strip()[: self.settings.max_message_chars]
+        expansion = self.lexicon.expand(query)
+        result = RetrievalResult(query=query, expanded_terms=expansion.added, english=expansion.english)
+        if not query:
+            result.refused = True
+            return result
+        lookups = self._clause_numbers(query, filters)
+        result.lookup = [c.clause_id for c in lookups]
+
+        # headings without a body ("5.3.2 数据要素技术") are reached through their sub-clauses or by number
+        allowed = [bool(c.text) and self._allowed(c, filters) for c in self.records]
+        q_tokens = self.lexicon.tokenize(expansion.text)
+        bm25_scores = self._bm25.get_scores(q_tokens) if q_tokens else [0.0] * len(self.records)
+        bm25_order = sorted((i for i in range(len(self.records)) if allowed[i] and bm25_scores[i] > 0),
+                            key=lambda i: -bm25_scores[i])
+        where = self._where(filters)
+        dense_query = expansion.text if expansion.english else query
+        dense_hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=where)
+        dense = [(self._record_pos[key], sim) for key, sim in dense_hits if key in self._record_pos]
+        dense = [(i, s) for i, s in dense if allowed[i]]
+
+        fused: dict[tuple[str, str], RetrievedClause] = {}
+        best_record: dict[tuple[str, str], tuple[float, Clause]] = {}
+
+        def entry(record: Clause) -> RetrievedClause:
+            key = (record.doc_id, record.base_id)
+            if key not in fused:
+                section = self.kb.clause(record.doc_id, record.base_id) or record
+                fused[key] = RetrievedClause(doc_id=section.doc_id, clause_id=section.clause_id,
+                                             title=section.title, path=section.path, text=section.text,
+                                             kind=self.kb.document(section.doc_id).kind, score=0.0)
+            return fused[key]
+
+        # rank-level contributions: a clause takes the best rank of any of its records in each list
+        for rank, i in enumerate(bm25_order[:DENSE_CANDIDATES], start=1):
+            rec = self.records[i]
+            e = entry(rec)
+            if e.bm25_rank is None:
+                e.bm25_rank, e.bm25_score = rank, float(bm25_scores[i])
+                e.score += 1.0 / (RRF_K + rank)
+            if rec.is_item and bm25_scores[i] > 0 and len(e.matched_items) < 3:
+                e.matched_items.append(rec.clause_id)
+        for rank, (i, sim) in enumerate(dense, start=1):
+            rec = self.records[i]
+            e = entry(rec)
+            if e.dense_rank is None:
+                e.dense_rank, e.dense_score = rank, float(sim)
+                e.score += 1.0 / (RRF_K + rank)
+            key = (rec.doc_id, rec.base_id)
+            if key not in best_record or sim > best_record[key][0]:
+                best_record[key] = (sim, rec)
+        for e in fused.values():
+            e.score = round(e.score, 6)
+        ranked = sorted(fused.values(), key=lambda e: (-e.score, e.clause_id))
+        for lookup_clause in reversed(lookups):
+            ranked = [e for e in ranked if not (e.doc_id == lookup_clause.doc_id and e.clause_id == lookup_clause.clause_id)]
+            e = RetrievedClause(doc_id=lookup_clause.doc_id, clause_id=lookup_clause.clause_id,
+                                title=lookup_clause.title, path=lookup_clause.path, text=lookup_clause.text,
+                                kind=self.kb.document(lookup_clause.doc_id).kind, score=1.0, via="lookup")
+            ranked.insert(0, e)
+        q_set = set(q_tokens)
+        for e in ranked[:k]:
+            e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
+        result.results = ranked[:k]
+        result.features = self.relevance_features(query, expansion, q_tokens, ranked)
+        result.relevance = self._relevance(result.features)
+        result.refused = not lookups and result.relevance < self.settings.refusal_threshold
+        result.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        return result
+
+    # --- internals ------------------------------------------------------------------------------------------
+    def relevance_features(self, query: str, expansion, q_tokens: list[str],
+                           ranked: list[RetrievedClause]) -> dict[str, float]:
+        """Evidence that the best clauses answer the query, as features for the calibrated refusal model:
+        dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
+        best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
+        the corpus never uses; expanded: a synonym/glossary term fired."""
+        top = ranked[:3]
+        dense_best = max((e.dense_score for e in top), default=0.0)
+        own = set(self.lexicon.tokenize(query))
+        known = [t for t in set(q_tokens) if t in self._idf]
+        unknown = [t for t in own if t not in self._idf and len(t) >= 2]
+        max_idf = max(self._idf.values(), default=1.0)
+        total = sum(self._idf[t] for t in known) + max_idf * len(unknown)
+        covered = 0.0
+        if total > 0 and top:
+            covered = max(sum(self._idf[t] for t in known if t in self._terms_of(e)) for e in top) / total
+        return {"dense": round(dense_best, 4), "coverage": round(covered, 4),
+                "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0}
+
+    def _relevance(self, features: dict[str, float]) -> float:
+        weights = _calibration()
+        z = weights["bias"] + sum(weights[name] * value for name, value in features.items())
+        return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+    def _terms_of(self, e: RetrievedClause) -> set[str]:
+        terms = set(self._tokens[self._record_pos[f"{e.doc_id}::{e.clause_id}"]])
+        for item_id in e.matched_items:
+            terms |= set(self._tokens[self._record_pos[f"{e.doc_id}::{item_id}"]])
+        return terms
+
+    def _clause_numbers(self, query: str, filters: Filters) -> list[Clause]:
+        doc_id = filters.doc_id or GUIDE_DOC_ID
+        found: list[Clause] = []
+        for m in _CLAUSE_NO.finditer(query):
+            c = self.kb.clause(doc_id, m.group(1))
+            if c and c not in found:
+                found.append(c)
+        for m in _CHAPTER_NO.finditer(query):
+            number = next(g for g in m.groups() if g)
+            c = self.kb.clause(doc_id, number)
+            if c and c not in found:
+                found.append(c)
+        return found
+
+    @staticmethod
+    def _allowed(c: Clause, filters: Filters) -> bool:
+        if filters.doc_id and c.doc_id != filters.doc_id:
+            return False
+        if filters.chapter and not (c.base_id == filters.chapter or c.base_id.startswith(filters.chapter + ".")):
+            return False
+        return True
+
+    @staticmethod
+    def _where(filters: Filters) -> dict | None:
+        conditions = []
+        if filters.doc_id:
+            conditions.append({"doc_id": filters.doc_id})
+        if filters.chapter:
+            conditions.append({"chapter": filters.chapter.split(".")[0]})
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+@lru_cache(maxsize=1)
+def _calibration() -> dict[str, float]:
+    """Logistic weights fitted by ``python -m evals calibrate`` on ``evals/calibration.yaml``."""
+    return json.loads(CALIBRATION_FILE.read_text("utf-8"))["weights"]
+
+
+class ClauseRetriever(BaseRetriever):
+    """The hybrid retriever as a langchain ``BaseRetriever`` (clause-level ``Document``s with debug metadata)."""
+
+    searcher: Retriever
+    k: int = 5
+    filters: Filters | None = None
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        found = self.searcher.search(query, k=self.k, filters=self.filters)
+        if found.refused:
+            return []
+        return [LCDocument(page_content=r.text, metadata=r.model_dump(exclude={"text"})) for r in found.results]

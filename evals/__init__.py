@@ -1,0 +1,1 @@
+"""Offline evaluation: scripted cases (clause_qa, interview), metrics, reports, regressions and gates."""

@@ -1,0 +1,114 @@
+"""``python -m evals run FILES… [--llm none|local|openai] [--json OUT] [--report OUT.md|OUT.html] [--jobs N]
+[--filter X] [--min metric=value …]`` and ``python -m evals compare OLD.json NEW.json``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _bar(done: int, total: int) -> None:
+    if not sys.stderr.isatty() and done < total:
+        return
+    pct = int(done * 100 / total) if total else 100
+    print(f"\r评测进度 [{'#' * (pct // 5):<20}] {done}/{total}", end="" if done < total else "\n",
+          file=sys.stderr, flush=True)
+
+
+def _metric(summary: dict, name: str):
+    """``recall_at_5`` (searched in every kind) or ``interview.checks_passed_rate``."""
+    if "." in name:
+        kind, key = name.split(".", 1)
+        return summary.get(kind, {}).get(key)
+    for values in summary.values():
+        if name in values:
+            return values[name]
+    return None
+
+
+def cmd_run(args) -> int:
+    from advisor.config import load_settings
+    from advisor.service import Advisor
+
+    from .report import write_report
+    from .runner import run_cases
+    from .schema import CaseFileError, load_cases
+
+    try:
+        cases = load_cases([Path(f) for f in args.files])
+    except CaseFileError as exc:
+        print(f"用例文件有误：\n{exc}", file=sys.stderr)
+        return 2
+    if args.filter:
+        cases = [c for c in cases if any(f in (c.id, c.kind, *c.tags) or c.id.startswith(f) for f in args.filter)]
+    if not cases:
+        print("没有可运行的用例", file=sys.stderr)
+        return 2
+    settings = load_settings(llm=args.llm)
+    advisor = Advisor(settings)
+    with_llm = args.llm != "none"
+    if with_llm and not advisor.generator.available:
+        print(f"大模型不可用：{advisor.generator.describe()}", file=sys.stderr)
+        return 2
+    result = run_cases(advisor, cases, with_llm=with_llm, jobs=args.jobs, progress=_bar)
+    result["llm"] = advisor.generator.describe() if with_llm else "none"
+    for kind, values in result["summary"].items():
+        print(f"[{kind}] " + "  ".join(f"{k}={v}" for k, v in values.items()))
+    failing = [c for c in result["cases"] if not c.get("passed")]
+    for c in failing[:30]:
+        print(f"  ✗ {c['id']}: {c.get('error') or c.get('why') or c.get('retrieved', '')}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), "utf-8")
+    if args.report:
+        write_report(result, Path(args.report))
+    status = 0
+    for gate in args.min or []:
+        name, _, bar = gate.partition("=")
+        value = _metric(result["summary"], name)
+        if value is None or value < float(bar):
+            print(f"未达门槛：{name}={value} < {bar}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare
+    old = json.loads(Path(args.old).read_text("utf-8"))
+    new = json.loads(Path(args.new).read_text("utf-8"))
+    text, regressed = compare(old, new, tolerance=args.tolerance)
+    print(text)
+    return 1 if regressed else 0
+
+
+def cmd_calibrate(args) -> int:
+    from advisor.retrieval import Retriever
+
+    from .calibrate import calibrate
+    payload = calibrate(Retriever.from_settings(), Path(args.file))
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--llm", default="none", choices=["none", "local", "openai", "auto"])
+    p.add_argument("--json")
+    p.add_argument("--report")
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--filter", action="append")
+    p.add_argument("--min", action="append", help="gate: metric=value, e.g. recall_at_5=0.95")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("compare")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--tolerance", type=float, default=0.01)
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("calibrate", help="fit the refusal model on held-out questions")
+    p.add_argument("file", nargs="?", default="evals/calibration.yaml")
+    p.set_defaults(func=cmd_calibrate)
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,117 @@
+"""Runs cases through the same library calls the app and the CLI use, and summarises the metrics."""
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from advisor.service import Advisor
+
+from .metrics import first_hit_rank, median, rate
+from .schema import ClauseQACase, InterviewCase
+
+Progress = Callable[[int, int], None]
+
+
+def run_clause_qa(advisor: Advisor, case: ClauseQACase, with_answer: bool) -> dict:
+    found = advisor.retriever.search(case.question, k=10)
+    retrieved = found.guide_ids(10)
+    rank = first_hit_rank(retrieved, case.gold) if case.gold else None
+    out = {"id": case.id, "kind": case.kind, "question": case.question, "gold": case.gold, "retrieved": retrieved,
+           "rank": rank, "refused": found.refused, "relevance": found.relevance,
+           "latency_ms": found.latency_ms, "tags": case.tags}
+    if case.gold:
+        out["passed"] = (not found.refused) and rank is not None and rank <= 5
+    else:
+        out["passed"] = found.refused
+    if with_answer:
+        answer = advisor.answer(case.question)
+        out.update({"answer": answer.text, "cited": answer.cited_ids(), "citations_valid": answer.citations_valid,
+                    "answer_refused": answer.refused, "fallback": answer.fallback_reason})
+        if case.gold:
+            out["passed"] = out["passed"] and answer.citations_valid and not answer.refused
+        else:
+            out["passed"] = answer.refused
+    return out
+
+
+def run_interview(advisor: Advisor, case: InterviewCase, with_llm: bool) -> dict:
+    from advisor.evaluation import evaluate_interview
+    return evaluate_interview(advisor, case)
+
+
+def run_case(advisor: Advisor, case, with_llm: bool) -> dict:
+    started = time.perf_counter()
+    try:
+        if isinstance(case, ClauseQACase):
+            out = run_clause_qa(advisor, case, with_llm)
+        else:
+            out = run_interview(advisor, case, with_llm)
+    except Exception as exc:  # noqa: BLE001 - a crashing case is recorded and the run goes on
+        out = {"id": case.id, "kind": case.kind, "passed": False, "error": f"{type(exc).__name__}: {exc}",
+               "traceback": traceback.format_exc()}
+    out.setdefault("latency_ms", round((time.perf_counter() - started) * 1000, 1))
+    return out
+
+
+def run_cases(advisor: Advisor, cases: list, with_llm: bool = False, jobs: int = 1,
+              progress: Progress | None = None) -> dict:
+    results: list[dict] = [None] * len(cases)  # type: ignore[list-item]
+    done = 0
+
+    def one(i: int) -> None:
+        nonlocal done
+        results[i] = run_case(advisor, cases[i], with_llm)
+        done += 1
+        if progress:
+            progress(done, len(cases))
+
+    if jobs > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(one, range(len(cases))))
+    else:
+        for i in range(len(cases)):
+            one(i)
+    return {"summary": summarise(results, with_llm), "cases": results}
+
+
+def summarise(results: list[dict], with_llm: bool = False) -> dict:
+    summary: dict = {}
+    qa = [r for r in results if r["kind"] == "clause_qa"]
+    if qa:
+        answerable = [r for r in qa if r.get("gold")]
+        ooc = [r for r in qa if not r.get("gold")]
+        ranks = [r.get("rank") for r in answerable]
+        s = {
+            "cases": len(qa),
+            "answerable": len(answerable),
+            "recall_at_1": rate(sum(1 for x in ranks if x == 1), len(answerable)),
+            "recall_at_5": rate(sum(1 for x in ranks if x and x <= 5), len(answerable)),
+            "mrr_at_10": round(sum(1 / x for x in ranks if x) / len(answerable), 4) if answerable else 0.0,
+            "refusal_accuracy": rate(sum(1 for r in qa if r.get("refused") == (not r.get("gold"))), len(qa)),
+            "out_of_corpus_refused": rate(sum(1 for r in ooc if r.get("refused")), len(ooc)),
+            "answerable_refused": rate(sum(1 for r in answerable if r.get("refused")), len(answerable)),
+            "passed": sum(1 for r in qa if r.get("passed")),
+            "errors": sum(1 for r in qa if r.get("error")),
+            "median_latency_ms": median([r["latency_ms"] for r in qa if "latency_ms" in r]),
+        }
+        if with_llm:
+            answered = [r for r in answerable if "citations_valid" in r and not r.get("answer_refused")]
+            s["citation_validity"] = rate(sum(1 for r in answered if r["citations_valid"]), len(answered))
+            s["answer_refusal_accuracy"] = rate(
+                sum(1 for r in qa if "answer_refused" in r and r["answer_refused"] == (not r.get("gold"))), len(qa))
+        summary["clause_qa"] = s
+    iv = [r for r in results if r["kind"] == "interview"]
+    if iv:
+        checks = [v for r in iv for v in (r.get("checks") or {}).values()]
+        summary["interview"] = {
+            "cases": len(iv),
+            "passed": sum(1 for r in iv if r.get("passed")),
+            "checks": len(checks),
+            "checks_passed": sum(1 for v in checks if v),
+            "checks_passed_rate": rate(sum(1 for v in checks if v), len(checks)),
+            "errors": sum(1 for r in iv if r.get("error")),
+            "median_latency_ms": median([r["latency_ms"] for r in iv if "latency_ms" in r]),
+        }
+    return summary

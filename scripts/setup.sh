@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the project. Usage: scripts/setup.sh [app|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-app}"
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$mode" = "test" ]; then
+  .venv/bin/python -m pip install -q -e ".[local-llm,dev]"
+  # Browser tests use Debian's chromium and CJK fonts (never playwright's own download).
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+      echo "warning: chromium/fonts-noto-cjk missing and cannot be installed; browser tests will be skipped" >&2
+    fi
+  fi
+else
+  .venv/bin/python -m pip install -q -e ".[local-llm]"
+fi
