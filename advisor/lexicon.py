@@ -88,7 +88,7 @@ class Lexicon:
     def expand(self, query: str) -> Expansion:
         lowered = query.lower()
         exp = Expansion(query=query, english=is_english(query))
-        for key in self._glossary_keys:
+        for key in (self._glossary_keys if exp.english else ()):
             if re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", lowered):
                 for term in self.glossary[key].split():
                     if term not in exp.added:

@@ -236,11 +236,12 @@ class QAService:
 
     def _verify_llm_answer(self, question: str, lang: str, found: RetrievalResult, raw: str) -> Answer:
         system_prompt = render("qa_system", language="English" if lang == "en" else "中文")
-        if _NOT_IN_CORPUS in raw or _leaks(raw, system_prompt):
-            ans = self._refusal(question, lang, found) if _NOT_IN_CORPUS in raw else self._extractive(question, lang, found)
-            if _NOT_IN_CORPUS not in raw:
-                ans.fallback_reason = "模型输出包含系统说明，已丢弃"
+        if _leaks(raw, system_prompt):
+            ans = self._extractive(question, lang, found)
+            ans.fallback_reason = "模型输出包含系统说明，已丢弃"
             return ans
+        if _NOT_IN_CORPUS in raw:
+            return self._refusal(question, lang, found)
         retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
         citations: list[Citation] = []
         text = raw

