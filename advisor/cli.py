@@ -16,7 +16,8 @@ def _progress_printer(stream=sys.stderr):
 
     def progress(done: int, total: int, label: str) -> None:
         pct = int(done * 100 / total) if total else 100
-        if pct != state["last"]:
+        step = 1 if stream.isatty() else 25
+        if pct // step != state["last"] // step or (pct == 100 and state["last"] != 100):
             state["last"] = pct
             bar = "#" * (pct // 5)
             print(f"\r{label} [{bar:<20}] {pct:3d}%", end="" if pct < 100 else "\n", file=stream, flush=True)

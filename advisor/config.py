@@ -94,9 +94,8 @@ class Settings(BaseSettings):
     def sessions_db(self) -> Path:
         return self.data_dir / "sessions.sqlite3"
 
-    @property
-    def model_cache_dir(self) -> Path:
-        return self.data_dir / "models"
+    model_cache_dir: Path = Field(default_factory=lambda: Path(
+        os.environ.get("ADVISOR_MODEL_CACHE_DIR") or Path.home() / ".cache/shuzhuan-advisor/models"))
 
 
 def load_settings(config_file: Path | None = None, **overrides) -> Settings:

@@ -34,8 +34,8 @@ _CLAUSE_ONLY = re.compile(
     r"|^\s*(?:what\s+does\s+)?(?:clause|section)\s+\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:say|says|mean)?\s*\??\s*$",
     re.IGNORECASE)
 _NOT_IN_CORPUS = "NOT_IN_CORPUS"
-MAX_CONTEXT_CLAUSES = 4
-MAX_CLAUSE_CHARS = 420
+MAX_CONTEXT_CLAUSES = 2
+MAX_CLAUSE_CHARS = 300
 
 
 class AnswerMode(StrEnum):
@@ -68,6 +68,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     unverified_quotes: list[str] = Field(default_factory=list)
     fallback_reason: str = ""  # set when an LLM was configured but the answer fell back
+    sources_text: str = ""  # the verbatim evidence appended after a generated answer
     retrieval: RetrievalResult | None = None
     related: dict[str, list[str]] = Field(default_factory=dict)  # for lookups: refers_to / referred_by
 
@@ -136,6 +137,8 @@ class QAService:
                     pieces.append(piece)
                     yield piece
                 ans = self._verify_llm_answer(question, lang, found, "".join(pieces))
+                if ans.sources_text:
+                    yield ans.sources_text
                 yield ans
                 return
             except LLMUnavailable as exc:
@@ -240,8 +243,9 @@ class QAService:
             ans = self._extractive(question, lang, found)
             ans.fallback_reason = "模型输出包含系统说明，已丢弃"
             return ans
-        if _NOT_IN_CORPUS in raw:
+        if raw.strip().startswith(_NOT_IN_CORPUS) or (_NOT_IN_CORPUS in raw and len(raw.strip()) < 40):
             return self._refusal(question, lang, found)
+        raw = raw.replace(_NOT_IN_CORPUS, "").strip()
         retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
         citations: list[Citation] = []
         text = raw
@@ -274,8 +278,9 @@ class QAService:
             if not any(c.doc_id == r.doc_id and c.clause_id == r.clause_id for c in citations):
                 citations.append(Citation(doc_id=r.doc_id, clause_id=r.clause_id, title=r.title, quote=excerpt,
                                           verified=self._is_verbatim(r, excerpt)))
-        return Answer(question=question, language=lang, text=text.strip() + "\n".join(blocks), mode=AnswerMode.llm,
-                      citations=citations, unverified_quotes=unverified, retrieval=found)
+        sources = "\n".join(blocks)
+        return Answer(question=question, language=lang, text=text.strip() + sources, mode=AnswerMode.llm,
+                      citations=citations, unverified_quotes=unverified, retrieval=found, sources_text=sources)
 
     def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
         clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
