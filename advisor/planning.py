@@ -1,0 +1,183 @@
+"""The staged plan, derived by rules from the assessment and profile (the guide's 6.3 and 6.4); every
+recommendation carries the clauses that ask for it.
+
+Example:
+    >>> from advisor.domain import EnterpriseProfile
+    >>> from advisor.indicators import assess
+    >>> build_plan(assess(EnterpriseProfile())).start_stage.value
+    'pilot'
+"""
+from __future__ import annotations
+
+from .domain import (Assessment, EnterpriseProfile, PainPointId, PartnerRecommendation, PartnerType, Plan,
+                     Recommendation, Stage, StageGoal, StagePlan, TechPath)
+
+STAGE_ORDER = [Stage.pilot, Stage.integration, Stage.fusion, Stage.ecosystem]
+STAGE_GOALS = {
+    Stage.pilot: ("试点场景达到规范级（二级），数据采集覆盖相关业务80%以上节点", "6.4.3.2"),
+    Stage.integration: ("多个关键场景达到规范级，建立贯通各部门的数据共享机制、消除信息孤岛", "6.4.3.2"),
+    Stage.fusion: ("整体数字化能力达到集成级（三级），核心业务系统全面集成、数据实时交互", "6.4.3.2"),
+    Stage.ecosystem: ("与供应商、经销商、重点客户系统对接，长期实现协同级（四级）", "6.4.3.2"),
+}
+STAGE_MONTHS = {Stage.pilot: "6–12个月", Stage.integration: "12–18个月", Stage.fusion: "18–24个月",
+                Stage.ecosystem: "24个月以上"}
+PAIN_SCENES = {
+    PainPointId.quality_traceability: "quality", PainPointId.production_visibility: "production_control",
+    PainPointId.supply_chain: "warehouse", PainPointId.manual_records: "production_control",
+    PainPointId.decision_support: "decision", PainPointId.customer_marketing: "marketing",
+    PainPointId.product_lifecycle: "product_design", PainPointId.data_silos: "finance",
+    PainPointId.process_inefficiency: "office",
+}
+
+
+def start_stage(assessment: Assessment) -> tuple[Stage, str]:
+    """The stage whose goal is the enterprise's next level (6.4.3.2)."""
+    level = int(assessment.level or 1)
+    at_two = [s for s in assessment.scenes if (s.level or 0) >= 2]
+    if assessment.insufficient:
+        return Stage.pilot, "信息不足以判断等级，按起步企业从单场景试点开始，并在试点中补齐诊断数据"
+    if level == 1:
+        if len(at_two) >= 2:
+            return Stage.integration, f"已有{len(at_two)}个场景达到规范级（相当于试点已完成），下一步是业务线整合"
+        return Stage.pilot, "当前为一级初始，下一目标是让1–2个试点场景达到规范级（二级）"
+    if level == 2:
+        return Stage.fusion, "当前为二级规范，下一目标是整体达到集成级（三级）"
+    return Stage.ecosystem, f"当前为{assessment.level_label}，下一目标是与产业链伙伴协同（四级）"
+
+
+def choose_tech_path(assessment: Assessment, profile: EnterpriseProfile) -> tuple[TechPath, list[str]]:
+    level = int(assessment.level or 1)
+    foundation = assessment.dimension_scores.get("foundation", {}).get("estimate", 0)
+    systems = [k for k, f in profile.keys_with_prefix("system.").items() if f.value]
+    wants_ai = bool(profile.get("goal.ai")) or bool(profile.get("system.ai"))
+    if level >= 3 or (wants_ai and level >= 2):
+        return TechPath.ai_innovation, [f"已达{assessment.level_label}" if level >= 3 else "企业明确提出智能化目标且已有规范级基础",
+                                        "6.3.2 3)：追求创新和智能化的场景可探索人工智能（如大模型），同步完善数据治理和安全保障"]
+    if level == 1 or foundation < 20 or len(systems) <= 1:
+        return TechPath.saas_lightweight, [f"数字化基础得分估计{foundation:.0f}/50，在用系统{len(systems)}个，属基础薄弱",
+                                           "6.3.2 1)：基础薄弱的企业宜优先采用低成本、易部署的SaaS工具或轻量化方案"]
+    return TechPath.platform_integration, [f"已有{len(systems)}个在用系统、达到{assessment.level_label}，需求较复杂",
+                                           "6.3.2 2)：可引入云平台或行业平台进行定制开发和系统集成，打通数据孤岛"]
+
+
+def choose_partners(stage: Stage, assessment: Assessment, profile: EnterpriseProfile) -> list[PartnerRecommendation]:
+    pains = {p.id for p in assessment.pain_points}
+    partners: list[PartnerRecommendation] = []
+    if stage == Stage.pilot:
+        partners.append(PartnerRecommendation(type=PartnerType.specialist_vendor, label=PartnerType.specialist_vendor.label,
+                                              why="转型初始阶段宜选“小快轻准”的SaaS或低代码方案，由专注该领域的供应商快速落地试点场景"))
+    else:
+        partners.append(PartnerRecommendation(type=PartnerType.platform_provider, label=PartnerType.platform_provider.label,
+                                              why="中期以后需要把分散的工具整合为统一的数据与业务平台，宜选具备平台服务能力和生态资源的伙伴"))
+    if stage == Stage.ecosystem:
+        partners.append(PartnerRecommendation(type=PartnerType.specialist_vendor, label=PartnerType.specialist_vendor.label,
+                                              why="成熟阶段引入大数据分析、人工智能（如大模型）等专项技术赋能业务创新"))
+    if assessment.insufficient or PainPointId.strategy_leadership in pains or not profile.get("has_plan"):
+        partners.append(PartnerRecommendation(type=PartnerType.consultancy, label=PartnerType.consultancy.label,
+                                              why="缺少成文规划或需要顶层设计、业务诊断和组织变革支持，宜引入咨询机构（亦见6.2.4）",
+                                              clauses=["6.3.2", "6.2.4"]))
+    return partners
+
+
+def _scene_label(assessment: Assessment, scene_id: str) -> str:
+    return next((s.label for s in assessment.scenes if s.id == scene_id), scene_id)
+
+
+def pilot_scenes(assessment: Assessment) -> list[str]:
+    """1–2 scenes with the sharpest pain and greatest value (6.4.3.2 2))."""
+    chosen: list[str] = []
+    for pain in assessment.pain_points:  # sorted by severity
+        scene = PAIN_SCENES.get(pain.id)
+        if scene and scene not in chosen:
+            level = next((s.level for s in assessment.scenes if s.id == scene), None)
+            if level is None or level < 2:
+                chosen.append(scene)
+        if len(chosen) == 2:
+            break
+    if not chosen:
+        chosen = [s.id for s in assessment.scenes if s.constrained and (s.level or 0) < 2][:2]
+    return [_scene_label(assessment, s) for s in chosen]
+
+
+def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None) -> Plan:
+    profile = profile or EnterpriseProfile()
+    stage, reason = start_stage(assessment)
+    start_index = STAGE_ORDER.index(stage)
+    networked = profile.get("equipment_networked_pct")
+    stages: list[StagePlan] = []
+    for i, s in enumerate(STAGE_ORDER):
+        goal_text, clause = STAGE_GOALS[s]
+        if i < start_index:
+            stages.append(StagePlan(stage=s, label=s.label, status="skipped", clauses=[clause],
+                                    reason=f"已具备该阶段的成果（{assessment.level_label}），无需重复"))
+            continue
+        sp = StagePlan(stage=s, label=s.label, status="start" if i == start_index else "later",
+                       reason=reason if i == start_index else "后续阶段，前一阶段验收后启动", clauses=[clause, "6.4.3.2"],
+                       duration_months=STAGE_MONTHS[s])
+        if s == Stage.pilot:
+            sp.scenes = pilot_scenes(assessment)
+            sp.goals = [StageGoal(indicator=f"{sc}场景数字化能力等级", baseline="一级（工具辅助/手工记录）",
+                                  target="二级（规范级）", deadline="12个月内", clause="6.4.3.2") for sc in sp.scenes]
+            sp.goals.append(StageGoal(indicator="相关业务节点数据采集覆盖率",
+                                      baseline=f"{networked:.0f}%（设备联网率）" if networked is not None else "待测",
+                                      target="≥80%", deadline="12个月内", clause="6.4.3.2"))
+            sp.actions = ["在试点场景部署单点数字化工具（SaaS/低代码），验证技术方案可行性和效果",
+                          "建立试点场景数据的自动采集与每日汇总看板（6.3.1.2.1 3)）",
+                          "每3–6个月按PDCA复盘一次，达标后再扩大范围"]
+        elif s == Stage.integration:
+            sp.goals = [StageGoal(indicator="达到规范级的关键场景数", baseline=str(len([x for x in assessment.scenes if (x.level or 0) >= 2])),
+                                  target="≥6（其中约束性场景≥3）", deadline="18个月内", clause="6.4.3.2")]
+            sp.actions = ["打通各环节系统，建设数据中台等基础平台，消除信息孤岛（5.4.2.2）",
+                          "制定统一的数据标准和接口规范，落实“一数一源”（5.3.2.3）"]
+        elif s == Stage.fusion:
+            sp.goals = [StageGoal(indicator="整体数字化水平等级", baseline=assessment.level_label, target="三级集成",
+                                  deadline="24个月内", clause="6.4.3.2"),
+                        StageGoal(indicator="上线的智能分析模型数", baseline="0", target="≥2（如需求预测、设备维护预测）",
+                                  deadline="24个月内", clause="6.3.1.2.3")]
+            sp.actions = ["核心业务系统全面集成、数据实时交互", "生产运营引入预测性维护，管理决策引入智能分析"]
+        else:
+            sp.goals = [StageGoal(indicator="与主要供应商/客户的数据接口数", baseline="0", target="覆盖主要伙伴",
+                                  deadline="长期", clause="6.3.1.2.3")]
+            sp.actions = ["与供应商、经销商、重点客户系统对接，实现库存、订单等数据互通（6.3.1.2.3 2)）"]
+        sp.kpis = [f"{g.indicator}：{g.baseline} → {g.target}" for g in sp.goals]
+        stages.append(sp)
+    path, path_reasons = choose_tech_path(assessment, profile)
+    revenue = profile.get("revenue_wan")
+    budget_detail = ("宜合理规划数字化投资，确定投入总额占营业额的比例并逐年适度增加；"
+                     + (f"按年营收约{revenue:.0f}万元估算，若取1%–3%，年度投入约{revenue * 0.01:.0f}–{revenue * 0.03:.0f}万元"
+                        "（比例为本工具的建议区间，指南未规定具体数值）" if revenue else "营收未知，暂不给出金额")
+                     + "；可争取城市试点等政策资金支持。")
+    security = []
+    pains = {p.id for p in assessment.pain_points}
+    sec_item = next((i for i in assessment.items if i.id == "security"), None)
+    if PainPointId.security in pains or (sec_item and (not sec_item.known or sec_item.high < 5)):
+        security = [
+            Recommendation(title="网络安全措施", detail="成立领导小组、建立网络安全管理制度，部署防火墙、入侵检测等防护，定期开展风险评估",
+                           clauses=["5.3.3.1"], key_terms=["网络安全", "防火墙", "入侵检测"]),
+            Recommendation(title="数据安全措施", detail="建立数据安全管理制度，做好数据备份与恢复、加密脱敏和数据台账",
+                           clauses=["5.3.3.2"], key_terms=["数据安全", "数据备份"]),
+            Recommendation(title="等级保护与个人信息（本项目整理的标准卡片，非标准原文）",
+                           detail="业务系统多按GB/T 22239第二级定级备案；处理客户/员工个人信息遵循GB/T 35273的目的明确、最小必要等原则",
+                           clauses=["2"], key_terms=["GB/T 22239", "GB/T 35273"]),
+        ]
+    return Plan(
+        start_stage=stage, stages=stages, tech_path=path, tech_path_reasons=path_reasons,
+        partners=choose_partners(stage, assessment, profile),
+        partner_checklist=["技术能力匹配度", "服务范围覆盖度（规划设计到实施运维的全生命周期支持）", "安全合规与风险管控能力"],
+        organisation=[
+            Recommendation(title="一把手工程", detail="实施高层负责制，由企业主要负责人牵头数字化转型",
+                           clauses=["5.2.2", "6.4.3.3"], key_terms=["一把手"]),
+            Recommendation(title="跨部门数字化转型工作组", detail="成立跨部门工作组，明确各部门职责分工和协同机制",
+                           clauses=["6.4.3.3"], key_terms=["跨部门数字化转型工作组"]),
+        ],
+        budget=Recommendation(title="资金保障", detail=budget_detail, clauses=["5.2.5", "6.4.3.3"], key_terms=["营业"]),
+        risks=[Recommendation(title="风险预案", detail="识别技术实施、数据安全、业务连续性风险，制定备用方案并定期审视",
+                              clauses=["6.4.3.3"], key_terms=["风险", "备用方案"])],
+        training=Recommendation(title="培训与团队建设", detail="分层分类培训：高层数字化战略研修，业务/技术人员系统操作和数据分析培训",
+                                clauses=["6.4.2", "6.3.1.2.2"], key_terms=["培训"]),
+        monitoring=Recommendation(title="监控与评估", detail="建立KPI体系，定期监测各阶段指标完成情况并纳入绩效考核",
+                                  clauses=["6.5.1", "6.4.3.3"], key_terms=["KPI"]),
+        security=security,
+        iteration=Recommendation(title="敏捷迭代", detail="每阶段细分为3–6个月的迭代周期，按计划—执行—检查—改进闭环评估",
+                                 clauses=["6.4.3.2"], key_terms=["3-6个月", "Plan"]),
+    )
