@@ -1,0 +1,114 @@
+from pathlib import Path
+
+import docx
+import pytest
+
+from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT
+from advisor.corpus import DocKind, parse_text
+from advisor.domain import EnterpriseProfile, Fact, Stage, TechPath
+from advisor.extract import extract_rules
+from advisor.indicators import assess
+from advisor.interview import Interview
+from advisor.planning import build_plan
+from advisor.report import Report
+
+
+def _facts(text):
+    return {f.key: f.value for f in extract_rules(text, turn=1)[0]}
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("员工120人", "employees", 120), ("年营收1.5亿", "revenue_wan", 15000.0), ("营业额8000万", "revenue_wan", 8000.0),
+    ("设备联网率大概三成", "equipment_networked_pct", 30.0), ("数字化投入占营收2%", "digital_budget_pct", 2.0),
+    ("财务用金蝶", "system.erp", True), ("没有ERP", "system.erp", False), ("还没上MES", "system.mes", False),
+    ("车间记录靠纸质单据", "manual_records", True),
+])
+def test_rule_extraction(text, key, value):
+    assert _facts(text)[key] == value
+
+
+def test_correction_supersedes_earlier_fact():
+    iv = Interview()
+    iv.start()
+    iv.reply("没有ERP，全靠Excel")
+    turn = iv.reply("不对，我们其实有ERP，用的金蝶")
+    assert iv.state.profile.get("system.erp") is True and "更正" in turn.reply
+
+
+def test_question_selection_skips_what_is_known():
+    iv = Interview()
+    iv.start()  # asks basics
+    turn = iv.reply("做五金的，员工30人，年营收1500万，用Excel和纸质单据，没有ERP")
+    assert turn.asked not in ("basics", "systems")  # both already answered by that one message
+
+
+def test_insufficient_information_names_what_is_missing():
+    a = assess(EnterpriseProfile())
+    assert a.insufficient and a.level is None and a.missing
+
+
+def _profile(**facts):
+    p = EnterpriseProfile()
+    for key, value in facts.items():
+        p.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
+    return p
+
+
+def test_hand_worked_level_two():
+    """ERP+MES+WMS+CRM+IoT (5 systems → 7.5), 45% networked (network 6 + 4.5 + 4.5 = 15), plan and leader (7.5)…"""
+    p = _profile(system__erp=True, system__mes=True, system__wms=True, system__crm=True, system__iot=True,
+                 equipment_networked_pct=45.0, has_plan=True, leadership=True, digital_staff=3, training=True,
+                 security_measures=["防火墙", "备份", "权限管理"], digital_budget_pct=2.0, quality_trend="up")
+    a = assess(p)
+    assert not a.insufficient and int(a.level) == 2
+    items = {i.id: i for i in a.items}
+    assert items["info_systems"].low == 7.5 and items["equipment"].low == 15.0 and items["planning"].low == 7.5
+
+
+@pytest.mark.parametrize("facts,stage,path", [
+    ({"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}, Stage.pilot,
+     TechPath.saas_lightweight),
+])
+def test_stage_and_path_rules(facts, stage, path):
+    plan = build_plan(assess(_profile(**facts)), _profile(**facts))
+    assert plan.start_stage == stage and plan.tech_path == path
+
+
+def test_every_plan_citation_exists_and_supports_it(guide_text):
+    guide = parse_text(guide_text, doc_id=GUIDE_DOC_ID, title="g", kind=DocKind.guide)
+    p = _profile(system__erp=True, manual_records=True, pain__security=3, revenue_wan=5000.0)
+    plan = build_plan(assess(p), p)
+    recs = [*plan.organisation, plan.budget, *plan.risks, plan.training, plan.monitoring, plan.iteration]
+    for r in recs:
+        text = "".join(guide.clause(c).text for c in r.clauses)
+        assert all(guide.clause(c) for c in r.clauses)
+        assert all(term in text for term in r.key_terms), (r.title, r.key_terms)
+    for stage in plan.stages:
+        assert all(guide.clause(c) for c in stage.clauses)
+
+
+def test_report_renders_three_formats(tmp_path):
+    p = _profile(system__erp=True, manual_records=True, pain__quality_traceability=3, employees=80)
+    a = assess(p)
+    report = Report(profile=p, assessment=a, plan=build_plan(a, p))
+    md = report.write(tmp_path / "r.md").read_text("utf-8")
+    assert "分阶段路线图" in md and "[T/TJBDA 002—2026 6.3.1.2.3]" in md
+    assert Report.model_validate_json(report.write(tmp_path / "r.json").read_text("utf-8")).plan.start_stage
+    document = docx.Document(str(report.write(tmp_path / "r.docx")))
+    assert any("数字化转型诊断报告" in para.text for para in document.paragraphs)
+    assert len(document.inline_shapes) == 1  # the radar chart
+
+
+def test_chart_uses_a_cjk_font_and_is_not_blank():
+    import io
+    from matplotlib import font_manager
+    from PIL import Image
+    p = _profile(system__erp=True)
+    a = assess(p)
+    png = Report(profile=p, assessment=a, plan=build_plan(a, p)).radar_png()
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert len(set(image.getdata())) > 10
+    import matplotlib
+    family = matplotlib.rcParams["font.family"][0]
+    path = font_manager.findfont(family, fallback_to_default=False)
+    assert "CJK" in path or "Noto" in path or "SimHei" in path
