@@ -96,6 +96,7 @@ def extract_rules(message: str, turn: int) -> tuple[list[Fact], set[str]]:
                 break
         if any(_contains(span, m) >= 0 for m in lex["manual_markers"]):
             add("manual_records", True, span)
+            add(f"pain.{PainPointId.manual_records.value}", 2, span)
         # percentages: networked equipment, automatic collection, digital spending
         pct = _percent(span)
         if pct is not None:
@@ -148,8 +149,6 @@ def extract_rules(message: str, turn: int) -> tuple[list[Fact], set[str]]:
                 continue
             severity = 3 if any(_contains(span, w) >= 0 for w in lex["severity_markers"]) else 2
             add(f"pain.{pain}", severity, span)
-        if facts and any(f.key == "manual_records" and f.evidence == span.strip() for f in facts):
-            add(f"pain.{PainPointId.manual_records.value}", 2, span)
     return facts, intents
 
 

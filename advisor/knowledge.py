@@ -31,6 +31,9 @@ class KnowledgeBase:
     _by_key: dict[str, Clause] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._reindex()
+
+    def _reindex(self) -> None:
         self._by_key = {c.key: c for d in self.documents for c in d.clauses}
 
     @classmethod
@@ -99,7 +102,7 @@ class KnowledgeBase:
         shutil.copyfile(path, target)
         _meta_path(target).write_text(json.dumps({"doc_id": doc_id, "title": doc.title}, ensure_ascii=False), "utf-8")
         self.documents.append(doc)
-        self.__post_init__()
+        self._reindex()
         return doc
 
     def remove_document(self, doc_id: str) -> None:
@@ -110,7 +113,7 @@ class KnowledgeBase:
         source.unlink(missing_ok=True)
         _meta_path(source).unlink(missing_ok=True)
         self.documents.remove(doc)
-        self.__post_init__()
+        self._reindex()
 
 
 def _load_bundled(root: Path, entry: dict) -> Document:

@@ -162,10 +162,11 @@ def make_chat_model(settings: Settings, progress=None) -> BaseChatModel | None:
 class Generator:
     """What the product asks of a model: streamed text and JSON, with timeouts and a clean failure."""
 
-    def __init__(self, model: BaseChatModel | None, settings: Settings, label: str = "") -> None:
+    def __init__(self, model: BaseChatModel | None, settings: Settings, label: str = "", error: str = "") -> None:
         self.model = model
         self.settings = settings
         self.label = label
+        self.error = error  # why no model is available, shown to the user
 
     @classmethod
     def from_settings(cls, settings: Settings, progress=None) -> "Generator":
@@ -173,17 +174,13 @@ class Generator:
             model = make_chat_model(settings, progress=progress)
         except Exception as exc:  # noqa: BLE001 - a missing/corrupt model means: deterministic mode, said aloud
             log.warning("LLM unavailable: %s", exc)
-            gen = cls(None, settings)
-            gen.error = str(exc)
-            return gen
+            return cls(None, settings, error=str(exc))
         label = ""
         if isinstance(model, LocalLlamaChat):
             label = f"本地模型 {model.model_path.rsplit('/', 1)[-1]}（xllamacpp）"
         elif model is not None:
             label = f"OpenAI 兼容服务 {settings.openai_model} @ {settings.openai_base_url}"
         return cls(model, settings, label)
-
-    error: str = ""
 
     @property
     def available(self) -> bool:

@@ -37,6 +37,26 @@ class HashEmbeddings(Embeddings):
         return self._vec(text)
 
 
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float) -> None:
+    """Until something listens on 127.0.0.1:port (or the timeout passes)."""
+    import socket
+    import time
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", llm="none")
@@ -64,4 +84,4 @@ def guide_text() -> str:
     return GUIDE_PATH.read_text("utf-8")
 
 
-__all__ = ["GUIDE_DOC_ID", "HashEmbeddings"]
+__all__ = ["GUIDE_DOC_ID", "HashEmbeddings", "free_port", "wait_for_port"]

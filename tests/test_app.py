@@ -1,10 +1,9 @@
 """The web app in-process through gradio_client (real retriever, deterministic mode)."""
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
+from conftest import free_port, wait_for_port
 
 pytestmark = pytest.mark.integration
 
@@ -14,25 +13,13 @@ def _text(message) -> str:
     return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, real_data_dir):
-    port = _free_port()
+    port = free_port()
     env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(real_data_dir), "ADVISOR_LLM": "none"}
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_for_port(port, 120)
     yield f"http://127.0.0.1:{port}/", proc, env, port
     proc.terminate()
     proc.wait(timeout=30)

@@ -1,10 +1,9 @@
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
+from conftest import free_port, wait_for_port
 
 from advisor.config import Settings
 from advisor.index import ClauseIndex
@@ -71,27 +70,15 @@ def test_sentence_transformers_model_from_package(tmp_path):
     assert len(hits) == 10 and all(0 < s <= 1.0001 for _, s in hits)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.integration
 def test_chroma_server_path(tmp_path, fake_embeddings):
     """The store on a real `chroma run` server on loopback, through HttpClient."""
-    port = _free_port()
+    port = free_port()
     chroma = shutil.which("chroma", path=str(__import__("pathlib").Path(sys.executable).parent))
     proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_for_port(port, 60)
         settings = Settings(data_dir=tmp_path / "client", store=f"http://127.0.0.1:{port}", llm="none")
         index = _index(settings, fake_embeddings)
         assert index.ensure() == "built"
