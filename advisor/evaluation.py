@@ -1,16 +1,13 @@
 """Interview cases for the evaluation runner: send every turn, assess, plan, check ``expect``."""
 from __future__ import annotations
 
-from .interview import Interview
+from .interview import run_script
 from .planning import build_plan
 
 
 def evaluate_interview(advisor, case) -> dict:
     generator = advisor.generator if advisor.settings.llm != "none" else None
-    iv = Interview(generator=generator)
-    iv.start()
-    for text in case.turns:
-        iv.reply(text)
+    iv = run_script(case.turns, generator)
     assessment = iv.assess()
     plan = build_plan(assessment, iv.state.profile)
     result = {"level": int(assessment.level) if assessment.level else None, "start_stage": plan.start_stage.value,

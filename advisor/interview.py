@@ -208,6 +208,15 @@ class Interview:
         return max(open_questions, key=lambda q: q.weight, default=None)
 
 
+def run_script(turns: list[str], generator=None) -> Interview:
+    """An interview fed with scripted answers in order, whatever is asked (evals and the CLI)."""
+    iv = Interview(generator=generator)
+    iv.start()
+    for text in turns:
+        iv.reply(text)
+    return iv
+
+
 def _describe(f: Fact) -> str:
     from .domain import PAIN_POINTS, PainPointId
     if f.key.startswith("pain."):

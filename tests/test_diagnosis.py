@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import docx
 import pytest
@@ -112,3 +111,15 @@ def test_chart_uses_a_cjk_font_and_is_not_blank():
     family = matplotlib.rcParams["font.family"][0]
     path = font_manager.findfont(family, fallback_to_default=False)
     assert "CJK" in path or "Noto" in path or "SimHei" in path
+
+
+def test_interview_cli_runs_a_script_to_a_report(tmp_path):
+    import subprocess
+    import sys
+    out = tmp_path / "r.docx"
+    cmd = [sys.executable, "-m", "advisor", "interview", "--script", "evals/cases/interview.yaml", "--case", "iv-001",
+           "--report", str(out), "--llm", "none"]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "做五金配件的" in result.stdout and out.exists()
+    assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(out)).paragraphs)

@@ -1,0 +1,50 @@
+"""``python -m advisor interview [--script FILE.yaml [--case ID]] [--report OUT.md|.docx|.json]``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from .config import Settings
+from .interview import Interview, run_script
+from .llm import Generator
+from .planning import build_plan
+from .report import Report
+
+
+def run_interview_command(args, settings: Settings) -> int:
+    generator = Generator.from_settings(settings) if settings.llm != "none" else None
+    generator = generator if generator is not None and generator.available else None
+    if args.script:
+        cases = yaml.safe_load(Path(args.script).read_text("utf-8"))
+        cases = cases if isinstance(cases, list) else [cases]
+        case = next((c for c in cases if not args.case or c.get("id") == args.case), None)
+        if not case or not case.get("turns"):
+            print(f"脚本中没有找到{'用例 ' + args.case if args.case else '含 turns 的用例'}", file=sys.stderr)
+            return 2
+        iv = run_script([str(t) for t in case["turns"]], generator)
+        for turn in iv.state.turns:
+            if turn.user:
+                print(f"企业：{turn.user}")
+            print(f"顾问：{turn.reply}\n")
+    else:
+        iv = Interview(generator=generator)
+        print(f"顾问：{iv.start().reply}\n")
+        while not iv.state.finished:
+            try:
+                text = input("企业> ")
+            except EOFError:
+                break
+            print(f"\n顾问：{iv.reply(text).reply}\n")
+    assessment = iv.assess()
+    report = Report(profile=iv.state.profile, assessment=assessment, plan=build_plan(assessment, iv.state.profile))
+    if args.report:
+        try:
+            print(f"报告已写入 {report.write(Path(args.report))}")
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    else:
+        print(report.to_markdown())
+    return 0
