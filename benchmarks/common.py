@@ -1,0 +1,63 @@
+"""Helpers shared by the benchmark scripts: timing, percentiles, a printed table, machine facts."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summary_ms(values_s: list[float]) -> dict:
+    ms = [v * 1000 for v in values_s]
+    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1) if ms else 0.0,
+            "p95_ms": round(percentile(ms, 95), 1), "max_ms": round(max(ms), 1) if ms else 0.0}
+
+
+@contextmanager
+def stopwatch():
+    """``with stopwatch() as t: ...`` then ``t()`` gives the elapsed seconds."""
+    start = time.perf_counter()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.perf_counter()) - start
+    end.append(time.perf_counter())
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return round(usage.ru_maxrss / 1024, 1)  # Linux reports KiB
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def print_table(rows: list[tuple[str, str, str]], title: str = "") -> None:
+    """Rows of (measure, figure, target/comment)."""
+    if title:
+        print(f"\n## {title}\n")
+    widths = [max(len(str(r[i])) for r in rows + [("measure", "figure", "target")]) for i in range(3)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(("measure", "figure", "target"), widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |")
+
+
+def write_json(path: str | Path | None, data: dict) -> None:
+    if path:
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
