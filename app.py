@@ -38,7 +38,7 @@ def _live_panel(iv: Interview) -> str:
     facts = list(iv.state.profile.current().values())[-10:]
     if facts:
         lines.append("\n**已了解的事实**（企业原话）：")
-        lines += [f"- {f.key} = {f.value}　“{f.evidence[:40]}”" for f in facts]
+        lines += [f"- {f.describe()}　“{f.evidence[:40]}”" for f in facts]
     a = iv.assess()
     lines.append(f"\n**暂估等级**：{a.level_label}（总分估计 {a.score_estimate}，范围 {a.score_low}–{a.score_high}）")
     return "\n".join(lines)

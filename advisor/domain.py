@@ -114,6 +114,15 @@ class Area(StrEnum):
                 "pain_points": "痛点与需求（6.2.4）"}[self.value]
 
 
+FACT_LABELS = {
+    "employees": "员工人数", "revenue_wan": "年营收（万元）", "industry": "行业", "manual_records": "手工/纸质记录",
+    "integration": "系统打通", "equipment_networked_pct": "设备联网率%", "digital_staff": "数字化人员",
+    "has_plan": "转型规划", "leadership": "一把手牵头", "training": "培训", "digital_budget_pct": "数字化投入占营收%",
+    "security_measures": "安全措施", "quality_trend": "合格率趋势", "energy_trend": "能耗趋势",
+    "revenue_trend": "营收趋势", "goal.ai": "智能化目标",
+}
+
+
 class FactSource(StrEnum):
     rules = "rules"
     llm = "llm"
@@ -128,6 +137,20 @@ class Fact(BaseModel):
     turn: int
     source: FactSource = FactSource.rules
     superseded: bool = False  # a later correction replaced it
+
+    def describe(self) -> str:
+        """The fact in plain Chinese ("ERP：在用", "员工人数：120"), for the live panel, recaps and the report."""
+        if self.key.startswith("pain."):
+            return f"痛点：{PAIN_POINTS[PainPointId(self.key[5:])].label}"
+        if self.key.startswith("system."):
+            return f"{self.key[7:].upper()}：{'在用' if self.value else '没有'}"
+        value = {True: "是", False: "否"}.get(self.value, self.value) if isinstance(self.value, bool) else self.value
+        value = {"up": "上升", "down": "下降", "flat": "持平"}.get(value, value) if isinstance(value, str) else value
+        if isinstance(value, list):
+            value = "、".join(map(str, value))
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return f"{FACT_LABELS.get(self.key, self.key)}：{value}"
 
 
 class EnterpriseProfile(BaseModel):

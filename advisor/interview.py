@@ -136,7 +136,7 @@ class Interview:
         if "skip" in intents and self.state.asked:
             self.state.skipped.append(self.state.asked[-1])
         parts = []
-        described = list(dict.fromkeys(_describe(f) for f in facts))
+        described = list(dict.fromkeys(f.describe() for f in facts))
         if "correction" in intents and facts:
             parts.append(self._t("好的，已更正：", "Noted, corrected: ") + "；".join(described[:3]) + "。")
         elif facts:
@@ -177,7 +177,7 @@ class Interview:
 
     def recap(self) -> str:
         known = self.state.profile.current()
-        items = list(dict.fromkeys(_describe(f) for f in known.values()))[:8]
+        items = list(dict.fromkeys(f.describe() for f in known.values()))[:8]
         return self._t("小结一下目前了解到的：", "So far I understand: ") + "；".join(items) + self._t(
             "。如有不对，直接告诉我“不对，……”。", ". Tell me if anything is wrong.")
 
@@ -215,20 +215,3 @@ def run_script(turns: list[str], generator=None) -> Interview:
     for text in turns:
         iv.reply(text)
     return iv
-
-
-def _describe(f: Fact) -> str:
-    from .domain import PAIN_POINTS, PainPointId
-    if f.key.startswith("pain."):
-        return f"痛点：{PAIN_POINTS[PainPointId(f.key[5:])].label}"
-    if f.key.startswith("system."):
-        return f"{f.key[7:].upper()}：{'在用' if f.value else '没有'}"
-    labels = {"employees": "员工人数", "revenue_wan": "年营收（万元）", "industry": "行业", "manual_records": "手工/纸质记录",
-              "integration": "系统打通", "equipment_networked_pct": "设备联网率%", "digital_staff": "数字化人员",
-              "has_plan": "转型规划", "leadership": "一把手牵头", "training": "培训", "digital_budget_pct": "数字化投入占营收%",
-              "security_measures": "安全措施", "quality_trend": "合格率趋势", "energy_trend": "能耗趋势",
-              "revenue_trend": "营收趋势", "goal.ai": "智能化目标"}
-    value = {True: "是", False: "否"}.get(f.value, f.value) if isinstance(f.value, bool) else f.value
-    if isinstance(value, list):
-        value = "、".join(map(str, value))
-    return f"{labels.get(f.key, f.key)}：{value}"

@@ -21,6 +21,9 @@ from .config import GUIDE_DOC_ID
 from .domain import Assessment, EnterpriseProfile, Plan
 
 
+RELIABILITY_LABELS = {"official": "官方文本", "impl": "第三方工具实现（待核实）", "unverified": "未核实"}
+
+
 def _cite(clauses: list[str]) -> str:
     return "".join(f"[{GUIDE_DOC_ID} {c}]" if c[0].isdigit() and c != "2" else f"[{GUIDE_DOC_ID} {c}（规范性引用）]"
                    for c in clauses)
@@ -55,7 +58,8 @@ class Report(BaseModel):
             L.append(f"| {names.get(k, k)} | {d['points']:g} | {d['estimate']:.1f} | {d['low']:.1f}–{d['high']:.1f} |")
         L += ["", "| 评分项 | 满分 | 范围 | 依据 | 可靠性 |", "|---|---|---|---|---|"]
         for i in a.items:
-            L.append(f"| {i.label} | {i.points:g} | {i.low:g}–{i.high:g} | {i.reason} | {i.reliability} |")
+            L.append(f"| {i.label} | {i.points:g} | {i.low:g}–{i.high:g} | {i.reason} | "
+                     f"{RELIABILITY_LABELS.get(i.reliability, i.reliability)} |")
         L += ["", "## 三、业务场景等级", "", "| 场景 | 约束性 | 等级 | 依据（企业原话） |", "|---|---|---|---|"]
         for s in a.scenes:
             if s.level is not None:
@@ -73,7 +77,7 @@ class Report(BaseModel):
             L.append(f"### {s.label}（{ {'start': '起步阶段', 'later': '后续阶段', 'skipped': '已跳过'}[s.status] }）{_cite(s.clauses[:1])}")
             L.append(f"- 理由：{s.reason}")
             if s.duration_months:
-                L.append(f"- 周期：{s.duration_months}，按3–6个月一个PDCA迭代 {_cite(['6.4.3.2'])}")
+                L.append(f"- 周期：{s.duration_months}（本工具的建议时长，指南未规定），细分为3–6个月的PDCA迭代 {_cite(['6.4.3.2'])}")
             if s.scenes:
                 L.append(f"- 试点场景：{'、'.join(s.scenes)}")
             for g in s.goals:
@@ -90,7 +94,8 @@ class Report(BaseModel):
             L.append(f"- **{r.title}**：{r.detail} {_cite(r.clauses)}")
         L += ["", "## 八、依据的信息与缺失项", ""]
         for f in pr.current().values():
-            L.append(f"- {f.key} = {f.value}（第{f.turn}轮，{f.source}：“{f.evidence}”）")
+            source = "规则提取" if f.source == "rules" else "大模型提取"
+            L.append(f"- {f.describe()}（第{f.turn}轮，{source}：“{f.evidence}”）")
         if a.missing:
             L.append(f"- 尚缺：{'、'.join(a.missing)}")
         L += ["", "> 标注说明：引用 T/TJBDA 002—2026 的内容以条款号标注；等级与分值为依据第三方公开描述的估算；"
@@ -98,27 +103,51 @@ class Report(BaseModel):
         return "\n".join(L)
 
     def radar_png(self) -> bytes:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        import numpy as np
-        _use_cjk_font()
+        """Dimension score rates (estimate, with the low–high band) as a radar chart."""
+        plt, np = _pyplot()
         dims = self.assessment.dimension_scores
+        keys = ("foundation", "management", "results")
         labels = ["数字化基础", "数字化管理", "数字化成效"]
-        values = [dims[k]["estimate"] / dims[k]["points"] for k in ("foundation", "management", "results")]
+        values = [dims[k]["estimate"] / dims[k]["points"] for k in keys]
+        lows = [dims[k]["low"] / dims[k]["points"] for k in keys]
+        highs = [dims[k]["high"] / dims[k]["points"] for k in keys]
         angles = np.linspace(0, 2 * np.pi, len(labels), endpoint=False).tolist()
+        ring = angles + angles[:1]
         fig = plt.figure(figsize=(4, 4), dpi=100)
         ax = fig.add_subplot(111, polar=True)
-        ax.plot(angles + angles[:1], values + values[:1], color="#1f6feb")
-        ax.fill(angles + angles[:1], values + values[:1], alpha=0.25, color="#1f6feb")
+        ax.fill_between(ring, lows + lows[:1], highs + highs[:1], alpha=0.15, color="#1f6feb", label="可能范围")
+        ax.plot(ring, values + values[:1], color="#1f6feb", label="估计")
+        ax.fill(ring, values + values[:1], alpha=0.25, color="#1f6feb")
         ax.set_xticks(angles)
         ax.set_xticklabels(labels)
         ax.set_ylim(0, 1)
         ax.set_title("维度得分率（估计）")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-        plt.close(fig)
-        return buf.getvalue()
+        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), fontsize=8)
+        return _png(fig)
+
+    def timeline_png(self) -> bytes:
+        """The staged roadmap (试点→整合→融合→协同) as a timeline: skipped stages named, the starting stage marked."""
+        plt, _ = _pyplot()
+        fig, ax = plt.subplots(figsize=(7, 2.6), dpi=100)
+        start = 0.0
+        colours = {"start": "#1f6feb", "later": "#8fb8f5"}
+        labels = []
+        for row, stage in enumerate(self.plan.stages):
+            if stage.status == "skipped":
+                labels.append(f"{stage.label}\n（已具备，跳过）")
+                continue
+            span = _months(stage.duration_months)[1]  # the guide's upper bound: plan for the longer case
+            ax.barh(row, span, left=start, color=colours[stage.status], height=0.5)
+            labels.append(f"{stage.label}{'（起步）' if stage.status == 'start' else ''}\n{stage.duration_months}")
+            start += span
+        ax.set_yticks(range(len(self.plan.stages)))
+        ax.set_yticklabels(labels, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlabel("自起步起的月数（阶段时长为本工具的建议，指南未规定；指南 6.4.3.2：每阶段细分为 3–6 个月的迭代）")
+        ax.set_xlim(0, max(start, 12) + 2)
+        ax.set_title("分阶段路线图")
+        ax.grid(axis="x", alpha=0.3)
+        return _png(fig)
 
     def write(self, path: Path) -> Path:
         suffix = path.suffix.lower()
@@ -133,25 +162,87 @@ class Report(BaseModel):
         return path
 
     def _write_docx(self, path: Path) -> None:
+        """Word rendering of the same Markdown: headings, real tables, bullets, and both charts."""
         import docx
         from docx.shared import Inches
         document = docx.Document()
+        _use_docx_cjk_font(document)
+        table_rows: list[list[str]] = []
+
+        def flush_table() -> None:
+            if not table_rows:
+                return
+            table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+            table.style = "Table Grid"
+            for r, cells in enumerate(table_rows):
+                for c, text in enumerate(cells[: len(table_rows[0])]):
+                    table.cell(r, c).text = text.replace("**", "")
+            table_rows.clear()
+
         for line in self.to_markdown().split("\n"):
+            if line.startswith("|"):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if not all(set(c) <= {"-", ":"} for c in cells):
+                    table_rows.append(cells)
+                continue
+            flush_table()
             if line.startswith("# "):
                 document.add_heading(line[2:], level=0)
-                document.add_picture(io.BytesIO(self.radar_png()), width=Inches(3.5))
             elif line.startswith("## "):
                 document.add_heading(line[3:], level=1)
+                if line.startswith("## 二、"):
+                    document.add_picture(io.BytesIO(self.radar_png()), width=Inches(3.2))
+                elif line.startswith("## 五、"):
+                    document.add_picture(io.BytesIO(self.timeline_png()), width=Inches(6.0))
             elif line.startswith("### "):
                 document.add_heading(line[4:], level=2)
-            elif line.startswith("|"):
-                if set(line.replace("|", "").strip()) <= {"-"}:
-                    continue
-                document.add_paragraph("　".join(c.strip() for c in line.strip("|").split("|")))
             elif line.strip():
-                document.add_paragraph(line.lstrip("-> ").replace("**", ""),
-                                       style="List Bullet" if line.lstrip().startswith("- ") else None)
+                bullet = line.lstrip().startswith("- ")
+                style = ("List Bullet 2" if line.startswith("  ") else "List Bullet") if bullet else None
+                document.add_paragraph(line.strip().lstrip("-> ").replace("**", ""), style=style)
+        flush_table()
         document.save(str(path))
+
+
+def _months(duration: str) -> tuple[float, float]:
+    """"6–12个月" → (6, 12); "24个月以上" → (24, 36)."""
+    import re
+    numbers = [float(n) for n in re.findall(r"\d+", duration)]
+    if not numbers:
+        return 0.0, 6.0
+    if len(numbers) == 1:
+        return numbers[0], numbers[0] + 12
+    return numbers[0], numbers[1]
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    _use_cjk_font()
+    return plt, np
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _use_docx_cjk_font(document) -> None:
+    """East-Asian text in Word/LibreOffice needs an East-Asian font set on the Normal style."""
+    from docx.oxml.ns import qn
+    style = document.styles["Normal"]
+    style.font.name = "Noto Sans CJK SC"
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
 
 
 def _use_cjk_font() -> None:

@@ -1,0 +1,131 @@
+"""Plan rules at every level, each technology path and partner type; report rendering incl. LibreOffice."""
+import io
+import shutil
+import subprocess
+
+import docx
+import pytest
+
+from advisor.domain import EnterpriseProfile, Fact, Level, PartnerType, Stage, TechPath
+from advisor.indicators import assess
+from advisor.planning import build_plan, choose_partners, choose_tech_path, start_stage
+from advisor.report import Report
+
+_WEAK = {"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}
+_STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "system__crm": True, "system__iot": True,
+           "equipment_networked_pct": 45.0, "has_plan": True, "leadership": True, "digital_staff": 3, "training": True,
+           "security_measures": ["防火墙", "备份", "权限管理"], "digital_budget_pct": 2.0, "quality_trend": "up"}
+
+
+def _profile(**facts):
+    p = EnterpriseProfile()
+    for key, value in facts.items():
+        p.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
+    return p
+
+
+def _at_level(level: int | None, scenes_at_two: int = 0, **facts):
+    """A real assessment of a real profile, with the overall level (and scene levels) set by hand for the rule."""
+    profile = _profile(**(facts or _STRONG))
+    a = assess(profile)
+    scenes = [s.model_copy(update={"level": 2 if i < scenes_at_two else 1}) for i, s in enumerate(a.scenes)]
+    update = {"level": Level(level) if level else None, "insufficient": level is None, "scenes": scenes}
+    return a.model_copy(update=update), profile
+
+
+@pytest.mark.parametrize("level,scenes_at_two,stage", [
+    (None, 0, Stage.pilot), (1, 0, Stage.pilot), (1, 1, Stage.pilot), (1, 2, Stage.integration),
+    (2, 4, Stage.fusion), (3, 6, Stage.ecosystem), (4, 9, Stage.ecosystem),
+])
+def test_start_stage_at_every_level(level, scenes_at_two, stage):
+    a, profile = _at_level(level, scenes_at_two)
+    chosen, reason = start_stage(a)
+    assert chosen == stage and reason
+    plan = build_plan(a, profile)
+    statuses = [s.status for s in plan.stages]
+    start = [s.stage for s in plan.stages].index(stage)
+    assert statuses[:start] == ["skipped"] * start and statuses[start] == "start"
+    assert all(s == "later" for s in statuses[start + 1:])
+    assert all(s.reason for s in plan.stages)
+
+
+def test_pilot_stage_picks_sharpest_pain_scenes_with_smart_goals():
+    profile = _profile(**_WEAK, pain__quality_traceability=3, pain__supply_chain=2, pain__funding=1)
+    plan = build_plan(assess(profile), profile)
+    pilot = plan.stages[0]
+    assert plan.start_stage == Stage.pilot and 1 <= len(pilot.scenes) <= 2
+    assert pilot.scenes[0] == "质量管理"
+    for goal in pilot.goals:
+        assert goal.indicator and goal.baseline and goal.target and goal.deadline and goal.clause == "6.4.3.2"
+
+
+@pytest.mark.parametrize("level,facts,path", [
+    (1, _WEAK, TechPath.saas_lightweight),
+    (2, _STRONG, TechPath.platform_integration),
+    (2, {**_STRONG, "goal__ai": True}, TechPath.ai_innovation),
+    (3, _STRONG, TechPath.ai_innovation),
+])
+def test_each_technology_path(level, facts, path):
+    a, profile = _at_level(level, **facts)
+    chosen, reasons = choose_tech_path(a, profile)
+    assert chosen == path
+    assert any("6.3.2" in r for r in reasons)
+
+
+@pytest.mark.parametrize("stage,facts,expected,absent", [
+    (Stage.pilot, _WEAK, {PartnerType.specialist_vendor, PartnerType.consultancy}, {PartnerType.platform_provider}),
+    (Stage.integration, _STRONG, {PartnerType.platform_provider}, {PartnerType.consultancy}),
+    (Stage.ecosystem, _STRONG, {PartnerType.platform_provider, PartnerType.specialist_vendor}, set()),
+])
+def test_each_partner_type(stage, facts, expected, absent):
+    a, profile = _at_level(2, **facts)
+    partners = choose_partners(stage, a, profile)
+    types = {p.type for p in partners}
+    assert expected <= types and not (absent & types)
+    assert all(p.why and "6.3.2" in p.clauses for p in partners)
+
+
+def test_no_real_vendor_is_named():
+    a, profile = _at_level(1, **_WEAK)
+    text = build_plan(a, profile).model_dump_json()
+    for vendor in ("用友", "金蝶", "阿里", "华为", "腾讯", "浪潮", "鼎捷"):
+        assert vendor not in text
+
+
+def _report(**facts) -> Report:
+    profile = _profile(**facts)
+    a = assess(profile)
+    return Report(profile=profile, assessment=a, plan=build_plan(a, profile))
+
+
+def test_timeline_chart_is_drawn():
+    from PIL import Image
+    image = Image.open(io.BytesIO(_report(**_WEAK).timeline_png())).convert("L")
+    assert image.width > 400 and sum(1 for count in image.histogram() if count) > 10
+
+
+def test_docx_has_real_tables_and_both_charts(tmp_path):
+    document = docx.Document(str(_report(**_STRONG).write(tmp_path / "r.docx")))
+    assert len(document.inline_shapes) == 2  # radar + timeline
+    assert len(document.tables) >= 3
+    assert document.tables[0].cell(0, 0).text == "维度"
+
+
+def test_report_markdown_labels_estimates_and_cards():
+    md = _report(**_STRONG).to_markdown()
+    assert "第三方工具" in md and "非标准原文" in md and "本工具的建议时长" in md
+    assert "ERP：在用" in md  # facts in words, not raw keys
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (libreoffice-writer-nogui) not installed")
+def test_docx_converts_to_pdf_with_libreoffice(tmp_path):
+    from pypdf import PdfReader
+    path = _report(**_STRONG, pain__data_silos=2, revenue_wan=8000.0).write(tmp_path / "report.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = PdfReader(str(tmp_path / "report.pdf"))
+    assert 3 <= len(pdf.pages) <= 15
+    text = "".join(page.extract_text() for page in pdf.pages)
+    for expected in ("数字化转型诊断报告", "分阶段路线图", "T/TJBDA002", "信息孤岛"):
+        assert expected in text.replace(" ", "")
