@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import load_settings
 
 
-def _progress_printer(stream=sys.stderr):
+def progress_printer(stream=sys.stderr):
     state = {"last": -1}
 
     def progress(done: int, total: int, label: str) -> None:
@@ -37,7 +37,7 @@ def cmd_index(args) -> int:
     settings = _settings(args)
     kb = KnowledgeBase.load(settings)
     index = ClauseIndex(settings, kb)
-    state = index.ensure(rebuild=args.rebuild, progress=_progress_printer())
+    state = index.ensure(rebuild=args.rebuild, progress=progress_printer())
     print(f"索引{'已重建' if state == 'built' else '已是最新'}：{len(kb.documents)} 个文档，{len(kb.clauses())} 条记录 "
           f"（{settings.store}，{index.collection_name}）")
     return 0
@@ -64,7 +64,7 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     from .service import Advisor
     from .qa import Answer
-    advisor = Advisor(_settings(args), progress=_progress_printer())
+    advisor = Advisor(_settings(args), progress=progress_printer())
     final: Answer | None = None
     for event in advisor.qa.stream(args.question):
         if isinstance(event, Answer):
@@ -92,7 +92,7 @@ def cmd_add(args) -> int:
     except ValueError as exc:
         print(f"无法添加：{exc}", file=sys.stderr)
         return 2
-    advisor.retriever.refresh(progress=_progress_printer())
+    advisor.retriever.refresh(progress=progress_printer())
     print(f"已添加 {doc.doc_id}：{len(doc.sections)} 个条款")
     return 0
 
@@ -105,7 +105,7 @@ def cmd_remove(args) -> int:
     except (KeyError, ValueError) as exc:
         print(f"无法删除：{exc}", file=sys.stderr)
         return 2
-    advisor.retriever.refresh(progress=_progress_printer())
+    advisor.retriever.refresh(progress=progress_printer())
     print(f"已删除 {args.doc_id}")
     return 0
 
@@ -113,7 +113,7 @@ def cmd_remove(args) -> int:
 def cmd_prepare_model(args) -> int:
     from .model_files import prepare_model
     settings = _settings(args)
-    path = prepare_model(settings.model_cache_dir, progress=_progress_printer())
+    path = prepare_model(settings.model_cache_dir, progress=progress_printer())
     print(f"本地模型就绪：{path}")
     return 0
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from .config import Settings
-from .corpus import Clause
+from .corpus import PARSER_VERSION, Clause
 from .embeddings import embedder_name, make_embeddings
 from .knowledge import KnowledgeBase
 
@@ -97,7 +97,8 @@ class ClauseIndex:
 
     def _expected_manifest(self) -> dict:
         return {"content_hash": self.kb.content_hash(), "embedder": embedder_name(self.embeddings),
-                "count": len(self.kb.clauses())}
+                "count": len(self.kb.clauses()), "parser": PARSER_VERSION,
+                "docs": {d.doc_id: f"{d.kind}:{d.content_hash}" for d in self.kb.documents}}
 
     def _read_manifest(self) -> dict | None:
         try:
@@ -136,13 +137,16 @@ class ClauseIndex:
                 "expected": self._expected_manifest()}
 
     def ensure(self, rebuild: bool = False, progress: Progress | None = None) -> str:
-        """Open the index, rebuilding it when stale or corrupt. Returns "fresh" or "built"."""
+        """Open the index, bringing it up to date. Returns "fresh", "updated" (only the documents that changed were
+        re-embedded: a user upload or removal) or "built" (from scratch: first run, new parser/embedder, corruption)."""
         with self._lock:
             expected = self._expected_manifest()
             if not rebuild:
                 try:
                     if self._is_fresh(expected):
                         return "fresh"
+                    if self._update_changed_documents(expected, progress):
+                        return "updated"
                 except Exception as exc:  # noqa: BLE001 - any failure to read the store means: rebuild it
                     log.warning("index unreadable (%s); rebuilding", exc)
             self._build(expected, progress)
@@ -164,6 +168,46 @@ class ClauseIndex:
         self._collection = collection
         return True
 
+    def _update_changed_documents(self, expected: dict, progress: Progress | None) -> bool:
+        """Re-embed only the documents added, changed or removed since the manifest was written (embedded store)."""
+        manifest = self._read_manifest()
+        if (self.is_server or not manifest or "docs" not in manifest or manifest.get("parser") != expected["parser"]
+                or manifest.get("embedder") != expected["embedder"]):
+            return False
+        if self._client is None:
+            self._client = self._open_client()
+        collection = self._get_collection()
+        old, new = manifest["docs"], expected["docs"]
+        self._manifest_path.unlink(missing_ok=True)  # a crash from here on leaves no manifest: full rebuild next time
+        for doc_id in [d for d in old if old[d] != new.get(d)]:
+            collection.delete(where={"doc_id": doc_id})
+        changed = [d for d in self.kb.documents if new[d.doc_id] != old.get(d.doc_id)]
+        self._add(collection, [c for d in changed for c in d.clauses], progress)
+        if collection.count() != expected["count"]:
+            return False
+        self._commit(collection, expected)
+        return True
+
+    def _add(self, collection, clauses: list[Clause], progress: Progress | None) -> None:
+        total = len(clauses)
+        for start in range(0, total, _BATCH):
+            batch = clauses[start:start + _BATCH]
+            texts = [embed_text(c) for c in batch]
+            collection.add(ids=[c.key for c in batch], documents=texts,
+                           embeddings=self.embeddings.embed_documents(texts),
+                           metadatas=[_metadata(c) for c in batch])
+            if progress:
+                progress(min(start + _BATCH, total), total, "建立向量索引")
+
+    def _commit(self, collection, expected: dict) -> None:
+        """The manifest is written last (atomically): its presence means the index is complete."""
+        collection.modify(metadata={"content_hash": expected["content_hash"]})
+        self._collection = collection
+        if not self.is_server:
+            tmp = self._manifest_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(expected, ensure_ascii=False), "utf-8")
+            tmp.replace(self._manifest_path)
+
     def _build(self, expected: dict, progress: Progress | None) -> None:
         self._manifest_path.unlink(missing_ok=True)
         if self.is_server:
@@ -180,22 +224,8 @@ class ClauseIndex:
             shutil.rmtree(self._chroma_dir, ignore_errors=True)
             self._client = self._open_client()
         collection = self._get_collection(create=True)
-        clauses = self.kb.clauses()
-        total = len(clauses)
-        for start in range(0, total, _BATCH):
-            batch = clauses[start:start + _BATCH]
-            texts = [embed_text(c) for c in batch]
-            collection.add(ids=[c.key for c in batch], documents=texts,
-                           embeddings=self.embeddings.embed_documents(texts),
-                           metadatas=[_metadata(c) for c in batch])
-            if progress:
-                progress(min(start + _BATCH, total), total, "建立向量索引")
-        collection.modify(metadata={"content_hash": expected["content_hash"]})
-        self._collection = collection
-        if not self.is_server:
-            tmp = self._manifest_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(expected, ensure_ascii=False), "utf-8")
-            tmp.replace(self._manifest_path)
+        self._add(collection, self.kb.clauses(), progress)
+        self._commit(collection, expected)
 
     def dense_search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(clause key, cosine similarity) best first."""

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from .config import GUIDE_DOC_ID
-from .corpus import Clause, DocKind
+from .corpus import Clause, DocKind, Document
 from .lexicon import is_english
 from .llm import Generator, LLMUnavailable
 from .prompts import render
@@ -171,22 +171,11 @@ class QAService:
         parts = []
         citations = []
         related: dict[str, list[str]] = {}
+        doc = self.retriever.kb.guide
         for clause_id in found.lookup:
             clause = self.retriever.lookup(clause_id)
-            doc = self.retriever.kb.guide
-            body = clause.text or "（本条仅为标题，内容见其下级条款：" + "、".join(
-                c.clause_id for c in doc.sections if c.parent == clause.clause_id) + "）"
-            refs = clause.refs
-            back = doc.referenced_by(clause.clause_id)
-            related = {"refers_to": refs, "referred_by": back}
-            header = _t(lang, f"**[{GUIDE_DOC_ID} {clause.clause_id}] {clause.title}**\n\n位置：{clause.path_text}",
-                        f"**[{GUIDE_DOC_ID} {clause.clause_id}] {clause.title}**\n\nLocation: {clause.path_text}")
-            lines = [header, "", _quote_block(body)]
-            if refs:
-                lines.append(_t(lang, f"\n本条引用：{'、'.join(refs)}", f"\nRefers to: {', '.join(refs)}"))
-            if back:
-                lines.append(_t(lang, f"\n引用本条的条款：{'、'.join(back)}", f"\nReferred to by: {', '.join(back)}"))
-            parts.append("\n".join(lines))
+            related = {"refers_to": clause.refs, "referred_by": doc.referenced_by(clause.clause_id)}
+            parts.append(clause_markdown(clause, doc, lang))
             citations.append(Citation(doc_id=GUIDE_DOC_ID, clause_id=clause.clause_id, title=clause.title,
                                       quote=clause.text, verified=True))
         intro = _t(lang, "以下为条款原文：\n\n", "The clause, quoted verbatim in Chinese:\n\n")
@@ -285,6 +274,21 @@ class QAService:
     def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
         clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
         return clause is not None and all(line in clause.text for line in excerpt.split("\n"))
+
+
+def clause_markdown(clause: Clause, doc: Document, lang: str = "zh") -> str:
+    """One clause verbatim with its place in the tree and its cross-references (lookup answers, clause browser)."""
+    body = clause.text or _t(lang, "（本条仅为标题，内容见其下级条款：", "(A heading only; see its sub-clauses: ") + "、".join(
+        c.clause_id for c in doc.sections if c.parent == clause.clause_id) + _t(lang, "）", ")")
+    header = _t(lang, f"**[{doc.doc_id} {clause.clause_id}] {clause.title}**\n\n位置：{clause.path_text}",
+                f"**[{doc.doc_id} {clause.clause_id}] {clause.title}**\n\nLocation: {clause.path_text}")
+    lines = [header, "", _quote_block(body)]
+    back = doc.referenced_by(clause.clause_id)
+    if clause.refs:
+        lines.append(_t(lang, f"\n本条引用：{'、'.join(clause.refs)}", f"\nRefers to: {', '.join(clause.refs)}"))
+    if back:
+        lines.append(_t(lang, f"\n引用本条的条款：{'、'.join(back)}", f"\nReferred to by: {', '.join(back)}"))
+    return "\n".join(lines)
 
 
 def _quote_block(text: str) -> str:

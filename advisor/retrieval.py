@@ -95,11 +95,11 @@ class Retriever:
         self._build_sparse()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, embeddings=None) -> "Retriever":
+    def from_settings(cls, settings: Settings | None = None, embeddings=None, progress=None) -> "Retriever":
         settings = settings or default_settings()
         kb = KnowledgeBase.load(settings)
         index = ClauseIndex(settings, kb, embeddings=embeddings)
-        index.ensure()
+        index.ensure(progress=progress)
         return cls(settings, kb, index, Lexicon.load())
 
     def _build_sparse(self) -> None:

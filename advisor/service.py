@@ -11,13 +11,26 @@ Example:
 """
 from __future__ import annotations
 
+import re
 import threading
 from functools import cached_property
+from pathlib import Path
 
-from .config import Settings, default_settings
+from .config import GUIDE_DOC_ID, Settings, default_settings
+from .corpus import Clause, Document
+from .interview import Interview, Turn
 from .llm import Generator
+from .planning import build_plan
 from .qa import Answer, QAService
+from .report import Report
 from .retrieval import Retriever
+from .store import SessionStore
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+class SessionNotFound(KeyError):
+    """No session with that id (or a malformed id): the caller starts a new one, never sees another's data."""
 
 
 class Advisor:
@@ -33,7 +46,7 @@ class Advisor:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                self._retriever = Retriever.from_settings(self.settings)
+                self._retriever = Retriever.from_settings(self.settings, progress=self._progress)
             return self._retriever
 
     @property
@@ -49,6 +62,78 @@ class Advisor:
 
     def answer(self, question: str) -> Answer:
         return self.qa.answer(question)
+
+    # --- interview sessions (stored before every reply is shown) ------------------------------------------------
+    @cached_property
+    def sessions(self) -> SessionStore:
+        return SessionStore(self.settings.sessions_db)
+
+    def interview_generator(self) -> Generator | None:
+        """The LLM extraction layer when a model is configured and up; None means rules only."""
+        if self.settings.llm == "none":
+            return None
+        return self.generator if self.generator.available else None
+
+    def open_interview(self, session_id: str | None) -> tuple[str, Interview]:
+        """Resume ``session_id`` or, when it is empty or unknown, start a new session."""
+        try:
+            return session_id, self.load_interview(session_id)  # type: ignore[arg-type]
+        except SessionNotFound:
+            pass
+        session_id = self.sessions.create()
+        interview = Interview(generator=self.interview_generator())
+        interview.start()
+        self.sessions.save(session_id, interview.state)
+        return session_id, interview
+
+    def load_interview(self, session_id: str) -> Interview:
+        state = self.sessions.load(session_id) if session_id and _SESSION_ID.match(session_id) else None
+        if state is None:
+            raise SessionNotFound(session_id)
+        return Interview(state=state, generator=self.interview_generator())
+
+    def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
+        """One turn: extract, answer, and store the turn before returning it."""
+        interview = self.load_interview(session_id)
+        turn = interview.reply((text or "")[: self.settings.max_message_chars])
+        self.sessions.save(session_id, interview.state)
+        return interview, turn
+
+    def report(self, session_id: str) -> Report:
+        interview = self.load_interview(session_id)
+        assessment = interview.assess()
+        profile = interview.state.profile
+        return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile))
+
+    def export_session(self, session_id: str) -> str:
+        """Everything stored for the session, as JSON (the owner's copy of their data)."""
+        return self.load_interview(session_id).state.model_dump_json(indent=2)
+
+    def delete_session(self, session_id: str) -> bool:
+        return bool(session_id and _SESSION_ID.match(session_id) and self.sessions.delete(session_id))
+
+    # --- knowledge base ---------------------------------------------------------------------------------------
+    def preview_document(self, path: Path) -> Document:
+        return self.retriever.kb.preview(path)
+
+    def add_document(self, path: Path, doc_id: str | None = None, progress=None) -> Document:
+        """Add a user document and index it (raises ValueError with a readable reason)."""
+        with self._lock:
+            doc = self.retriever.kb.add_document(path, doc_id=doc_id)
+            self.retriever.refresh(progress=progress)
+            return doc
+
+    def remove_document(self, doc_id: str, progress=None) -> None:
+        with self._lock:
+            self.retriever.kb.remove_document(doc_id)
+            self.retriever.refresh(progress=progress)
+
+    def clause(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:
+        return self.retriever.lookup(clause_id, doc_id)
+
+    def outline(self, doc_id: str = GUIDE_DOC_ID) -> list[Clause]:
+        """The document's clause tree in order (sections only)."""
+        return self.retriever.kb.document(doc_id).sections
 
     def status(self) -> dict:
         return {"llm": self.generator.describe(), "llm_available": self.generator.available,

@@ -15,8 +15,11 @@ def _text(message) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, real_data_dir):
+    import shutil
+    data_dir = tmp_path_factory.mktemp("app") / "data"
+    shutil.copytree(real_data_dir, data_dir)  # the app may add documents: never touch the shared index
     port = free_port()
-    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(real_data_dir), "ADVISOR_LLM": "none"}
+    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": "none"}
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, 120)
@@ -29,7 +32,7 @@ def test_clause_question_streams_verified_citation(server, real_retriever):
     from gradio_client import Client
     client = Client(server[0], verbose=False)
     answer, debug = client.predict("数据销毁有哪些要求？", api_name="/ask")
-    assert "5.3.2.7" in answer and "✓已核验" in debug
+    assert "5.3.2.7" in answer and "5.3.2.7 ✓ 已核验" in debug
 
 
 def test_interview_to_report_and_session_resume(server):
@@ -43,5 +46,62 @@ def test_interview_to_report_and_session_resume(server):
     # a new client (a reloaded page) resumes by the session id
     resumed = Client(server[0], verbose=False).predict(session_id, api_name="/resume")
     assert resumed[0] == session_id and any("员工80人" in _text(m) for m in resumed[1])
-    report_md, files = client.predict(session_id, api_name="/report")
+    report_md, radar, timeline, files = client.predict(session_id, api_name="/report")
     assert "数字化转型诊断报告" in report_md and len(files) == 3
+    assert radar.endswith(".png") and timeline.endswith(".png")
+
+
+def test_export_and_delete_my_data(server):
+    import json
+    from gradio_client import Client
+    client = Client(server[0], verbose=False)
+    session_id, *_ = client.predict("", api_name="/start")
+    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
+    exported = json.loads(open(client.predict(session_id, api_name="/export"), encoding="utf-8").read())
+    assert any("员工60人" in t["user"] for t in exported["turns"])
+    new_id, history, _panel, info, _file = client.predict(session_id, api_name="/delete")
+    assert new_id != session_id and "已删除" in info
+    # the deleted session is gone: resuming it starts a fresh one and never shows the old words
+    resumed = client.predict(session_id, api_name="/resume")
+    assert resumed[0] != session_id and not any("员工60人" in _text(m) for m in resumed[1])
+
+
+def test_guessed_or_malformed_session_ids_never_reach_other_data(server):
+    from gradio_client import Client
+    client = Client(server[0], verbose=False)
+    owner, *_ = client.predict("", api_name="/start")
+    client.predict("我们是做化工的，员工300人。", owner, api_name="/chat")
+    for guess in (owner[:-1] + ("A" if owner[-1] != "A" else "B"), "../../sessions.db", "' OR '1'='1", owner + "x"):
+        got = client.predict(guess, api_name="/resume")
+        assert got[0] != owner and not any("化工" in _text(m) for m in got[1])
+
+
+def test_clause_browser_and_upload_preview(server, tmp_path):
+    from gradio_client import Client, handle_file
+    client = Client(server[0], verbose=False)
+    view = client.predict("5.3.2.7", api_name="/clause")
+    assert "数据销毁" in view and "位置：5 数字化转型工作框架" in view
+    doc = tmp_path / "内部制度.md"
+    doc.write_text("1 范围\n本制度规定设备点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前点检。\n", "utf-8")
+    preview = client.predict(handle_file(str(doc)), api_name="/preview")
+    assert "2.1 日常点检" in preview and "个条款" in preview
+    broken = tmp_path / "坏文件.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    assert "无法解析" in client.predict(handle_file(str(broken)), api_name="/preview")
+
+
+
+def test_upload_is_indexed_searchable_and_removable(server, tmp_path):
+    from gradio_client import Client, handle_file
+    client = Client(server[0], verbose=False)
+    doc = tmp_path / "点检制度.md"
+    doc.write_text("1 范围\n本制度规定注塑机的点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前检查液压油温与模具冷却水。\n",
+                   "utf-8")
+    message, table, _choices, _upload = client.predict(handle_file(str(doc)), "ZJ-01", api_name="/add_document")
+    assert "已加入知识库" in message and "ZJ-01" in table
+    answer, debug = client.predict("注塑机开机前要检查什么？", api_name="/ask")
+    assert "ZJ-01" in debug
+    message, table, _choices = client.predict("ZJ-01", api_name="/remove_document")
+    assert "已删除" in message and "ZJ-01" not in table
+    _answer, debug = client.predict("注塑机开机前要检查什么？", api_name="/ask")
+    assert "ZJ-01" not in debug

@@ -22,13 +22,22 @@ def test_built_once_then_fresh(settings, fake_embeddings):
     assert _index(settings, fake_embeddings).ensure() == "fresh"
 
 
-def test_rebuilt_when_sources_change(settings, fake_embeddings, tmp_path):
+def test_only_changed_documents_are_reembedded(settings, fake_embeddings, tmp_path):
     _index(settings, fake_embeddings).ensure()
     kb = KnowledgeBase.load(settings)
     src = tmp_path / "mine.md"
     src.write_text("# 我的标准\n\n## 1 范围\n\n设备点检记录要求。\n", "utf-8")
     kb.add_document(src, doc_id="MY-1")
-    assert ClauseIndex(settings, kb, embeddings=fake_embeddings).ensure() == "built"
+    steps = []
+    index = ClauseIndex(settings, kb, embeddings=fake_embeddings)
+    assert index.ensure(progress=lambda done, total, label: steps.append(total)) == "updated"
+    assert steps[-1] == len(kb.document("MY-1").clauses)  # only the new document was embedded
+    assert any(key.startswith("MY-1::") for key, _ in index.dense_search("设备点检", k=5))
+    kb.remove_document("MY-1")
+    index = ClauseIndex(settings, kb, embeddings=fake_embeddings)
+    assert index.ensure() == "updated"
+    assert not any(key.startswith("MY-1::") for key, _ in index.dense_search("设备点检", k=50))
+    assert _index(settings, fake_embeddings).ensure() == "fresh"
 
 
 @pytest.mark.parametrize("damage", ["delete_folder", "garbage_sqlite", "drop_manifest"])
