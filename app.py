@@ -31,7 +31,7 @@ UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md"]
 # --- interview ------------------------------------------------------------------------------------------------
 def _live_panel(iv: Interview) -> str:
     progress = iv.progress()
-    lines = ["**访谈进度**：" + "　".join(f"{'✅' if progress[a.value] else '⬜'} {a.label}" for a in Area)]
+    lines = ["**访谈进度**：" + "　".join(f"{'●' if progress[a.value] else '○'} {a.label}" for a in Area)]
     facts = list(iv.state.profile.current().values())[-12:]
     if facts:
         lines.append("\n**已了解的事实**（括号内为企业原话）：")
@@ -49,12 +49,18 @@ def _inline(text: str) -> str:
     return " ".join(text.split()).replace("<", "＜").replace(">", "＞").replace("*", "＊").replace("`", "｀")
 
 
+def _inert(text: str) -> str:
+    """Untrusted text (messages, uploaded documents) shown as Markdown: no HTML tag survives, so nothing runs and no
+    image or link is fetched from anywhere."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def _history(iv: Interview) -> list[dict]:
     messages = []
     for t in iv.state.turns:
         if t.user:
-            messages.append({"role": "user", "content": t.user})
-        reply = t.reply + "".join(f"\n\n> ⚠ {note}" for note in t.notes)
+            messages.append({"role": "user", "content": _inert(t.user)})
+        reply = _inert(t.reply) + "".join(f"\n\n> ⚠ {_inert(note)}" for note in t.notes)
         messages.append({"role": "assistant", "content": reply})
     return messages
 
@@ -85,7 +91,7 @@ def chat(message: str, session_id: str):
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    pending = _history(iv) + [{"role": "user", "content": message[:limit]},
+    pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
                               {"role": "assistant", "content": "（正在理解您的回答…）"}]
     yield "", pending, gr.skip(), session_id
     iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
@@ -144,8 +150,8 @@ def ask(question: str):
             final = event
         else:
             text += event
-            yield text, ""
-    yield (final.text if final else text), _retrieval_debug(final)
+            yield _inert(text), ""
+    yield _inert(final.text if final else text), _retrieval_debug(final)
 
 
 def _retrieval_debug(final: Answer | None) -> str:
@@ -153,10 +159,11 @@ def _retrieval_debug(final: Answer | None) -> str:
         return ""
     rows = ["| 条款 | 标题 | 融合 | BM25（名次） | 向量（名次） | 命中词 |", "|---|---|---|---|---|---|"]
     for r in final.retrieval.results[:8]:
-        rows.append(f"| {r.doc_id} {r.clause_id} | {r.title} | {r.score:.4f} | "
+        rows.append(f"| {_inline(r.doc_id)} {_inline(r.clause_id)} | {_inline(r.title)} | {r.score:.4f} | "
                     f"{r.bm25_score:.2f}（{r.bm25_rank or '-'}） | {r.dense_score:.3f}（{r.dense_rank or '-'}） | "
                     f"{'、'.join(_inline(t) for t in r.matched_terms[:5])} |")
-    marks = "、".join(f"{c.clause_id} {'✓ 已核验' if c.verified else '✗ 未核验'}" for c in final.citations)
+    marks = "、".join(f"{c.clause_id if c.doc_id == GUIDE_DOC_ID else _inline(c.doc_id + ' ' + c.clause_id)} "
+                      f"{'✓ 已核验' if c.verified else '× 未核验'}" for c in final.citations)
     refused = "（判定知识库未涵盖）" if final.refused else ""
     return (f"**检索详情** 相关度 {final.retrieval.relevance:.2f}{refused}；引用核验：{marks or '无'}\n\n"
             + "\n".join(rows))
@@ -170,7 +177,7 @@ def show_clause(clause_id: str | None) -> str:
     clause = advisor.clause(clause_id) if clause_id else None
     if clause is None:
         return "在左侧选择条款即可阅读原文。"
-    return clause_markdown(clause, advisor.retriever.kb.guide)
+    return _inert(clause_markdown(clause, advisor.retriever.kb.guide))
 
 
 # --- knowledge base ------------------------------------------------------------------------------------------------
@@ -214,7 +221,7 @@ def add_upload(path: str | None, doc_id: str, progress=gr.Progress()):
         doc = advisor.add_document(Path(path), doc_id=(doc_id or "").strip() or None, progress=report)
     except ValueError as exc:
         raise gr.Error(str(exc)) from None
-    return (f"✅ 已加入知识库：{_inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
+    return (f"✓ 已加入知识库：{_inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
             _documents_table(), _user_documents(), None)
 
 
@@ -243,7 +250,8 @@ def status() -> str:
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="数转顾问") as demo:
         gr.Markdown(f"# 数转顾问 · 中小企业数字化转型诊断\n依据 {GUIDE_DOC_ID}《中小企业数字化转型工作指南》，全程离线运行。")
-        session = gr.Textbox(label="会话编号", placeholder="粘贴已有的会话编号后点“恢复会话”", max_lines=1)
+        session = gr.Textbox(label="会话编号", placeholder="粘贴已有的会话编号后点“恢复会话”", max_lines=1,
+                             elem_id="session-id")
         with gr.Tab("诊断访谈"):
             info = gr.Markdown()
             with gr.Row(equal_height=False):
@@ -260,14 +268,15 @@ def build_app() -> gr.Blocks:
                         with gr.Row():
                             export_btn = gr.Button("导出我的访谈数据")
                             delete_btn = gr.Button("删除我的访谈数据", variant="stop")
-                        export_file = gr.File(label="导出文件")
+                        export_file = gr.File(label="导出文件", interactive=False)
                 with gr.Column(scale=2, min_width=280):
                     panel = gr.Markdown(elem_id="live-panel")
         with gr.Tab("诊断报告", id="report-tab"):
             with gr.Row():
-                radar = gr.Image(label="维度雷达图", type="filepath", height=320, show_label=True)
-                timeline = gr.Image(label="分阶段路线图", type="filepath", height=320)
-            files = gr.File(label="下载报告（Word / Markdown / JSON）", file_count="multiple", elem_id="report-files")
+                radar = gr.Image(label="维度雷达图", type="filepath", height=320, interactive=False)
+                timeline = gr.Image(label="分阶段路线图", type="filepath", height=320, interactive=False)
+            files = gr.File(label="下载报告（Word / Markdown / JSON）", file_count="multiple", interactive=False,
+                            elem_id="report-files")
             report_md = gr.Markdown("完成访谈后点击“结束并生成报告”。", elem_id="report-md")
         with gr.Tab("条款问答"):
             with gr.Row(equal_height=False):

@@ -57,6 +57,46 @@ def wait_for_port(port: int, timeout: float) -> None:
             time.sleep(0.3)
 
 
+class AppServer:
+    """``python app.py`` in a subprocess on a free loopback port, with its own copy of the built index."""
+
+    def __init__(self, data_dir, llm: str = "none", extra_env: dict | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": llm, **(extra_env or {})}
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 120) -> "AppServer":
+        import subprocess
+        import sys
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,
+                                     env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, timeout)
+        if self.proc.poll() is not None:
+            raise RuntimeError("app.py exited during start")
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill() if kill else self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory, real_data_dir, real_retriever):
+    """A running app on a private copy of the session's real index (the app may add documents)."""
+    import shutil
+    data_dir = tmp_path_factory.mktemp("app") / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    server = AppServer(data_dir).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", llm="none")
@@ -84,4 +124,4 @@ def guide_text() -> str:
     return GUIDE_PATH.read_text("utf-8")
 
 
-__all__ = ["GUIDE_DOC_ID", "HashEmbeddings", "free_port", "wait_for_port"]
+__all__ = ["GUIDE_DOC_ID", "AppServer", "HashEmbeddings", "free_port", "wait_for_port"]

@@ -1,9 +1,5 @@
 """The web app in-process through gradio_client (real retriever, deterministic mode)."""
-import subprocess
-import sys
-
 import pytest
-from conftest import free_port, wait_for_port
 
 pytestmark = pytest.mark.integration
 
@@ -13,48 +9,36 @@ def _text(message) -> str:
     return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, real_data_dir):
-    import shutil
-    data_dir = tmp_path_factory.mktemp("app") / "data"
-    shutil.copytree(real_data_dir, data_dir)  # the app may add documents: never touch the shared index
-    port = free_port()
-    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": "none"}
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, 120)
-    yield f"http://127.0.0.1:{port}/", proc, env, port
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-def test_clause_question_streams_verified_citation(server, real_retriever):
+def test_clause_question_streams_verified_citation(app_server):
     from gradio_client import Client
-    client = Client(server[0], verbose=False)
-    answer, debug = client.predict("数据销毁有哪些要求？", api_name="/ask")
+    client = Client(app_server.url, verbose=False)
+    job = client.submit("数据销毁有哪些要求？", api_name="/ask")
+    answer, debug = job.result(timeout=120)
     assert "5.3.2.7" in answer and "5.3.2.7 ✓ 已核验" in debug
+    partials = [out[0] for out in job.outputs()]
+    assert len(partials) >= 3 and partials[0] != answer  # streamed in pieces, not one final blob
 
 
-def test_interview_to_report_and_session_resume(server):
+def test_interview_to_report_and_session_resume(app_server):
     from gradio_client import Client
-    client = Client(server[0], verbose=False)
+    client = Client(app_server.url, verbose=False)
     session_id, history, panel, info = client.predict("", api_name="/start")
     assert len(session_id) >= 32 and "您好" in _text(history[0])
     _, history, panel, session_id2 = client.predict("我们做机械零部件，员工80人，财务用金蝶ERP，车间记录靠纸质单据。",
                                                     session_id, api_name="/chat")
-    assert session_id2 == session_id and "员工人数" in _text(history[-1]) and "✅" in panel
+    assert session_id2 == session_id and "员工人数" in _text(history[-1]) and "● 业务现状" in panel
     # a new client (a reloaded page) resumes by the session id
-    resumed = Client(server[0], verbose=False).predict(session_id, api_name="/resume")
+    resumed = Client(app_server.url, verbose=False).predict(session_id, api_name="/resume")
     assert resumed[0] == session_id and any("员工80人" in _text(m) for m in resumed[1])
     report_md, radar, timeline, files = client.predict(session_id, api_name="/report")
     assert "数字化转型诊断报告" in report_md and len(files) == 3
     assert radar.endswith(".png") and timeline.endswith(".png")
 
 
-def test_export_and_delete_my_data(server):
+def test_export_and_delete_my_data(app_server):
     import json
     from gradio_client import Client
-    client = Client(server[0], verbose=False)
+    client = Client(app_server.url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")
     client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
     exported = json.loads(open(client.predict(session_id, api_name="/export"), encoding="utf-8").read())
@@ -66,9 +50,9 @@ def test_export_and_delete_my_data(server):
     assert resumed[0] != session_id and not any("员工60人" in _text(m) for m in resumed[1])
 
 
-def test_guessed_or_malformed_session_ids_never_reach_other_data(server):
+def test_guessed_or_malformed_session_ids_never_reach_other_data(app_server):
     from gradio_client import Client
-    client = Client(server[0], verbose=False)
+    client = Client(app_server.url, verbose=False)
     owner, *_ = client.predict("", api_name="/start")
     client.predict("我们是做化工的，员工300人。", owner, api_name="/chat")
     for guess in (owner[:-1] + ("A" if owner[-1] != "A" else "B"), "../../sessions.db", "' OR '1'='1", owner + "x"):
@@ -76,9 +60,9 @@ def test_guessed_or_malformed_session_ids_never_reach_other_data(server):
         assert got[0] != owner and not any("化工" in _text(m) for m in got[1])
 
 
-def test_clause_browser_and_upload_preview(server, tmp_path):
+def test_clause_browser_and_upload_preview(app_server, tmp_path):
     from gradio_client import Client, handle_file
-    client = Client(server[0], verbose=False)
+    client = Client(app_server.url, verbose=False)
     view = client.predict("5.3.2.7", api_name="/clause")
     assert "数据销毁" in view and "位置：5 数字化转型工作框架" in view
     doc = tmp_path / "内部制度.md"
@@ -91,9 +75,9 @@ def test_clause_browser_and_upload_preview(server, tmp_path):
 
 
 
-def test_upload_is_indexed_searchable_and_removable(server, tmp_path):
+def test_upload_is_indexed_searchable_and_removable(app_server, tmp_path):
     from gradio_client import Client, handle_file
-    client = Client(server[0], verbose=False)
+    client = Client(app_server.url, verbose=False)
     doc = tmp_path / "点检制度.md"
     doc.write_text("1 范围\n本制度规定注塑机的点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前检查液压油温与模具冷却水。\n",
                    "utf-8")

@@ -1,0 +1,185 @@
+"""The app in real headless Chromium (Debian's chromium, driven by Playwright; never ``playwright install``).
+
+Screenshots go to ``test-artifacts/screenshots/``. Every request the page makes is checked: none may leave 127.0.0.1.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import docx
+import pytest
+import yaml
+from conftest import AppServer
+
+from advisor.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+pytestmark = [pytest.mark.integration, pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class OffMachineGuard:
+    """Records every request the page makes; anything not to 127.0.0.1/localhost is blocked and remembered."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.blocked: list[str] = []
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        self.seen.append(url)
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
+    guard = OffMachineGuard()
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.guard = guard
+    yield pg
+    context.close()
+    assert guard.seen, "the guard saw no traffic at all"
+    assert not guard.blocked, f"requests left 127.0.0.1: {guard.blocked}"
+
+
+def shot(page, name: str, width: int | None = None) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if width:
+        page.set_viewport_size({"width": width, "height": 844})
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if width:
+        page.set_viewport_size({"width": 1280, "height": 800})
+    return path
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.locator("#chat").get_by_text("您好").first.wait_for()
+
+
+def send(page, text: str) -> None:
+    """Type an answer, send it, and wait until the advisor's stored reply replaced the placeholder."""
+    users = page.locator("#chat [data-testid=user]").count()
+    page.locator("#answer-box textarea").fill(text)
+    page.locator("#send").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat [data-testid=user]').length > n && "
+        "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users)
+
+
+def session_id(page) -> str:
+    return page.locator("#session-id textarea, #session-id input").first.input_value()
+
+
+def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
+    case = next(c for c in yaml.safe_load((PROJECT_ROOT / "evals/cases/interview.yaml").read_text("utf-8"))
+                if c["id"] == "iv-001")
+    open_app(page, app_server.url)
+    for text in case["turns"]:
+        send(page, text)
+    panel = page.locator("#live-panel")
+    assert "● 业务现状" in panel.inner_text() and "暂估等级" in panel.inner_text()
+    shot(page, "interview-1280")
+    shot(page, "interview-phone", width=390)
+    page.locator("#finish").click()
+    page.get_by_role("tab", name="诊断报告").click()
+    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
+    link = page.locator("#report-files tr:has(td[aria-label='诊断报告.docx']) a[data-testid=download-link]")
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "report.docx"
+    download.value.save_as(saved)
+    assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(saved)).paragraphs)
+    shot(page, "report-1280")
+    shot(page, "report-phone", width=390)
+
+
+def test_clause_question_shows_verified_citation(app_server, page):
+    open_app(page, app_server.url)
+    page.get_by_role("tab", name="条款问答").click()
+    page.locator("#question textarea").fill("企业不再需要的旧数据要怎么处理？")
+    page.locator("#ask").click()
+    page.locator("#debug").get_by_text("5.3.2.7 ✓ 已核验").wait_for()
+    assert "T/TJBDA 002—2026 5.3.2.7" in page.locator("#answer").inner_text()
+    shot(page, "clause-qa-1280")
+    shot(page, "clause-qa-phone", width=390)
+
+
+def test_session_resumes_after_server_restart(real_data_dir, real_retriever, browser, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    server = AppServer(data_dir).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    guard = OffMachineGuard()
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_app(page, server.url)
+        send(page, "我们是做精密模具的，员工95人，用金蝶ERP管财务。")
+        sid = session_id(page)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", sid)
+        server.stop(kill=True)  # SIGKILL: no chance to flush anything
+        server.start()
+        page.goto(f"{server.url}?session={sid}")  # the resume link
+        page.locator("#chat").get_by_text("精密模具").first.wait_for()
+        assert "ERP" in page.locator("#live-panel").inner_text()
+    finally:
+        context.close()
+        server.stop()
+    assert not guard.blocked
+
+
+def test_upload_preview_and_indexing(app_server, page, tmp_path):
+    doc = tmp_path / "设备点检制度.md"
+    doc.write_text("1 范围\n本制度规定注塑车间设备点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前点检油温。\n"
+                   "<script>window.__pwned = 1</script><img src=\"http://203.0.113.9/pixel.png\">\n", "utf-8")
+    open_app(page, app_server.url)
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#upload input[type=file]").set_input_files(str(doc))
+    page.locator("#preview").get_by_text("2.1 日常点检").wait_for()
+    page.locator("#add-doc").click()
+    page.locator("#kb-message").get_by_text("已加入知识库").wait_for()
+    shot(page, "knowledge-base-1280")
+    # the uploaded text is quoted in answers: still inert, and its image is never fetched (the guard checks)
+    page.get_by_role("tab", name="条款问答").click()
+    page.locator("#question textarea").fill("注塑车间操作工每班开机前要点检什么？")
+    page.locator("#ask").click()
+    page.locator("#debug").get_by_text("检索详情").wait_for()
+    assert "设备点检制度" in page.locator("#debug").inner_text()
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_html_and_script_in_messages_stay_inert(app_server, page):
+    open_app(page, app_server.url)
+    send(page, '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>我们有<b>ERP</b> 🚀\x07'
+               '<img src="http://203.0.113.9/track.png">')
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#chat script").count() == 0
+    assert page.locator("#chat img[src='x'], #chat img[src*='203.0.113.9']").count() == 0
+    assert "<b>ERP</b>" in page.locator("#chat").inner_text()  # shown as the text it is
+    shot(page, "hostile-input-1280")
