@@ -232,13 +232,22 @@ class QAService:
             ans = self._extractive(question, lang, found)
             ans.fallback_reason = "模型输出包含系统说明，已丢弃"
             return ans
+        raw = _strip_echoed_markup(raw)
         if raw.strip().startswith(_NOT_IN_CORPUS) or (_NOT_IN_CORPUS in raw and len(raw.strip()) < 40):
-            return self._refusal(question, lang, found)
+            # The calibrated retriever already judged these clauses relevant; a small model's "not in corpus" is
+            # less reliable than that, so the reader gets the clauses themselves rather than a refusal.
+            ans = self._extractive(question, lang, found)
+            ans.fallback_reason = _t(lang, "模型未能依据条款作答", "the model did not answer from the clauses")
+            ans.text = _t(lang, "> 模型未能依据条款作答，以下为条款摘录。\n\n",
+                          "> The model did not answer from the clauses; here they are.\n\n") + ans.text
+            return ans
         raw = raw.replace(_NOT_IN_CORPUS, "").strip()
         retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
         citations: list[Citation] = []
         text = raw
         for m in _CITATION.finditer(raw):
+            if any(m.group(0) in r.text for r in found.results):
+                continue  # a bracket quoted from the clause itself (e.g. "[来源：GB/T 23011-2022, 3.3]")
             doc_id, clause_id = m.group(1).strip(), m.group(2)
             base = clause_id.split("/")[0]
             doc_id = GUIDE_DOC_ID if doc_id.replace(" ", "") in (GUIDE_DOC_ID.replace(" ", ""), "T/TJBDA002-2026") else doc_id
@@ -289,6 +298,15 @@ def clause_markdown(clause: Clause, doc: Document, lang: str = "zh") -> str:
     if back:
         lines.append(_t(lang, f"\n引用本条的条款：{'、'.join(back)}", f"\nReferred to by: {', '.join(back)}"))
     return "\n".join(lines)
+
+
+_ECHOED_CLAUSE_TAG = re.compile(r"<clause\s+ref=\"([^\"]*)\"[^>]*>")
+_ECHOED_TAGS = re.compile(r"</?(?:clauses?|question)\s*>")
+
+
+def _strip_echoed_markup(raw: str) -> str:
+    """Small models sometimes echo the prompt's <clause ref="[…]"> delimiters; keep the reference, drop the tag."""
+    return _ECHOED_TAGS.sub("", _ECHOED_CLAUSE_TAG.sub(lambda m: m.group(1), raw))
 
 
 def _quote_block(text: str) -> str:

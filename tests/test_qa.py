@@ -88,9 +88,26 @@ def test_fabricated_clause_and_non_verbatim_quote_are_caught(real_retriever):
     assert not ans.citations_valid and "⚠未核实" in ans.text and "⚠非原文" in ans.text
 
 
-def test_model_saying_not_in_corpus_becomes_refusal(real_retriever):
+def test_model_saying_not_in_corpus_is_overruled_by_calibrated_retrieval(real_retriever):
+    """The retriever judged 5.3.2.7 relevant: the reader gets the clause quoted, with a note, not a refusal."""
     qa, _ = _qa(real_retriever, ["NOT_IN_CORPUS"])
-    assert qa.answer("数据销毁有哪些要求？").refused
+    ans = qa.answer("数据销毁有哪些要求？")
+    assert not ans.refused and ans.mode == AnswerMode.extractive and ans.fallback_reason
+    assert ans.citations[0].clause_id == "5.3.2.7" and "模型未能依据条款作答" in ans.text
+
+
+def test_out_of_corpus_question_is_refused_before_the_model_runs(real_retriever):
+    qa, model = _qa(real_retriever, ["这是编造的答案 [T/TJBDA 002—2026 5.3.2.7]"])
+    ans = qa.answer("今年的个人所得税专项附加扣除标准是多少？")
+    assert ans.refused and not model.seen
+
+
+def test_echoed_prompt_markup_and_quoted_source_notes_are_not_false_alarms(real_retriever):
+    reply = ('<clause ref="[T/TJBDA 002—2026 3.1]" title="数字化转型">数字化转型是深化应用新一代信息技术的过程'
+             '[来源：GB/T 23011-2022, 3.3]。</clause>')
+    qa, _ = _qa(real_retriever, [reply])
+    ans = qa.answer("数字化转型的定义是什么？")
+    assert "<clause" not in ans.text and ans.citations_valid, ans.text
 
 
 def test_system_prompt_leak_is_discarded(real_retriever):
