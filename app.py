@@ -23,6 +23,7 @@ from advisor.domain import Area  # noqa: E402
 from advisor.interview import Interview  # noqa: E402
 from advisor.qa import Answer, clause_markdown  # noqa: E402
 from advisor.service import Advisor, SessionNotFound  # noqa: E402
+from advisor.store import StorageError  # noqa: E402
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md"]
@@ -94,7 +95,12 @@ def chat(message: str, session_id: str):
     pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
                               {"role": "assistant", "content": "（正在理解您的回答…）"}]
     yield "", pending, gr.skip(), session_id
-    iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
+    try:
+        iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
+    except StorageError as exc:
+        gr.Warning(str(exc))
+        yield message, _history(iv), gr.skip(), session_id  # the message goes back into the box: nothing is lost
+        return
     yield "", _history(iv), _live_panel(iv), session_id
 
 

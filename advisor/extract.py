@@ -200,7 +200,10 @@ def extract_llm(generator, message: str, question: str, turn: int) -> list[Fact]
     from .prompts import render
     out = generator.json([("system", render("extract_system")),
                           ("human", render("extract_user", question=question, message=message))],
-                         EXTRACTION_SCHEMA, name="facts", first_token_timeout=30, total_timeout=60)
+                         EXTRACTION_SCHEMA, name="facts",
+                         # half the budget to start (prompt processing), the whole budget to finish
+                         first_token_timeout=generator.settings.llm_timeout_s / 2,
+                         total_timeout=generator.settings.llm_timeout_s)
     facts = []
     for item in out.get("facts", []):
         evidence = str(item.get("evidence", "")).strip()

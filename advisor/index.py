@@ -19,6 +19,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -139,7 +140,7 @@ class ClauseIndex:
     def ensure(self, rebuild: bool = False, progress: Progress | None = None) -> str:
         """Open the index, bringing it up to date. Returns "fresh", "updated" (only the documents that changed were
         re-embedded: a user upload or removal) or "built" (from scratch: first run, new parser/embedder, corruption)."""
-        with self._lock:
+        with self._lock, self._across_processes():
             expected = self._expected_manifest()
             if not rebuild:
                 try:
@@ -167,6 +168,22 @@ class ClauseIndex:
         collection.get(limit=1, include=["embeddings"])
         self._collection = collection
         return True
+
+    @contextmanager
+    def _across_processes(self):
+        """Two processes starting on one data folder (the app and a CLI, say) must not build into it at once: the
+        second waits for the first and then finds the index fresh."""
+        if self.is_server:
+            yield
+            return
+        import fcntl
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.index_dir / ".build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _update_changed_documents(self, expected: dict, progress: Progress | None) -> bool:
         """Re-embed only the documents added, changed or removed since the manifest was written (embedded store)."""

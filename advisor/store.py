@@ -23,19 +23,29 @@ MIGRATIONS = [
 ]
 
 
+class StorageError(RuntimeError):
+    """The session could not be written (read-only folder, full disk): nothing was acknowledged, nothing lost."""
+
+
 class SessionStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        with self._connect() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-                db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
+                db.execute("BEGIN IMMEDIATE")
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
+                    db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {number}")
+                db.execute("COMMIT")
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(_storage_message(path, exc)) from exc
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         return db
@@ -46,11 +56,15 @@ class SessionStore:
         return session_id
 
     def save(self, session_id: str, state: InterviewState) -> None:
+        """One atomic write (SQLite, WAL, synchronous=FULL): either the whole turn is on disk or none of it."""
         now = time.time()
-        with self._lock, self._connect() as db:
-            db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
-                       (session_id, now, now, state.model_dump_json()))
+        try:
+            with self._lock, self._connect() as db:
+                db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
+                           (session_id, now, now, state.model_dump_json()))
+        except sqlite3.Error as exc:
+            raise StorageError(_storage_message(self.path, exc)) from exc
 
     def load(self, session_id: str) -> InterviewState | None:
         with self._connect() as db:
@@ -60,3 +74,8 @@ class SessionStore:
     def delete(self, session_id: str) -> bool:
         with self._lock, self._connect() as db:
             return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+
+
+def _storage_message(path: Path, exc: Exception) -> str:
+    return (f"无法写入会话数据（{path.parent}）：{exc}。请检查数据目录是否可写、磁盘是否已满；"
+            "本轮内容未保存，已保存的会话不受影响。")

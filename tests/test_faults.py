@@ -1,0 +1,197 @@
+"""Faults: the model down, hanging or talking nonsense; the process killed mid-interview; a full disk or read-only
+data folder; two processes starting on one data folder. Nothing acknowledged may be lost, every failure is said."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from advisor.config import PROJECT_ROOT, Settings
+from advisor.interview import Interview, InterviewState
+from advisor.llm import Generator
+from advisor.qa import AnswerMode
+from advisor.service import Advisor
+from advisor.store import SessionStore, StorageError
+
+
+class _Down(GenericFakeChatModel):
+    def _stream(self, *args, **kwargs):
+        raise ConnectionError("connection refused")
+
+
+class _Hangs(GenericFakeChatModel):
+    def _stream(self, *args, **kwargs):
+        time.sleep(20)
+        yield from ()
+
+
+def _generator(model, timeout: float = 1.0) -> Generator:
+    return Generator(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
+
+
+@pytest.mark.parametrize("model,noted", [
+    (_Down(messages=iter([])), True),
+    (_Hangs(messages=iter([])), True),
+    (GenericFakeChatModel(messages=iter([AIMessage(content="好的，我提取到：员工很多（不是 JSON）")])), True),
+    (GenericFakeChatModel(messages=iter([AIMessage(content='{"facts": [{"key": "employees", "value": 999, '
+                                                           '"evidence": "模型编造的原话"}]}')])), False),
+], ids=["down", "hanging", "malformed-json", "unverifiable-evidence"])
+def test_interview_keeps_rule_facts_when_the_model_fails(model, noted):
+    iv = Interview(generator=_generator(model))
+    iv.start()
+    started = time.monotonic()
+    turn = iv.reply("我们做机械零部件，员工80人，财务用金蝶ERP。")
+    assert time.monotonic() - started < 15
+    facts = iv.state.profile.current()
+    assert facts["employees"].value == 80 and facts["system.erp"].value is True
+    assert all(f.evidence in "我们做机械零部件，员工80人，财务用金蝶ERP。" for f in facts.values())
+    assert bool(turn.notes) == noted and (not noted or "大模型提取不可用" in turn.notes[0])
+
+
+@pytest.mark.integration
+def test_openai_server_down_falls_back_with_notice(real_retriever):
+    """The real ChatOpenAI client against a loopback port where nothing listens."""
+    settings = Settings(llm="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout_s=5,
+                        data_dir=real_retriever.settings.data_dir)
+    advisor = Advisor(settings, retriever=real_retriever)
+    started = time.monotonic()
+    answer = advisor.answer("数据销毁有哪些要求？")
+    assert time.monotonic() - started < 30
+    assert answer.mode == AnswerMode.extractive and answer.fallback_reason
+    assert "大模型不可用" in answer.text and answer.citations[0].clause_id == "5.3.2.7"
+
+
+_INTERVIEW_UNTIL_KILLED = """
+import sys
+from advisor.config import Settings
+from advisor.service import Advisor
+advisor = Advisor(Settings(data_dir=sys.argv[1], llm="none"))
+session_id, _ = advisor.open_interview(None)
+print("SID", session_id, flush=True)
+for i in range(10_000):
+    advisor.interview_reply(session_id, f"第{i}条：员工{i + 10}人，用纸质单据记录。")
+    print("ACK", i, flush=True)
+"""
+
+
+def test_sigkill_mid_interview_loses_no_acknowledged_turn(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", _INTERVIEW_UNTIL_KILLED, str(tmp_path)], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    session_id, acked = None, -1
+    for line in proc.stdout:
+        if line.startswith("SID"):
+            session_id = line.split()[1]
+        elif line.startswith("ACK"):
+            acked = int(line.split()[1])
+            if acked >= 12:
+                break
+    time.sleep(0.05)  # land the kill somewhere inside the next turn
+    proc.kill()
+    proc.wait(timeout=10)
+    for line in proc.stdout:  # anything acknowledged before the kill landed
+        if line.startswith("ACK"):
+            acked = int(line.split()[1])
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    state = advisor.load_interview(session_id).state
+    said = [t.user for t in state.turns if t.user]
+    for i in range(acked + 1):
+        assert f"第{i}条：员工{i + 10}人，用纸质单据记录。" in said
+    with sqlite3.connect(tmp_path / "sessions.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    advisor.interview_reply(session_id, "继续：我们还有MES。")  # and the interview goes on
+    assert advisor.load_interview(session_id).state.turns[-1].user == "继续：我们还有MES。"
+
+
+def test_full_disk_is_a_clear_error_and_earlier_sessions_survive(tmp_path, monkeypatch):
+    store = SessionStore(tmp_path / "sessions.db")
+    kept = store.create()
+    iv = Interview(state=store.load(kept))
+    iv.start()
+    iv.reply("员工50人")
+    store.save(kept, iv.state)
+    pages = sqlite3.connect(tmp_path / "sessions.db").execute("PRAGMA page_count").fetchone()[0]
+    connect = SessionStore._connect
+
+    def full_disk(self):  # SQLite's own page limit raises SQLITE_FULL exactly as a full disk does
+        db = connect(self)
+        db.execute(f"PRAGMA max_page_count = {pages + 1}")
+        return db
+
+    monkeypatch.setattr(SessionStore, "_connect", full_disk)
+    big = InterviewState()
+    big.turns = iv.state.turns * 2000
+    with pytest.raises(StorageError, match="磁盘是否已满"):
+        store.save("x" * 32, big)
+    monkeypatch.setattr(SessionStore, "_connect", connect)
+    assert store.load(kept).turns[-1].user == "员工50人"
+    assert store.load("x" * 32) is None
+
+
+_OPEN_READ_ONLY = """
+import sys
+from advisor.config import Settings
+from advisor.service import Advisor
+from advisor.store import StorageError
+advisor = Advisor(Settings(data_dir=sys.argv[1], llm="none"))
+try:
+    advisor.interview_reply(sys.argv[2], "新的一轮回答")
+except StorageError as exc:
+    print("CLEAR-ERROR", exc)
+    sys.exit(3)
+print("WROTE")
+"""
+
+
+def _read_only_command(data: Path, session_id: str) -> list[str]:
+    """The probe sees ``data`` on a read-only filesystem: a private read-only bind mount when we are root (root ignores
+    file permissions), plain permissions otherwise."""
+    probe = [sys.executable, "-c", _OPEN_READ_ONLY, str(data), session_id]
+    if os.geteuid() != 0:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        return probe
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, "sh", str(data), *probe]
+
+
+def test_read_only_data_folder_is_a_clear_error_and_sessions_survive(tmp_path):
+    data = tmp_path / "data"
+    advisor = Advisor(Settings(data_dir=data, llm="none"))
+    session_id, _ = advisor.open_interview(None)
+    advisor.interview_reply(session_id, "员工70人")
+    try:
+        result = subprocess.run(_read_only_command(data, session_id), cwd=PROJECT_ROOT, capture_output=True,
+                                text=True, timeout=120)
+    finally:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "CLEAR-ERROR" in result.stdout and "数据目录是否可写" in result.stdout
+    assert "Traceback" not in result.stderr
+    state = Advisor(Settings(data_dir=data, llm="none")).load_interview(session_id).state
+    assert [t.user for t in state.turns if t.user] == ["员工70人"]
+
+
+@pytest.mark.integration
+def test_two_processes_starting_on_one_data_folder(tmp_path):
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data"), "ADVISOR_LLM": "none"}
+    cmd = [sys.executable, "-m", "advisor", "search", "数据销毁有哪些要求", "--json"]
+    procs = [subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+        assert json.loads(out)["results"][0]["clause_id"] == "5.3.2.7"
+    settings = Settings(data_dir=tmp_path / "data", llm="none")
+    from advisor.index import ClauseIndex
+    from advisor.knowledge import KnowledgeBase
+    assert ClauseIndex(settings, KnowledgeBase.load(settings)).ensure() == "fresh"
