@@ -85,7 +85,8 @@ class KnowledgeBase:
         size = path.stat().st_size
         if size > max_bytes:
             raise ValueError(f"{path.name}: 文件过大（{size / 2**20:.1f} MiB，上限 {max_bytes / 2**20:.0f} MiB）")
-        safe = _SAFE_NAME.sub("_", Path(path.name).name).lstrip(".") or "document.txt"
+        # one plain path component inside the user folder, whatever the browser claimed the name was
+        safe = re.sub(r"\.{2,}", "_", _SAFE_NAME.sub("_", Path(path.name).name)).lstrip("._") or "document.txt"
         if Path(safe).suffix.lower() not in USER_DOC_SUFFIXES:
             raise ValueError(f"{path.name}: 不支持的文件类型（支持 .txt .md .pdf .docx）")
         doc_id = (doc_id or Path(safe).stem).strip()
