@@ -5,14 +5,19 @@ from .interview import run_script
 from .planning import build_plan
 
 
-def evaluate_interview(advisor, case) -> dict:
-    generator = advisor.generator if advisor.settings.llm != "none" else None
-    iv = run_script(case.turns, generator)
+def outcome(iv) -> dict:
+    """What an interview came to, in the case file's vocabulary (also the draft expectation of a recorded case)."""
     assessment = iv.assess()
     plan = build_plan(assessment, iv.state.profile)
-    result = {"level": int(assessment.level) if assessment.level else None, "start_stage": plan.start_stage.value,
-              "tech_path": plan.tech_path.value, "partner_types": [p.type.value for p in plan.partners],
-              "pain_points": [p.id.value for p in assessment.pain_points], "insufficient": assessment.insufficient}
+    return {"level": int(assessment.level) if assessment.level else None, "start_stage": plan.start_stage.value,
+            "tech_path": plan.tech_path.value, "partner_types": [p.type.value for p in plan.partners],
+            "pain_points": [p.id.value for p in assessment.pain_points], "insufficient": assessment.insufficient}
+
+
+def evaluate_interview(advisor, case) -> dict:
+    iv = run_script(case.turns, advisor.interview_generator())
+    assessment = iv.assess()
+    result = outcome(iv)
     expect = case.expect.model_dump(exclude_none=True)
     checks: dict[str, bool] = {}
     for key, want in expect.items():

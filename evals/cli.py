@@ -1,5 +1,6 @@
 """``python -m evals run FILES… [--llm none|local|openai] [--json OUT] [--report OUT.md|OUT.html] [--jobs N]
-[--filter X] [--min metric=value …]`` and ``python -m evals compare OLD.json NEW.json``."""
+[--filter X] [--min metric=value …] [--timeout S]``, ``python -m evals compare OLD.json NEW.json``,
+``python -m evals record SESSION [--out FILE.yaml]`` and ``python -m evals calibrate``."""
 from __future__ import annotations
 
 import argparse
@@ -51,10 +52,10 @@ def cmd_run(args) -> int:
     if with_llm and not advisor.generator.available:
         print(f"大模型不可用：{advisor.generator.describe()}", file=sys.stderr)
         return 2
-    result = run_cases(advisor, cases, with_llm=with_llm, jobs=args.jobs, progress=_bar)
+    result = run_cases(advisor, cases, with_llm=with_llm, jobs=args.jobs, progress=_bar, timeout_s=args.timeout)
     result["llm"] = advisor.generator.describe() if with_llm else "none"
     for kind, values in result["summary"].items():
-        print(f"[{kind}] " + "  ".join(f"{k}={v}" for k, v in values.items()))
+        print(f"[{kind}] " + "  ".join(f"{k}={v}" for k, v in values.items() if not isinstance(v, dict)))
     failing = [c for c in result["cases"] if not c.get("passed")]
     for c in failing[:30]:
         print(f"  ✗ {c['id']}: {c.get('error') or c.get('why') or c.get('retrieved', '')}")
@@ -81,6 +82,26 @@ def cmd_compare(args) -> int:
     return 1 if regressed else 0
 
 
+def cmd_record(args) -> int:
+    from advisor.config import load_settings
+    from advisor.service import Advisor, SessionNotFound
+
+    from .record import record_session
+    try:
+        text = record_session(Advisor(load_settings(llm="none")), args.session, case_id=args.id)
+    except SessionNotFound:
+        print(f"没有找到会话 {args.session}", file=sys.stderr)
+        return 2
+    if args.out:
+        out = Path(args.out)
+        existing = out.read_text("utf-8").rstrip() + "\n\n" if out.exists() else ""
+        out.write_text(existing + text, "utf-8")
+        print(f"已写入 {out}（草稿：请顾问复核 expect 后再提交）", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
 def cmd_calibrate(args) -> int:
     from advisor.retrieval import Retriever
 
@@ -101,7 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--filter", action="append")
     p.add_argument("--min", action="append", help="gate: metric=value, e.g. recall_at_5=0.95")
+    p.add_argument("--timeout", type=float, default=600.0, help="per-case timeout in seconds (default 600)")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("record", help="turn an interview held in the app (a stored session) into a draft case")
+    p.add_argument("session", help="the session id shown in the app")
+    p.add_argument("--out", help="append the case to this YAML file (default: print it)")
+    p.add_argument("--id", help="case id (default: iv-rec-<first 8 characters of the session>)")
+    p.set_defaults(func=cmd_record)
     p = sub.add_parser("compare")
     p.add_argument("old")
     p.add_argument("new")

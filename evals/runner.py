@@ -5,10 +5,12 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
+from advisor.config import GUIDE_DOC_ID
 from advisor.service import Advisor
 
-from .metrics import first_hit_rank, median, rate
+from .metrics import first_hit_rank, hits, median, rate
 from .schema import ClauseQACase, InterviewCase
 
 Progress = Callable[[int, int], None]
@@ -18,8 +20,13 @@ def run_clause_qa(advisor: Advisor, case: ClauseQACase, with_answer: bool) -> di
     found = advisor.retriever.search(case.question, k=10)
     retrieved = found.guide_ids(10)
     rank = first_hit_rank(retrieved, case.gold) if case.gold else None
+    gold_hit = next((r for r in found.results if r.doc_id == GUIDE_DOC_ID and hits(r.clause_id, case.gold)), None)
     out = {"id": case.id, "kind": case.kind, "question": case.question, "gold": case.gold, "retrieved": retrieved,
            "rank": rank, "refused": found.refused, "relevance": found.relevance,
+           # what each retriever alone ranked the gold clause (None: not in its list); the fusion's contributions
+           "bm25_rank": gold_hit.bm25_rank if gold_hit else None,
+           "dense_rank": gold_hit.dense_rank if gold_hit else None,
+           "via": gold_hit.via if gold_hit else None,
            "latency_ms": found.latency_ms, "tags": case.tags}
     if case.gold:
         out["passed"] = (not found.refused) and rank is not None and rank <= 5
@@ -41,28 +48,40 @@ def run_interview(advisor: Advisor, case: InterviewCase, with_llm: bool) -> dict
     return evaluate_interview(advisor, case)
 
 
-def run_case(advisor: Advisor, case, with_llm: bool) -> dict:
+def _run_one(advisor: Advisor, case, with_llm: bool) -> dict:
+    if isinstance(case, ClauseQACase):
+        return run_clause_qa(advisor, case, with_llm)
+    return run_interview(advisor, case, with_llm)
+
+
+def run_case(advisor: Advisor, case, with_llm: bool, timeout_s: float | None = None) -> dict:
+    """One case; a crash or a timeout is recorded as that case's error and the run goes on."""
     started = time.perf_counter()
+    # a daemon thread per case: a case that hangs past its timeout is abandoned, not waited for
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"case-{case.id}")
+    future = worker.submit(_run_one, advisor, case, with_llm)
     try:
-        if isinstance(case, ClauseQACase):
-            out = run_clause_qa(advisor, case, with_llm)
-        else:
-            out = run_interview(advisor, case, with_llm)
+        out = future.result(timeout=timeout_s)
+    except FutureTimeout:
+        out = {"id": case.id, "kind": case.kind, "passed": False,
+               "error": f"Timeout: the case did not finish within {timeout_s:g} s", "traceback": ""}
     except Exception as exc:  # noqa: BLE001 - a crashing case is recorded and the run goes on
         out = {"id": case.id, "kind": case.kind, "passed": False, "error": f"{type(exc).__name__}: {exc}",
-               "traceback": traceback.format_exc()}
+               "traceback": "".join(traceback.format_exception(exc))}
+    finally:
+        worker.shutdown(wait=False)
     out.setdefault("latency_ms", round((time.perf_counter() - started) * 1000, 1))
     return out
 
 
 def run_cases(advisor: Advisor, cases: list, with_llm: bool = False, jobs: int = 1,
-              progress: Progress | None = None) -> dict:
+              progress: Progress | None = None, timeout_s: float | None = None) -> dict:
     results: list[dict] = [None] * len(cases)  # type: ignore[list-item]
     done = 0
 
     def one(i: int) -> None:
         nonlocal done
-        results[i] = run_case(advisor, cases[i], with_llm)
+        results[i] = run_case(advisor, cases[i], with_llm, timeout_s)
         done += 1
         if progress:
             progress(done, len(cases))
@@ -95,6 +114,14 @@ def summarise(results: list[dict], with_llm: bool = False) -> dict:
             "passed": sum(1 for r in qa if r.get("passed")),
             "errors": sum(1 for r in qa if r.get("error")),
             "median_latency_ms": median([r["latency_ms"] for r in qa if "latency_ms" in r]),
+            # each retriever's own recall@5 on the answerable cases, and how often the fusion or a clause-number
+            # lookup found what one retriever alone would have missed
+            "bm25_recall_at_5": rate(sum(1 for r in answerable if (r.get("bm25_rank") or 99) <= 5), len(answerable)),
+            "dense_recall_at_5": rate(sum(1 for r in answerable if (r.get("dense_rank") or 99) <= 5),
+                                      len(answerable)),
+            "found_only_by_bm25": sum(1 for r in answerable if r.get("bm25_rank") and not r.get("dense_rank")),
+            "found_only_by_dense": sum(1 for r in answerable if r.get("dense_rank") and not r.get("bm25_rank")),
+            "found_by_lookup": sum(1 for r in answerable if r.get("via") == "lookup"),
         }
         if with_llm:
             answered = [r for r in answerable if "citations_valid" in r and not r.get("answer_refused")]
@@ -114,4 +141,38 @@ def summarise(results: list[dict], with_llm: bool = False) -> dict:
             "errors": sum(1 for r in iv if r.get("error")),
             "median_latency_ms": median([r["latency_ms"] for r in iv if "latency_ms" in r]),
         }
+        summary["interview"]["level_confusion"] = level_confusion(iv)
+        summary["interview"]["pain_point_recall"] = pain_point_table(iv)
     return summary
+
+
+def level_confusion(results: list[dict]) -> dict[str, dict[str, int]]:
+    """expected level(s) → estimated level ("insufficient" when the assessment declined to judge) → count."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        want = (r.get("expect") or {}).get("level")
+        if want is None or not r.get("result"):
+            continue
+        row = "|".join(str(x) for x in (want if isinstance(want, list) else [want]))
+        got = r["result"]["level"]
+        col = "insufficient" if r["result"].get("insufficient") else str(got)
+        table.setdefault(row, {}).setdefault(col, 0)
+        table[row][col] += 1
+    return dict(sorted(table.items()))
+
+
+def pain_point_table(results: list[dict]) -> dict[str, dict[str, int]]:
+    """Per pain point: cases expecting it, of those found, and found where no expectation named it (expectations
+    list what must be found, not everything present, so the last column is a prompt to review, not an error count)."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        if not r.get("result"):
+            continue
+        expected = set((r.get("expect") or {}).get("pain_points") or [])
+        found = set(r["result"]["pain_points"])
+        for pid in expected | found:
+            row = table.setdefault(pid, {"expected": 0, "found": 0, "found_unlisted": 0})
+            row["expected"] += pid in expected
+            row["found"] += pid in expected and pid in found
+            row["found_unlisted"] += pid in found and pid not in expected
+    return dict(sorted(table.items()))

@@ -39,3 +39,93 @@ def test_full_deterministic_run_with_gates(tmp_path, real_data_dir):
     # an impossible gate fails the run
     cmd[-1] = "interview.checks_passed_rate=1.01"
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 1
+
+
+def _interview_cases():
+    from advisor.config import PROJECT_ROOT
+    return load_cases([PROJECT_ROOT / "evals/cases/interview.yaml"])
+
+
+def _advisor(tmp_path):
+    from advisor.config import Settings
+    from advisor.service import Advisor
+    return Advisor(Settings(data_dir=tmp_path, llm="none"))
+
+
+def test_crashing_and_hanging_cases_are_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
+    import time
+
+    import evals.runner as runner
+    cases = _interview_cases()[:4]
+    real = runner.run_interview
+
+    def flaky(advisor, case, with_llm):
+        if case.id == cases[1].id:
+            raise KeyError("boom in the extractor")
+        if case.id == cases[2].id:
+            time.sleep(5)
+        return real(advisor, case, with_llm)
+
+    monkeypatch.setattr(runner, "run_interview", flaky)
+    result = runner.run_cases(_advisor(tmp_path), cases, timeout_s=2)
+    by_id = {c["id"]: c for c in result["cases"]}
+    assert "KeyError: 'boom in the extractor'" in by_id[cases[1].id]["error"]
+    assert "flaky" in by_id[cases[1].id]["traceback"]
+    assert by_id[cases[2].id]["error"].startswith("Timeout")
+    assert "error" not in by_id[cases[0].id] and "error" not in by_id[cases[3].id]
+    assert result["summary"]["interview"]["errors"] == 2
+    from evals.report import to_markdown
+    assert "boom in the extractor" in to_markdown(result)
+
+
+def _without_timings(result: dict) -> dict:
+    text = json.dumps(result, ensure_ascii=False, sort_keys=True)
+    data = json.loads(text)
+    for case in data["cases"]:
+        case.pop("latency_ms", None)
+    for values in data["summary"].values():
+        values.pop("median_latency_ms", None)
+    return data
+
+
+@pytest.mark.integration
+def test_runs_are_deterministic(real_retriever, tmp_path):
+    from advisor.config import PROJECT_ROOT, Settings
+    from advisor.service import Advisor
+    from evals.runner import run_cases
+    cases = load_cases([PROJECT_ROOT / "evals/cases/clause_qa.yaml"])[:15] + _interview_cases()
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"), retriever=real_retriever)
+    first, second = run_cases(advisor, cases), run_cases(advisor, cases, jobs=2)
+    assert _without_timings(first) == _without_timings(second)
+
+
+def test_html_report_stands_alone_and_escapes_case_text():
+    from evals.report import to_html
+    result = {"llm": "none", "summary": {"interview": {"cases": 1, "passed": 0, "level_confusion": {"2": {"1": 1}},
+                                                      "pain_point_recall": {}}},
+              "cases": [{"id": "iv-x", "kind": "interview", "passed": False, "expect": {"level": [2]},
+                         "result": {"level": 1}, "checks": {"level": False},
+                         "turns": ['<script>alert(1)</script><img src="http://203.0.113.1/x.png">']}]}
+    page = to_html(result)
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "http://" not in page.replace("http://203.0.113.1/x.png", "") and "@import" not in page
+    assert "<table>" in page and "等级混淆表" in page
+
+
+def test_record_turns_a_stored_session_into_a_case(tmp_path):
+    import os
+    from evals.runner import run_cases
+    advisor = _advisor(tmp_path)
+    session_id, _ = advisor.open_interview(None)
+    for text in ("我们做五金配件，员工45人，年营收3000万。", "没有ERP，车间全靠纸质单据，经常对不上账。", "老板亲自抓，但没有规划。"):
+        advisor.interview_reply(session_id, text)
+    out = tmp_path / "recorded.yaml"
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "evals", "record", session_id, "--out", str(out)], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    [case] = load_cases([out])
+    assert case.turns[0].startswith("我们做五金配件") and "draft" in case.tags and case.expect.start_stage
+    assert run_cases(advisor, [case])["cases"][0]["passed"]  # the draft expectation is today's outcome
+    missing = subprocess.run([sys.executable, "-m", "evals", "record", "nope"], env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and "没有找到会话" in missing.stderr
