@@ -89,3 +89,10 @@ def test_upload_is_indexed_searchable_and_removable(app_server, tmp_path):
     assert "已删除" in message and "ZJ-01" not in table
     _answer, debug = client.predict("注塑机开机前要检查什么？", api_name="/ask")
     assert "ZJ-01" not in debug
+
+
+def test_concurrent_sessions_keep_their_own_data(app_server):
+    from benchmarks.concurrency import run
+    result = run(app_server.url, sessions=6)
+    assert result["errors"] == 0 and result["leaks"] == 0 and result["distinct_sessions"] == 6
+    assert result["turns"] == 6 * 4

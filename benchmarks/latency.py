@@ -1,0 +1,115 @@
+"""Latency of the library calls the app makes: clause answers (deterministic; local LLM time to first token and
+total), interview turns (deterministic; with the local LLM extraction layer), report generation.
+
+    python -m benchmarks.latency [--llm] [--json OUT]
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from advisor.config import Settings
+from advisor.interview import Interview
+from advisor.service import Advisor
+
+from .common import PROJECT_ROOT, print_table, summary_ms, write_json
+
+QUESTIONS = ["数据销毁有哪些要求？", "老板不重视数字化怎么办？", "What does the guide say about data security?",
+             "中小企业怎么选择技术路径和合作伙伴？", "试点阶段应该怎么做？", "5.2.3 讲的是什么"]
+
+
+def _interview_cases() -> list[dict]:
+    return yaml.safe_load((PROJECT_ROOT / "evals/cases/interview.yaml").read_text("utf-8"))
+
+
+def answer_latency(advisor: Advisor, questions: list[str]) -> dict:
+    first, total = [], []
+    for q in questions:
+        started = time.perf_counter()
+        got_first = None
+        for event in advisor.qa.stream(q):
+            if got_first is None:
+                got_first = time.perf_counter() - started
+        total.append(time.perf_counter() - started)
+        first.append(got_first or total[-1])
+    return {"first_token": summary_ms(first), "total": summary_ms(total)}
+
+
+def turn_latency(advisor: Advisor, cases: list[dict]) -> dict:
+    times = []
+    for case in cases:
+        iv = Interview(generator=advisor.interview_generator())
+        iv.start()
+        for text in case["turns"]:
+            started = time.perf_counter()
+            iv.reply(text)
+            times.append(time.perf_counter() - started)
+    return summary_ms(times)
+
+
+def report_latency(advisor: Advisor, cases: list[dict], out_dir: Path) -> dict:
+    times = []
+    for case in cases:
+        session_id, _ = advisor.open_interview(None)
+        for text in case["turns"]:
+            advisor.interview_reply(session_id, text)
+        started = time.perf_counter()
+        report = advisor.report(session_id)
+        report.radar_png()
+        report.timeline_png()
+        for ext in (".md", ".docx", ".json"):
+            report.write(out_dir / f"{case['id']}{ext}")
+        times.append(time.perf_counter() - started)
+    return summary_ms(times)
+
+
+def run(with_llm: bool, data_dir: Path | None = None) -> dict:
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-latency-"))
+    det = Advisor(Settings(data_dir=data_dir, llm="none"))
+    det.retriever.search("预热")
+    cases = _interview_cases()
+    out = {"answer_deterministic": answer_latency(det, QUESTIONS),
+           "turn_deterministic": turn_latency(det, cases),
+           "report": report_latency(det, cases, data_dir)}
+    if with_llm:
+        llm = Advisor(Settings(data_dir=data_dir, llm="local"), retriever=det.retriever)
+        started = time.perf_counter()
+        llm.generator.model.invoke("你好")  # load the model once (measured separately)
+        out["llm_load_s"] = round(time.perf_counter() - started, 1)
+        out["answer_local_llm"] = answer_latency(llm, QUESTIONS[:4])
+        out["turn_local_llm"] = turn_latency(llm, cases[:1])
+    return out
+
+
+def rows(r: dict) -> list[tuple[str, str, str]]:
+    def fmt(s: dict) -> str:
+        return f"p50 {s['p50_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms (n={s['n']})"
+    out = [("clause answer, deterministic: first piece", fmt(r["answer_deterministic"]["first_token"]), "≤ 1 s"),
+           ("clause answer, deterministic: total", fmt(r["answer_deterministic"]["total"]), ""),
+           ("interview turn, deterministic", fmt(r["turn_deterministic"]), "≤ 300 ms"),
+           ("report (assess + plan + 2 charts + md/docx/json)", fmt(r["report"]), "≤ 3 s")]
+    if "answer_local_llm" in r:
+        out += [("local LLM load (once per process)", f"{r['llm_load_s']} s", ""),
+                ("clause answer, local LLM: first token", fmt(r["answer_local_llm"]["first_token"]), "≤ 8 s"),
+                ("clause answer, local LLM: total", fmt(r["answer_local_llm"]["total"]), ""),
+                ("interview turn, local LLM extraction", fmt(r["turn_local_llm"]), "≤ 10 s")]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--llm", action="store_true", help="also measure the bundled local model")
+    parser.add_argument("--json")
+    args = parser.parse_args(argv)
+    result = run(args.llm)
+    print_table(rows(result), "Latency of answers, interview turns and reports")
+    write_json(args.json, result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
