@@ -88,11 +88,10 @@ def cmd_add(args) -> int:
     from .service import Advisor
     advisor = Advisor(_settings(args))
     try:
-        doc = advisor.retriever.kb.add_document(Path(args.file), doc_id=args.doc_id)
+        doc = advisor.add_document(Path(args.file), doc_id=args.doc_id, progress=progress_printer())
     except ValueError as exc:
         print(f"无法添加：{exc}", file=sys.stderr)
         return 2
-    advisor.retriever.refresh(progress=progress_printer())
     print(f"已添加 {doc.doc_id}：{len(doc.sections)} 个条款")
     return 0
 
@@ -101,11 +100,10 @@ def cmd_remove(args) -> int:
     from .service import Advisor
     advisor = Advisor(_settings(args))
     try:
-        advisor.retriever.kb.remove_document(args.doc_id)
+        advisor.remove_document(args.doc_id, progress=progress_printer())
     except (KeyError, ValueError) as exc:
         print(f"无法删除：{exc}", file=sys.stderr)
         return 2
-    advisor.retriever.refresh(progress=progress_printer())
     print(f"已删除 {args.doc_id}")
     return 0
 
@@ -121,6 +119,25 @@ def cmd_prepare_model(args) -> int:
 def cmd_interview(args) -> int:
     from .interview_cli import run_interview_command
     return run_interview_command(args, _settings(args))
+
+
+def cmd_session(args) -> int:
+    from .service import Advisor, SessionNotFound
+    advisor = Advisor(_settings(args))
+    if args.action == "purge":
+        print(f"已删除 {advisor.sessions.purge(args.days)} 个超过 {args.days} 天未更新的会话")
+        return 0
+    try:
+        if args.action == "export":
+            print(advisor.export_session(args.session_id))
+        elif advisor.delete_session(args.session_id):
+            print(f"已删除会话 {args.session_id}")
+        else:
+            raise SessionNotFound(args.session_id)
+    except SessionNotFound:
+        print(f"没有找到会话 {args.session_id}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="从知识库删除用户添加的文档")
     p.add_argument("doc_id")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("session", help="导出或删除访谈会话数据")
+    p.add_argument("action", choices=["export", "delete", "purge"])
+    p.add_argument("session_id", nargs="?", default="")
+    p.add_argument("--days", type=int, default=180, help="purge：删除超过该天数未更新的会话")
+    p.set_defaults(func=cmd_session)
 
     p = sub.add_parser("prepare-model", help="拼接并校验内置本地模型")
     p.set_defaults(func=cmd_prepare_model)

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     refusal_threshold: float = 0.5
 
     max_message_chars: int = 4000
+    # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)
+    session_retention_days: int = 180
     max_upload_bytes: int = 20 * 1024 * 1024
 
     @field_validator("embedder")

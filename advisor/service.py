@@ -66,7 +66,10 @@ class Advisor:
     # --- interview sessions (stored before every reply is shown) ------------------------------------------------
     @cached_property
     def sessions(self) -> SessionStore:
-        return SessionStore(self.settings.sessions_db)
+        store = SessionStore(self.settings.sessions_db)
+        if self.settings.session_retention_days > 0:
+            store.purge(self.settings.session_retention_days)
+        return store
 
     def interview_generator(self) -> Generator | None:
         """The LLM extraction layer when a model is configured and up; None means rules only."""

@@ -71,6 +71,13 @@ class SessionStore:
             row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         return InterviewState.model_validate_json(row[0]) if row else None
 
+    def purge(self, older_than_days: int) -> int:
+        """Delete sessions not updated for ``older_than_days`` days (the guide's 5.3.2.7: destroy what is no longer
+        needed). Returns how many were deleted."""
+        cutoff = time.time() - older_than_days * 86400
+        with self._lock, self._connect() as db:
+            return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+
     def delete(self, session_id: str) -> bool:
         with self._lock, self._connect() as db:
             return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0

@@ -105,7 +105,8 @@ def test_sigkill_mid_interview_loses_no_acknowledged_turn(tmp_path):
     said = [t.user for t in state.turns if t.user]
     for i in range(acked + 1):
         assert f"第{i}条：员工{i + 10}人，用纸质单据记录。" in said
-    with sqlite3.connect(tmp_path / "sessions.db") as db:
+    assert (tmp_path / "sessions.sqlite3").exists()
+    with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     advisor.interview_reply(session_id, "继续：我们还有MES。")  # and the interview goes on
     assert advisor.load_interview(session_id).state.turns[-1].user == "继续：我们还有MES。"

@@ -1,0 +1,47 @@
+"""Session data: export, delete, retention, ids nobody can guess."""
+import sqlite3
+import subprocess
+import sys
+import time
+
+from advisor.config import PROJECT_ROOT, Settings
+from advisor.service import Advisor, SessionNotFound
+
+
+def test_ids_are_unguessable_and_malformed_ids_are_refused(tmp_path):
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    ids = {advisor.open_interview(None)[0] for _ in range(50)}
+    assert len(ids) == 50 and all(len(i) == 32 for i in ids)
+    for bad in ("", "../sessions.sqlite3", "x' OR '1'='1", next(iter(ids)) + "A"):
+        try:
+            advisor.load_interview(bad)
+            raise AssertionError(f"{bad!r} was accepted")
+        except SessionNotFound:
+            pass
+
+
+def test_retention_deletes_only_stale_sessions(tmp_path):
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    stale, _ = advisor.open_interview(None)
+    fresh, _ = advisor.open_interview(None)
+    with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:
+        db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (time.time() - 200 * 86400, stale))
+    again = Advisor(Settings(data_dir=tmp_path, llm="none", session_retention_days=180))
+    assert again.open_interview(stale)[0] != stale  # purged on start: a new session instead
+    assert again.load_interview(fresh)
+
+
+def test_session_cli_exports_and_deletes(tmp_path):
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    sid, _ = advisor.open_interview(None)
+    advisor.interview_reply(sid, "员工9人，做包装印刷。")
+    env = {"ADVISOR_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "advisor", "session", *args], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True)
+
+    assert "包装印刷" in cli("export", sid).stdout
+    assert cli("delete", sid).returncode == 0
+    gone = cli("export", sid)
+    assert gone.returncode == 2 and "没有找到会话" in gone.stderr
