@@ -62,8 +62,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .service import Advisor
     from .qa import Answer
+    from .service import Advisor
     advisor = Advisor(_settings(args), progress=progress_printer())
     final: Answer | None = None
     for event in advisor.qa.stream(args.question):

@@ -15,8 +15,17 @@ from functools import lru_cache
 import yaml
 
 from .config import PROJECT_ROOT
-from .domain import (PAIN_POINTS, Assessment, EnterpriseProfile, Evidence, ItemScore, Level, PainPointFinding,
-                     PainPointId, SceneAssessment)
+from .domain import (
+    PAIN_POINTS,
+    Assessment,
+    EnterpriseProfile,
+    Evidence,
+    ItemScore,
+    Level,
+    PainPointFinding,
+    PainPointId,
+    SceneAssessment,
+)
 
 UNKNOWN_PRIOR = 0.3  # share of an unknown item's points assumed in the point estimate (shown as a range too)
 

@@ -9,8 +9,19 @@ Example:
 """
 from __future__ import annotations
 
-from .domain import (Assessment, EnterpriseProfile, PainPointId, PartnerRecommendation, PartnerType, Plan,
-                     Recommendation, Stage, StageGoal, StagePlan, TechPath)
+from .domain import (
+    Assessment,
+    EnterpriseProfile,
+    PainPointId,
+    PartnerRecommendation,
+    PartnerType,
+    Plan,
+    Recommendation,
+    Stage,
+    StageGoal,
+    StagePlan,
+    TechPath,
+)
 
 STAGE_ORDER = [Stage.pilot, Stage.integration, Stage.fusion, Stage.ecosystem]
 STAGE_GOALS = {

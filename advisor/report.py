@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from .config import GUIDE_DOC_ID
 from .domain import Assessment, EnterpriseProfile, Plan
 
-
 RELIABILITY_LABELS = {"official": "官方文本", "impl": "第三方工具实现（待核实）", "unverified": "未核实"}
 
 
@@ -40,7 +39,7 @@ class Report(BaseModel):
 
     def to_markdown(self) -> str:
         a, p, pr = self.assessment, self.plan, self.profile
-        L = [f"# 数字化转型诊断报告", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
+        L = ["# 数字化转型诊断报告", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
         L += ["## 一、给企业负责人的摘要", ""]
         if a.insufficient:
             L.append(f"- 目前信息不足，**暂不判断等级**。还需要了解：{'、'.join(a.missing)}。")
@@ -248,8 +247,8 @@ def _use_docx_cjk_font(document) -> None:
 def _use_cjk_font() -> None:
     """Register a CJK font shipped by the mplfonts package (Noto Sans CJK) with matplotlib."""
     import matplotlib
-    from matplotlib import font_manager
     import mplfonts
+    from matplotlib import font_manager
     root = Path(mplfonts.__file__).parent / "fonts"
     for font in sorted(root.glob("*")):
         if font.suffix.lower() in (".otf", ".ttf", ".ttc") and ("CJK" in font.name or "Noto" in font.name or "SC" in font.name):

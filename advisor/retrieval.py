@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import lru_cache
 import threading
 import time
 from collections import defaultdict
+from functools import lru_cache
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument

@@ -5,11 +5,10 @@ peak memory (RSS) of the app process with the local LLM loaded.
 """
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
-from .common import print_table, write_json
+from .common import bench_main
 from .concurrency import LocalApp
 
 
@@ -70,14 +69,7 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--llm", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args(argv)
-    result = run(args.llm)
-    print_table(rows(result), "App start, page ready, memory")
-    write_json(args.json, result)
-    return 0
+    return bench_main(argv, __doc__, "App start, page ready, memory", run, rows)
 
 
 if __name__ == "__main__":

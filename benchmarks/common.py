@@ -61,3 +61,17 @@ def print_table(rows: list[tuple[str, str, str]], title: str = "") -> None:
 def write_json(path: str | Path | None, data: dict) -> None:
     if path:
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+
+
+def bench_main(argv: list[str] | None, doc: str, title: str, run, rows, with_llm_flag: bool = True) -> int:
+    """The command line every benchmark script shares: [--llm] [--json OUT], a printed table, optional JSON."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    if with_llm_flag:
+        parser.add_argument("--llm", action="store_true", help="also measure the bundled local model")
+    parser.add_argument("--json", help="write the figures as JSON here")
+    args = parser.parse_args(argv)
+    result = run(args.llm) if with_llm_flag else run()
+    print_table(rows(result), title)
+    write_json(args.json, result)
+    return 0

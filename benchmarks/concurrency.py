@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -74,6 +73,7 @@ class LocalApp:
         import subprocess
         import sys
         import urllib.request
+
         from .common import PROJECT_ROOT
         started = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,

@@ -5,7 +5,6 @@ total), interview turns (deterministic; with the local LLM extraction layer), re
 """
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from advisor.config import Settings
 from advisor.interview import Interview
 from advisor.service import Advisor
 
-from .common import PROJECT_ROOT, print_table, summary_ms, write_json
+from .common import PROJECT_ROOT, bench_main, summary_ms
 
 QUESTIONS = ["数据销毁有哪些要求？", "老板不重视数字化怎么办？", "What does the guide say about data security?",
              "中小企业怎么选择技术路径和合作伙伴？", "试点阶段应该怎么做？", "5.2.3 讲的是什么"]
@@ -101,14 +100,7 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--llm", action="store_true", help="also measure the bundled local model")
-    parser.add_argument("--json")
-    args = parser.parse_args(argv)
-    result = run(args.llm)
-    print_table(rows(result), "Latency of answers, interview turns and reports")
-    write_json(args.json, result)
-    return 0
+    return bench_main(argv, __doc__, "Latency of answers, interview turns and reports", run, rows)
 
 
 if __name__ == "__main__":

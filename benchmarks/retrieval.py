@@ -13,7 +13,6 @@ cold process with the index built.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -28,7 +27,7 @@ from advisor.retrieval import Retriever
 from evals.metrics import first_hit_rank, rate
 from evals.schema import load_cases
 
-from .common import PROJECT_ROOT, print_table, summary_ms, write_json
+from .common import PROJECT_ROOT, bench_main, summary_ms
 
 CASES = PROJECT_ROOT / "evals" / "cases" / "clause_qa.yaml"
 CHUNK_CHARS = 500
@@ -189,13 +188,7 @@ def rows(result: dict) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", help="write the figures as JSON here")
-    args = parser.parse_args(argv)
-    result = run()
-    print_table(rows(result), "Retrieval: ours vs fixed 500-char chunks + dense-only Chroma (same embedder)")
-    write_json(args.json, result)
-    return 0
+    return bench_main(argv, __doc__, "Retrieval: ours vs fixed 500-char chunks + dense-only Chroma (same embedder)", run, rows, with_llm_flag=False)
 
 
 if __name__ == "__main__":

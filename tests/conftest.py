@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 for key, value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                    "ANONYMIZED_TELEMETRY": "False"}.items():
@@ -35,6 +36,22 @@ class HashEmbeddings(Embeddings):
 
     def embed_query(self, text):
         return self._vec(text)
+
+
+class BrokenModel(GenericFakeChatModel):
+    """A chat model whose server is down."""
+
+    def _stream(self, *args, **kwargs):
+        raise ConnectionError("connection refused")
+
+
+class HangingModel(GenericFakeChatModel):
+    """A chat model that never answers (within any test's timeout)."""
+
+    def _stream(self, *args, **kwargs):
+        import time
+        time.sleep(30)
+        yield from ()
 
 
 def free_port() -> int:
@@ -124,4 +141,4 @@ def guide_text() -> str:
     return GUIDE_PATH.read_text("utf-8")
 
 
-__all__ = ["GUIDE_DOC_ID", "AppServer", "HashEmbeddings", "free_port", "wait_for_port"]
+__all__ = ["GUIDE_DOC_ID", "AppServer", "BrokenModel", "HangingModel", "HashEmbeddings", "free_port", "wait_for_port"]

@@ -37,6 +37,7 @@ def test_interview_to_report_and_session_resume(app_server):
 
 def test_export_and_delete_my_data(app_server):
     import json
+
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")

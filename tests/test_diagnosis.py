@@ -100,6 +100,7 @@ def test_report_renders_three_formats(tmp_path):
 
 def test_chart_uses_a_cjk_font_and_is_not_blank():
     import io
+
     from matplotlib import font_manager
     from PIL import Image
     p = _profile(system__erp=True)

@@ -115,6 +115,7 @@ def test_html_report_stands_alone_and_escapes_case_text():
 
 def test_record_turns_a_stored_session_into_a_case(tmp_path):
     import os
+
     from evals.runner import run_cases
     advisor = _advisor(tmp_path)
     session_id, _ = advisor.open_interview(None)

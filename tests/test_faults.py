@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import BrokenModel, HangingModel, free_port
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
@@ -23,24 +23,13 @@ from advisor.service import Advisor
 from advisor.store import SessionStore, StorageError
 
 
-class _Down(GenericFakeChatModel):
-    def _stream(self, *args, **kwargs):
-        raise ConnectionError("connection refused")
-
-
-class _Hangs(GenericFakeChatModel):
-    def _stream(self, *args, **kwargs):
-        time.sleep(20)
-        yield from ()
-
-
 def _generator(model, timeout: float = 1.0) -> Generator:
     return Generator(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
 
 
 @pytest.mark.parametrize("model,noted", [
-    (_Down(messages=iter([])), True),
-    (_Hangs(messages=iter([])), True),
+    (BrokenModel(messages=iter([])), True),
+    (HangingModel(messages=iter([])), True),
     (GenericFakeChatModel(messages=iter([AIMessage(content="好的，我提取到：员工很多（不是 JSON）")])), True),
     (GenericFakeChatModel(messages=iter([AIMessage(content='{"facts": [{"key": "employees", "value": 999, '
                                                            '"evidence": "模型编造的原话"}]}')])), False),
