@@ -195,6 +195,41 @@ EXTRACTION_SCHEMA = {
 }
 
 
+_INT_KEYS = {"employees", "digital_staff"}
+_FLOAT_KEYS = {"revenue_wan", "digital_budget_pct", "equipment_networked_pct"}
+_BOOL_KEYS = {"leadership", "has_plan", "training"}
+_TRUE = {"true", "yes", "是", "有", "已", "1"}
+_FALSE = {"false", "no", "否", "没有", "无", "未", "0"}
+
+
+def coerce_value(key: str, value):
+    """The model's value in the type the scoring expects ("80人" → 80, "30%" → 30.0, "是" → True), or None.
+    Models return strings for numbers often enough that this is the layer where the two extractors meet."""
+    if key in _INT_KEYS or key in _FLOAT_KEYS:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            match = re.search(r"\d+(?:\.\d+)?", str(value).replace(",", ""))
+            if not match:
+                return None
+            number = float(match.group(0))
+            if key == "revenue_wan" and "亿" in str(value):
+                number *= 10_000
+        return int(number) if key in _INT_KEYS else number
+    if key in _BOOL_KEYS or key.startswith("system."):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text.startswith(("是", "有", "已")):
+            return True
+        if text in _FALSE or text.startswith(("没", "无", "未", "否", "不")):
+            return False
+        return None
+    return str(value).strip() or None
+
+
 def extract_llm(generator, message: str, question: str, turn: int) -> list[Fact]:
     """Facts from the model, kept only when their evidence really occurs in the message."""
     from .prompts import render
@@ -209,8 +244,8 @@ def extract_llm(generator, message: str, question: str, turn: int) -> list[Fact]
         evidence = str(item.get("evidence", "")).strip()
         if not evidence or evidence not in message:
             continue  # unverifiable: never trusted
-        value = item.get("value")
-        if item["key"].startswith("pain."):
-            value = 2
+        value = 2 if item["key"].startswith("pain.") else coerce_value(item["key"], item.get("value"))
+        if value is None:
+            continue  # a value of the wrong kind ("很多" for a headcount) is dropped, not guessed
         facts.append(Fact(key=item["key"], value=value, evidence=evidence, turn=turn, source=FactSource.llm))
     return facts

@@ -124,3 +124,32 @@ def test_interview_cli_runs_a_script_to_a_report(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "做五金配件的" in result.stdout and out.exists()
     assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(out)).paragraphs)
+
+
+@pytest.mark.parametrize("key,raw,value", [
+    ("employees", "80人", 80), ("employees", 120.0, 120), ("employees", "很多", None), ("employees", True, None),
+    ("revenue_wan", "1.5亿", 15000.0), ("revenue_wan", "3,000万", 3000.0), ("equipment_networked_pct", "30%", 30.0),
+    ("leadership", "是", True), ("has_plan", "没有", False), ("system.erp", "true", True), ("training", "也许", None),
+    ("industry", " 机械制造 ", "机械制造"),
+])
+def test_llm_values_are_coerced_to_the_scoring_types(key, raw, value):
+    from advisor.extract import coerce_value
+    assert coerce_value(key, raw) == value
+
+
+def test_llm_facts_with_string_numbers_do_not_break_scoring():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from advisor.config import Settings
+    from advisor.llm import Generator
+    reply = ('{"facts": [{"key": "employees", "value": "80人", "evidence": "员工80人"},'
+             ' {"key": "equipment_networked_pct", "value": "三成", "evidence": "联网三成"},'
+             ' {"key": "digital_staff", "value": "2", "evidence": "两个IT"}]}')
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    iv = Interview(generator=Generator(model, Settings(llm="none", llm_timeout_s=5), label="fake"))
+    iv.start()
+    iv.reply("员工80人，设备联网三成，有两个IT")
+    facts = iv.state.profile.current()
+    assert facts["employees"].value == 80 and facts["digital_staff"].value == 2
+    assert iv.assess().dimension_scores  # scoring runs on what the model gave
