@@ -122,12 +122,12 @@ class QAService:
         found = self.retriever.search(question, k=8)
         if found.lookup and _CLAUSE_ONLY.match(question):
             ans = self._lookup_answer(question, lang, found)
-            yield ans.text
+            yield from _in_blocks(ans.text)
             yield ans
             return
         if found.refused:
             ans = self._refusal(question, lang, found)
-            yield ans.text
+            yield from _in_blocks(ans.text)
             yield ans
             return
         if use_llm and self.generator.available:
@@ -148,12 +148,12 @@ class QAService:
                 yield notice
                 ans = self._extractive(question, lang, found)
                 ans.fallback_reason = reason
+                yield from _in_blocks(ans.text)
                 ans.text = notice.strip() + "\n\n" + ans.text
-                yield ans.text
                 yield ans
                 return
         ans = self._extractive(question, lang, found)
-        yield ans.text
+        yield from _in_blocks(ans.text)
         yield ans
 
     # --- modes ---------------------------------------------------------------------------------------------------
@@ -283,6 +283,13 @@ class QAService:
     def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
         clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
         return clause is not None and all(line in clause.text for line in excerpt.split("\n"))
+
+
+def _in_blocks(text: str) -> Iterator[str]:
+    """A ready answer streamed paragraph by paragraph, so the first clause shows before the rest is laid out."""
+    blocks = text.split("\n\n")
+    for i, block in enumerate(blocks):
+        yield block + ("\n\n" if i < len(blocks) - 1 else "")
 
 
 def clause_markdown(clause: Clause, doc: Document, lang: str = "zh") -> str:
