@@ -17,6 +17,7 @@ from .config import PROJECT_ROOT
 from .domain import Fact, FactSource, PainPointId
 
 _SPLIT = re.compile(r"[。；;！!？?\n，,]")
+_CLAUSE = re.compile(r"[^。；;！!？?\n，,]+")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -81,7 +82,9 @@ def extract_rules(message: str, turn: int) -> tuple[list[Fact], set[str]]:
             add("industry", industry, _span_around(text, hit))
             break
 
-    for span in (s for s in _SPLIT.split(text) if s.strip()):
+    bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if m.group(0).strip()]
+    spans = [text[a:b] for a, b in bounds]
+    for index, span in enumerate(spans):
         # systems, with negation ("没有ERP")
         for system, aliases in lex["systems"].items():
             for alias in aliases:
@@ -99,6 +102,12 @@ def extract_rules(message: str, turn: int) -> tuple[list[Fact], set[str]]:
             add(f"pain.{PainPointId.manual_records.value}", 2, span)
         # percentages: networked equipment, automatic collection, digital spending
         pct = _percent(span)
+        if pct is not None and index > 0 and not re.search(r"联网|上网|数控|数字化|投入|预算|占营收|采集|networked|"
+                                                            r"spend|budget", span, re.IGNORECASE):
+            # "设备联网基本没有，不到5%": the topic is in the clause before; the evidence is the owner's exact words
+            span = text[bounds[index - 1][0]:bounds[index][1]]
+        elif pct is None and re.search(r"(?:没有?|未|不)联网|联网(?:基本)?(?:没有|为零|是零)", span):
+            pct = 0.0  # "设备都没联网" / "设备联网基本没有"
         if pct is not None:
             if re.search(r"联网|上网|networked", span, re.IGNORECASE):
                 add("equipment_networked_pct", pct, span)

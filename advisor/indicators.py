@@ -137,7 +137,7 @@ def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
         sa = SceneAssessment(id=scene["id"], label=scene["label"], group=scene["group"],
                              constrained=scene["constrained"])
         owned = [systems[f"system.{s}"] for s in SCENE_SYSTEMS.get(scene["id"], []) if f"system.{s}" in systems]
-        positive = [f for f in owned if f.value]
+        positive = [f for f in owned if f.value and _credits_scene(f, scene["id"])]
         if positive:
             sa.level, sa.criterion = 2, model["scene_levels"][2]
             if integrated and len([f for f in systems.values() if f.value]) >= 2:
@@ -154,6 +154,15 @@ def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
                 sa.evidence = [Evidence(quote=f.evidence, turn=f.turn) for f in (tied or owned)[:2]]
         scenes.append(sa)
     return scenes
+
+
+def _credits_scene(system_fact, scene_id: str) -> bool:
+    """A system counts for every scene it serves, unless the owner said what they use it for: "财务用金蝶" puts
+    finance at level 2, not procurement and the warehouse too."""
+    system = system_fact.key.split(".", 1)[1]
+    served = [sid for sid, systems in SCENE_SYSTEMS.items() if system in systems]
+    named = [sid for sid in served if any(w in system_fact.evidence for w in SCENE_WORDS.get(sid, []))]
+    return not named or scene_id in named
 
 
 def _pain_points(p: EnterpriseProfile) -> list[PainPointFinding]:

@@ -153,3 +153,22 @@ def test_llm_facts_with_string_numbers_do_not_break_scoring():
     facts = iv.state.profile.current()
     assert facts["employees"].value == 80 and facts["digital_staff"].value == 2
     assert iv.assess().dimension_scores  # scoring runs on what the model gave
+
+
+@pytest.mark.parametrize("text,pct,evidence", [
+    ("设备联网基本没有，不到5%", 5.0, "设备联网基本没有，不到5%"),
+    ("设备联网基本没有,不到5%", 5.0, "设备联网基本没有,不到5%"),
+    ("设备都没联网", 0.0, "设备都没联网"),
+])
+def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidence):
+    facts = [f for f in extract_rules(text, turn=1)[0] if f.key == "equipment_networked_pct"]
+    assert facts[-1].value == pct and facts[-1].evidence == evidence and evidence in text
+
+
+def test_a_system_counts_only_for_the_scenes_the_owner_named():
+    named = {s.id: s.level for s in assess(_profile(system__erp=True)).scenes}  # evidence "True": no scene named
+    assert named["finance"] == named["procurement"] == named["warehouse"] == 2
+    p = EnterpriseProfile()
+    p.add(Fact(key="system.erp", value=True, evidence="财务用金蝶", turn=1))
+    levels = {s.id: s.level for s in assess(p).scenes}
+    assert levels["finance"] == 2 and levels["procurement"] is None and levels["warehouse"] is None
