@@ -160,7 +160,10 @@ class EnterpriseProfile(BaseModel):
         for old in self.facts:
             if old.key == fact.key and not old.superseded and old.value != fact.value:
                 old.superseded = True
-        if not any(f.key == fact.key and f.value == fact.value and not f.superseded for f in self.facts):
+        # the same fact said again in other words is kept: each span is evidence (paper records in the workshop and
+        # in quality control tie two different scenes to level 1)
+        if not any(f.key == fact.key and f.value == fact.value and f.evidence == fact.evidence and not f.superseded
+                   for f in self.facts):
             self.facts.append(fact)
 
     def current(self) -> dict[str, Fact]:

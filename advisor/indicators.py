@@ -136,8 +136,9 @@ def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
     for scene in model["scenes"]:
         sa = SceneAssessment(id=scene["id"], label=scene["label"], group=scene["group"],
                              constrained=scene["constrained"])
-        owned = [systems[f"system.{s}"] for s in SCENE_SYSTEMS.get(scene["id"], []) if f"system.{s}" in systems]
-        positive = [f for f in owned if f.value and _credits_scene(f, scene["id"])]
+        owned = [systems[f"system.{s}"] for s in SCENE_SYSTEMS.get(scene["id"], [])
+                 if f"system.{s}" in systems and _credits_scene(systems[f"system.{s}"], scene["id"])]
+        positive = [f for f in owned if f.value]
         if positive:
             sa.level, sa.criterion = 2, model["scene_levels"][2]
             if integrated and len([f for f in systems.values() if f.value]) >= 2:
