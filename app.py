@@ -73,7 +73,10 @@ def _session_info(session_id: str) -> str:
 
 def open_session(session_id: str | None, request: gr.Request):
     wanted = (session_id or "").strip() or (request.query_params.get("session", "") if request else "")
-    session_id, iv = advisor.open_interview(wanted or None)
+    try:
+        session_id, iv = advisor.open_interview(wanted or None)
+    except StorageError as exc:
+        raise gr.Error(str(exc)) from None
     note = "" if not wanted or wanted == session_id else "\n\n⚠ 没有找到该会话编号，已开始新的会话。"
     return session_id, _history(iv), _live_panel(iv), _session_info(session_id) + note
 
@@ -89,6 +92,8 @@ def chat(message: str, session_id: str):
     except SessionNotFound:
         session_id, iv = advisor.open_interview(None)
         gr.Warning("原会话不存在，已开始新的会话。")
+    except StorageError as exc:
+        raise gr.Error(str(exc)) from None
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")

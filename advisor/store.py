@@ -10,6 +10,7 @@ Example:
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .interview import InterviewState
 
+log = logging.getLogger(__name__)
 MIGRATIONS = [
     "CREATE TABLE sessions (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL)",
 ]
@@ -67,16 +69,23 @@ class SessionStore:
             raise StorageError(_storage_message(self.path, exc)) from exc
 
     def load(self, session_id: str) -> InterviewState | None:
-        with self._connect() as db:
-            row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        try:
+            with self._connect() as db:
+                row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(_storage_message(self.path, exc)) from exc
         return InterviewState.model_validate_json(row[0]) if row else None
 
     def purge(self, older_than_days: int) -> int:
         """Delete sessions not updated for ``older_than_days`` days (the guide's 5.3.2.7: destroy what is no longer
         needed). Returns how many were deleted."""
         cutoff = time.time() - older_than_days * 86400
-        with self._lock, self._connect() as db:
-            return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+        try:
+            with self._lock, self._connect() as db:
+                return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+        except sqlite3.Error as exc:  # a read-only folder: reading still works, the purge waits for next time
+            log.warning("could not purge old sessions: %s", exc)
+            return 0
 
     def delete(self, session_id: str) -> bool:
         with self._lock, self._connect() as db:
