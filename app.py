@@ -97,9 +97,10 @@ def chat(message: str, session_id: str):
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
-                              {"role": "assistant", "content": "（正在理解您的回答…）"}]
-    yield "", pending, gr.skip(), session_id
+    if iv.generator is not None:  # the model takes seconds: show the message and a placeholder at once
+        pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
+                                  {"role": "assistant", "content": "（正在理解您的回答…）"}]
+        yield "", pending, gr.skip(), session_id
     try:
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     results["app"] = app.run(args.llm)
     with concurrency.LocalApp() as server:
         results["concurrency"] = [concurrency.run(server.url, n) for n in (1, 5, 20)]
+        results["concurrency"].append(concurrency.run(server.url, 20, think_s=3.0))
     rows = [*retrieval.rows(results["retrieval"]), *latency.rows(results["latency"]), *app.rows(results["app"]),
             *concurrency.rows(results["concurrency"])]
     m = results["machine"]

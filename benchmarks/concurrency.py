@@ -19,13 +19,18 @@ def _text(message) -> str:
     return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
 
 
-def one_session(url: str, n: int) -> dict:
-    """A scripted interview; returns per-turn latencies and whether any other session's words leaked in."""
+def one_session(url: str, n: int, think_s: float = 0.0) -> dict:
+    """A scripted interview; returns per-turn latencies and whether any other session's words leaked in.
+    ``think_s`` > 0: the owner reads and types for a random 0.5–1.5 × think_s between turns (seeded per session)."""
+    import random
     from gradio_client import Client
+    pause = random.Random(n)
     client = Client(url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")
     latencies, leaks, errors = [], 0, 0
     for template in TURNS:
+        if think_s:
+            time.sleep(think_s * pause.uniform(0.5, 1.5))
         started = time.perf_counter()
         try:
             _, history, panel, sid = client.predict(template.format(n=n, e=50 + n, r=1000 + n), session_id,
@@ -40,13 +45,13 @@ def one_session(url: str, n: int) -> dict:
     return {"session": session_id, "latencies": latencies, "leaks": leaks, "errors": errors}
 
 
-def run(url: str, sessions: int) -> dict:
+def run(url: str, sessions: int, think_s: float = 0.0) -> dict:
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
-        results = list(pool.map(lambda n: one_session(url, n), range(1, sessions + 1)))
+        results = list(pool.map(lambda n: one_session(url, n, think_s), range(1, sessions + 1)))
     wall = time.perf_counter() - started
     latencies = [t for r in results for t in r["latencies"]]
-    return {"sessions": sessions, "turns": len(latencies), "wall_s": round(wall, 2),
+    return {"sessions": sessions, "think_s": think_s, "turns": len(latencies), "wall_s": round(wall, 2),
             "throughput_turns_per_s": round(len(latencies) / wall, 2), "turn_latency": summary_ms(latencies),
             "errors": sum(r["errors"] for r in results), "leaks": sum(r["leaks"] for r in results),
             "distinct_sessions": len({r["session"] for r in results})}
@@ -97,7 +102,8 @@ def rows(results: list[dict]) -> list[tuple[str, str, str]]:
     out = []
     for r in results:
         lat = r["turn_latency"]
-        out.append((f"{r['sessions']} concurrent sessions ({r['turns']} turns)",
+        pace = f", owners think ~{r['think_s']:g} s" if r.get("think_s") else ", back to back"
+        out.append((f"{r['sessions']} concurrent sessions ({r['turns']} turns{pace})",
                     f"{r['throughput_turns_per_s']} turns/s; p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms; "
                     f"errors {r['errors']}, leaks {r['leaks']}", "p95 ≤ 1000 ms, 0 errors, 0 leaks"))
     return out
@@ -107,13 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 20])
     parser.add_argument("--url")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds an owner takes between turns (0: none)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     if args.url:
-        results = [run(args.url, n) for n in args.sessions]
+        results = [run(args.url, n, args.think) for n in args.sessions]
     else:
         with LocalApp() as app:
-            results = [run(app.url, n) for n in args.sessions]
+            results = [run(app.url, n, args.think) for n in args.sessions]
     print_table(rows(results), "Concurrent sessions (deterministic mode, through gradio_client)")
     write_json(args.json, {"concurrency": results})
     return 0
