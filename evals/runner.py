@@ -119,8 +119,10 @@ def summarise(results: list[dict], with_llm: bool = False) -> dict:
             "bm25_recall_at_5": rate(sum(1 for r in answerable if (r.get("bm25_rank") or 99) <= 5), len(answerable)),
             "dense_recall_at_5": rate(sum(1 for r in answerable if (r.get("dense_rank") or 99) <= 5),
                                       len(answerable)),
-            "found_only_by_bm25": sum(1 for r in answerable if r.get("bm25_rank") and not r.get("dense_rank")),
-            "found_only_by_dense": sum(1 for r in answerable if r.get("dense_rank") and not r.get("bm25_rank")),
+            "found_only_by_bm25": sum(1 for r in answerable
+                                      if (r.get("bm25_rank") or 99) <= 5 < (r.get("dense_rank") or 99)),
+            "found_only_by_dense": sum(1 for r in answerable
+                                       if (r.get("dense_rank") or 99) <= 5 < (r.get("bm25_rank") or 99)),
             "found_by_lookup": sum(1 for r in answerable if r.get("via") == "lookup"),
         }
         if with_llm:
