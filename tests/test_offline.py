@@ -78,7 +78,10 @@ def test_everything_runs_with_the_network_blocked(tmp_path):
     out = _run(tmp_path, "local")
     assert out["attempts"] == [], out["attempts"]
     assert out["index"] == "fresh"  # built from scratch by the first use, under the guard
-    assert "本地模型" in out["llm"] and out["mode"] == "llm" and not out["fallback"], out
+    # the model ran under the guard: it answered, or (a 1.5B model's whim) declined and the clause was quoted;
+    # an unavailable or timed-out model would name that reason instead
+    assert "本地模型" in out["llm"], out
+    assert out["mode"] == "llm" or out["fallback"] == "模型未能依据条款作答", out
     assert "5.3.2.7" in out["cited"]
     assert all(size > 1000 for size in out["written"]) and out["level"] is not None
 
