@@ -15,6 +15,7 @@ Example:
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import queue
@@ -67,6 +68,19 @@ class _LocalServer:
             return cls._servers[model_path]
 
 
+_RUNNING: set[threading.Thread] = set()
+_SHUTTING_DOWN = threading.Event()
+
+
+@atexit.register
+def _drain_generations() -> None:
+    """A generation abandoned after a timeout may still be inside llama.cpp when the interpreter exits, which aborts
+    the process ("FATAL: exception not rethrown"): tell every run to stop at its next token and wait for it."""
+    _SHUTTING_DOWN.set()
+    for thread in list(_RUNNING):
+        thread.join(timeout=120)
+
+
 class LocalLlamaChat(BaseChatModel):
     """A GGUF model in-process through xllamacpp's ``handle_chat_completions``."""
 
@@ -115,18 +129,22 @@ class LocalLlamaChat(BaseChatModel):
 
         def on_chunk(chunk) -> bool:
             chunks.put(chunk)
-            return cancelled.is_set()  # True tells llama.cpp to stop generating
+            return cancelled.is_set() or _SHUTTING_DOWN.is_set()  # True tells llama.cpp to stop generating
 
         def run() -> None:
             try:
                 with _LocalServer._run_lock:
-                    server.handle_chat_completions(request, on_chunk)
+                    if not (cancelled.is_set() or _SHUTTING_DOWN.is_set()):
+                        server.handle_chat_completions(request, on_chunk)
             except Exception as exc:  # noqa: BLE001 - surfaced to the consumer below
                 chunks.put(exc)
             finally:
                 chunks.put(None)
+                _RUNNING.discard(threading.current_thread())
 
-        threading.Thread(target=run, daemon=True, name="llama-stream").start()
+        thread = threading.Thread(target=run, daemon=True, name="llama-stream")
+        _RUNNING.add(thread)
+        thread.start()
         try:
             while (chunk := chunks.get()) is not None:
                 if isinstance(chunk, Exception):
