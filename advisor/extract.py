@@ -16,8 +16,9 @@ import yaml
 from .config import PROJECT_ROOT
 from .domain import Fact, FactSource, PainPointId
 
-_SPLIT = re.compile(r"[。；;！!？?\n，,]")
-_CLAUSE = re.compile(r"[^。；;！!？?\n，,]+")
+_SEPARATORS = "。；;！!？?\n，,"
+_SPLIT = re.compile(f"[{_SEPARATORS}]")
+_CLAUSE = re.compile(f"[^{_SEPARATORS}]+")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

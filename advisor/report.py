@@ -15,7 +15,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from .config import GUIDE_DOC_ID
 from .domain import Assessment, EnterpriseProfile, Plan
@@ -33,6 +33,7 @@ class Report(BaseModel):
     assessment: Assessment
     plan: Plan
     created: str = date.today().isoformat()
+    _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -103,6 +104,17 @@ class Report(BaseModel):
 
     def radar_png(self) -> bytes:
         """Dimension score rates (estimate, with the low–high band) as a radar chart."""
+        if "radar" not in self._charts:
+            self._charts["radar"] = self._draw_radar()
+        return self._charts["radar"]
+
+    def timeline_png(self) -> bytes:
+        """The staged roadmap (试点→整合→融合→协同) as a timeline: skipped stages named, the starting stage marked."""
+        if "timeline" not in self._charts:
+            self._charts["timeline"] = self._draw_timeline()
+        return self._charts["timeline"]
+
+    def _draw_radar(self) -> bytes:
         plt, np = _pyplot()
         dims = self.assessment.dimension_scores
         keys = ("foundation", "management", "results")
@@ -124,8 +136,7 @@ class Report(BaseModel):
         ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), fontsize=8)
         return _png(fig)
 
-    def timeline_png(self) -> bytes:
-        """The staged roadmap (试点→整合→融合→协同) as a timeline: skipped stages named, the starting stage marked."""
+    def _draw_timeline(self) -> bytes:
         plt, _ = _pyplot()
         fig, ax = plt.subplots(figsize=(7, 2.6), dpi=100)
         start = 0.0

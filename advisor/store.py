@@ -15,6 +15,8 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .interview import InterviewState
@@ -35,22 +37,36 @@ class SessionStore:
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
-                db.execute("BEGIN IMMEDIATE")
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-                    db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {number}")
-                db.execute("COMMIT")
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise StorageError(_storage_message(path, exc)) from exc
+        with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file: once is enough
+            # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
+            db.execute("BEGIN IMMEDIATE")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
+                db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         return db
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one operation (autocommit, fsync on commit), closed afterwards; any SQLite failure
+        (read-only folder, full disk) surfaces as StorageError."""
+        db = None
+        try:
+            db = self._connect()
+            yield db
+        except sqlite3.Error as exc:
+            raise StorageError(_storage_message(self.path, exc)) from exc
+        finally:
+            if db is not None:
+                db.close()
 
     def create(self) -> str:
         session_id = secrets.token_urlsafe(24)  # unguessable
@@ -60,20 +76,14 @@ class SessionStore:
     def save(self, session_id: str, state: InterviewState) -> None:
         """One atomic write (SQLite, WAL, synchronous=FULL): either the whole turn is on disk or none of it."""
         now = time.time()
-        try:
-            with self._lock, self._connect() as db:
-                db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
-                           (session_id, now, now, state.model_dump_json()))
-        except sqlite3.Error as exc:
-            raise StorageError(_storage_message(self.path, exc)) from exc
+        with self._lock, self._db() as db:
+            db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
+                       (session_id, now, now, state.model_dump_json()))
 
     def load(self, session_id: str) -> InterviewState | None:
-        try:
-            with self._connect() as db:
-                row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        except sqlite3.Error as exc:
-            raise StorageError(_storage_message(self.path, exc)) from exc
+        with self._db() as db:
+            row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         return InterviewState.model_validate_json(row[0]) if row else None
 
     def purge(self, older_than_days: int) -> int:
@@ -81,14 +91,14 @@ class SessionStore:
         needed). Returns how many were deleted."""
         cutoff = time.time() - older_than_days * 86400
         try:
-            with self._lock, self._connect() as db:
+            with self._lock, self._db() as db:
                 return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
-        except sqlite3.Error as exc:  # a read-only folder: reading still works, the purge waits for next time
+        except StorageError as exc:  # a read-only folder: reading still works, the purge waits for next time
             log.warning("could not purge old sessions: %s", exc)
             return 0
 
     def delete(self, session_id: str) -> bool:
-        with self._lock, self._connect() as db:
+        with self._lock, self._db() as db:
             return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
 
