@@ -69,7 +69,9 @@ class SessionStore:
                 db.close()
 
     def create(self) -> str:
-        session_id = secrets.token_urlsafe(24)  # unguessable
+        session_id = secrets.token_urlsafe(24)  # unguessable (192 bits)
+        while session_id.startswith("-"):  # "-abc…" would read as an option to `python -m advisor session export`
+            session_id = secrets.token_urlsafe(24)
         self.save(session_id, InterviewState())
         return session_id
 

@@ -45,3 +45,11 @@ def test_session_cli_exports_and_deletes(tmp_path):
     assert cli("delete", sid).returncode == 0
     gone = cli("export", sid)
     assert gone.returncode == 2 and "没有找到会话" in gone.stderr
+
+
+def test_ids_never_start_with_a_dash(tmp_path, monkeypatch):
+    """A leading "-" would make `python -m advisor session export <id>` read the id as an option."""
+    import secrets
+    drawn = iter(["-" + "a" * 31, "-" + "b" * 31, "c" * 32])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
+    assert Advisor(Settings(data_dir=tmp_path, llm="none")).open_interview(None)[0] == "c" * 32
