@@ -34,7 +34,8 @@ class StorageError(RuntimeError):
 class SessionStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one connection, one operation at a time (SQLite has one writer anyway)
+        self._connection: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -50,23 +51,38 @@ class SessionStore:
             db.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA synchronous=FULL")
         return db
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        """A connection for one operation (autocommit, fsync on commit), closed afterwards; any SQLite failure
-        (read-only folder, full disk) surfaces as StorageError."""
-        db = None
-        try:
-            db = self._connect()
-            yield db
-        except sqlite3.Error as exc:
-            raise StorageError(_storage_message(self.path, exc)) from exc
-        finally:
-            if db is not None:
-                db.close()
+        """The store's connection (autocommit, fsync on commit) for one operation, under the lock.
+
+        The connection is kept open: opening one per operation cost more than the write itself, and closing the last
+        connection to a WAL database checkpoints it, so 20 sessions answering at once queued behind each other's
+        checkpoints. Any SQLite failure (read-only folder, full disk) surfaces as StorageError and drops the
+        connection, so the next operation starts on a fresh one."""
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = self._connect()
+                yield self._connection
+            except sqlite3.Error as exc:
+                self._close_connection()
+                raise StorageError(_storage_message(self.path, exc)) from exc
+
+    def _close_connection(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except sqlite3.Error:  # already broken: nothing more to release
+                pass
+            self._connection = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_connection()
 
     def create(self) -> str:
         session_id = secrets.token_urlsafe(24)  # unguessable (192 bits)
@@ -77,11 +93,11 @@ class SessionStore:
 
     def save(self, session_id: str, state: InterviewState) -> None:
         """One atomic write (SQLite, WAL, synchronous=FULL): either the whole turn is on disk or none of it."""
-        now = time.time()
-        with self._lock, self._db() as db:
+        now, payload = time.time(), state.model_dump_json()
+        with self._db() as db:
             db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
-                       (session_id, now, now, state.model_dump_json()))
+                       (session_id, now, now, payload))
 
     def load(self, session_id: str) -> InterviewState | None:
         with self._db() as db:
@@ -93,14 +109,14 @@ class SessionStore:
         needed). Returns how many were deleted."""
         cutoff = time.time() - older_than_days * 86400
         try:
-            with self._lock, self._db() as db:
+            with self._db() as db:
                 return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
         except StorageError as exc:  # a read-only folder: reading still works, the purge waits for next time
             log.warning("could not purge old sessions: %s", exc)
             return 0
 
     def delete(self, session_id: str) -> bool:
-        with self._lock, self._db() as db:
+        with self._db() as db:
             return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
 

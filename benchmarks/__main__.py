@@ -21,8 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     results["latency"] = latency.run(args.llm)
     results["app"] = app.run(args.llm)
     with concurrency.LocalApp() as server:
-        results["concurrency"] = [concurrency.run(server.url, n) for n in (1, 5, 20)]
-        results["concurrency"].append(concurrency.run(server.url, 20, think_s=3.0))
+        concurrency.warm_up(server.url)
+        pid = server.proc.pid
+        results["concurrency"] = [concurrency.run(server.url, n, server_pid=pid) for n in (1, 5, 20)]
+        results["concurrency"].append(concurrency.run(server.url, 20, think_s=3.0, server_pid=pid))
+        results["concurrency"].append(concurrency.run(server.url, 20, client="gradio_client", server_pid=pid))
     rows = [*retrieval.rows(results["retrieval"]), *latency.rows(results["latency"]), *app.rows(results["app"]),
             *concurrency.rows(results["concurrency"])]
     m = results["machine"]

@@ -101,29 +101,25 @@ def test_sigkill_mid_interview_loses_no_acknowledged_turn(tmp_path):
     assert advisor.load_interview(session_id).state.turns[-1].user == "继续：我们还有MES。"
 
 
-def test_full_disk_is_a_clear_error_and_earlier_sessions_survive(tmp_path, monkeypatch):
+def test_full_disk_is_a_clear_error_and_earlier_sessions_survive(tmp_path):
     store = SessionStore(tmp_path / "sessions.db")
     kept = store.create()
     iv = Interview(state=store.load(kept))
     iv.start()
     iv.reply("员工50人")
     store.save(kept, iv.state)
-    pages = sqlite3.connect(tmp_path / "sessions.db").execute("PRAGMA page_count").fetchone()[0]
-    connect = SessionStore._connect
-
-    def full_disk(self):  # SQLite's own page limit raises SQLITE_FULL exactly as a full disk does
-        db = connect(self)
+    with store._db() as db:  # SQLite's own page limit raises SQLITE_FULL exactly as a full disk does
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
         db.execute(f"PRAGMA max_page_count = {pages + 1}")
-        return db
-
-    monkeypatch.setattr(SessionStore, "_connect", full_disk)
     big = InterviewState()
     big.turns = iv.state.turns * 2000
     with pytest.raises(StorageError, match="磁盘是否已满"):
         store.save("x" * 32, big)
-    monkeypatch.setattr(SessionStore, "_connect", connect)
+    # the failed connection was dropped (with its page limit): the store goes on with a fresh one
     assert store.load(kept).turns[-1].user == "员工50人"
     assert store.load("x" * 32) is None
+    store.save("y" * 32, iv.state)
+    assert store.load("y" * 32).turns[-1].user == "员工50人"
 
 
 _OPEN_READ_ONLY = """

@@ -53,3 +53,24 @@ def test_ids_never_start_with_a_dash(tmp_path, monkeypatch):
     drawn = iter(["-" + "a" * 31, "-" + "b" * 31, "c" * 32])
     monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
     assert Advisor(Settings(data_dir=tmp_path, llm="none")).open_interview(None)[0] == "c" * 32
+
+
+def test_one_store_shared_by_many_threads_keeps_every_turn(tmp_path):
+    """The app's worker threads share one store (one connection under a lock): 16 sessions answering at once each
+    find exactly their own turns, and a second process reading the file sees them all committed."""
+    from concurrent.futures import ThreadPoolExecutor
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+
+    def interview(n: int) -> tuple[str, list[str]]:
+        session_id, _ = advisor.open_interview(None)
+        said = [f"第{n}号企业第{k}轮：员工{50 + n}人" for k in range(5)]
+        for message in said:
+            advisor.interview_reply(session_id, message)
+        return session_id, said
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(interview, range(16)))
+    for session_id, said in results:
+        assert [t.user for t in advisor.load_interview(session_id).state.turns if t.user] == said
+    with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:  # another connection: all committed to the file
+        assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 16
