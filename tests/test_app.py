@@ -93,7 +93,8 @@ def test_upload_is_indexed_searchable_and_removable(app_server, tmp_path):
 
 
 def test_concurrent_sessions_keep_their_own_data(app_server):
+    """20 pages at once, each speaking the page's own queue protocol: no errors, every session sees only its words."""
     from benchmarks.concurrency import run
-    result = run(app_server.url, sessions=6)
-    assert result["errors"] == 0 and result["leaks"] == 0 and result["distinct_sessions"] == 6
-    assert result["turns"] == 6 * 4
+    result = run(app_server.url, sessions=20)
+    assert result["errors"] == 0 and result["leaks"] == 0 and result["distinct_sessions"] == 20
+    assert result["turns"] == 20 * 4
