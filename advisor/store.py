@@ -36,12 +36,16 @@ class SessionStore:
         self.path = path
         self._lock = threading.Lock()  # one connection, one operation at a time (SQLite has one writer anyway)
         self._connection: sqlite3.Connection | None = None
+        self._file_id: tuple[int, int] | None = None  # (device, inode) of the file the connection has open
+        with self._db():
+            pass  # open (and migrate) now: a folder we cannot write is reported at start, not at the first turn
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(_storage_message(path, exc)) from exc
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file: once is enough
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
             # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
             db.execute("BEGIN IMMEDIATE")
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -49,11 +53,21 @@ class SessionStore:
                 db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
             db.execute("COMMIT")
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA synchronous=FULL")
+            stat = self.path.stat()
+        except BaseException:
+            db.close()
+            raise
+        self._file_id = (stat.st_dev, stat.st_ino)
         return db
+
+    def _still_our_file(self) -> bool:
+        """False when the database file was deleted or replaced under the open connection (someone removed the data
+        folder while the app runs): writing on would put acknowledged turns into a file nobody can open again."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return False
+        return (stat.st_dev, stat.st_ino) == self._file_id
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -65,10 +79,12 @@ class SessionStore:
         connection, so the next operation starts on a fresh one."""
         with self._lock:
             try:
+                if self._connection is not None and not self._still_our_file():
+                    self._close_connection()
                 if self._connection is None:
                     self._connection = self._connect()
                 yield self._connection
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, OSError) as exc:
                 self._close_connection()
                 raise StorageError(_storage_message(self.path, exc)) from exc
 

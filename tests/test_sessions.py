@@ -74,3 +74,17 @@ def test_one_store_shared_by_many_threads_keeps_every_turn(tmp_path):
         assert [t.user for t in advisor.load_interview(session_id).state.turns if t.user] == said
     with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:  # another connection: all committed to the file
         assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 16
+
+
+def test_data_folder_deleted_while_running_does_not_swallow_turns(tmp_path):
+    """Someone removes the data folder under a running app: the store notices its file is gone and starts a new one,
+    instead of acknowledging turns into a deleted file that no restart could read."""
+    import shutil
+    data = tmp_path / "data"
+    advisor = Advisor(Settings(data_dir=data, llm="none"))
+    advisor.open_interview(None)
+    shutil.rmtree(data)
+    session_id, _ = advisor.open_interview(None)
+    advisor.interview_reply(session_id, "删除之后的回答：员工60人")
+    restarted = Advisor(Settings(data_dir=data, llm="none"))  # what a restart reads from disk
+    assert [t.user for t in restarted.load_interview(session_id).state.turns if t.user] == ["删除之后的回答：员工60人"]
