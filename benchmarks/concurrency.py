@@ -158,7 +158,6 @@ class LocalApp:
     """``python app.py`` on a free port for the duration of a benchmark."""
 
     def __init__(self, env: dict | None = None) -> None:
-        import os
         import socket
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
