@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 for _k, _v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
@@ -251,7 +253,8 @@ def remove_upload(doc_id: str | None, progress=gr.Progress()):
 def status() -> str:
     s = advisor.status()
     fresh = s["index"]["manifest"] == s["index"]["expected"] or advisor.settings.store != "embedded"
-    lines = [f"- 大模型：{s['llm']}", f"- 向量模型：{s['embedder']}", f"- 向量库：{s['store']}",
+    warmed = "（已加载并预热）" if s["llm_warmed"] else ""
+    lines = [f"- 大模型：{s['llm']}{warmed}", f"- 向量模型：{s['embedder']}", f"- 向量库：{s['store']}",
              f"- 索引：{'最新（与知识库内容一致）' if fresh else '将在首次检索时重建'}",
              f"- 文档：{len(s['documents'])} 份，共 {sum(d['clauses'] for d in s['documents'])} 个条款"]
     if not s["llm_available"]:
@@ -341,12 +344,20 @@ def build_app() -> gr.Blocks:
     return demo
 
 
+def _prepare_model() -> None:
+    started = time.perf_counter()
+    warmed = advisor.prepare_model()
+    print(f"大模型{'已就绪' if warmed else '不可用，以确定性模式运行'}（{time.perf_counter() - started:.1f} s）", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="数转顾问 web app")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
     advisor.retriever  # build/open the index before serving (progress in the terminal)
+    if advisor.settings.llm != "none":  # load the model and warm its prompt cache while the first user reads the page
+        threading.Thread(target=_prepare_model, daemon=True, name="model-warm-up").start()
     print(f"数转顾问 ready: http://{args.host}:{args.port}", flush=True)
     build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False,
                        max_file_size="20mb")

@@ -240,6 +240,12 @@ def coerce_value(key: str, value):
     return str(value).strip() or None
 
 
+def extraction_prompt_prefix() -> list[tuple[str, str]]:
+    """The part every extraction prompt starts with, for :meth:`Generator.warm_up`."""
+    from .prompts import render
+    return [("system", render("extract_system")), ("human", render("extract_user", question="", message="")[:8])]
+
+
 def extract_llm(generator, message: str, question: str, turn: int) -> list[Fact]:
     """Facts from the model, kept only when their evidence really occurs in the message."""
     from .prompts import render

@@ -216,6 +216,11 @@ class QAService:
         return Answer(question=question, language=lang, text="\n\n".join(blocks), mode=AnswerMode.extractive,
                       citations=citations, retrieval=found)
 
+    @staticmethod
+    def prompt_prefix() -> list[tuple[str, str]]:
+        """The part every (Chinese) question's prompt starts with, for :meth:`Generator.warm_up`."""
+        return [("system", render("qa_system", language="中文")), ("human", "<clauses>\n")]
+
     def _messages(self, question: str, lang: str, found: RetrievalResult) -> list[tuple[str, str]]:
         context = []
         for r in found.results[:MAX_CONTEXT_CLAUSES]:

@@ -41,6 +41,7 @@ class Advisor:
         self._generator = generator
         self._progress = progress
         self._lock = threading.RLock()
+        self.model_warmed = False  # set by prepare_model()
 
     @property
     def retriever(self) -> Retriever:
@@ -138,8 +139,19 @@ class Advisor:
         """The document's clause tree in order (sections only)."""
         return self.retriever.kb.document(doc_id).sections
 
+    def prepare_model(self) -> int:
+        """Load the configured model and warm its prompt cache with the Q&A and extraction prompts (the app does this
+        in the background at start, so the first question does not pay for it). Returns prefixes warmed (0: none)."""
+        if self.settings.llm == "none":
+            return 0
+        from .extract import extraction_prompt_prefix
+        warmed = self.generator.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
+        self.model_warmed = warmed > 0
+        return warmed
+
     def status(self) -> dict:
         return {"llm": self.generator.describe(), "llm_available": self.generator.available,
+                "llm_warmed": self.model_warmed,
                 "embedder": self.settings.embedder, "store": self.settings.store,
                 "index": self.retriever.index.status(),
                 "documents": [{"doc_id": d.doc_id, "title": d.title, "kind": str(d.kind),

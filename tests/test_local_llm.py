@@ -38,3 +38,14 @@ def test_json_schema_output(local_generator):
     schema = {"type": "object", "properties": {"employees": {"type": "integer"}}, "required": ["employees"]}
     out = local_generator.json([("human", "我们公司有120个员工。请提取员工人数。")], schema)
     assert out == {"employees": 120}
+
+
+def test_warm_up_reads_both_prompt_prefixes_and_answers_stay_grounded(real_retriever, local_generator, real_data_dir):
+    from advisor.service import Advisor
+    advisor = Advisor(Settings(data_dir=real_data_dir, llm="local", llm_timeout_s=120), retriever=real_retriever,
+                      generator=local_generator)
+    assert not advisor.status()["llm_warmed"]
+    assert advisor.prepare_model() == 2  # the Q&A prompt and the extraction prompt
+    assert advisor.status()["llm_warmed"]
+    ans = advisor.answer("数据销毁有哪些要求？")  # served from the warmed cache: still a grounded answer
+    assert "5.3.2.7" in ans.cited_ids()

@@ -143,3 +143,12 @@ def test_empty_and_huge_questions(real_retriever):
     assert qa.answer("   ").refused
     ans = qa.answer("数据销毁" + "啊" * 100_000)
     assert ans.citations or ans.refused  # handled, truncated to the configured limit
+
+
+def test_warm_up_sends_nothing_to_a_model_that_is_not_the_local_one():
+    """A remote server (or a test double) keeps its own cache: warming it would be a request nobody asked for."""
+    replies = iter([AIMessage(content="never read")])
+    generator = Generator(GenericFakeChatModel(messages=replies), Settings(llm="openai"))
+    assert generator.warm_up([QAService.prompt_prefix()]) == 0
+    assert next(replies).content == "never read"
+    assert Generator(None, Settings(llm="none")).warm_up([QAService.prompt_prefix()]) == 0
