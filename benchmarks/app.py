@@ -55,6 +55,7 @@ def run(with_llm: bool) -> dict:
             out["memory_local_llm"] = rss_mb(app.proc.pid)
         with LocalApp({"ADVISOR_LLM": "local"}) as app:  # the owner reads the page first; the model warms meanwhile
             client, started = Client(app.url, verbose=False), time.perf_counter()
+            client.predict("", api_name="/start")  # the page opens: the model starts warming behind it
             while "已加载并预热" not in client.predict(api_name="/status") and time.perf_counter() - started < 600:
                 time.sleep(1)
             out["llm_warm_up_after_ready_s"] = round(time.perf_counter() - started, 1)
@@ -73,7 +74,7 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         out += [("first clause answer in the app with the local LLM (incl. model load)",
                  f"{r['first_llm_answer_in_app_s']} s", ""),
                 ("app RSS with the local LLM loaded", f"{r['memory_local_llm']['peak_rss_mb']} MB peak", ""),
-                ("local LLM loaded and prompt cache warmed, in the background after start",
+                ("local LLM loaded and prompt cache warmed, behind the page after the first visit",
                  f"{r['llm_warm_up_after_ready_s']} s", ""),
                 ("first clause answer in the app once warmed (complete answer)",
                  f"{r['first_llm_answer_after_warm_up_s']} s", "")]
