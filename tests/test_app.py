@@ -116,7 +116,8 @@ def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, r
     shutil.copytree(real_data_dir, data_dir)
     server = AppServer(data_dir, llm="local", extra_env={"ADVISOR_LLM_TIMEOUT_S": "120"}).start()
     try:
-        client = Client(server.url, verbose=False)
+        # loading the model holds the GIL for ~3 s (measured), longer on a busy machine: wait, do not time out
+        client = Client(server.url, verbose=False, httpx_kwargs={"timeout": 120})
         session_id, *_ = client.predict("", api_name="/start")  # the interview is usable while the model warms
         assert len(session_id) == 32
         deadline = time.time() + 300
