@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 for _k, _v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
@@ -73,29 +71,8 @@ def _session_info(session_id: str) -> str:
             "编号即钥匙，请勿分享）")
 
 
-_model_warm_up = threading.Lock()
-_model_warm_up_started = False
-
-
-def _warm_up_model_once() -> None:
-    """On the first page visit, load the model and warm its prompt cache behind the page while the owner reads and
-    types. Not at start: on 2 cores the warm-up delayed the first page by ~8 s (21–22 s instead of 13–14 s); and
-    after a short pause, so the greeting reaches the browser first."""
-    global _model_warm_up_started
-    with _model_warm_up:
-        if _model_warm_up_started or advisor.settings.llm == "none":
-            return
-        _model_warm_up_started = True
-
-    def prepare() -> None:
-        started = time.perf_counter()
-        warmed = advisor.prepare_model()
-        print(f"大模型{'已加载并预热' if warmed else '不可用，以确定性模式运行'}（{time.perf_counter() - started:.1f} s）",
-              flush=True)
-
-    timer = threading.Timer(2.0, prepare)
-    timer.daemon = True
-    timer.start()
+def _model_ready(warmed: int, seconds: float) -> None:
+    print(f"大模型{'已加载并预热' if warmed else '不可用，以确定性模式运行'}（{seconds:.1f} s）", flush=True)
 
 
 def open_session(session_id: str | None, request: gr.Request):
@@ -105,7 +82,7 @@ def open_session(session_id: str | None, request: gr.Request):
     except StorageError as exc:
         raise gr.Error(str(exc)) from None
     note = "" if not wanted or wanted == session_id else "\n\n⚠ 没有找到该会话编号，已开始新的会话。"
-    _warm_up_model_once()
+    advisor.prepare_model_soon(on_done=_model_ready)  # the model warms behind the page while the owner reads
     return session_id, _history(iv), _live_panel(iv), _session_info(session_id) + note
 
 

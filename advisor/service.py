@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Advisor:
         self._progress = progress
         self._lock = threading.RLock()
         self.model_warmed = False  # set by prepare_model()
+        self._model_preparation_started = False
 
     @property
     def retriever(self) -> Retriever:
@@ -140,14 +142,35 @@ class Advisor:
         return self.retriever.kb.document(doc_id).sections
 
     def prepare_model(self) -> int:
-        """Load the configured model and warm its prompt cache with the Q&A and extraction prompts (the app does this
-        in the background at start, so the first question does not pay for it). Returns prefixes warmed (0: none)."""
+        """Load the configured model and warm its prompt cache with the Q&A and extraction prompts, so the first
+        question does not pay for them. Returns how many prompt prefixes were warmed (0: no local model)."""
         if self.settings.llm == "none":
             return 0
         from .extract import extraction_prompt_prefix
         warmed = self.generator.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
         self.model_warmed = warmed > 0
         return warmed
+
+    def prepare_model_soon(self, delay_s: float = 2.0, on_done=None) -> bool:
+        """:meth:`prepare_model` once per process, in a background thread after ``delay_s``. The app calls it on the
+        first page visit: at start, on 2 cores, it delayed the first page by ~8 s (21–22 s instead of 13–14 s), and
+        the pause lets the greeting reach the browser first. ``on_done(warmed, seconds)`` reports the outcome.
+        Returns whether this call started it."""
+        with self._lock:
+            if self._model_preparation_started or self.settings.llm == "none":
+                return False
+            self._model_preparation_started = True
+
+        def prepare() -> None:
+            started = time.perf_counter()
+            warmed = self.prepare_model()
+            if on_done:
+                on_done(warmed, time.perf_counter() - started)
+
+        timer = threading.Timer(delay_s, prepare)
+        timer.daemon = True
+        timer.start()
+        return True
 
     def status(self) -> dict:
         return {"llm": self.generator.describe(), "llm_available": self.generator.available,

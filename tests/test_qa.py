@@ -152,3 +152,18 @@ def test_warm_up_sends_nothing_to_a_model_that_is_not_the_local_one():
     assert generator.warm_up([QAService.prompt_prefix()]) == 0
     assert next(replies).content == "never read"
     assert Generator(None, Settings(llm="none")).warm_up([QAService.prompt_prefix()]) == 0
+
+
+def test_model_is_prepared_once_in_the_background(tmp_path):
+    import threading
+
+    from advisor.service import Advisor
+    done = threading.Event()
+    outcomes = []
+    generator = Generator(GenericFakeChatModel(messages=iter([])), Settings(llm="openai"))
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="openai"), generator=generator)
+    report = lambda warmed, seconds: (outcomes.append(warmed), done.set())  # noqa: E731
+    assert advisor.prepare_model_soon(delay_s=0.01, on_done=report)
+    assert not advisor.prepare_model_soon(delay_s=0.01, on_done=report)  # once per process
+    assert done.wait(10) and outcomes == [0]  # not the local model: nothing to warm, and said so
+    assert not Advisor(Settings(data_dir=tmp_path, llm="none")).prepare_model_soon()
