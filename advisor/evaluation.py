@@ -5,9 +5,10 @@ from .interview import run_script
 from .planning import build_plan
 
 
-def outcome(iv) -> dict:
-    """What an interview came to, in the case file's vocabulary (also the draft expectation of a recorded case)."""
-    assessment = iv.assess()
+def outcome(iv, assessment=None) -> dict:
+    """What an interview came to, in the case file's vocabulary (also the draft expectation of a recorded case).
+    ``assessment``: ``iv.assess()`` when the caller already has it."""
+    assessment = assessment or iv.assess()
     plan = build_plan(assessment, iv.state.profile)
     return {"level": int(assessment.level) if assessment.level else None, "start_stage": plan.start_stage.value,
             "tech_path": plan.tech_path.value, "partner_types": [p.type.value for p in plan.partners],
@@ -17,7 +18,7 @@ def outcome(iv) -> dict:
 def evaluate_interview(advisor, case) -> dict:
     iv = run_script(case.turns, advisor.interview_generator())
     assessment = iv.assess()
-    result = outcome(iv)
+    result = outcome(iv, assessment)
     expect = case.expect.model_dump(exclude_none=True)
     checks: dict[str, bool] = {}
     for key, want in expect.items():
