@@ -7,7 +7,7 @@ import argparse
 import time
 
 from . import app, concurrency, latency, retrieval
-from .common import PROJECT_ROOT, machine, print_table, write_json
+from .common import PROJECT_ROOT, AppProcess, machine, print_table, write_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     results["retrieval"] = retrieval.run()
     results["latency"] = latency.run(args.llm)
     results["app"] = app.run(args.llm)
-    with concurrency.LocalApp() as server:
+    with AppProcess() as server:
         concurrency.warm_up(server.url)
         pid = server.proc.pid
         results["concurrency"] = [concurrency.run(server.url, n, server_pid=pid) for n in (1, 5, 20)]

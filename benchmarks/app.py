@@ -8,11 +8,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .common import bench_main
-from .concurrency import LocalApp
+from .common import AppProcess, bench_main
 
 
-def page_ready_s(app: LocalApp, started: float) -> float:
+def page_ready_s(app: AppProcess, started: float) -> float:
     """Seconds from process start until the greeting is visible in the page (Debian chromium, headless)."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
@@ -37,23 +36,23 @@ def rss_mb(pid: int) -> dict:
 def run(with_llm: bool) -> dict:
     out: dict = {}
     started = time.perf_counter()
-    with LocalApp() as app:  # the index is built by a previous run or by this one (see index_build_s elsewhere)
+    with AppProcess() as app:  # the index is built by a previous run or by this one (see index_build_s elsewhere)
         out["http_ready_s"] = round(app.ready_s, 1)
         out["page_ready_s"] = round(page_ready_s(app, started), 1)
         out["memory_deterministic"] = rss_mb(app.proc.pid)
     # a second cold start, now certainly with the index built
     started = time.perf_counter()
-    with LocalApp() as app:
+    with AppProcess() as app:
         out["http_ready_warm_index_s"] = round(app.ready_s, 1)
         out["page_ready_warm_index_s"] = round(page_ready_s(app, started), 1)
     if with_llm:
         from gradio_client import Client
-        with LocalApp({"ADVISOR_LLM": "local"}) as app:  # a question the moment the page is there
+        with AppProcess({"ADVISOR_LLM": "local"}) as app:  # a question the moment the page is there
             started = time.perf_counter()
             Client(app.url, verbose=False).predict("数据销毁有哪些要求？", api_name="/ask")
             out["first_llm_answer_in_app_s"] = round(time.perf_counter() - started, 1)
             out["memory_local_llm"] = rss_mb(app.proc.pid)
-        with LocalApp({"ADVISOR_LLM": "local"}) as app:  # the owner reads the page first; the model warms meanwhile
+        with AppProcess({"ADVISOR_LLM": "local"}) as app:  # the owner reads the page first; the model warms meanwhile
             client, started = Client(app.url, verbose=False), time.perf_counter()
             client.predict("", api_name="/start")  # the page opens: the model starts warming behind it
             while "已加载并预热" not in client.predict(api_name="/status") and time.perf_counter() - started < 600:

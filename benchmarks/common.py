@@ -75,3 +75,59 @@ def bench_main(argv: list[str] | None, doc: str, title: str, run, rows, with_llm
     print_table(rows(result), title)
     write_json(args.json, result)
     return 0
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppProcess:
+    """``python app.py`` in a subprocess on a free loopback port (deterministic mode unless ``env`` says otherwise),
+    for benchmarks and tests alike. ``start`` returns once the page answers HTTP 200; ``ready_s`` is how long it took.
+
+    >>> with AppProcess({"ADVISOR_LLM": "none"}) as app:  # doctest: +SKIP
+    ...     print(app.url)
+    """
+
+    def __init__(self, env: dict | None = None) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, "ADVISOR_LLM": "none", **(env or {})}
+        self.proc = None
+        self.ready_s = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 300) -> "AppProcess":
+        import subprocess
+        import sys
+        import urllib.request
+        started = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,
+                                     env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while time.perf_counter() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app.py exited during start (code {self.proc.returncode})")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        self.ready_s = time.perf_counter() - started
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"app.py did not answer within {timeout:.0f} s")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill() if kill else self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def __enter__(self) -> "AppProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

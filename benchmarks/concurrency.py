@@ -18,7 +18,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .common import print_table, summary_ms, write_json
+from .common import AppProcess, print_table, summary_ms, write_json
 
 TURNS = ["我们是第{n}号测试企业，做机械零部件，员工{e}人，年营收{r}万。", "财务用金蝶ERP，车间记录靠纸质单据，第{n}号企业没有MES。",
          "老板亲自牵头，但第{n}号企业还没有成文规划。", "最大的问题是第{n}号企业各部门数据对不上。"]
@@ -154,46 +154,6 @@ def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", ser
             "distinct_sessions": len({r["session"] for r in results})}
 
 
-class LocalApp:
-    """``python app.py`` on a free port for the duration of a benchmark."""
-
-    def __init__(self, env: dict | None = None) -> None:
-        import socket
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.env = {**os.environ, "ADVISOR_LLM": "none", **(env or {})}
-        self.proc = None
-        self.ready_s = 0.0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def __enter__(self) -> "LocalApp":
-        import subprocess
-        import sys
-        import urllib.request
-
-        from .common import PROJECT_ROOT
-        started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,
-                                     env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while time.perf_counter() - started < 300:
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        self.ready_s = time.perf_counter() - started
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-
 def rows(results: list[dict]) -> list[tuple[str, str, str]]:
     out = []
     for r in results:
@@ -218,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         results = [run(args.url, n, args.think, args.client) for n in args.sessions]
     else:
-        with LocalApp() as app:
+        with AppProcess() as app:
             warm_up(app.url)
             results = [run(app.url, n, args.think, args.client, app.proc.pid) for n in args.sessions]
     print_table(rows(results), "Concurrent sessions (deterministic mode)")

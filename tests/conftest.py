@@ -15,6 +15,7 @@ for key, value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "
     os.environ.setdefault(key, value)
 
 from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT, Settings  # noqa: E402
+from benchmarks.common import AppProcess, free_port  # noqa: E402
 
 GUIDE_PATH = PROJECT_ROOT / "knowledge" / "guide" / "T_TJBDA_002-2026.txt"
 
@@ -54,13 +55,6 @@ class HangingModel(GenericFakeChatModel):
         yield from ()
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_port(port: int, timeout: float) -> None:
     """Until something listens on 127.0.0.1:port (or the timeout passes)."""
     import socket
@@ -74,33 +68,12 @@ def wait_for_port(port: int, timeout: float) -> None:
             time.sleep(0.3)
 
 
-class AppServer:
-    """``python app.py`` in a subprocess on a free loopback port, with its own copy of the built index."""
+class AppServer(AppProcess):
+    """``python app.py`` on a free loopback port, on its own data folder (usually a copy of the built index)."""
 
     def __init__(self, data_dir, llm: str = "none", extra_env: dict | None = None) -> None:
+        super().__init__({"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": llm, **(extra_env or {})})
         self.data_dir = data_dir
-        self.port = free_port()
-        self.env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": llm, **(extra_env or {})}
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def start(self, timeout: float = 120) -> "AppServer":
-        import subprocess
-        import sys
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,
-                                     env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port, timeout)
-        if self.proc.poll() is not None:
-            raise RuntimeError("app.py exited during start")
-        return self
-
-    def stop(self, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill() if kill else self.proc.terminate()
-            self.proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
