@@ -9,20 +9,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from advisor.config import Settings
 from advisor.interview import Interview
 from advisor.service import Advisor
+from evals.schema import InterviewCase, load_cases
 
 from .common import PROJECT_ROOT, bench_main, summary_ms
 
+INTERVIEW_CASES = PROJECT_ROOT / "evals" / "cases" / "interview.yaml"
+
 QUESTIONS = ["数据销毁有哪些要求？", "老板不重视数字化怎么办？", "What does the guide say about data security?",
              "中小企业怎么选择技术路径和合作伙伴？", "试点阶段应该怎么做？", "5.2.3 讲的是什么"]
-
-
-def _interview_cases() -> list[dict]:
-    return yaml.safe_load((PROJECT_ROOT / "evals/cases/interview.yaml").read_text("utf-8"))
 
 
 def answer_latency(advisor: Advisor, questions: list[str]) -> dict:
@@ -38,30 +35,30 @@ def answer_latency(advisor: Advisor, questions: list[str]) -> dict:
     return {"first_token": summary_ms(first), "total": summary_ms(total)}
 
 
-def turn_latency(advisor: Advisor, cases: list[dict]) -> dict:
+def turn_latency(advisor: Advisor, cases: list[InterviewCase]) -> dict:
     times = []
     for case in cases:
         iv = Interview(generator=advisor.interview_generator())
         iv.start()
-        for text in case["turns"]:
+        for text in case.turns:
             started = time.perf_counter()
             iv.reply(text)
             times.append(time.perf_counter() - started)
     return summary_ms(times)
 
 
-def report_latency(advisor: Advisor, cases: list[dict], out_dir: Path) -> dict:
+def report_latency(advisor: Advisor, cases: list[InterviewCase], out_dir: Path) -> dict:
     times = []
     for case in cases:
         session_id, _ = advisor.open_interview(None)
-        for text in case["turns"]:
+        for text in case.turns:
             advisor.interview_reply(session_id, text)
         started = time.perf_counter()
         report = advisor.report(session_id)
         report.radar_png()
         report.timeline_png()
         for ext in (".md", ".docx", ".json"):
-            report.write(out_dir / f"{case['id']}{ext}")
+            report.write(out_dir / f"{case.id}{ext}")
         times.append(time.perf_counter() - started)
     return summary_ms(times)
 
@@ -70,7 +67,7 @@ def run(with_llm: bool, data_dir: Path | None = None) -> dict:
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-latency-"))
     det = Advisor(Settings(data_dir=data_dir, llm="none"))
     det.retriever.search("预热")
-    cases = _interview_cases()
+    cases = load_cases([INTERVIEW_CASES])
     out = {"answer_deterministic": answer_latency(det, QUESTIONS),
            "turn_deterministic": turn_latency(det, cases),
            "report": report_latency(det, cases, data_dir)}
