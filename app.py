@@ -18,12 +18,12 @@ import gradio as gr  # noqa: E402
 
 from advisor.cli import progress_printer  # noqa: E402
 from advisor.config import GUIDE_DOC_ID, default_settings  # noqa: E402
-from advisor.corpus import DocKind  # noqa: E402
-from advisor.domain import Area  # noqa: E402
-from advisor.interview import Interview  # noqa: E402
-from advisor.qa import Answer, clause_markdown  # noqa: E402
+from advisor.corpus.parsing import DocKind  # noqa: E402
+from advisor.diagnosis.vocabulary import Area  # noqa: E402
+from advisor.diagnosis.interview import Interview  # noqa: E402
+from advisor.qa.answer import Answer, clause_markdown  # noqa: E402
 from advisor.service import Advisor, SessionNotFound  # noqa: E402
-from advisor.store import StorageError  # noqa: E402
+from advisor.sessions import StorageError  # noqa: E402
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md"]
@@ -102,7 +102,7 @@ def chat(message: str, session_id: str):
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    if iv.generator is not None:  # the model takes seconds: show the message and a placeholder at once
+    if iv.chat is not None:  # the model takes seconds: show the message and a placeholder at once
         pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
                                   {"role": "assistant", "content": "（正在理解您的回答…）"}]
         yield "", pending, gr.skip(), session_id

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import load_settings
+from advisor.config import load_settings
 
 
 def progress_printer(stream=sys.stderr):
@@ -32,8 +32,8 @@ def _settings(args):
 
 
 def cmd_index(args) -> int:
-    from .index import ClauseIndex
-    from .knowledge import KnowledgeBase
+    from advisor.qa.index import ClauseIndex
+    from advisor.corpus.knowledge_base import KnowledgeBase
     settings = _settings(args)
     kb = KnowledgeBase.load(settings)
     index = ClauseIndex(settings, kb)
@@ -44,7 +44,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from .retrieval import Filters, Retriever
+    from advisor.qa.retrieval import Filters, Retriever
     settings = _settings(args)
     retriever = Retriever.from_settings(settings)
     found = retriever.search(args.query, k=args.k, filters=Filters(doc_id=args.doc, chapter=args.chapter))
@@ -62,8 +62,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .qa import Answer
-    from .service import Advisor
+    from advisor.qa.answer import Answer
+    from advisor.service import Advisor
     advisor = Advisor(_settings(args), progress=progress_printer())
     final: Answer | None = None
     for event in advisor.qa.stream(args.question):
@@ -85,7 +85,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from .service import Advisor
+    from advisor.service import Advisor
     advisor = Advisor(_settings(args))
     try:
         doc = advisor.add_document(Path(args.file), doc_id=args.doc_id, progress=progress_printer())
@@ -97,7 +97,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from .service import Advisor
+    from advisor.service import Advisor
     advisor = Advisor(_settings(args))
     try:
         advisor.remove_document(args.doc_id, progress=progress_printer())
@@ -109,7 +109,7 @@ def cmd_remove(args) -> int:
 
 
 def cmd_prepare_model(args) -> int:
-    from .model_files import prepare_model
+    from advisor.llm.model_files import prepare_model
     settings = _settings(args)
     path = prepare_model(settings.model_cache_dir, progress=progress_printer())
     print(f"本地模型就绪：{path}")
@@ -117,12 +117,12 @@ def cmd_prepare_model(args) -> int:
 
 
 def cmd_interview(args) -> int:
-    from .interview_cli import run_interview_command
+    from advisor.diagnosis.script import run_interview_command
     return run_interview_command(args, _settings(args))
 
 
 def cmd_session(args) -> int:
-    from .service import Advisor, SessionNotFound
+    from advisor.service import Advisor, SessionNotFound
     advisor = Advisor(_settings(args))
     if args.action == "purge":
         print(f"已删除 {advisor.sessions.purge(args.days)} 个超过 {args.days} 天未更新的会话")

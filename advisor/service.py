@@ -17,15 +17,15 @@ import time
 from functools import cached_property
 from pathlib import Path
 
-from .config import GUIDE_DOC_ID, Settings, default_settings
-from .corpus import Clause, Document
-from .interview import Interview, Turn
-from .llm import Generator
-from .planning import build_plan
-from .qa import Answer, QAService
-from .report import Report
-from .retrieval import Retriever
-from .store import SessionStore
+from advisor.config import GUIDE_DOC_ID, Settings, default_settings
+from advisor.corpus.parsing import Clause, Document
+from advisor.diagnosis.interview import Interview, Turn
+from advisor.llm.client import ChatClient
+from advisor.diagnosis.planning import build_plan
+from advisor.qa.answer import Answer, QAService
+from advisor.diagnosis.report import Report
+from advisor.qa.retrieval import Retriever
+from advisor.sessions import SessionStore
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -36,10 +36,10 @@ class SessionNotFound(KeyError):
 
 class Advisor:
     def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None,
-                 generator: Generator | None = None, progress=None) -> None:
+                 chat: ChatClient | None = None, progress=None) -> None:
         self.settings = settings or default_settings()
         self._retriever = retriever
-        self._generator = generator
+        self._chat = chat
         self._progress = progress
         self._lock = threading.RLock()
         self.model_warmed = False  # set by prepare_model()
@@ -53,15 +53,15 @@ class Advisor:
             return self._retriever
 
     @property
-    def generator(self) -> Generator:
+    def chat(self) -> ChatClient:
         with self._lock:
-            if self._generator is None:
-                self._generator = Generator.from_settings(self.settings, progress=self._progress)
-            return self._generator
+            if self._chat is None:
+                self._chat = ChatClient.from_settings(self.settings, progress=self._progress)
+            return self._chat
 
     @cached_property
     def qa(self) -> QAService:
-        return QAService(self.retriever, self.generator)
+        return QAService(self.retriever, self.chat)
 
     def answer(self, question: str) -> Answer:
         return self.qa.answer(question)
@@ -74,11 +74,11 @@ class Advisor:
             store.purge(self.settings.session_retention_days)
         return store
 
-    def interview_generator(self) -> Generator | None:
+    def interview_chat(self) -> ChatClient | None:
         """The LLM extraction layer when a model is configured and up; None means rules only."""
         if self.settings.llm == "none":
             return None
-        return self.generator if self.generator.available else None
+        return self.chat if self.chat.available else None
 
     def open_interview(self, session_id: str | None) -> tuple[str, Interview]:
         """Resume ``session_id`` or, when it is empty or unknown, start a new session."""
@@ -87,7 +87,7 @@ class Advisor:
         except SessionNotFound:
             pass
         session_id = self.sessions.create()
-        interview = Interview(generator=self.interview_generator())
+        interview = Interview(chat=self.interview_chat())
         interview.start()
         self.sessions.save(session_id, interview.state)
         return session_id, interview
@@ -96,7 +96,7 @@ class Advisor:
         state = self.sessions.load(session_id) if session_id and _SESSION_ID.match(session_id) else None
         if state is None:
             raise SessionNotFound(session_id)
-        return Interview(state=state, generator=self.interview_generator())
+        return Interview(state=state, chat=self.interview_chat())
 
     def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
         """One turn: extract, answer, and store the turn before returning it."""
@@ -146,8 +146,8 @@ class Advisor:
         question does not pay for them. Returns how many prompt prefixes were warmed (0: no local model)."""
         if self.settings.llm == "none":
             return 0
-        from .extract import extraction_prompt_prefix
-        warmed = self.generator.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
+        from advisor.diagnosis.extraction import extraction_prompt_prefix
+        warmed = self.chat.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
         self.model_warmed = warmed > 0
         return warmed
 
@@ -173,7 +173,7 @@ class Advisor:
         return True
 
     def status(self) -> dict:
-        return {"llm": self.generator.describe(), "llm_available": self.generator.available,
+        return {"llm": self.chat.describe(), "llm_available": self.chat.available,
                 "llm_warmed": self.model_warmed,
                 "embedder": self.settings.embedder, "store": self.settings.store,
                 "index": self.retriever.index.status(),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from . import app, concurrency, latency, retrieval
-from .common import PROJECT_ROOT, AppProcess, machine, print_table, write_json
+from benchmarks import app, concurrency, latency, retrieval
+from benchmarks.common import PROJECT_ROOT, AppProcess, machine, print_table, write_json
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .common import AppProcess, bench_main
+from benchmarks.common import AppProcess, bench_main
 
 
 def page_ready_s(app: AppProcess, started: float) -> float:

@@ -18,7 +18,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .common import AppProcess, print_table, summary_ms, write_json
+from benchmarks.common import AppProcess, print_table, summary_ms, write_json
 
 TURNS = ["我们是第{n}号测试企业，做机械零部件，员工{e}人，年营收{r}万。", "财务用金蝶ERP，车间记录靠纸质单据，第{n}号企业没有MES。",
          "老板亲自牵头，但第{n}号企业还没有成文规划。", "最大的问题是第{n}号企业各部门数据对不上。"]

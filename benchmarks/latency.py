@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 from advisor.config import Settings
-from advisor.interview import Interview
+from advisor.diagnosis.interview import Interview
 from advisor.service import Advisor
 from evals.schema import InterviewCase, load_cases
 
-from .common import PROJECT_ROOT, bench_main, summary_ms
+from benchmarks.common import PROJECT_ROOT, bench_main, summary_ms
 
 INTERVIEW_CASES = PROJECT_ROOT / "evals" / "cases" / "interview.yaml"
 
@@ -38,7 +38,7 @@ def answer_latency(advisor: Advisor, questions: list[str]) -> dict:
 def turn_latency(advisor: Advisor, cases: list[InterviewCase]) -> dict:
     times = []
     for case in cases:
-        iv = Interview(generator=advisor.interview_generator())
+        iv = Interview(chat=advisor.interview_chat())
         iv.start()
         for text in case.turns:
             started = time.perf_counter()
@@ -74,7 +74,7 @@ def run(with_llm: bool, data_dir: Path | None = None) -> dict:
     if with_llm:
         llm = Advisor(Settings(data_dir=data_dir, llm="local"), retriever=det.retriever)
         started = time.perf_counter()
-        llm.generator.model.invoke("你好")  # load the model once (measured separately)
+        llm.chat.model.invoke("你好")  # load the model once (measured separately)
         out["llm_load_s"] = round(time.perf_counter() - started, 1)
         out["answer_local_llm"] = answer_latency(llm, QUESTIONS[:4])
         out["turn_local_llm"] = turn_latency(llm, cases[:1])

@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 
 from advisor.config import Settings
-from advisor.index import ChromaEmbeddingFunction
-from advisor.retrieval import Retriever
+from advisor.qa.index import ChromaEmbeddingFunction
+from advisor.qa.retrieval import Retriever
 from evals.metrics import first_hit_rank, rate
 from evals.schema import load_cases
 
-from .common import PROJECT_ROOT, bench_main, summary_ms
+from benchmarks.common import PROJECT_ROOT, bench_main, summary_ms
 
 CASES = PROJECT_ROOT / "evals" / "cases" / "clause_qa.yaml"
 CHUNK_CHARS = 500

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor.retrieval import CALIBRATION_FILE, Retriever
+from advisor.qa.retrieval import CALIBRATION_FILE, Retriever
 
-from .metrics import first_hit_rank
-from .schema import ClauseQACase, load_cases
+from evals.metrics import first_hit_rank
+from evals.schema import ClauseQACase, load_cases
 
 FEATURES = ("dense", "coverage", "unknown", "expanded")
 

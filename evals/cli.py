@@ -32,9 +32,9 @@ def cmd_run(args) -> int:
     from advisor.config import load_settings
     from advisor.service import Advisor
 
-    from .report import write_report
-    from .runner import run_cases
-    from .schema import CaseFileError, load_cases
+    from evals.report import write_report
+    from evals.runner import run_cases
+    from evals.schema import CaseFileError, load_cases
 
     try:
         cases = load_cases([Path(f) for f in args.files])
@@ -49,11 +49,11 @@ def cmd_run(args) -> int:
     settings = load_settings(llm=args.llm)
     advisor = Advisor(settings)
     with_llm = args.llm != "none"
-    if with_llm and not advisor.generator.available:
-        print(f"大模型不可用：{advisor.generator.describe()}", file=sys.stderr)
+    if with_llm and not advisor.chat.available:
+        print(f"大模型不可用：{advisor.chat.describe()}", file=sys.stderr)
         return 2
     result = run_cases(advisor, cases, with_llm=with_llm, jobs=args.jobs, progress=_bar, timeout_s=args.timeout)
-    result["llm"] = advisor.generator.describe() if with_llm else "none"
+    result["llm"] = advisor.chat.describe() if with_llm else "none"
     for kind, values in result["summary"].items():
         print(f"[{kind}] " + "  ".join(f"{k}={v}" for k, v in values.items() if not isinstance(v, dict)))
     failing = [c for c in result["cases"] if not c.get("passed")]
@@ -74,7 +74,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import compare
+    from evals.compare import compare
     old = json.loads(Path(args.old).read_text("utf-8"))
     new = json.loads(Path(args.new).read_text("utf-8"))
     text, regressed = compare(old, new, tolerance=args.tolerance)
@@ -86,7 +86,7 @@ def cmd_record(args) -> int:
     from advisor.config import load_settings
     from advisor.service import Advisor, SessionNotFound
 
-    from .record import record_session
+    from evals.record import record_session
     try:
         text = record_session(Advisor(load_settings(llm="none")), args.session, case_id=args.id)
     except SessionNotFound:
@@ -103,9 +103,9 @@ def cmd_record(args) -> int:
 
 
 def cmd_calibrate(args) -> int:
-    from advisor.retrieval import Retriever
+    from advisor.qa.retrieval import Retriever
 
-    from .calibrate import calibrate
+    from evals.calibrate import calibrate
     payload = calibrate(Retriever.from_settings(), Path(args.file))
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import yaml
 
-from advisor.evaluation import outcome
+from evals.kinds.interview import outcome
 
 
 def record_session(advisor, session_id: str, case_id: str | None = None) -> str:

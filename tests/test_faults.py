@@ -16,15 +16,15 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from advisor.config import PROJECT_ROOT, Settings
-from advisor.interview import Interview, InterviewState
-from advisor.llm import Generator
-from advisor.qa import AnswerMode
+from advisor.diagnosis.interview import Interview, InterviewState
+from advisor.llm.client import ChatClient
+from advisor.qa.answer import AnswerMode
 from advisor.service import Advisor
-from advisor.store import SessionStore, StorageError
+from advisor.sessions import SessionStore, StorageError
 
 
-def _generator(model, timeout: float = 1.0) -> Generator:
-    return Generator(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
+def _chat(model, timeout: float = 1.0) -> ChatClient:
+    return ChatClient(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
 
 
 @pytest.mark.parametrize("model,noted", [
@@ -35,7 +35,7 @@ def _generator(model, timeout: float = 1.0) -> Generator:
                                                            '"evidence": "模型编造的原话"}]}')])), False),
 ], ids=["down", "hanging", "malformed-json", "unverifiable-evidence"])
 def test_interview_keeps_rule_facts_when_the_model_fails(model, noted):
-    iv = Interview(generator=_generator(model))
+    iv = Interview(chat=_chat(model))
     iv.start()
     started = time.monotonic()
     turn = iv.reply("我们做机械零部件，员工80人，财务用金蝶ERP。")
@@ -126,7 +126,7 @@ _OPEN_READ_ONLY = """
 import sys
 from advisor.config import Settings
 from advisor.service import Advisor
-from advisor.store import StorageError
+from advisor.sessions import StorageError
 advisor = Advisor(Settings(data_dir=sys.argv[1], llm="none"))
 try:
     advisor.interview_reply(sys.argv[2], "新的一轮回答")
@@ -178,6 +178,6 @@ def test_two_processes_starting_on_one_data_folder(tmp_path):
         assert proc.returncode == 0, err
         assert json.loads(out)["results"][0]["clause_id"] == "5.3.2.7"
     settings = Settings(data_dir=tmp_path / "data", llm="none")
-    from advisor.index import ClauseIndex
-    from advisor.knowledge import KnowledgeBase
+    from advisor.qa.index import ClauseIndex
+    from advisor.corpus.knowledge_base import KnowledgeBase
     assert ClauseIndex(settings, KnowledgeBase.load(settings)).ensure() == "fresh"

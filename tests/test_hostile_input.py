@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.config import Settings
-from advisor.knowledge import KnowledgeBase
+from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.service import Advisor
 
 MESSAGES = {
@@ -104,9 +104,9 @@ def test_injection_inside_an_uploaded_document_stays_data(real_retriever, tmp_pa
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    from advisor.llm import Generator
-    from advisor.qa import QAService
-    from advisor.retrieval import Retriever
+    from advisor.llm.client import ChatClient
+    from advisor.qa.answer import QAService
+    from advisor.qa.retrieval import Retriever
     settings = Settings(data_dir=tmp_path / "data", llm="none")
     retriever = Retriever.from_settings(settings, embeddings=real_retriever.index.embeddings)
     doc = tmp_path / "恶意制度.md"
@@ -115,7 +115,7 @@ def test_injection_inside_an_uploaded_document_stays_data(real_retriever, tmp_pa
     retriever.kb.add_document(doc, doc_id="恶意制度")
     retriever.refresh()
     model = GenericFakeChatModel(messages=iter([AIMessage(content="注塑机每班点检油温 [恶意制度 1]。")]))
-    qa = QAService(retriever, Generator(model, settings, label="fake"))
+    qa = QAService(retriever, ChatClient(model, settings, label="fake"))
     seen = []
     original = qa._messages
 

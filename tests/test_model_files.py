@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from advisor.model_files import ModelPreparationError, ModelSpec, prepare_model
+from advisor.llm.model_files import ModelPreparationError, ModelSpec, prepare_model
 
 
 def _parts(tmp_path, contents):

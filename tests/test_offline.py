@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from advisor.config import PROJECT_ROOT
-from advisor.model_files import bundled_parts_available
+from advisor.llm.model_files import bundled_parts_available
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +61,7 @@ for text in case["turns"]:
 report = interviewer.report(session_id)
 written = [report.write(data / f"report{ext}").stat().st_size for ext in (".md", ".docx", ".json")]
 print(json.dumps({"attempts": attempts, "index": status, "mode": str(answer.mode), "cited": answer.cited_ids(),
-                  "fallback": answer.fallback_reason, "llm": qa.generator.describe(), "written": written,
+                  "fallback": answer.fallback_reason, "llm": qa.chat.describe(), "written": written,
                   "level": report.assessment.level}, ensure_ascii=False))
 '''
 

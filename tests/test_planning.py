@@ -6,10 +6,10 @@ import subprocess
 import docx
 import pytest
 
-from advisor.domain import EnterpriseProfile, Fact, Level, PartnerType, Stage, TechPath
-from advisor.indicators import assess
-from advisor.planning import build_plan, choose_partners, choose_tech_path, start_stage
-from advisor.report import Report
+from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact, Level, PartnerType, Stage, TechPath
+from advisor.diagnosis.assessment import assess
+from advisor.diagnosis.planning import build_plan, choose_partners, choose_tech_path, start_stage
+from advisor.diagnosis.report import Report
 
 _WEAK = {"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}
 _STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "system__crm": True, "system__iot": True,

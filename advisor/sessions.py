@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .interview import InterviewState
+from advisor.diagnosis.interview import InterviewState
 
 log = logging.getLogger(__name__)
 MIGRATIONS = [

@@ -3,7 +3,7 @@ with ranges where facts are missing, per-scene levels with the criterion met, th
 confidence, the missing facts that matter most, and pain points with the owner's words.
 
 Example:
-    >>> from advisor.domain import EnterpriseProfile
+    >>> from advisor.diagnosis.vocabulary import EnterpriseProfile
     >>> assess(EnterpriseProfile()).insufficient
     True
 """
@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import yaml
 
-from .config import PROJECT_ROOT
-from .domain import (
+from advisor.config import PROJECT_ROOT
+from advisor.diagnosis.vocabulary import (
     PAIN_POINTS,
     Assessment,
     EnterpriseProfile,

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import yaml
 
-from .config import PROJECT_ROOT
-from .domain import Fact, FactSource, PainPointId
+from advisor.config import PROJECT_ROOT
+from advisor.diagnosis.vocabulary import Fact, FactSource, PainPointId
 
 _SEPARATORS = "。；;！!？?\n，,"
 _SPLIT = re.compile(f"[{_SEPARATORS}]")
@@ -241,20 +241,20 @@ def coerce_value(key: str, value):
 
 
 def extraction_prompt_prefix() -> list[tuple[str, str]]:
-    """The part every extraction prompt starts with, for :meth:`Generator.warm_up`."""
-    from .prompts import render
+    """The part every extraction prompt starts with, for :meth:`ChatClient.warm_up`."""
+    from advisor.llm.prompts import render
     return [("system", render("extract_system")), ("human", render("extract_user", question="", message="")[:8])]
 
 
-def extract_llm(generator, message: str, question: str, turn: int) -> list[Fact]:
+def extract_llm(chat, message: str, question: str, turn: int) -> list[Fact]:
     """Facts from the model, kept only when their evidence really occurs in the message."""
-    from .prompts import render
-    out = generator.json([("system", render("extract_system")),
+    from advisor.llm.prompts import render
+    out = chat.json([("system", render("extract_system")),
                           ("human", render("extract_user", question=question, message=message))],
                          EXTRACTION_SCHEMA, name="facts",
                          # half the budget to start (prompt processing), the whole budget to finish
-                         first_token_timeout=generator.settings.llm_timeout_s / 2,
-                         total_timeout=generator.settings.llm_timeout_s)
+                         first_token_timeout=chat.settings.llm_timeout_s / 2,
+                         total_timeout=chat.settings.llm_timeout_s)
     facts = []
     for item in out.get("facts", []):
         evidence = str(item.get("evidence", "")).strip()

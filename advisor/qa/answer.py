@@ -2,11 +2,11 @@
 an LLM, and an LLM answer whose citations and quotes are verified against the retrieved clauses before they are shown.
 
 Example:
-    >>> from advisor.qa import QAService
-    >>> from advisor.retrieval import Retriever
-    >>> from advisor.llm import Generator
+    >>> from advisor.qa.answer import QAService
+    >>> from advisor.qa.retrieval import Retriever
+    >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
-    >>> qa = QAService(Retriever.from_settings(), Generator(None, Settings(llm="none")))
+    >>> qa = QAService(Retriever.from_settings(), ChatClient(None, Settings(llm="none")))
     >>> ans = qa.answer("数据销毁有哪些要求？")
     >>> ans.citations[0].clause_id, ans.citations_valid
     ('5.3.2.7', True)
@@ -19,12 +19,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from .config import GUIDE_DOC_ID
-from .corpus import Clause, DocKind, Document
-from .lexicon import is_english
-from .llm import Generator, LLMUnavailable
-from .prompts import render
-from .retrieval import RetrievalResult, RetrievedClause, Retriever
+from advisor.config import GUIDE_DOC_ID
+from advisor.corpus.parsing import Clause, DocKind, Document
+from advisor.qa.lexicon import is_english
+from advisor.llm.client import ChatClient, LLMUnavailable
+from advisor.llm.prompts import render
+from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 
 _CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
 _QUOTE = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
@@ -96,9 +96,9 @@ def _t(lang: str, zh: str, en: str) -> str:
 
 
 class QAService:
-    def __init__(self, retriever: Retriever, generator: Generator) -> None:
+    def __init__(self, retriever: Retriever, chat: ChatClient) -> None:
         self.retriever = retriever
-        self.generator = generator
+        self.chat = chat
 
     def answer(self, question: str, use_llm: bool = True) -> Answer:
         final = None
@@ -130,10 +130,10 @@ class QAService:
             yield from _in_blocks(ans.text)
             yield ans
             return
-        if use_llm and self.generator.available:
+        if use_llm and self.chat.available:
             pieces: list[str] = []
             try:
-                for piece in self.generator.stream(self._messages(question, lang, found)):
+                for piece in self.chat.stream(self._messages(question, lang, found)):
                     pieces.append(piece)
                     yield piece
                 ans = self._verify_llm_answer(question, lang, found, "".join(pieces))
@@ -218,7 +218,7 @@ class QAService:
 
     @staticmethod
     def prompt_prefix() -> list[tuple[str, str]]:
-        """The part every (Chinese) question's prompt starts with, for :meth:`Generator.warm_up`."""
+        """The part every (Chinese) question's prompt starts with, for :meth:`ChatClient.warm_up`."""
         return [("system", render("qa_system", language="中文")), ("human", "<clauses>\n")]
 
     def _messages(self, question: str, lang: str, found: RetrievalResult) -> list[tuple[str, str]]:

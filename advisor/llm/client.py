@@ -4,12 +4,12 @@
 - ``openai``: any OpenAI-compatible server (vLLM, Ollama, DeepSeek, DashScope) via langchain-openai;
 - ``none``: no generation; callers use their deterministic path.
 
-:class:`Generator` adds what every caller needs on top: lazy thread-safe loading, streaming with a first-token and a
+:class:`ChatClient` adds what every caller needs on top: lazy thread-safe loading, streaming with a first-token and a
 total timeout, JSON-schema output, and a clear ``LLMUnavailable`` so callers can fall back and say so.
 
 Example:
     >>> from advisor.config import Settings
-    >>> gen = Generator.from_settings(Settings(llm="none"))
+    >>> gen = ChatClient.from_settings(Settings(llm="none"))
     >>> gen.available, gen.describe()
     (False, '无（确定性模式）')
 """
@@ -30,8 +30,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from .config import Settings
-from .model_files import bundled_parts_available, prepare_model
+from advisor.config import Settings
+from advisor.llm.model_files import bundled_parts_available, prepare_model
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def make_chat_model(settings: Settings, progress=None) -> BaseChatModel | None:
                           max_tokens=settings.llm_max_tokens)
 
 
-class Generator:
+class ChatClient:
     """What the product asks of a model: streamed text and JSON, with timeouts and a clean failure."""
 
     def __init__(self, model: BaseChatModel | None, settings: Settings, label: str = "", error: str = "") -> None:
@@ -187,7 +187,7 @@ class Generator:
         self.error = error  # why no model is available, shown to the user
 
     @classmethod
-    def from_settings(cls, settings: Settings, progress=None) -> "Generator":
+    def from_settings(cls, settings: Settings, progress=None) -> "ChatClient":
         try:
             model = make_chat_model(settings, progress=progress)
         except Exception as exc:  # noqa: BLE001 - a missing/corrupt model means: deterministic mode, said aloud

@@ -2,9 +2,9 @@
 chart of the dimensions (Chinese fonts from the ``mplfonts`` package, not the system).
 
 Example:
-    >>> from advisor.domain import EnterpriseProfile
-    >>> from advisor.indicators import assess
-    >>> from advisor.planning import build_plan
+    >>> from advisor.diagnosis.vocabulary import EnterpriseProfile
+    >>> from advisor.diagnosis.assessment import assess
+    >>> from advisor.diagnosis.planning import build_plan
     >>> p = EnterpriseProfile(); a = assess(p)
     >>> "诊断报告" in Report(profile=p, assessment=a, plan=build_plan(a, p)).to_markdown()
     True
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, PrivateAttr
 
-from .config import GUIDE_DOC_ID
-from .domain import Assessment, EnterpriseProfile, Plan
+from advisor.config import GUIDE_DOC_ID
+from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
 
 RELIABILITY_LABELS = {"official": "官方文本", "impl": "第三方工具实现（待核实）", "unverified": "未核实"}
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from .domain import Area, Assessment, EnterpriseProfile, Fact
-from .extract import extract_llm, extract_rules
-from .indicators import assess
-from .lexicon import is_english
+from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
+from advisor.diagnosis.extraction import extract_llm, extract_rules
+from advisor.diagnosis.assessment import assess
+from advisor.qa.lexicon import is_english
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,9 @@ class InterviewState(BaseModel):
 
 
 class Interview:
-    def __init__(self, state: InterviewState | None = None, generator=None) -> None:
+    def __init__(self, state: InterviewState | None = None, chat=None) -> None:
         self.state = state or InterviewState()
-        self.generator = generator  # optional: adds the LLM extraction layer
+        self.chat = chat  # optional: adds the LLM extraction layer
 
     # --- conversation ---------------------------------------------------------------------------------------
     def start(self) -> Turn:
@@ -121,11 +121,11 @@ class Interview:
         text = text[:4000]
         facts, intents = extract_rules(text, turn=index)
         notes: list[str] = []
-        if self.generator is not None and getattr(self.generator, "available", False):
+        if self.chat is not None and getattr(self.chat, "available", False):
             try:
                 question = self._question(self.state.asked[-1]) if self.state.asked else None
                 known = {(f.key, str(f.value)) for f in facts}
-                facts += [f for f in extract_llm(self.generator, text, question.zh if question else "", index)
+                facts += [f for f in extract_llm(self.chat, text, question.zh if question else "", index)
                           if f.key not in {k for k, _ in known}]
             except Exception as exc:  # noqa: BLE001 - the rules already ran; say that the model did not help
                 notes.append(f"大模型提取不可用，已用规则提取（{exc}）")
@@ -208,9 +208,9 @@ class Interview:
         return max(open_questions, key=lambda q: q.weight, default=None)
 
 
-def run_script(turns: list[str], generator=None) -> Interview:
+def run_script(turns: list[str], chat=None) -> Interview:
     """An interview fed with scripted answers in order, whatever is asked (evals and the CLI)."""
-    iv = Interview(generator=generator)
+    iv = Interview(chat=chat)
     iv.start()
     for text in turns:
         iv.reply(text)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from .config import PROJECT_ROOT
+from advisor.config import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
 

@@ -5,7 +5,7 @@ found corrupt or half-written: the manifest is written last, so a build that die
 
 Example:
     >>> from advisor.config import Settings
-    >>> from advisor.knowledge import KnowledgeBase
+    >>> from advisor.corpus.knowledge_base import KnowledgeBase
     >>> s = Settings(data_dir="/tmp/index-doctest")
     >>> idx = ClauseIndex(s, KnowledgeBase.load(s))
     >>> idx.ensure() in ("built", "fresh")
@@ -24,10 +24,10 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from .config import Settings
-from .corpus import PARSER_VERSION, Clause
-from .embeddings import embedder_name, make_embeddings
-from .knowledge import KnowledgeBase
+from advisor.config import Settings
+from advisor.corpus.parsing import PARSER_VERSION, Clause
+from advisor.qa.embeddings import embedder_name, make_embeddings
+from advisor.corpus.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import GUIDE_DOC_ID, Settings
-from .corpus import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text, read_document_text
+from advisor.config import GUIDE_DOC_ID, Settings
+from advisor.corpus.parsing import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text, read_document_text
 
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 USER_DOC_SUFFIXES = (".txt", ".md", ".pdf", ".docx")

@@ -1,8 +1,8 @@
 """Interview cases for the evaluation runner: send every turn, assess, plan, check ``expect``."""
 from __future__ import annotations
 
-from .interview import run_script
-from .planning import build_plan
+from advisor.diagnosis.interview import run_script
+from advisor.diagnosis.planning import build_plan
 
 
 def outcome(iv, assessment=None) -> dict:
@@ -16,7 +16,7 @@ def outcome(iv, assessment=None) -> dict:
 
 
 def evaluate_interview(advisor, case) -> dict:
-    iv = run_script(case.turns, advisor.interview_generator())
+    iv = run_script(case.turns, advisor.interview_chat())
     assessment = iv.assess()
     result = outcome(iv, assessment)
     expect = case.expect.model_dump(exclude_none=True)

@@ -4,7 +4,7 @@ direct lookup of clause numbers, and a calibrated "nothing relevant" decision.
 Results are clause-level: a list item's hit is reported under its clause, with the item named.
 
 Example:
-    >>> from advisor.retrieval import Retriever
+    >>> from advisor.qa.retrieval import Retriever
     >>> r = Retriever.from_settings()
     >>> r.search("企业不再需要的旧数据要怎么处理？").results[0].clause_id
     '5.3.2.7'
@@ -25,11 +25,11 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field
 from rank_bm25 import BM25Okapi
 
-from .config import GUIDE_DOC_ID, PROJECT_ROOT, Settings, default_settings
-from .corpus import Clause, DocKind
-from .index import ClauseIndex
-from .knowledge import KnowledgeBase
-from .lexicon import Lexicon
+from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT, Settings, default_settings
+from advisor.corpus.parsing import Clause, DocKind
+from advisor.qa.index import ClauseIndex
+from advisor.corpus.knowledge_base import KnowledgeBase
+from advisor.qa.lexicon import Lexicon
 
 _CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 _CHAPTER_NO = re.compile(r"(?:第\s*(\d{1,2})\s*章|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.]))",
