@@ -10,15 +10,14 @@ import os
 import tempfile
 from pathlib import Path
 
-for _k, _v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
-               "ANONYMIZED_TELEMETRY": "False"}.items():
-    os.environ.setdefault(_k, _v)
+import advisor  # noqa: F401 - first: sets the offline environment before gradio is imported
 
 import gradio as gr  # noqa: E402
 
 from advisor.cli import progress_printer  # noqa: E402
 from advisor.config import GUIDE_DOC_ID, default_settings  # noqa: E402
 from advisor.corpus.parsing import DocKind  # noqa: E402
+from advisor.corpus.readers import supported_label, supported_suffixes  # noqa: E402
 from advisor.diagnosis.vocabulary import Area  # noqa: E402
 from advisor.diagnosis.interview import Interview  # noqa: E402
 from advisor.qa.answer import Answer, clause_markdown  # noqa: E402
@@ -26,7 +25,7 @@ from advisor.service import Advisor, SessionNotFound  # noqa: E402
 from advisor.sessions import StorageError  # noqa: E402
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
-UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md"]
+UPLOAD_TYPES = list(supported_suffixes())
 
 
 # --- interview ------------------------------------------------------------------------------------------------
@@ -312,7 +311,8 @@ def build_app() -> gr.Blocks:
             docs_md = gr.Markdown()
             with gr.Row(equal_height=False):
                 with gr.Column():
-                    upload = gr.File(label="上传文档（PDF / DOCX / TXT / MD，≤20 MiB）", file_types=UPLOAD_TYPES,
+                    upload_limit = f"≤{advisor.settings.max_upload_bytes // 2**20} MiB"
+                    upload = gr.File(label=f"上传文档（{supported_label()}，{upload_limit}）", file_types=UPLOAD_TYPES,
                                      type="filepath", elem_id="upload")
                     upload_id = gr.Textbox(label="文档编号（可选，默认用文件名）", max_lines=1)
                     add_btn = gr.Button("解析无误，加入知识库", variant="primary", elem_id="add-doc")
@@ -355,7 +355,7 @@ def main() -> None:
     advisor.retriever  # build/open the index before serving (progress in the terminal)
     print(f"数转顾问 ready: http://{args.host}:{args.port}", flush=True)
     build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False,
-                       max_file_size="20mb")
+                       max_file_size=advisor.settings.max_upload_bytes)
 
 
 if __name__ == "__main__":

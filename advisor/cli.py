@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from advisor.config import load_settings
+from advisor.llm.backends import backend_choices
 
 
 def progress_printer(stream=sys.stderr):
@@ -159,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="条款问答")
     p.add_argument("question")
-    p.add_argument("--llm", choices=["auto", "local", "openai", "none"])
+    p.add_argument("--llm", choices=backend_choices())
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
@@ -167,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="访谈脚本 YAML（evals 的 interview 用例格式）")
     p.add_argument("--case", help="脚本含多个用例时选择的用例 id")
     p.add_argument("--report", help="报告输出路径：.md / .docx / .json")
-    p.add_argument("--llm", choices=["auto", "local", "openai", "none"])
+    p.add_argument("--llm", choices=backend_choices())
     p.set_defaults(func=cmd_interview)
 
     p = sub.add_parser("add", help="向知识库添加文档（txt/md/pdf/docx）")

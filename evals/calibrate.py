@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor.qa.retrieval import CALIBRATION_FILE, Retriever
+from advisor.config import knowledge_path
+from advisor.qa.retrieval import CALIBRATION_NAME, Retriever
 
 from evals.metrics import first_hit_rank
 from evals.schema import ClauseQACase, load_cases
@@ -41,5 +42,5 @@ def calibrate(retriever: Retriever, case_file: Path, l2: float = 0.01, steps: in
     weights = {"bias": round(raw_b, 4), **{f: round(float(v), 4) for f, v in zip(FEATURES, raw_w)}}
     payload = {"weights": weights, "fitted_on": str(case_file), "cases": len(y), "positives": int(y.sum()),
                "train_accuracy": round(accuracy, 4)}
-    CALIBRATION_FILE.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    knowledge_path(CALIBRATION_NAME).write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return payload

@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from advisor.llm.backends import backend_choices
+
 
 def _bar(done: int, total: int) -> None:
     if not sys.stderr.isatty() and done < total:
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run")
     p.add_argument("files", nargs="+")
-    p.add_argument("--llm", default="none", choices=["none", "local", "openai", "auto"])
+    p.add_argument("--llm", default="none", choices=backend_choices())
     p.add_argument("--json")
     p.add_argument("--report")
     p.add_argument("--jobs", type=int, default=1)

@@ -5,14 +5,11 @@ import hashlib
 import os
 import re
 
+import advisor  # noqa: F401 - first: the offline environment
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-
-for key, value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
-                   "ANONYMIZED_TELEMETRY": "False"}.items():
-    os.environ.setdefault(key, value)
 
 from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT, Settings  # noqa: E402
 from benchmarks.common import AppProcess, free_port  # noqa: E402

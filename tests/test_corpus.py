@@ -4,7 +4,8 @@ import docx
 import pytest
 
 from advisor.config import GUIDE_DOC_ID
-from advisor.corpus.parsing import DocKind, parse_file, parse_text, read_document_text
+from advisor.corpus.parsing import DocKind, parse_file, parse_text
+from advisor.corpus.readers import read_document_text
 
 
 def _guide(guide_text):

@@ -2,7 +2,8 @@
 import pytest
 
 from advisor.config import Settings
-from advisor.llm.client import ChatClient, LocalLlamaChat
+from advisor.llm.backends import LocalLlamaChat
+from advisor.llm.client import ChatClient
 from advisor.llm.model_files import bundled_parts_available
 from advisor.qa.answer import AnswerMode, QAService
 

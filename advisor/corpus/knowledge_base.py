@@ -18,16 +18,17 @@ from pathlib import Path
 import yaml
 
 from advisor.config import GUIDE_DOC_ID, Settings
-from advisor.corpus.parsing import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text, read_document_text
+from advisor.corpus.parsing import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text
+from advisor.corpus.readers import read_document_text, supported_label, supported_suffixes
 
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-USER_DOC_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 
 
 @dataclass
 class KnowledgeBase:
     documents: list[Document]
     user_dir: Path
+    max_upload_bytes: int
     _by_key: dict[str, Clause] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -43,14 +44,14 @@ class KnowledgeBase:
         user_dir = settings.user_dir
         user_dir.mkdir(parents=True, exist_ok=True)
         for path in sorted(user_dir.iterdir()):
-            if path.suffix.lower() in USER_DOC_SUFFIXES:
+            if path.suffix.lower() in supported_suffixes():
                 meta = _read_meta(path)
                 try:
                     docs.append(parse_file(path, doc_id=meta.get("doc_id"), title=meta.get("title"),
                                            kind=DocKind.user, reliability=meta.get("reliability", "用户上传")))
                 except ValueError:
                     continue  # an unreadable upload never takes the corpus down; it was reported when added
-        return cls(documents=docs, user_dir=user_dir)
+        return cls(documents=docs, user_dir=user_dir, max_upload_bytes=settings.max_upload_bytes)
 
     @property
     def guide(self) -> Document:
@@ -77,18 +78,16 @@ class KnowledgeBase:
     # --- user documents -------------------------------------------------------------------------------------
     def preview(self, path: Path, doc_id: str | None = None) -> Document:
         """Parse without adding: what the clause tree of an upload would look like."""
+        self._check_size(path)
         return parse_file(path, doc_id=doc_id or path.stem, title=path.stem, kind=DocKind.user)
 
-    def add_document(self, path: Path, doc_id: str | None = None, title: str | None = None,
-                     max_bytes: int = 20 * 1024 * 1024) -> Document:
+    def add_document(self, path: Path, doc_id: str | None = None, title: str | None = None) -> Document:
         """Copy ``path`` into the user folder and parse it. Raises ValueError with a readable reason."""
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ValueError(f"{path.name}: 文件过大（{size / 2**20:.1f} MiB，上限 {max_bytes / 2**20:.0f} MiB）")
+        self._check_size(path)
         # one plain path component inside the user folder, whatever the browser claimed the name was
         safe = re.sub(r"\.{2,}", "_", _SAFE_NAME.sub("_", Path(path.name).name)).lstrip("._") or "document.txt"
-        if Path(safe).suffix.lower() not in USER_DOC_SUFFIXES:
-            raise ValueError(f"{path.name}: 不支持的文件类型（支持 .txt .md .pdf .docx）")
+        if Path(safe).suffix.lower() not in supported_suffixes():
+            raise ValueError(f"{path.name}: 不支持的文件类型（支持 {supported_label()}）")
         doc_id = (doc_id or Path(safe).stem).strip()
         if doc_id == GUIDE_DOC_ID or any(d.doc_id == doc_id for d in self.documents):
             raise ValueError(f"文档编号“{doc_id}”已存在，请换一个编号或先删除原文档")
@@ -105,6 +104,11 @@ class KnowledgeBase:
         self.documents.append(doc)
         self._reindex()
         return doc
+
+    def _check_size(self, path: Path) -> None:
+        size, limit = path.stat().st_size, self.max_upload_bytes
+        if size > limit:
+            raise ValueError(f"{path.name}: 文件过大（{size / 2**20:.1f} MiB，上限 {limit / 2**20:.0f} MiB）")
 
     def remove_document(self, doc_id: str) -> None:
         doc = self.document(doc_id)

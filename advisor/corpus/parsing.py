@@ -21,7 +21,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-PARSER_VERSION = "3"
+from advisor.corpus.readers import read_document_text
+
+PARSER_VERSION = "4"  # 4: paragraphs kept (one blank line between them)
 
 _HEADING = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2}(?:\.\d{1,2}){0,5})(?:\s+|\u3000)(\S.*)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,5})$")
@@ -205,12 +207,12 @@ def _trim(body: list[str]) -> list[str]:
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
-    # collapse blank runs: the text keeps paragraphs, not layout
+    # collapse blank runs to one blank line: the text keeps paragraphs, not layout
     out: list[str] = []
     for ln in lines:
         if ln or (out and out[-1]):
             out.append(ln)
-    return [ln for ln in out if ln]
+    return out
 
 
 def _list_items(body_lines: list[str]) -> list[tuple[str, str]]:
@@ -239,55 +241,6 @@ def _refs(text: str, own: str) -> list[str]:
             if m.group(1) not in refs:
                 refs.append(m.group(1))
     return [r for r in refs if r != own]
-
-
-def read_document_text(path: Path) -> str:
-    """Text of a .txt/.md/.pdf/.docx file. Raises ValueError with a clear message when it cannot be read."""
-    suffix = path.suffix.lower()
-    data = path.read_bytes()
-    if suffix in (".txt", ".md", ".markdown"):
-        if b"\x00" in data[:4096]:
-            raise ValueError(f"{path.name}: 不是文本文件（含二进制内容）")
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-        raise ValueError(f"{path.name}: 无法识别文本编码（请使用 UTF-8 或 GB18030）")
-    if suffix == ".pdf":
-        if not data.startswith(b"%PDF"):
-            raise ValueError(f"{path.name}: 文件内容不是 PDF")
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-        try:
-            reader = PdfReader(path)
-            if reader.is_encrypted:
-                raise ValueError(f"{path.name}: PDF 已加密，无法读取")
-            return "\n".join((page.extract_text() or "") for page in reader.pages)
-        except PdfReadError as exc:
-            raise ValueError(f"{path.name}: PDF 已损坏（{exc}）") from exc
-    if suffix == ".docx":
-        return _docx_text(path)
-    raise ValueError(f"{path.name}: 不支持的文件类型 {suffix}（支持 .txt .md .pdf .docx）")
-
-
-_MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
-
-
-def _docx_text(path: Path) -> str:
-    import zipfile
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            if total > _MAX_DOCX_UNCOMPRESSED:
-                raise ValueError(f"{path.name}: DOCX 解压后过大（{total // 2**20} MiB），疑似压缩炸弹，已拒绝")
-            if "word/document.xml" not in zf.namelist():
-                raise ValueError(f"{path.name}: 不是有效的 DOCX 文件")
-    except zipfile.BadZipFile as exc:
-        raise ValueError(f"{path.name}: 不是有效的 DOCX 文件（{exc}）") from exc
-    import docx
-    document = docx.Document(str(path))
-    return "\n".join(p.text for p in document.paragraphs)
 
 
 def parse_file(path: Path, doc_id: str | None = None, title: str | None = None, kind: DocKind = DocKind.user,

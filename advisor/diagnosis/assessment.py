@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import yaml
 
-from advisor.config import PROJECT_ROOT
+from advisor.config import knowledge_path
 from advisor.diagnosis.vocabulary import (
     PAIN_POINTS,
     Assessment,
@@ -48,7 +48,7 @@ SCENE_WORDS = {
 
 @lru_cache(maxsize=1)
 def indicator_model() -> dict:
-    return yaml.safe_load((PROJECT_ROOT / "knowledge" / "indicators" / "miit2024.yaml").read_text("utf-8"))
+    return yaml.safe_load(knowledge_path("indicators", "miit2024.yaml").read_text("utf-8"))
 
 
 def _band(pct: float, bands=((10, 0.0), (20, 0.25), (40, 0.5), (60, 0.75))) -> float:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import yaml
 
-from advisor.config import PROJECT_ROOT
+from advisor.config import knowledge_path
 from advisor.diagnosis.vocabulary import Fact, FactSource, PainPointId
 
 _SEPARATORS = "。；;！!？?\n，,"
@@ -24,7 +24,7 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    return yaml.safe_load((PROJECT_ROOT / "knowledge" / "lexicon" / "extraction.yaml").read_text("utf-8"))
+    return yaml.safe_load(knowledge_path("lexicon", "extraction.yaml").read_text("utf-8"))
 
 
 def _contains(span: str, word: str) -> int:

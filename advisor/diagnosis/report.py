@@ -15,7 +15,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr
 
 from advisor.config import GUIDE_DOC_ID
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
@@ -32,7 +32,7 @@ class Report(BaseModel):
     profile: EnterpriseProfile
     assessment: Assessment
     plan: Plan
-    created: str = date.today().isoformat()
+    created: str = Field(default_factory=lambda: date.today().isoformat())  # per report, not per process
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
 
     def to_json(self) -> str:

@@ -23,7 +23,7 @@ from advisor.config import GUIDE_DOC_ID
 from advisor.corpus.parsing import Clause, DocKind, Document
 from advisor.qa.lexicon import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
-from advisor.llm.prompts import render
+from advisor.llm.prompts import neutralise, render
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 
 _CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
@@ -225,10 +225,11 @@ class QAService:
         context = []
         for r in found.results[:MAX_CONTEXT_CLAUSES]:
             excerpt = self._excerpt(r)[:MAX_CLAUSE_CHARS]
-            context.append(f'<clause ref="[{r.doc_id} {r.clause_id}]" title="{r.title}">\n{_neutralise(excerpt)}\n</clause>')
+            ref, title = neutralise(f"{r.doc_id} {r.clause_id}"), neutralise(r.title).replace('"', "'")
+            context.append(f'<clause ref="[{ref}]" title="{title}">\n{neutralise(excerpt)}\n</clause>')
         language = "English" if lang == "en" else "中文"
         return [("system", render("qa_system", language=language)),
-                ("human", render("qa_user", clauses="\n".join(context), question=_neutralise(question),
+                ("human", render("qa_user", markup={"clauses": "\n".join(context)}, question=question,
                                  language=language))]
 
     def _verify_llm_answer(self, question: str, lang: str, found: RetrievalResult, raw: str) -> Answer:
@@ -331,11 +332,6 @@ def _card_label(r: RetrievedClause, lang: str) -> str:
     if r.kind == DocKind.user:
         return _t(lang, "（用户添加的文档）", " (user-added document)")
     return ""
-
-
-def _neutralise(text: str) -> str:
-    """Untrusted text must not close our delimiters or forge a clause."""
-    return re.sub(r"</?\s*(clauses?|question|system|owner_message)[^>]*>", " ", text, flags=re.IGNORECASE)
 
 
 def _leaks(answer: str, system_prompt: str, window: int = 24) -> bool:

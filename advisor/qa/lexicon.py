@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from advisor.config import PROJECT_ROOT
+from advisor.config import knowledge_path
 
 _STOPWORDS = set("""的 了 是 在 和 与 及 或 等 对 为 把 被 有 要 会 能 就 都 也 还 又 很 吗 呢 吧 啊 么 呀 哪 哪些 什么 怎么 怎样 怎么办
 如何 是否 可以 应该 需要 一下 这个 那个 这些 那些 我们 你们 他们 我 你 他 它 公司 企业 中小企业 一些 有些 哪个 多少 为什么 请问 讲 讲的是
@@ -53,7 +53,8 @@ class Lexicon:
 
     @classmethod
     @lru_cache(maxsize=4)
-    def load(cls, lexicon_dir: Path = PROJECT_ROOT / "knowledge" / "lexicon") -> "Lexicon":
+    def load(cls, lexicon_dir: Path | None = None) -> "Lexicon":
+        lexicon_dir = lexicon_dir or knowledge_path("lexicon")
         groups = yaml.safe_load((lexicon_dir / "synonyms.yaml").read_text("utf-8"))["groups"]
         glossary = yaml.safe_load((lexicon_dir / "glossary_en.yaml").read_text("utf-8"))["terms"]
         return cls(groups, glossary)

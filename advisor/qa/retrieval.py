@@ -25,7 +25,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field
 from rank_bm25 import BM25Okapi
 
-from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT, Settings, default_settings
+from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_path
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.index import ClauseIndex
 from advisor.corpus.knowledge_base import KnowledgeBase
@@ -34,7 +34,7 @@ from advisor.qa.lexicon import Lexicon
 _CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 _CHAPTER_NO = re.compile(r"(?:第\s*(\d{1,2})\s*章|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.]))",
                          re.IGNORECASE)
-CALIBRATION_FILE = PROJECT_ROOT / "knowledge" / "retrieval_calibration.json"
+CALIBRATION_NAME = "retrieval_calibration.json"
 RRF_K = 60
 DENSE_CANDIDATES = 40
 
@@ -267,7 +267,7 @@ class Retriever:
 @lru_cache(maxsize=1)
 def _calibration() -> dict[str, float]:
     """Logistic weights fitted by ``python -m evals calibrate`` on ``evals/calibration.yaml``."""
-    return json.loads(CALIBRATION_FILE.read_text("utf-8"))["weights"]
+    return json.loads(knowledge_path(CALIBRATION_NAME).read_text("utf-8"))["weights"]
 
 
 class ClauseRetriever(BaseRetriever):
