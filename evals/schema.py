@@ -2,61 +2,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import Field, TypeAdapter, ValidationError
 
-Stage = Literal["pilot", "integration", "fusion", "ecosystem"]
-TechPath = Literal["saas_lightweight", "platform_integration", "ai_innovation"]
-PartnerType = Literal["platform_provider", "specialist_vendor", "consultancy"]
+from evals.kinds import KINDS, CaseBase
+from evals.kinds.clause_qa import ClauseQACase
+from evals.kinds.interview import InterviewCase
 
+__all__ = ["CaseFileError", "ClauseQACase", "InterviewCase", "load_cases"]
 
-class _Case(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: str
-    tags: list[str] = Field(default_factory=list)
-    notes: str = ""
-
-
-class ClauseQACase(_Case):
-    kind: Literal["clause_qa"]
-    question: str
-    gold: list[str]
-
-    @field_validator("gold", mode="before")
-    @classmethod
-    def _as_strings(cls, value):
-        if not isinstance(value, list):
-            raise ValueError("gold must be a list of clause ids, e.g. [\"5.3.2.7\"] or []")
-        return [str(v) for v in value]
-
-
-class InterviewExpect(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    level: list[int] | int | None = None
-    start_stage: list[Stage] | Stage | None = None
-    tech_path: list[TechPath] | TechPath | None = None
-    partner_types: list[PartnerType] | None = None
-    pain_points: list[str] | None = None
-    insufficient: bool | None = None
-
-
-class InterviewCase(_Case):
-    kind: Literal["interview"]
-    turns: list[str] = Field(min_length=1)
-    expect: InterviewExpect = Field(default_factory=InterviewExpect)
-
-
-Case = Annotated[ClauseQACase | InterviewCase, Field(discriminator="kind")]
-_adapter = TypeAdapter(Case)
+def _case_adapter() -> TypeAdapter:
+    """One discriminated union over every registered kind (``kind:`` picks the model)."""
+    models = tuple(kind.case_model for kind in KINDS.values())
+    return TypeAdapter(Annotated[Union[models], Field(discriminator="kind")])  # noqa: UP007 - built at run time
 
 
 class CaseFileError(ValueError):
     """A readable list of what is wrong in which file and case."""
 
 
-def load_cases(paths: list[Path]) -> list[ClauseQACase | InterviewCase]:
+def load_cases(paths: list[Path]) -> list[CaseBase]:
+    adapter = _case_adapter()
     cases: list = []
     problems: list[str] = []
     seen: dict[str, str] = {}
@@ -72,7 +40,7 @@ def load_cases(paths: list[Path]) -> list[ClauseQACase | InterviewCase]:
         for n, item in enumerate(raw, start=1):
             case_id = item.get("id", f"#{n}") if isinstance(item, dict) else f"#{n}"
             try:
-                case = _adapter.validate_python(item)
+                case = adapter.validate_python(item)
             except ValidationError as exc:
                 for err in exc.errors():
                     field = ".".join(str(p) for p in err["loc"]) or "(case)"

@@ -58,7 +58,7 @@ def test_crashing_and_hanging_cases_are_recorded_and_the_run_goes_on(tmp_path, m
 
     import evals.runner as runner
     cases = _interview_cases()[:4]
-    real = runner.run_interview
+    real = runner._run_one
 
     def flaky(advisor, case, with_llm):
         if case.id == cases[1].id:
@@ -67,7 +67,7 @@ def test_crashing_and_hanging_cases_are_recorded_and_the_run_goes_on(tmp_path, m
             time.sleep(5)
         return real(advisor, case, with_llm)
 
-    monkeypatch.setattr(runner, "run_interview", flaky)
+    monkeypatch.setattr(runner, "_run_one", flaky)
     result = runner.run_cases(_advisor(tmp_path), cases, timeout_s=2)
     by_id = {c["id"]: c for c in result["cases"]}
     assert "KeyError: 'boom in the extractor'" in by_id[cases[1].id]["error"]

@@ -114,15 +114,6 @@ class Area(StrEnum):
                 "pain_points": "痛点与需求（6.2.4）"}[self.value]
 
 
-FACT_LABELS = {
-    "employees": "员工人数", "revenue_wan": "年营收（万元）", "industry": "行业", "manual_records": "手工/纸质记录",
-    "integration": "系统打通", "equipment_networked_pct": "设备联网率%", "digital_staff": "数字化人员",
-    "has_plan": "转型规划", "leadership": "一把手牵头", "training": "培训", "digital_budget_pct": "数字化投入占营收%",
-    "security_measures": "安全措施", "quality_trend": "合格率趋势", "energy_trend": "能耗趋势",
-    "revenue_trend": "营收趋势", "goal.ai": "智能化目标",
-}
-
-
 class FactSource(StrEnum):
     rules = "rules"
     llm = "llm"
@@ -131,40 +122,43 @@ class FactSource(StrEnum):
 class Fact(BaseModel):
     """One thing the owner told us, with their own words as evidence."""
 
-    key: str  # e.g. "employees", "system.erp", "scene.quality", "pain.data_silos"
+    key: str  # a key of advisor.diagnosis.facts.FACTS: "employees", "system.erp", "pain.data_silos"
     value: Any
     evidence: str  # the owner's words (a span of the message)
     turn: int
     source: FactSource = FactSource.rules
-    superseded: bool = False  # a later correction replaced it
+    confidence: float = 0.9  # explicit statement 0.9, verified model fact 0.7, a brand for a system 0.6, a plan 0.5
+    superseded: bool = False  # a later correction (or a surer reading) replaced it
 
-    def describe(self) -> str:
-        """The fact in plain Chinese ("ERP：在用", "员工人数：120"), for the live panel, recaps and the report."""
-        if self.key.startswith("pain."):
-            return f"痛点：{PAIN_POINTS[PainPointId(self.key[5:])].label}"
-        if self.key.startswith("system."):
-            return f"{self.key[7:].upper()}：{'在用' if self.value else '没有'}"
-        value = {True: "是", False: "否"}.get(self.value, self.value) if isinstance(self.value, bool) else self.value
-        value = {"up": "上升", "down": "下降", "flat": "持平"}.get(value, value) if isinstance(value, str) else value
-        if isinstance(value, list):
-            value = "、".join(map(str, value))
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return f"{FACT_LABELS.get(self.key, self.key)}：{value}"
+    def describe(self, language: str = "zh") -> str:
+        """The fact in plain words ("ERP：在用", "员工人数：约120人"), for the live panel, recaps and the report."""
+        from advisor.diagnosis.facts import describe
+        return describe(self.key, self.value, language)
 
 
 class EnterpriseProfile(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
 
-    def add(self, fact: Fact) -> None:
-        for old in self.facts:
-            if old.key == fact.key and not old.superseded and old.value != fact.value:
-                old.superseded = True
-        # the same fact said again in other words is kept: each span is evidence (paper records in the workshop and
-        # in quality control tie two different scenes to level 1)
-        if not any(f.key == fact.key and f.value == fact.value and f.evidence == fact.evidence and not f.superseded
-                   for f in self.facts):
+    def add(self, fact: Fact) -> bool:
+        """Keep ``fact``; where it disagrees with the current value of its key, the surer one stands and, as sure,
+        the later one (a correction). Both stay, the other marked superseded, so both spans remain evidence.
+        Returns whether the fact is now current."""
+        current = self.current().get(fact.key)
+        if current is not None and current.value == fact.value:
+            # the same fact said again in other words is kept: each span is evidence (paper records in the workshop
+            # and in quality control tie two different scenes to level 1)
+            if not any(f.key == fact.key and f.evidence == fact.evidence for f in self.facts):
+                self.facts.append(fact)
+            return True
+        if current is not None and fact.confidence < current.confidence:
+            fact.superseded = True
             self.facts.append(fact)
+            return False
+        for old in self.facts:
+            if old.key == fact.key and not old.superseded:
+                old.superseded = True
+        self.facts.append(fact)
+        return True
 
     def current(self) -> dict[str, Fact]:
         out: dict[str, Fact] = {}

@@ -1,0 +1,180 @@
+"""Quantities as owners say them: Arabic or Chinese numerals (through ``cn2an``), colloquial forms and ranges, with
+the unit that follows and the words that make them approximate. One parser serves the rules and the LLM layer (a
+model's number is re-read from its evidence span with it).
+
+Spoken approximations are valued at their midpoint or at the stated lower bound, as a careful reader would note them:
+八九十 → 85, 一百四十来 → 140, 八千多万 → 8000 万, 一亿六 → 1.6 亿, 两成不到 → under 20 %.
+
+Example:
+    >>> [(q.value, q.unit) for q in find_quantities("厂里一百四十来号人，去年卖了八千多万，设备联网四成")]
+    [(140.0, '人'), (80000000.0, '元'), (40.0, '%')]
+    >>> find_quantities("一年流水一个亿出头")[0].value
+    100000000.0
+    >>> find_quantities("员工六七十号人")[0].value, find_quantities("三十五六个")[0].value
+    (65.0, 35.5)
+    >>> [q.value for q in find_quantities("十几万，小一千万，百分之五左右，两成不到")]
+    [150000.0, 10000000.0, 5.0, 20.0]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+_DIGIT = "零〇一二两三四五六七八九"
+_CN = f"{_DIGIT}十百千"
+_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_DIGIT}]+)?)"
+# a number, optionally "个" before 亿/万, a magnitude, a trailing digit of the next magnitude ("一亿六", "两万五")
+_QUANTITY = re.compile(
+    rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
+    rf"(?P<pct>百分之)?"
+    rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万]))?(?P<ge2>多)?"
+    rf"(?P<mag>[万亿千百]|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
+    rf"(?P<ge3>多|来|余)?\s*(?P<unit>%|％|成|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
+    rf"万元|元|块|RMB\b|yuan\b|台|家|个|间|套|%)?"
+    rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
+_MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
+              "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
+_FRACTIONS = [(re.compile(r"一小半|少部分|小部分|少数"), 30.0), (re.compile(r"一大半|大部分|大多数|绝大部分|most of"), 75.0),
+              (re.compile(r"一半多|过半|半数以上|more than half"), 55.0), (re.compile(r"一半|半数|half"), 50.0),
+              (re.compile(r"全部|都联网|所有|全都|all of"), 100.0)]
+_PERSON_UNITS = {"个人", "号人", "名", "人", "位", "people", "staff", "employees", "workers", "person", "persons"}
+_MONEY_UNITS = {"万元", "元", "块", "rmb", "yuan"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float  # in base units: persons, yuan, percent, or a plain count
+    unit: str  # "人", "元", "%", or "" (a bare number; "个"/"台"… are kept as said)
+    start: int
+    end: int
+    text: str
+    approx: bool = False
+    upper_bound: bool = False  # "不到", "under": the value is a ceiling
+
+    @property
+    def wan(self) -> float:
+        return self.value / 10_000
+
+    def after(self, source: str, chars: int = 4) -> str:
+        """The words right after the quantity in ``source`` (what it counts: "纱锭", "工人", "台设备")."""
+        return source[self.end:self.end + chars]
+
+
+def _cn_integer(text: str) -> float | None:
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _adjacent_pair(text: str) -> float | None:
+    """"六七" / "三十五六" / "八九十": two neighbouring digits said together mean a range; its midpoint."""
+    m = re.fullmatch(rf"(?P<head>[{_CN}]*?)(?P<a>[一二两三四五六七八九])(?P<b>[两二三四五六七八九])(?P<mag>[十百千]?)", text)
+    if not m:
+        return None
+    a, b = _cn_integer(m.group("a")), _cn_integer(m.group("b"))
+    if a is None or b is None or b != a + 1:
+        return None
+    mag = {"": 1, "十": 10, "百": 100, "千": 1000}[m.group("mag")]
+    head = _cn_integer(m.group("head")) if m.group("head") else 0.0
+    if m.group("head") and not m.group("mag"):  # "三十五六": the pair is the last digit
+        return (head or 0) + (a + b) / 2
+    return (head or 0) + (a + b) / 2 * mag
+
+
+def _number(text: str) -> tuple[float | None, bool]:
+    """(value, approximate) of a numeral: Arabic, Chinese, "几"-forms and adjacent pairs."""
+    if "几" in text:  # 十几 → 15, 几十 → 50, 几百 → 500, 二十几 → 25
+        m = re.fullmatch(rf"([{_CN}]*)几([十百千]?)", text)
+        if not m:
+            return None, True
+        head = _cn_integer(m.group(1)) if m.group(1) else 0.0
+        if head is None:
+            return None, True
+        mag = {"": 1, "十": 10, "百": 100, "千": 1000}[m.group(2)]
+        return (head + 5 * mag) if m.group(2) or head else 5.0, True
+    pair = _adjacent_pair(text)
+    if pair is not None:
+        return pair, True
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        w = _cn_integer(whole) or 0.0
+        digits = "".join(str(int(_cn_integer(ch) or 0)) for ch in frac)
+        return float(f"{int(w)}.{digits}"), False
+    return _cn_integer(text), False
+
+
+_SPOKEN = {"俩": "两", "仨": "三"}
+_ENGLISH = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "a dozen": "12"}
+_ENGLISH_WORD = re.compile(r"\b(" + "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def _normalise(text: str) -> str:
+    """Spoken forms the numeral parser does not know ("俩", "three"), rewritten to numerals of the same length so
+    every offset still points into the caller's text."""
+    for word, plain in _SPOKEN.items():
+        text = text.replace(word, plain)
+    return _ENGLISH_WORD.sub(lambda m: _ENGLISH[m.group(1).lower()].ljust(len(m.group(1))), text)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    text = _normalise(text)
+    for m in _QUANTITY.finditer(text):
+        num = m.group("num")
+        if not num or not re.search(rf"[\d{_CN}几]", num) or num in ("十百", "百", "千"):
+            continue
+        value, approx = _number(num)
+        if value is None:
+            continue
+        said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))
+        if said_alone and len(num) == 1 and not num.isdigit():
+            continue  # "一年", "三季度": a lone Chinese digit is a word, not a quantity
+        mag = (m.group("mag") or "").lower()
+        if mag:
+            unit_value = _MAGNITUDE[mag]
+            value *= unit_value
+            if m.group("tail"):  # "一亿六" = 1.6 亿, "两万五" = 2.5 万
+                value += (_cn_integer(m.group("tail")) or 0) * unit_value / 10
+        unit_said = (m.group("unit") or "").lower()
+        money_word = re.match(r"\s*(?:RMB|yuan|元|块)", text[m.end():m.end() + 5], re.IGNORECASE)
+        if mag in ("k", "million", "mn", "m", "billion", "bn") and not unit_said and money_word:
+            unit_said = "元"
+        unit = "%" if unit_said in ("%", "％", "成") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
+            "元" if unit_said in _MONEY_UNITS or mag in ("万", "亿") and not unit_said else unit_said
+        if unit_said == "万元":
+            value *= 10_000
+        if unit_said == "成":
+            value *= 10
+        pre, post = (m.group("pre") or "").lower(), m.group("post") or ""
+        upper = pre in ("不到", "不足", "under", "近", "将近", "接近", "nearly", "almost", "小") or post in ("不到", "以下")
+        approx = approx or bool(pre or post or m.group("ge") or m.group("ge2") or m.group("ge3"))
+        out.append(Quantity(value=float(value), unit=unit, start=m.start("num"), end=m.end(), text=m.group(0).strip(),
+                            approx=approx, upper_bound=upper))
+    return out
+
+
+def fraction_percent(text: str) -> tuple[float, str] | None:
+    """A share said in words ("一半多", "大部分", "all of"): (percent, the words)."""
+    for pattern, value in _FRACTIONS:
+        m = pattern.search(text)
+        if m:
+            return value, m.group(0)
+    return None
+
+
+def read_number(text: str, unit: str | None = None) -> float | None:
+    """The first quantity in ``text`` (of ``unit`` when given), in base units: how a model's value or its evidence is
+    re-read by the same parser as the rules."""
+    for q in find_quantities(str(text)):
+        if unit is None or q.unit == unit:
+            return q.value
+    return None

@@ -1,0 +1,140 @@
+"""Reading an owner's message the way a consultant does, before any fact is taken from it: sentences and clauses
+with their offsets, what each clause is (a fact, a wish or plan, a question, a remark about someone else, an
+uncertain guess), negation with its scope, and the topic a clause inherits from the sentence or echo before it
+("设备联网？百分之五左右吧").
+
+Example:
+    >>> m = read("明年准备上WMS。设备联网？百分之五左右吧。ERP买了没用起来。")
+    >>> [(c.text, c.modality) for c in m.clauses]
+    [('明年准备上WMS', 'wish'), ('设备联网', 'echo'), ('百分之五左右吧', 'fact'), ('ERP买了没用起来', 'fact')]
+    >>> m.clauses[2].topic
+    '设备联网'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.diagnosis.lexicon import extraction_lexicon, find_word, has_word
+
+_SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
+_CLAUSE_SEP = re.compile(r"[，,：:—]+|--|\s-\s")
+
+
+@dataclass
+class Clause:
+    text: str
+    start: int  # offset in the message
+    sentence: int  # index of its sentence
+    modality: str = "fact"  # fact | wish | question | echo | other_party | uncertain
+    topic: str = ""  # an echoed topic this clause answers ("设备联网？" → the next clause's topic)
+    correction: bool = False  # the clause or the one before corrects something said earlier
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Message:
+    text: str
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # (start, end) offsets
+    clauses: list[Clause] = field(default_factory=list)
+
+    def sentence_text(self, index: int) -> str:
+        a, b = self.sentences[index]
+        return self.text[a:b]
+
+    def sentence_of(self, clause: Clause) -> str:
+        return self.sentence_text(clause.sentence)
+
+    def clauses_of(self, sentence: int) -> list[Clause]:
+        return [c for c in self.clauses if c.sentence == sentence]
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" 。！!？?\n；;.")]
+
+
+def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
+    mod = lex["modality"]
+    stripped = sentence.strip()
+    asks = stripped.endswith(("？", "?"))
+    if asks and len(clause) <= 8 and not has_word(clause, mod["question_words"]) and clause == stripped.rstrip("？? "):
+        return "echo"  # "设备联网？", "Budget?": the owner repeats our topic before answering it
+    if asks and (has_word(clause, mod["question_words"]) or last):
+        return "question"
+    if has_word(clause, mod["third_party"]):
+        return "other_party"
+    if has_word(clause, mod["uncertain"]) and not has_word(clause, lex["pain_points"]["strategy_leadership"]):
+        return "uncertain"
+    if has_word(clause, mod["wish"]):
+        return "wish"
+    if clause.endswith("吧") and not re.search(r"[\d一二两三四五六七八九十百千万亿成]", clause):
+        return "uncertain"  # "ERP那种是大公司才用的吧": a supposition, not a statement about us
+    return "fact"
+
+
+def read(text: str) -> Message:
+    lex = extraction_lexicon()
+    message = Message(text=text, sentences=_split(text))
+    topic = ""
+    for index, (a, b) in enumerate(message.sentences):
+        sentence = text[a:b]
+        parts = [p for p in _CLAUSE_SEP.split(sentence) if p.strip(" 。！!？?\n；;.")]
+        pos, wish = 0, False
+        for n, part in enumerate(parts):
+            offset = sentence.find(part, pos)
+            pos = offset + len(part)
+            stripped = part.strip(" 。！!？?\n；;.")
+            start = a + offset + part.find(stripped)
+            modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
+            if has_word(stripped, lex["modality"]["contrast"]):
+                wish = False
+            if modality == "fact" and wish:
+                modality = "wish"  # "明年准备上WMS，再把系统打通": the plan carries over the sentence's clauses
+            wish = wish or modality == "wish"
+            clause = Clause(text=stripped, start=start, sentence=index, modality=modality)
+            clause.correction = has_word(stripped, lex["modality"]["correction"])
+            if clause.modality == "echo":
+                topic = stripped
+            elif topic:
+                clause.topic, topic = topic, ""
+            message.clauses.append(clause)
+    for before, after in zip(message.clauses, message.clauses[1:]):
+        if after.correction and after.sentence == before.sentence:
+            before.modality = "corrected" if before.modality == "fact" else before.modality
+    return message
+
+
+def negated(clause: str, position: int, window: int | None = None) -> bool:
+    """Whether the word at ``position`` is negated: a negator shortly before it with no contrast word between
+    ("没有MES", "没上专门的WMS", "We never bought the ERP"), unless doubly negated ("不是没有")."""
+    mod = extraction_lexicon()["modality"]
+    window = window or (30 if clause[:position].isascii() else 8)  # English says more letters for the same words
+    before = clause[max(0, position - window):position]
+    if has_word(before, mod["double_negation"]):
+        return False
+    hit = None
+    for word in mod["negators"]:
+        for m in re.finditer(re.escape(word) if not word.isascii() else rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])",
+                             before, re.IGNORECASE):
+            if hit is None or m.start() > hit:
+                hit = m.start()
+    if hit is None:
+        return False
+    between = before[hit:]
+    # "不通" / "不录" right before is a negated verb, not a negated object; a contrast word ends the scope
+    return not has_word(between, mod["contrast"]) and not re.search(r"[和跟与]", between[1:])
+
+
+def negated_after(clause: str, position: int, words: list[str]) -> bool:
+    """A negation that follows its object ("ERP也没有", "规划啥的没有", "MES没有")."""
+    found = find_word(clause, words, position)
+    return found is not None
