@@ -43,6 +43,7 @@ class Advisor:
         self._progress = progress
         self._lock = threading.RLock()
         self.model_warmed = False  # set by prepare_model()
+        self._pending: dict[str, list] = {}  # session id → the model's extractions still running
         self._model_preparation_started = False
 
     @property
@@ -64,7 +65,7 @@ class Advisor:
         return QAService(self.retriever, self.chat)
 
     def answer(self, question: str) -> Answer:
-        return self.qa.answer(question)
+        return self.qa.answer(self.clip(question))
 
     # --- interview sessions (stored before every reply is shown) ------------------------------------------------
     @cached_property
@@ -96,17 +97,39 @@ class Advisor:
         state = self.sessions.load(session_id) if session_id and _SESSION_ID.match(session_id) else None
         if state is None:
             raise SessionNotFound(session_id)
-        return Interview(state=state, chat=self.interview_chat())
+        with self._lock:
+            pending = self._pending.setdefault(session_id, [])
+        return Interview(state=state, chat=self.interview_chat(), answerer=self.owner_question_reply, pending=pending)
 
     def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
         """One turn: extract, answer, and store the turn before returning it."""
         interview = self.load_interview(session_id)
-        turn = interview.reply((text or "")[: self.settings.max_message_chars])
+        turn = interview.reply(self.clip(text))
         self.sessions.save(session_id, interview.state)
         return interview, turn
 
+    def clip(self, text: str | None) -> str:
+        """The one place a message is cut to ``max_message_chars`` (the app says so when it happens)."""
+        return (text or "")[: self.settings.max_message_chars]
+
+    def owner_question_reply(self, question: str) -> str:
+        """A short grounded answer to an owner's own question mid-interview: the nearest clause of the guide, quoted
+        with its number, or a plain "the guide does not say" (the clause Q&A tab has the full answer)."""
+        found = self.retriever.search(question, k=3)
+        guide = [r for r in found.results if r.doc_id == GUIDE_DOC_ID]
+        if found.refused or not guide:
+            return "关于这个问题，指南（T/TJBDA 002—2026）没有直接的规定；诊断结束后可在“条款问答”里进一步查询。"
+        best = guide[0]
+        text = re.sub(r"\s+", "", best.text)
+        excerpt = text[:110] + ("……" if len(text) > 110 else "")
+        return (f"顺带回答您的问题：指南 {GUIDE_DOC_ID} {best.clause_id}《{best.title}》写道：“{excerpt}”"
+                f"（原文见“条款问答”）。我们接着访谈。")
+
     def report(self, session_id: str) -> Report:
         interview = self.load_interview(session_id)
+        if interview.pending:  # the model's last readings join the report if they come within the time budget
+            interview.settle(timeout=self.settings.llm_timeout_s)
+            self.sessions.save(session_id, interview.state)
         assessment = interview.assess()
         profile = interview.state.profile
         return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile))

@@ -27,23 +27,25 @@ def _chat(model, timeout: float = 1.0) -> ChatClient:
     return ChatClient(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
 
 
-@pytest.mark.parametrize("model,noted", [
-    (BrokenModel(messages=iter([])), True),
-    (HangingModel(messages=iter([])), True),
-    (GenericFakeChatModel(messages=iter([AIMessage(content="好的，我提取到：员工很多（不是 JSON）")])), True),
+@pytest.mark.parametrize("model,note", [
+    (BrokenModel(messages=iter([])), "大模型提取不可用"),
+    (HangingModel(messages=iter([])), "大模型提取不可用"),
+    (GenericFakeChatModel(messages=iter([AIMessage(content="好的，我提取到：员工很多（不是 JSON）")])), "大模型提取不可用"),
     (GenericFakeChatModel(messages=iter([AIMessage(content='{"facts": [{"key": "employees", "value": 999, '
-                                                           '"evidence": "模型编造的原话"}]}')])), False),
+                                                           '"evidence": "模型编造的原话"}]}')])), "对不上，已舍弃"),
 ], ids=["down", "hanging", "malformed-json", "unverifiable-evidence"])
-def test_interview_keeps_rule_facts_when_the_model_fails(model, noted):
+def test_interview_keeps_rule_facts_when_the_model_fails(model, note):
     iv = Interview(chat=_chat(model))
     iv.start()
     started = time.monotonic()
     turn = iv.reply("我们做机械零部件，员工80人，财务用金蝶ERP。")
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 1.0  # the model never makes the owner wait: it reads in the background
+    assert turn.asked and turn.reply
+    notes = iv.settle(timeout=10)
     facts = iv.state.profile.current()
     assert facts["employees"].value == 80 and facts["system.erp"].value is True
     assert all(f.evidence in "我们做机械零部件，员工80人，财务用金蝶ERP。" for f in facts.values())
-    assert bool(turn.notes) == noted and (not noted or "大模型提取不可用" in turn.notes[0])
+    assert len(notes) == 1 and note in notes[0]
 
 
 @pytest.mark.integration

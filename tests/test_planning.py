@@ -14,7 +14,7 @@ from advisor.diagnosis.report import Report
 _WEAK = {"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}
 _STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "system__crm": True, "system__iot": True,
            "equipment_networked_pct": 45.0, "has_plan": True, "leadership": True, "digital_staff": 3, "training": True,
-           "security_measures": ["防火墙", "备份", "权限管理"], "digital_budget_pct": 2.0, "quality_trend": "up"}
+           "security_measures": ["firewall", "backup", "access_control"], "digital_budget_pct": 2.0, "quality_trend": "up"}
 
 
 def _profile(**facts):

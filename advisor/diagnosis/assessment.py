@@ -27,28 +27,24 @@ from advisor.diagnosis.vocabulary import (
     SceneAssessment,
 )
 
-UNKNOWN_PRIOR = 0.3  # share of an unknown item's points assumed in the point estimate (shown as a range too)
-
-# which systems put which scene at level 2 (a system manages the process and collects data online)
-SCENE_SYSTEMS = {
-    "finance": ["erp"], "procurement": ["erp", "scm"], "warehouse": ["wms", "erp"],
-    "production_control": ["mes"], "scheduling": ["mes"], "quality": ["qms", "mes"], "equipment": ["iot"],
-    "marketing": ["crm"], "after_sales": ["crm"], "product_design": ["plm"], "process_design": ["plm"],
-    "hr": ["hrm"], "office": ["oa"], "decision": ["bi"], "energy": ["iot"],
-}
-# words that tie a manual-records remark to a scene (that scene is then at level 1)
-SCENE_WORDS = {
-    "quality": ["质量", "质检", "检验", "合格"], "warehouse": ["库存", "仓库", "出入库", "库房"],
-    "production_control": ["生产", "车间", "报工", "产量"], "scheduling": ["排产", "排程", "计划"],
-    "procurement": ["采购", "供应商"], "finance": ["财务", "记账", "账"], "equipment": ["设备", "点检", "保养"],
-    "marketing": ["销售", "客户", "订单"], "hr": ["考勤", "工资", "人事"], "product_design": ["设计", "图纸"],
-    "office": ["审批", "办公"], "decision": ["报表", "经营数据"],
-}
+# an unknown item is estimated at the share of points the enterprise reached on the items we know, within these
+# bounds (a firm that scores well where we looked probably scores alike where we did not); the range stays 0–max
+IMPUTED_SHARE_BOUNDS = (0.1, 0.8)
 
 
 @lru_cache(maxsize=1)
 def indicator_model() -> dict:
     return yaml.safe_load(knowledge_path("indicators", "miit2024.yaml").read_text("utf-8"))
+
+
+def scene_systems() -> dict[str, list[str]]:
+    """Scene id → the systems that put it at level 2 (``knowledge/indicators/miit2024.yaml``)."""
+    return {s["id"]: s.get("systems", []) for s in indicator_model()["scenes"]}
+
+
+def scene_words() -> dict[str, list[str]]:
+    """Scene id → how owners name it."""
+    return {s["id"]: s.get("words", []) for s in indicator_model()["scenes"]}
 
 
 def _band(pct: float, bands=((10, 0.0), (20, 0.25), (40, 0.5), (60, 0.75))) -> float:
@@ -58,112 +54,149 @@ def _band(pct: float, bands=((10, 0.0), (20, 0.25), (40, 0.5), (60, 0.75))) -> f
     return 1.0
 
 
-def _item_scores(p: EnterpriseProfile) -> dict[str, tuple[float, float, str] | None]:
-    """item id -> (low, high, reason) when facts bear on it, else None (unknown)."""
-    systems = {k.split(".", 1)[1]: f.value for k, f in p.keys_with_prefix("system.").items()}
-    present = [s for s, v in systems.items() if v]
-    out: dict[str, tuple[float, float, str] | None] = {}
-    # equipment 20 = network 8 + digital 6 + networked 6
-    if p.has("equipment_networked_pct") or "iot" in systems:
-        pct = p.get("equipment_networked_pct", 50.0 if systems.get("iot") else 5.0)
-        digital = p.get("equipment_digital_pct", pct)
-        network = 6.0 if systems.get("iot") else 2.0 if present else 0.0
-        value = network + 6 * _band(digital) + 6 * _band(pct)
-        out["equipment"] = (value, value + 2, f"设备联网率约{pct:.0f}%，数字化率约{digital:.0f}%")
-    else:
-        out["equipment"] = None
-    if p.has("manual_records") or systems.get("iot") or p.has("auto_collection_pct"):
-        if p.has("auto_collection_pct"):
-            v = 10 * p.get("auto_collection_pct") / 100
-        elif systems.get("iot"):
-            v = 8.0 if p.get("integration") else 6.0
-        else:
-            v = 2.0 if present else 0.0
-        out["data_collection"] = (v, v + 1, "数据主要靠手工/纸质/Excel记录" if p.get("manual_records") and not systems.get("iot")
-                                  else "部分业务数据自动采集")
-    else:
-        out["data_collection"] = None
-    if systems:
-        n = len(present)
-        v = 0 if n == 0 else 2.5 if n == 1 else 5 if n <= 3 else 7.5 if n <= 5 else 10
-        if n >= 2 and p.get("integration"):
-            v = min(10, v + 2.5)
-        out["info_systems"] = (v, v, f"在用系统：{'、'.join(s.upper() for s in present) or '无'}")
-    else:
-        out["info_systems"] = None
+def _steps(value: float, steps: tuple[tuple[float, float], ...], top: float) -> float:
+    """The points of the first step whose limit ``value`` stays under, else ``top``."""
+    return next((points for limit, points in steps if value < limit), top)
+
+
+Score = tuple[float, float, str] | None  # (low, high, reason) or unknown
+
+
+def _systems(p: EnterpriseProfile) -> dict[str, bool]:
+    return {k.split(".", 1)[1]: bool(f.value) for k, f in p.keys_with_prefix("system.").items()}
+
+
+def _equipment(p: EnterpriseProfile, systems: dict[str, bool]) -> Score:
+    if not (p.has("equipment_networked_pct") or "iot" in systems):
+        return None
+    pct = p.get("equipment_networked_pct", 50.0 if systems.get("iot") else 5.0)
+    network = 6.0 if systems.get("iot") else 4.0 if any(systems.values()) else 1.0
+    value = network + 12 * _band(pct)
+    return value, value + 2, f"设备联网率约{pct:.0f}%"
+
+
+def _data_collection(p: EnterpriseProfile, systems: dict[str, bool]) -> Score:
+    if not (p.has("manual_records") or systems):
+        return None
+    if systems.get("iot"):
+        return 7.0, 9.0, "设备数据自动采集"
+    if systems.get("mes") or systems.get("qms"):
+        return 5.0, 7.0, "生产数据在系统中在线记录"
+    if any(systems.values()):
+        low = 2.0 if p.get("manual_records") else 3.0
+        return low, low + 2, "部分业务数据在系统中记录" + ("，其余靠手工/纸质/Excel" if p.get("manual_records") else "")
+    return 0.0, 1.0, "数据主要靠手工/纸质/Excel记录"
+
+
+def _info_systems(p: EnterpriseProfile, systems: dict[str, bool], scenes: list[SceneAssessment]) -> Score:
+    if not systems:
+        return None
+    covered = len([s for s in scenes if (s.level or 0) >= 2])
+    value = _steps(covered, ((1, 0.0), (3, 2.5), (6, 5.0), (9, 7.5)), 10.0)
+    if len([v for v in systems.values() if v]) >= 2 and p.get("integration"):
+        value = min(10.0, value + 2.5)
+    present = [s.upper() for s, v in systems.items() if v]
+    return value, value, f"在用系统：{'、'.join(present) or '无'}；覆盖{covered}个业务场景"
+
+
+def _security(p: EnterpriseProfile) -> Score:
     measures = p.get("security_measures") or []
-    if measures or p.has("pain.security"):
-        v = min(10.0, 1.25 * len(measures))
-        out["security"] = (v, v + (0 if p.has("pain.security") else 1.25), f"安全措施：{'、'.join(measures) or '缺乏'}")
-    else:
-        out["security"] = None
-    if p.has("has_plan") or p.has("leadership") or p.has("pain.strategy_leadership"):
-        v = (4.0 if p.get("has_plan") else 0.0) + (3.5 if p.get("leadership") else 0.0)
-        out["planning"] = (v, v, "有转型规划" if p.get("has_plan") else "尚无成文规划")
-        out["mechanisms"] = (1.875 if p.get("has_plan") else 0.0, 3.75 if p.get("has_plan") else 1.875,
-                             "管理机制据规划情况推断")
-    else:
-        out["planning"] = out["mechanisms"] = None
-    if p.has("digital_staff") or p.has("training") or p.has("pain.talent_shortage"):
-        staff = p.get("digital_staff", 0) or 0
-        v = (3.0 if staff > 0 else 0.0) + (1.5 if staff >= 3 else 0.0) + (1.5 if p.get("training") else 0.0)
-        out["talent"] = (v, v + 1.5, f"专职/兼职数字化人员{staff}人" + ("，有培训" if p.get("training") else ""))
-    else:
-        out["talent"] = None
-    if p.has("digital_budget_pct"):
-        pct = p.get("digital_budget_pct")
-        v = 1.5 if pct < 1 else 3 if pct < 3 else 4.5 if pct < 5 else 6 if pct < 10 else 7.5
-        out["funding"] = (v, v, f"数字化投入约占营收{pct:g}%")
-    elif p.has("pain.funding"):
-        out["funding"] = (0.0, 1.5, "资金投入不足")
-    else:
-        out["funding"] = None
+    if not measures and not p.has("pain.security"):
+        return None
+    value = min(10.0, sum(3.0 if m == "mlps" else 2.0 for m in measures))
+    return value, value + (0 if p.has("pain.security") else 1.5), f"安全措施{len(measures)}项"
+
+
+def _planning(p: EnterpriseProfile) -> tuple[Score, Score]:
+    if not (p.has("has_plan") or p.has("leadership") or p.has("pain.strategy_leadership")):
+        return None, None
+    plan, lead = bool(p.get("has_plan")), bool(p.get("leadership"))
+    value = (4.0 if plan else 0.0) + (3.5 if lead else 0.0)
+    mechanisms = (3.75 + (1.0 if lead else 0.0), 5.6 + (1.0 if lead else 0.0)) if plan else \
+        (1.0 if lead else 0.0, 2.5 if lead else 1.9)
+    return (value, value, "有成文规划" if plan else "尚无成文规划"), (*mechanisms, "管理机制据规划与牵头情况推断")
+
+
+def _talent(p: EnterpriseProfile) -> Score:
+    if not (p.has("digital_staff") or p.has("training") or p.has("pain.talent_shortage")):
+        return None
+    staff = p.get("digital_staff", 0) or 0
+    value = _steps(staff, ((1, 0.0), (3, 3.0), (10, 4.5)), 6.0) + (1.5 if p.get("training") else 0.0)
+    return value, value + 1.5, f"专职/兼职数字化人员{staff}人" + ("，有培训" if p.get("training") else "")
+
+
+def _funding(p: EnterpriseProfile) -> Score:
+    pct = p.get("digital_budget_pct")
+    if pct is None and p.has("digital_budget_wan") and p.get("revenue_wan"):
+        pct = p.get("digital_budget_wan") / p.get("revenue_wan") * 100
+    if pct is not None:
+        value = _steps(pct, ((0.5, 1.5), (1, 2.5), (3, 4.5), (5, 6.0)), 7.5)
+        return value, value, f"数字化投入约占营收{pct:.1f}%"
+    if p.has("digital_budget_wan"):
+        return 1.5, 4.5, f"每年数字化投入约{p.get('digital_budget_wan'):g}万元（营收未知）"
+    if p.has("pain.funding"):
+        return 0.0, 1.5, "资金投入不足"
+    return None
+
+
+def _results(p: EnterpriseProfile) -> dict[str, Score]:
     trend = {"up": 1.0, "flat": 0.5, "down": 0.0}
-    out["quality"] = (7 * trend[p.get("quality_trend")],) * 2 + ("合格率趋势",) if p.has("quality_trend") else None
-    out["green"] = (7 * trend[p.get("energy_trend")] if p.get("energy_trend") != "up" else 0.0,) * 2 + ("能耗趋势",) \
-        if p.has("energy_trend") else None
-    out["market"] = (3 * trend[p.get("revenue_trend")],) * 2 + ("营收趋势",) if p.has("revenue_trend") else None
-    out["value"] = None
+    out: dict[str, Score] = {"value": None}
+    for item, key, points, label in (("quality", "quality_trend", 7, "合格率趋势"), ("green", "energy_trend", 7, "能耗趋势"),
+                                     ("market", "revenue_trend", 3, "营收趋势")):
+        if p.has(key):
+            share = trend[p.get(key)] if key != "energy_trend" else 1.0 - trend[p.get(key)]
+            out[item] = (points * share, points * share, label)
+        else:
+            out[item] = None
     return out
+
+
+def _item_scores(p: EnterpriseProfile, scenes: list[SceneAssessment]) -> dict[str, Score]:
+    """item id -> (low, high, reason) when facts bear on it, else None (unknown)."""
+    systems = _systems(p)
+    planning, mechanisms = _planning(p)
+    return {"equipment": _equipment(p, systems), "data_collection": _data_collection(p, systems),
+            "info_systems": _info_systems(p, systems, scenes), "security": _security(p), "planning": planning,
+            "mechanisms": mechanisms, "talent": _talent(p), "funding": _funding(p), **_results(p)}
+
+
+def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]]) -> list[str]:
+    """The scenes a system in use puts at level 2: those the owner tied it to, over every time it was mentioned
+    ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves."""
+    named = [f.scenes for f in p.facts if f.key == key and f.value and not f.superseded and f.scenes is not None]
+    if named:
+        return list(dict.fromkeys(scene for scenes in named for scene in scenes))
+    system = key.split(".", 1)[1]
+    return [scene for scene, systems in served.items() if system in systems]
 
 
 def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
     model = indicator_model()
+    served, words = scene_systems(), scene_words()
     systems = p.keys_with_prefix("system.")
-    integrated = bool(p.get("integration"))
-    manual = [f for f in p.facts if f.key == "manual_records" and not f.superseded]
+    in_use = [f for f in systems.values() if f.value]
+    integrated = bool(p.get("integration")) and len(in_use) >= 2
+    manual = [f for f in p.facts if f.key == "manual_records" and f.value and not f.superseded]
     scenes = []
     for scene in model["scenes"]:
         sa = SceneAssessment(id=scene["id"], label=scene["label"], group=scene["group"],
                              constrained=scene["constrained"])
-        owned = [systems[f"system.{s}"] for s in SCENE_SYSTEMS.get(scene["id"], [])
-                 if f"system.{s}" in systems and _credits_scene(systems[f"system.{s}"], scene["id"])]
-        positive = [f for f in owned if f.value]
+        positive = [f for f in in_use if scene["id"] in _system_scenes(p, f.key, served)]
         if positive:
-            sa.level, sa.criterion = 2, model["scene_levels"][2]
-            if integrated and len([f for f in systems.values() if f.value]) >= 2:
-                sa.level, sa.criterion = 3, model["scene_levels"][3]
-            if systems.get("system.ai") and systems["system.ai"].value and scene["id"] in (
-                    "scheduling", "equipment", "quality", "decision"):
-                sa.level, sa.criterion = 4, model["scene_levels"][4]
+            level = 3 if integrated else 2
+            ai = systems.get("system.ai")
+            if ai is not None and ai.value and scene["id"] in ("scheduling", "equipment", "quality", "decision"):
+                level = 4
+            sa.level, sa.criterion = level, model["scene_levels"][level]
             sa.evidence = [Evidence(quote=f.evidence, turn=f.turn) for f in positive[:2]]
         else:
-            words = SCENE_WORDS.get(scene["id"], [])
-            tied = [f for f in manual if any(w in f.evidence for w in words)]
-            if tied or owned:
+            tied = [f for f in manual if any(w in f.evidence for w in words.get(scene["id"], []))]
+            if tied:
                 sa.level, sa.criterion = 1, model["scene_levels"][1]
-                sa.evidence = [Evidence(quote=f.evidence, turn=f.turn) for f in (tied or owned)[:2]]
+                sa.evidence = [Evidence(quote=f.evidence, turn=f.turn) for f in tied[:2]]
         scenes.append(sa)
     return scenes
-
-
-def _credits_scene(system_fact, scene_id: str) -> bool:
-    """A system counts for every scene it serves, unless the owner said what they use it for: "财务用金蝶" puts
-    finance at level 2, not procurement and the warehouse too."""
-    system = system_fact.key.split(".", 1)[1]
-    served = [sid for sid, systems in SCENE_SYSTEMS.items() if system in systems]
-    named = [sid for sid in served if any(w in system_fact.evidence for w in SCENE_WORDS.get(sid, []))]
-    return not named or scene_id in named
 
 
 def _pain_points(p: EnterpriseProfile) -> list[PainPointFinding]:
@@ -188,57 +221,71 @@ MISSING_QUESTIONS = {
 }
 
 
-def assess(p: EnterpriseProfile) -> Assessment:
-    model = indicator_model()
-    scored = _item_scores(p)
+def _items(p: EnterpriseProfile, scenes: list[SceneAssessment]) -> tuple[list[ItemScore], float]:
+    """Every item with its range; and the share of points reached on the known ones (the prior for the unknown)."""
+    scored = _item_scores(p, scenes)
     items: list[ItemScore] = []
-    dims: dict[str, dict[str, float]] = {}
-    for dim in model["dimensions"]:
-        d = {"points": dim["points"], "low": 0.0, "high": 0.0, "estimate": 0.0}
+    for dim in indicator_model()["dimensions"]:
         for item in dim["items"]:
-            s = scored.get(item["id"])
-            pts = item["points"]
-            if s is None:
-                low, high, reason, known = 0.0, pts, "未知", False
-            else:
-                low, high, reason, known = min(s[0], pts), min(s[1], pts), s[2], True
-            est = (low + high) / 2 if known else pts * UNKNOWN_PRIOR
+            s, pts = scored.get(item["id"]), item["points"]
+            low, high, reason = (0.0, pts, "未知") if s is None else (min(s[0], pts), min(s[1], pts), s[2])
             items.append(ItemScore(id=item["id"], label=item["label"], points=pts, low=round(low, 2),
-                                   high=round(high, 2), known=known, reason=reason, reliability=item["reliability"]))
-            d["low"] += low
-            d["high"] += high
-            d["estimate"] += est
-        dims[dim["id"]] = {k: round(v, 2) for k, v in d.items()}
-    low = sum(d["low"] for d in dims.values())
-    high = sum(d["high"] for d in dims.values())
-    estimate = sum(d["estimate"] for d in dims.values())
+                                   high=round(high, 2), known=s is not None, reason=reason,
+                                   reliability=item["reliability"]))
+    known = [i for i in items if i.known]
+    share = sum((i.low + i.high) / 2 for i in known) / sum(i.points for i in known) if known else 0.3
+    return items, min(max(share, IMPUTED_SHARE_BOUNDS[0]), IMPUTED_SHARE_BOUNDS[1])
+
+
+def _judgeable(p: EnterpriseProfile, items: list[ItemScore]) -> bool:
+    """Whether a careful consultant would give a level: we know how the enterprise keeps its data (systems or manual
+    records) and either one more scored item, or that everything is manual (that alone is the first level)."""
+    known = {i.id for i in items if i.known}
+    records_known = bool({"info_systems", "data_collection"} & known)
+    all_manual = bool(p.get("manual_records")) and not any(_systems(p).values())
+    return records_known and (len(known) >= 2 or all_manual)
+
+
+def _level(estimate: float, assessed: list[SceneAssessment], reasoning: list[str]) -> Level:
+    level = Level.L1
+    share = len(assessed) / 16  # the scene counts of the rule are scaled to the scenes this interview could assess
+    for rule in indicator_model()["level_rule"]:
+        lv = rule["level"]
+        need = max(1, math.ceil(rule["min_scenes"] * share))
+        need_c = max(1, math.ceil(rule["min_constrained"] * share)) if any(s.constrained for s in assessed) else 0
+        at = [s for s in assessed if s.level >= lv]
+        at_c = [s for s in at if s.constrained]
+        ok = estimate >= rule["min_score"] and len(at) >= need and len(at_c) >= need_c
+        reasoning.append(f"{Level(lv).label}：总分≥{rule['min_score']}（估计{estimate:.1f}）且≥{need}个已评场景达"
+                         f"{lv}级（实际{len(at)}）、其中约束性≥{need_c}（实际{len(at_c)}）→ {'满足' if ok else '不满足'}")
+        if not ok:
+            break
+        level = Level(lv)
+    return level
+
+
+def assess(p: EnterpriseProfile) -> Assessment:
     scenes = _scenes(p)
+    items, prior = _items(p, scenes)
+    dims: dict[str, dict[str, float]] = {}
+    for dim in indicator_model()["dimensions"]:
+        mine = [i for i in items if i.id in {x["id"] for x in dim["items"]}]
+        dims[dim["id"]] = {"points": dim["points"], "low": round(sum(i.low for i in mine), 2),
+                           "high": round(sum(i.high for i in mine), 2),
+                           "estimate": round(sum((i.low + i.high) / 2 if i.known else i.points * prior for i in mine), 2)}
+    low, high = sum(d["low"] for d in dims.values()), sum(d["high"] for d in dims.values())
+    estimate = sum(d["estimate"] for d in dims.values())
     assessed = [s for s in scenes if s.level is not None]
     known_points = sum(i.points for i in items if i.known)
     reasoning = [f"已了解 {len([i for i in items if i.known])}/{len(items)} 个评分项（覆盖 {known_points:.0f}/100 分），"
                  f"{len(assessed)}/16 个业务场景。",
-                 f"总分估计 {estimate:.1f}（可能范围 {low:.1f}–{high:.1f}；未知项按满分的{UNKNOWN_PRIOR:.0%}计入估计）。"]
-    insufficient = known_points < 30 or len(assessed) < 2
+                 f"总分估计 {estimate:.1f}（可能范围 {low:.1f}–{high:.1f}；未知项按已知项的得分率{prior:.0%}估计）。"]
     level: Level | None = None
+    insufficient = not _judgeable(p, items)
     if insufficient:
-        reasoning.append("信息不足：已知评分项不足30分或了解的业务场景少于2个，不给出等级。")
+        reasoning.append("信息不足：还不清楚企业的数据靠系统还是手工记录，或了解的评分项太少，暂不给出等级。")
     else:
-        level = Level.L1
-        for rule in model["level_rule"]:
-            lv = rule["level"]
-            # the scene counts of the rule are scaled to the scenes this interview could assess
-            share = len(assessed) / 16
-            need = max(1, math.ceil(rule["min_scenes"] * share))
-            need_c = max(1, math.ceil(rule["min_constrained"] * share)) if any(s.constrained for s in assessed) else 0
-            at = [s for s in assessed if s.level >= lv]
-            at_c = [s for s in at if s.constrained]
-            ok = estimate >= rule["min_score"] and len(at) >= need and len(at_c) >= need_c
-            reasoning.append(f"{Level(lv).label}：总分≥{rule['min_score']}（估计{estimate:.1f}）且≥{need}个已评场景达"
-                             f"{lv}级（实际{len(at)}）、其中约束性≥{need_c}（实际{len(at_c)}）→ {'满足' if ok else '不满足'}")
-            if ok:
-                level = Level(lv)
-            else:
-                break
+        level = _level(estimate, assessed, reasoning)
     missing = [MISSING_QUESTIONS[i.id] for i in sorted(items, key=lambda i: -i.points) if not i.known]
     confidence = round(min(0.95, known_points / 100 * 0.7 + len(assessed) / 16 * 0.3), 2)
     return Assessment(level=level, level_label=level.label if level else "信息不足", insufficient=insufficient,

@@ -33,11 +33,11 @@ class Context:
     facts: list[Fact] | None = None
     known: frozenset[str] = frozenset()  # keys the profile already holds
 
-    def add(self, key: str, value, evidence: str, confidence: float = STRONG) -> None:
+    def add(self, key: str, value, evidence: str, confidence: float = STRONG, **extra) -> None:
         if not plausible(key, value):
             return
         self.facts.append(Fact(key=key, value=value, evidence=evidence.strip(), turn=self.turn,
-                               source=FactSource.rules, confidence=confidence))
+                               source=FactSource.rules, confidence=confidence, **extra))
 
 
 Extractor = Callable[[Context], None]
@@ -232,6 +232,27 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     return True
 
 
+def _named_scenes(ctx: Context, clause: Clause, system: str) -> list[str] | None:
+    """The scenes the owner tied a system to in its sentence: named in a clause that is not negated ("财务在用" yes;
+    "采购、仓库都不往里录" no: the scenes it serves less those). None when no scene is named either way."""
+    from advisor.diagnosis.assessment import scene_systems, scene_words
+    said, denied = [], []
+    manual = _lex()["booleans"]["manual_records"]
+    for other in ctx.message.clauses_of(clause.sentence):
+        if other is not clause and (has_word(other.text, manual["affirm"] + manual["media"]) or
+                                    _system_mentions(other.text)):
+            continue  # "订单都在微信群里接": that scene is on WeChat, not in the system
+        negative = re.search(r"不|没|未|never|not|n't", other.text) and other is not clause
+        for scene, words in scene_words().items():
+            if has_word(other.text, words):
+                (denied if negative else said).append(scene)
+    if said:
+        return list(dict.fromkeys(said))
+    if denied:
+        return [scene for scene, systems in scene_systems().items() if system in systems and scene not in denied]
+    return None
+
+
 @extractor
 def systems(ctx: Context) -> None:
     for clause in ctx.message.clauses:
@@ -241,7 +262,9 @@ def systems(ctx: Context) -> None:
             if state is None:
                 continue
             confidence = WISH if clause.modality == "wish" else strength
-            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0))
+            scenes = _named_scenes(ctx, clause, sid) if state else None
+            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
+                    scenes=scenes)
 
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
@@ -388,6 +411,8 @@ def _derived(ctx: Context) -> None:
             ctx.add(f"pain.{PainPointId.manual_records.value}", 2, fact.evidence)
         if fact.key == "integration" and fact.value is False:
             ctx.add(f"pain.{PainPointId.data_silos.value}", 2, fact.evidence)
+        if fact.key == "digital_staff" and fact.value == 0:
+            ctx.add(f"pain.{PainPointId.talent_shortage.value}", 2, fact.evidence)  # nobody to run digital tools
         if fact.key == "equipment_networked_pct" and fact.value >= 60:
             ctx.add("system.iot", True, fact.evidence, BRAND)  # most equipment networked: its data is collected
 

@@ -1,76 +1,67 @@
 """The diagnosis interview (the guide's 6.2): one question at a time, chosen by what is still unknown and weighs
-most; every fact a message contains is extracted whatever was asked; skips, corrections and finishing are handled.
+most; every fact a message contains is taken whatever was asked, so nothing the owner said is asked again. A vague
+answer gets one easier follow-up; a skipped or unanswered question comes back once at the end; an owner's own
+question gets a short grounded answer and the interview goes on. The rules answer at once; the model's facts (when a
+model is set) are read in the background and merged before the next question is chosen if they are ready.
+Questions live in ``knowledge/interview.yaml``.
 
 Example:
     >>> iv = Interview()
-    >>> iv.start().text.startswith("您好")
+    >>> iv.start().reply.startswith("您好")
     True
     >>> turn = iv.reply("我们做机械零部件，员工80人，财务用金蝶ERP，生产记录全靠纸质单据。")
-    >>> turn.facts_added >= 3
-    True
+    >>> turn.facts_added >= 3, turn.asked != "basics"
+    (True, True)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import lru_cache
 
+import yaml
 from pydantic import BaseModel, Field
 
-from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
-from advisor.diagnosis.extraction import extract_llm, extract_rules
+from advisor.config import knowledge_path
 from advisor.diagnosis.assessment import assess
-from advisor.qa.lexicon import is_english
+from advisor.diagnosis.extraction import extract_llm, extract_rules
+from advisor.diagnosis.facts import FACTS
+from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
+from advisor.language import is_english
+
+MAX_QUESTIONS = 12
+RECAP_EVERY = 4
+_MODEL_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-extract")  # one model, one at a time
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(BaseModel):
     id: str
     area: Area
+    weight: float
+    keys: list[str]  # answered when any of these facts is known ("system." = any system)
     zh: str
     en: str
-    keys: tuple[str, ...]  # answered when any of these facts is known
-    weight: float
+    follow_up: dict[str, str] | None = None
+
+    def text(self, language: str, follow_up: bool = False) -> str:
+        source = self.follow_up if follow_up and self.follow_up else {"zh": self.zh, "en": self.en}
+        return source["en" if language == "en" else "zh"]
 
 
-QUESTIONS = [
-    Question("basics", Area.business, "请先介绍一下企业：做什么产品或业务、员工多少人、年营收大约多少？",
-             "Tell me about the company: what do you make or sell, how many employees, and roughly what annual revenue?",
-             ("industry", "employees", "revenue_wan"), 10),
-    Question("systems", Area.technology, "目前用了哪些信息系统？比如财务/ERP、生产MES、仓库、客户管理，还是主要靠Excel和纸质单据？",
-             "Which IT systems do you use today (ERP, MES, warehouse, CRM), or is it mostly Excel and paper?",
-             ("system.", "manual_records"), 10),
-    Question("pains", Area.pain_points, "经营中最头疼的问题是什么？比如系统不通、数据不准、质量追溯难、库存积压、找不到人……",
-             "What hurts most in daily operations (systems that don't talk, bad data, quality traceability, inventory, people)?",
-             ("pain.",), 9),
-    Question("equipment", Area.technology, "生产设备大概有多少比例联网、能自动采集数据？",
-             "Roughly what share of your production equipment is networked and collects data automatically?",
-             ("equipment_networked_pct", "system.iot"), 8),
-    Question("integration", Area.business, "这些系统之间数据是打通的，还是需要重复录入？各部门协作顺畅吗？",
-             "Do your systems share data, or do people re-enter it? How well do departments work together?",
-             ("integration", "pain.data_silos"), 7),
-    Question("leadership", Area.business, "公司有没有数字化转型的规划？由谁牵头负责，老板是否亲自抓？",
-             "Is there a digital transformation plan, and who leads it? Is the owner personally involved?",
-             ("has_plan", "leadership", "pain.strategy_leadership"), 7),
-    Question("talent", Area.technology, "有没有专职或兼职的IT/数字化人员？员工有没有做过相关培训？",
-             "Do you have dedicated or part-time IT/digital staff? Has anyone had training?",
-             ("digital_staff", "training", "pain.talent_shortage"), 6),
-    Question("security", Area.technology, "网络和数据安全方面做了哪些措施？比如防火墙、数据备份、权限管理？",
-             "What network and data security measures do you have (firewall, backups, access control)?",
-             ("security_measures", "pain.security"), 6),
-    Question("budget", Area.business, "每年在数字化上的投入大约占营收的百分之几？资金方面有压力吗？",
-             "What share of revenue do you spend on digital each year? Is funding tight?",
-             ("digital_budget_pct", "pain.funding"), 5),
-    Question("results", Area.business, "最近一两年产品合格率、能耗、营收有什么变化？",
-             "Over the last year or two, how have product pass rate, energy use and revenue changed?",
-             ("quality_trend", "energy_trend", "revenue_trend"), 4),
-    Question("market", Area.market, "行业竞争和客户要求有什么变化？同行在数字化上做得怎么样？",
-             "How are competition and customer demands changing? What are competitors doing digitally?",
-             ("pain.customer_marketing", "market_pressure"), 4),
-    Question("goals", Area.pain_points, "未来一两年，您最希望通过数字化解决什么、达到什么目标？",
-             "In the next year or two, what do you most want digital tools to achieve?",
-             ("goal.ai", "goal"), 3),
-]
-RECAP_EVERY = 4
-MAX_QUESTIONS = 12
+class _Script(BaseModel):
+    intro: dict[str, str]
+    questions: list[Question]
+
+
+@lru_cache(maxsize=1)
+def script() -> _Script:
+    loaded = _Script.model_validate(yaml.safe_load(knowledge_path("interview.yaml").read_text("utf-8")))
+    unknown = [k for q in loaded.questions for k in q.keys if not k.endswith(".") and k not in FACTS]
+    if unknown:
+        raise ValueError(f"knowledge/interview.yaml: keys not in the fact registry: {unknown}")
+    return loaded
 
 
 class Turn(BaseModel):
@@ -79,6 +70,7 @@ class Turn(BaseModel):
     reply: str
     facts_added: int = 0
     asked: str | None = None  # id of the question now asked
+    follow_up: bool = False  # the question is asked again, more easily
     finished: bool = False
     notes: list[str] = Field(default_factory=list)
 
@@ -88,23 +80,33 @@ class InterviewState(BaseModel):
 
     profile: EnterpriseProfile = Field(default_factory=EnterpriseProfile)
     asked: list[str] = Field(default_factory=list)
-    skipped: list[str] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)  # to be asked again once, at the end
+    followed_up: list[str] = Field(default_factory=list)
+    asked_again: list[str] = Field(default_factory=list)
     turns: list[Turn] = Field(default_factory=list)
     language: str = "zh"
     finished: bool = False
+    questions_to_level: int | None = None  # questions asked when the assessment first gave a level
+
+
+Answerer = Callable[[str], str]  # an owner's own question → a short grounded reply
 
 
 class Interview:
-    def __init__(self, state: InterviewState | None = None, chat=None) -> None:
+    def __init__(self, state: InterviewState | None = None, chat=None, answerer: Answerer | None = None,
+                 pending: list[Future] | None = None) -> None:
         self.state = state or InterviewState()
-        self.chat = chat  # optional: adds the LLM extraction layer
+        self.chat = chat if chat is not None and getattr(chat, "available", False) else None
+        self.answerer = answerer
+        self.pending = pending if pending is not None else []  # the model's extractions still being read
+        self._lock = threading.Lock()
 
     # --- conversation ---------------------------------------------------------------------------------------
     def start(self) -> Turn:
         q = self._next_question()
-        intro = ("您好，我是数转顾问。我会按《中小企业数字化转型工作指南》（T/TJBDA 002—2026）6.2 的诊断思路，"
-                 "从业务现状、技术能力、市场环境和痛点需求四个方面了解贵企业，大约10个问题，随时可以说“结束”生成报告。\n\n")
-        turn = Turn(index=0, user="", reply=intro + self._ask(q), asked=q.id if q else None)
+        intro = script().intro[self._lang()]
+        turn = Turn(index=0, user="", reply=intro + "\n\n" + (q.text(self._lang()) if q else ""),
+                    asked=q.id if q else None)
         if q:
             self.state.asked.append(q.id)
         self.state.turns.append(turn)
@@ -113,55 +115,33 @@ class Interview:
     def reply(self, text: str) -> Turn:
         text = (text or "").strip()
         index = len(self.state.turns)
-        en = is_english(text)
-        if en and index <= 1:
+        if is_english(text) and index <= 1:
             self.state.language = "en"
         if not text:
             return self._record(Turn(index=index, user=text, reply=self._t("请先输入您的回答。", "Please type an answer.")))
-        text = text[:4000]
-        facts, intents = extract_rules(text, turn=index)
-        notes: list[str] = []
-        if self.chat is not None and getattr(self.chat, "available", False):
+        notes = self._merge_model_facts()
+        pending_q = self.question(self.state.asked[-1]) if self.state.asked and not self.state.finished else None
+        facts, intents = extract_rules(text, index, pending_q.id if pending_q else "", set(self.state.profile.current()))
+        added = [f for f in facts if self.state.profile.add(f)]
+        if self.chat is not None:
+            self._read_with_model(text, pending_q, index)
+        parts = self._acknowledge(added, intents)
+        if "question" in intents:
+            parts.append(self._answer_owner(text))
+        turn = Turn(index=index, user=text, reply="", facts_added=len(added), notes=notes)
+        self._choose_next(turn, pending_q, added, intents, parts)
+        turn.reply = "\n\n".join(p for p in parts if p)
+        self._note_level()
+        return self._record(turn)
+
+    def settle(self, timeout: float | None = None) -> list[str]:
+        """Wait for the model's pending readings (up to ``timeout`` s each) and merge them."""
+        for future in list(self.pending):
             try:
-                question = self._question(self.state.asked[-1]) if self.state.asked else None
-                known = {(f.key, str(f.value)) for f in facts}
-                facts += [f for f in extract_llm(self.chat, text, question.zh if question else "", index)
-                          if f.key not in {k for k, _ in known}]
-            except Exception as exc:  # noqa: BLE001 - the rules already ran; say that the model did not help
-                notes.append(f"大模型提取不可用，已用规则提取（{exc}）")
-        before = len(self.state.profile.facts)
-        for fact in facts:
-            self.state.profile.add(fact)
-        added = len(self.state.profile.facts) - before
-        if "skip" in intents and self.state.asked:
-            self.state.skipped.append(self.state.asked[-1])
-        parts = []
-        described = list(dict.fromkeys(f.describe() for f in facts))
-        if "correction" in intents and facts:
-            parts.append(self._t("好的，已更正：", "Noted, corrected: ") + "；".join(described[:3]) + "。")
-        elif facts:
-            parts.append(self._t("记下了：", "Noted: ") + "；".join(described[:5]) + "。")
-        elif "finish" in intents:
-            pass
-        elif "skip" in intents:
-            parts.append(self._t("没关系，这个问题先跳过。", "No problem, let's skip that."))
-        else:
-            parts.append(self._t("这条信息我没有提取到与诊断相关的事实，我们继续。",
-                                 "I could not find facts relevant to the diagnosis in that; let's go on."))
-        finished = "finish" in intents
-        q = None if finished else self._next_question()
-        if q is None or len(self.state.asked) >= MAX_QUESTIONS:
-            finished = True
-        if finished:
-            self.state.finished = True
-            parts.append(self._t("访谈结束，正在生成诊断结果。", "Interview complete; preparing the diagnosis."))
-        else:
-            if len(self.state.asked) % RECAP_EVERY == 0:
-                parts.append(self.recap())
-            parts.append(self._ask(q))
-            self.state.asked.append(q.id)
-        return self._record(Turn(index=index, user=text, reply="\n\n".join(parts), facts_added=added,
-                                 asked=None if finished else q.id, finished=finished, notes=notes))
+                future.result(timeout=timeout)
+            except (FutureTimeout, Exception):  # noqa: BLE001 - reported by _merge_model_facts
+                pass
+        return self._merge_model_facts()
 
     def assess(self) -> Assessment:
         return assess(self.state.profile)
@@ -169,43 +149,130 @@ class Interview:
     def progress(self) -> dict[str, bool]:
         """Which of the four areas (6.2.1–6.2.4) have answers."""
         covered = {a: False for a in Area}
-        known = self.state.profile.current()
-        for q in QUESTIONS:
-            if self._answered(q, known):
+        for q in script().questions:
+            if self.answered(q):
                 covered[q.area] = True
         return {a.value: v for a, v in covered.items()}
 
     def recap(self) -> str:
-        known = self.state.profile.current()
-        items = list(dict.fromkeys(f.describe() for f in known.values()))[:8]
+        items = self.understood()
+        if not items:
+            return ""
         return self._t("小结一下目前了解到的：", "So far I understand: ") + "；".join(items) + self._t(
             "。如有不对，直接告诉我“不对，……”。", ". Tell me if anything is wrong.")
+
+    def understood(self) -> list[str]:
+        """Every current fact in words, one per key, in the registry's order (never two values for one key)."""
+        current = self.state.profile.current()
+        return [current[k].describe(self._lang()) for k in FACTS if k in current]
+
+    # --- questions ------------------------------------------------------------------------------------------
+    @staticmethod
+    def question(qid: str | None) -> Question | None:
+        return next((q for q in script().questions if q.id == qid), None)
+
+    @staticmethod
+    def answers(question: Question, key: str) -> bool:
+        return any(key == k or (k.endswith(".") and key.startswith(k)) for k in question.keys)
+
+    def answered(self, question: Question) -> bool:
+        return any(self.answers(question, key) for key in self.state.profile.current())
+
+    def _next_question(self) -> Question | None:
+        open_questions = [q for q in script().questions if q.id not in self.state.asked and not self.answered(q)]
+        best = max(open_questions, key=lambda q: q.weight, default=None)
+        if best is None:  # once, at the end: what was skipped or left unanswered
+            again = [q for q in script().questions if q.id in self.state.skipped and q.id not in self.state.asked_again
+                     and not self.answered(q)]
+            best = max(again, key=lambda q: q.weight, default=None)
+            if best is not None:
+                self.state.asked_again.append(best.id)
+        return best
+
+    def _choose_next(self, turn: Turn, pending: Question | None, added: list[Fact], intents: set[str],
+                     parts: list[str]) -> None:
+        unanswered = pending is not None and not self.answered(pending)
+        if unanswered and ({"skip"} & intents or not added) and pending.follow_up and \
+                pending.id not in self.state.followed_up and "finish" not in intents and "question" not in intents:
+            self.state.followed_up.append(pending.id)
+            turn.asked, turn.follow_up = pending.id, True
+            parts.append(pending.text(self._lang(), follow_up=True))
+            return
+        if unanswered and pending.id not in self.state.skipped:
+            self.state.skipped.append(pending.id)  # asked again once, at the end
+        q = None if "finish" in intents or len(self.state.asked) >= MAX_QUESTIONS else self._next_question()
+        if q is None:
+            self.state.finished = turn.finished = True
+            parts.append(self._t("访谈结束，正在生成诊断报告。", "Interview complete; preparing the diagnosis report."))
+            return
+        if len(self.state.asked) % RECAP_EVERY == 0:
+            parts.append(self.recap())
+        self.state.asked.append(q.id)
+        turn.asked = q.id
+        parts.append(q.text(self._lang()))
+
+    def _note_level(self) -> None:
+        if self.state.questions_to_level is None and self.assess().level is not None:
+            self.state.questions_to_level = len(self.state.asked)
+
+    # --- replies ----------------------------------------------------------------------------------------------
+    def _acknowledge(self, added: list[Fact], intents: set[str]) -> list[str]:
+        words = list(dict.fromkeys(f.describe(self._lang()) for f in added if not f.key.startswith("pain.")))
+        pains = list(dict.fromkeys(f.describe(self._lang()) for f in added if f.key.startswith("pain.")))
+        said = words + pains
+        if not said:
+            if "skip" in intents:
+                return [self._t("没关系。", "No problem.")]
+            if "question" in intents or "finish" in intents:
+                return []
+            return [self._t("这段话里我没有找到能用于诊断的信息。", "I found nothing in that I can use for the diagnosis.")]
+        lead = self._t("好的，已更正：", "Noted, corrected: ") if "correction" in intents else self._t("记下了：", "Noted: ")
+        return [lead + "；".join(said[:8]) + self._t("。", ".")]
+
+    def _answer_owner(self, text: str) -> str:
+        if self.answerer is None:
+            return self._t("您的问题我记下了，访谈结束后可以在“条款问答”中查看指南的相关条款。",
+                           "I have noted your question; the clause Q&A tab shows what the guide says.")
+        try:
+            return self.answerer(text)
+        except Exception:  # noqa: BLE001 - an answer is a courtesy; the interview goes on whatever happens
+            return self._t("这个问题暂时没能查到答案，我们先继续访谈。", "I could not look that up just now; let's go on.")
+
+    # --- the model's facts, read in the background ---------------------------------------------------------------
+    def _read_with_model(self, text: str, pending: Question | None, index: int) -> None:
+        previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
+        question = pending.zh if pending else ""
+        self.pending.append(_MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous))
+
+    def _merge_model_facts(self) -> list[str]:
+        notes: list[str] = []
+        with self._lock:
+            done = [f for f in self.pending if f.done()]
+            for future in done:
+                self.pending.remove(future)
+                try:
+                    facts, dropped = future.result()
+                except Exception as exc:  # noqa: BLE001 - the rules already ran; say the model did not help
+                    notes.append(self._t(f"大模型提取不可用，本轮只用了规则提取（{exc}）",
+                                         f"The model's reading failed; rules only this turn ({exc})"))
+                    continue
+                for fact in facts:
+                    self.state.profile.add(fact)
+                if dropped:
+                    notes.append(self._t(f"大模型提出的 {dropped} 条事实与原话对不上，已舍弃",
+                                         f"{dropped} model facts did not match the owner's words and were dropped"))
+        return notes
 
     # --- internals --------------------------------------------------------------------------------------------
     def _record(self, turn: Turn) -> Turn:
         self.state.turns.append(turn)
         return turn
 
+    def _lang(self) -> str:
+        return "en" if self.state.language == "en" else "zh"
+
     def _t(self, zh: str, en: str) -> str:
         return en if self.state.language == "en" else zh
-
-    def _ask(self, q: Question | None) -> str:
-        if q is None:
-            return ""
-        return q.en if self.state.language == "en" else q.zh
-
-    @staticmethod
-    def _question(qid: str) -> Question | None:
-        return next((q for q in QUESTIONS if q.id == qid), None)
-
-    @staticmethod
-    def _answered(q: Question, known: dict[str, Fact]) -> bool:
-        return any(k == key or (key.endswith((".",)) and k.startswith(key)) for key in q.keys for k in known)
-
-    def _next_question(self) -> Question | None:
-        known = self.state.profile.current()
-        open_questions = [q for q in QUESTIONS if q.id not in self.state.asked and not self._answered(q, known)]
-        return max(open_questions, key=lambda q: q.weight, default=None)
 
 
 def run_script(turns: list[str], chat=None) -> Interview:
@@ -214,4 +281,5 @@ def run_script(turns: list[str], chat=None) -> Interview:
     iv.start()
     for text in turns:
         iv.reply(text)
+    iv.settle()
     return iv

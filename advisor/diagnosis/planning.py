@@ -64,7 +64,7 @@ def choose_tech_path(assessment: Assessment, profile: EnterpriseProfile) -> tupl
     if level >= 3 or (wants_ai and level >= 2):
         return TechPath.ai_innovation, [f"已达{assessment.level_label}" if level >= 3 else "企业明确提出智能化目标且已有规范级基础",
                                         "6.3.2 3)：追求创新和智能化的场景可探索人工智能（如大模型），同步完善数据治理和安全保障"]
-    if level == 1 or foundation < 20 or len(systems) <= 1:
+    if level == 1:
         return TechPath.saas_lightweight, [f"数字化基础得分估计{foundation:.0f}/50，在用系统{len(systems)}个，属基础薄弱",
                                            "6.3.2 1)：基础薄弱的企业宜优先采用低成本、易部署的SaaS工具或轻量化方案"]
     return TechPath.platform_integration, [f"已有{len(systems)}个在用系统、达到{assessment.level_label}，需求较复杂",

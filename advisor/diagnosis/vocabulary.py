@@ -129,6 +129,7 @@ class Fact(BaseModel):
     source: FactSource = FactSource.rules
     confidence: float = 0.9  # explicit statement 0.9, verified model fact 0.7, a brand for a system 0.6, a plan 0.5
     superseded: bool = False  # a later correction (or a surer reading) replaced it
+    scenes: list[str] | None = None  # for a system: the scenes the owner tied it to (None: not said)
 
     def describe(self, language: str = "zh") -> str:
         """The fact in plain words ("ERP：在用", "员工人数：约120人"), for the live panel, recaps and the report."""

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from advisor.config import GUIDE_DOC_ID
 from advisor.corpus.parsing import Clause, DocKind, Document
-from advisor.qa.lexicon import is_english
+from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever

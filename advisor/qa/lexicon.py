@@ -17,12 +17,12 @@ from pathlib import Path
 import yaml
 
 from advisor.config import knowledge_path
+from advisor.language import is_english
 
 _STOPWORDS = set("""的 了 是 在 和 与 及 或 等 对 为 把 被 有 要 会 能 就 都 也 还 又 很 吗 呢 吧 啊 么 呀 哪 哪些 什么 怎么 怎样 怎么办
 如何 是否 可以 应该 需要 一下 这个 那个 这些 那些 我们 你们 他们 我 你 他 它 公司 企业 中小企业 一些 有些 哪个 多少 为什么 请问 讲 讲的是
 说 说的是 里 中 上 下 吗？ ？ ? 。 ， , ！ ! 、 ： : ； ; （ ） ( ) “ ” " ' - — 》 《 the a an of to in on for and or is are what
 which how does do should about with be it its this that our we my your can from by as at me tell says say""".split())
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 _jieba_lock = threading.Lock()
 
 
@@ -35,12 +35,6 @@ class Expansion:
     @property
     def text(self) -> str:
         return " ".join([self.query, *self.added])
-
-
-def is_english(text: str) -> bool:
-    letters = len(_LATIN.findall(text))
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
-    return letters >= 2 and cjk < 2
 
 
 class Lexicon:
