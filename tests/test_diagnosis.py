@@ -54,14 +54,15 @@ def _profile(**facts):
 
 
 def test_hand_worked_level_two():
-    """ERP+MES+WMS+CRM+IoT (5 systems → 7.5), 45% networked (network 6 + 4.5 + 4.5 = 15), plan and leader (7.5)…"""
+    """ERP+MES+WMS+CRM+IoT cover 10 of the 16 scenes (→ 10), 45% networked (network 6 + 12 × 0.75 = 15), plan and
+    leader (7.5)…"""
     p = _profile(system__erp=True, system__mes=True, system__wms=True, system__crm=True, system__iot=True,
                  equipment_networked_pct=45.0, has_plan=True, leadership=True, digital_staff=3, training=True,
                  security_measures=["firewall", "backup", "access_control"], digital_budget_pct=2.0, quality_trend="up")
     a = assess(p)
     assert not a.insufficient and int(a.level) == 2
     items = {i.id: i for i in a.items}
-    assert items["info_systems"].low == 7.5 and items["equipment"].low == 15.0 and items["planning"].low == 7.5
+    assert items["info_systems"].low == 10.0 and items["equipment"].low == 15.0 and items["planning"].low == 7.5
 
 
 @pytest.mark.parametrize("facts,stage,path", [
@@ -173,6 +174,7 @@ def test_a_system_counts_only_for_the_scenes_the_owner_named():
     named = {s.id: s.level for s in assess(_profile(system__erp=True)).scenes}  # evidence "True": no scene named
     assert named["finance"] == named["procurement"] == named["warehouse"] == 2
     p = EnterpriseProfile()
-    p.add(Fact(key="system.erp", value=True, evidence="财务用金蝶", turn=1))
+    for fact in extract_rules("财务用金蝶，采购和仓库都不往里录", turn=1)[0]:
+        p.add(fact)
     levels = {s.id: s.level for s in assess(p).scenes}
     assert levels["finance"] == 2 and levels["procurement"] is None and levels["warehouse"] is None

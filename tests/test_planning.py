@@ -28,7 +28,8 @@ def _at_level(level: int | None, scenes_at_two: int = 0, **facts):
     """A real assessment of a real profile, with the overall level (and scene levels) set by hand for the rule."""
     profile = _profile(**(facts or _STRONG))
     a = assess(profile)
-    scenes = [s.model_copy(update={"level": 2 if i < scenes_at_two else 1}) for i, s in enumerate(a.scenes)]
+    scenes = [s.model_copy(update={"level": 2 if i < scenes_at_two else 1, "named": i < scenes_at_two})
+              for i, s in enumerate(a.scenes)]
     update = {"level": Level(level) if level else None, "insufficient": level is None, "scenes": scenes}
     return a.model_copy(update=update), profile
 

@@ -27,9 +27,10 @@ from advisor.diagnosis.vocabulary import (
     SceneAssessment,
 )
 
-# an unknown item is estimated at the share of points the enterprise reached on the items we know, within these
-# bounds (a firm that scores well where we looked probably scores alike where we did not); the range stays 0–max
-IMPUTED_SHARE_BOUNDS = (0.1, 0.8)
+# an unknown item is estimated at the share of points the enterprise reached on the items we know (a firm that scores
+# well where we looked probably scores alike where we did not), shrunk towards a typical SME's share by a pseudo-count
+# of points so that two known items cannot carry the estimate alone; the range stays 0–max
+TYPICAL_SHARE, PRIOR_POINTS = 0.3, 30.0
 
 
 @lru_cache(maxsize=1)
@@ -161,14 +162,15 @@ def _item_scores(p: EnterpriseProfile, scenes: list[SceneAssessment]) -> dict[st
             "mechanisms": mechanisms, "talent": _talent(p), "funding": _funding(p), **_results(p)}
 
 
-def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]]) -> list[str]:
+def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]]) -> tuple[list[str], bool]:
     """The scenes a system in use puts at level 2: those the owner tied it to, over every time it was mentioned
-    ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves."""
+    ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves; and whether the
+    owner named them."""
     named = [f.scenes for f in p.facts if f.key == key and f.value and not f.superseded and f.scenes is not None]
     if named:
-        return list(dict.fromkeys(scene for scenes in named for scene in scenes))
+        return list(dict.fromkeys(scene for scenes in named for scene in scenes)), True
     system = key.split(".", 1)[1]
-    return [scene for scene, systems in served.items() if system in systems]
+    return [scene for scene, systems in served.items() if system in systems], False
 
 
 def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
@@ -182,8 +184,10 @@ def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
     for scene in model["scenes"]:
         sa = SceneAssessment(id=scene["id"], label=scene["label"], group=scene["group"],
                              constrained=scene["constrained"])
-        positive = [f for f in in_use if scene["id"] in _system_scenes(p, f.key, served)]
+        tied = {f.key: _system_scenes(p, f.key, served) for f in in_use}
+        positive = [f for f in in_use if scene["id"] in tied[f.key][0]]
         if positive:
+            sa.named = any(tied[f.key][1] for f in positive)
             level = 3 if integrated else 2
             ai = systems.get("system.ai")
             if ai is not None and ai.value and scene["id"] in ("scheduling", "equipment", "quality", "decision"):
@@ -233,8 +237,8 @@ def _items(p: EnterpriseProfile, scenes: list[SceneAssessment]) -> tuple[list[It
                                    high=round(high, 2), known=s is not None, reason=reason,
                                    reliability=item["reliability"]))
     known = [i for i in items if i.known]
-    share = sum((i.low + i.high) / 2 for i in known) / sum(i.points for i in known) if known else 0.3
-    return items, min(max(share, IMPUTED_SHARE_BOUNDS[0]), IMPUTED_SHARE_BOUNDS[1])
+    reached, points = sum((i.low + i.high) / 2 for i in known), sum(i.points for i in known)
+    return items, (reached + TYPICAL_SHARE * PRIOR_POINTS) / (points + PRIOR_POINTS)
 
 
 def _judgeable(p: EnterpriseProfile, items: list[ItemScore]) -> bool:

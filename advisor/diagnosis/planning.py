@@ -44,7 +44,8 @@ PAIN_SCENES = {
 def start_stage(assessment: Assessment) -> tuple[Stage, str]:
     """The stage whose goal is the enterprise's next level (6.4.3.2)."""
     level = int(assessment.level or 1)
-    at_two = [s for s in assessment.scenes if (s.level or 0) >= 2]
+    # a pilot is done where the owner said which scenes a system runs, not where an ERP is merely owned
+    at_two = [s for s in assessment.scenes if (s.level or 0) >= 2 and s.named]
     if assessment.insufficient:
         return Stage.pilot, "信息不足以判断等级，按起步企业从单场景试点开始，并在试点中补齐诊断数据"
     if level == 1:

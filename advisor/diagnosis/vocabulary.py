@@ -209,6 +209,7 @@ class SceneAssessment(BaseModel):
     group: str
     constrained: bool
     level: int | None = None  # None = unknown
+    named: bool = False  # the owner tied a system to this scene in words (not only "we have an ERP")
     criterion: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
 
