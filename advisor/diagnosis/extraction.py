@@ -479,17 +479,24 @@ def verify_llm_fact(key: str, value, evidence: str, message: str, turn: int) -> 
     return Fact(key=key, value=value, evidence=evidence, turn=turn, source=FactSource.llm, confidence=0.7)
 
 
+def _system_prompt() -> str:
+    from advisor.llm.prompts import render
+    keys = "\n".join(f"- {k}：{s.label_zh}" + (f"（{s.unit}）" if s.unit else "")
+                     for k, s in FACTS.items() if s.llm and not k.startswith("pain."))
+    keys += "\n- pain.<痛点>：" + "、".join(k[5:] for k in FACTS if k.startswith("pain."))
+    return render("extract_system", markup={"keys": keys})
+
+
 def extraction_prompt_prefix() -> list[tuple[str, str]]:
     """The part every extraction prompt starts with, for :meth:`ChatClient.warm_up`."""
     from advisor.llm.prompts import render
-    return [("system", render("extract_system")), ("human", render("extract_user", question="", previous="",
-                                                                    message="")[:8])]
+    return [("system", _system_prompt()), ("human", render("extract_user", question="", previous="", message="")[:8])]
 
 
 def extract_llm(chat, message: str, question: str, turn: int, previous: str = "") -> tuple[list[Fact], int]:
     """(facts the model found and the evidence supports, how many it proposed that were dropped)."""
     from advisor.llm.prompts import render
-    out = chat.json([("system", render("extract_system")),
+    out = chat.json([("system", _system_prompt()),
                      ("human", render("extract_user", question=question, previous=previous, message=message))],
                     llm_schema(), name="facts",
                     # half the budget to start (prompt processing), the whole budget to finish
