@@ -168,24 +168,37 @@ def _ratio(sentence: str) -> float | None:
     return None
 
 
+def _networking(ctx: Context, index: int) -> None:
+    """The share of networked equipment said in sentence ``index``: a percentage next to the networking words, a part
+    of a whole ("四十多台里就这四台"), or none at all; a remark about some workshops is not the share of all."""
+    eq = _lex()["equipment"]
+    sentence = ctx.message.sentence_text(index)
+    clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo")]
+    for n, clause in enumerate(clauses):
+        if not has_word(clause.text + clause.topic, eq["networked"] + eq["none_networked"]):
+            continue
+        # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
+        nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
+        partial = has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"])
+        pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
+        ratio = _ratio(sentence)
+        evidence = sentence.strip("。.，, ")
+        if pct is not None and not partial:
+            ctx.add("equipment_networked_pct", pct.value, evidence)
+        elif ratio is not None:
+            ctx.add("equipment_networked_pct", ratio, evidence)
+        elif has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"] + eq["partial"]):
+            ctx.add("equipment_networked_pct", 0.0, evidence)
+        else:
+            continue
+        return
+
+
 @extractor
 def shares(ctx: Context) -> None:
     lex = _lex()
     for index in range(len(ctx.message.sentences)):
-        sentence = ctx.message.sentence_text(index)
-        clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo")]
-        topic = " ".join(c.topic for c in clauses)
-        if not clauses or not has_word(sentence + topic, lex["equipment"]["networked"] + ["设备", "machines"]):
-            continue
-        evidence = sentence.strip("。.，, ")
-        pct = next((q for c in clauses for q in find_quantities(c.text) if q.unit == "%"), None)
-        ratio = _ratio(sentence)
-        if pct is not None and has_word(sentence + topic, lex["equipment"]["networked"]):
-            ctx.add("equipment_networked_pct", pct.value, evidence)
-        elif ratio is not None:
-            ctx.add("equipment_networked_pct", ratio, evidence)
-        elif has_word(sentence, lex["equipment"]["none_networked"]) and not has_word(sentence, lex["equipment"]["only"]):
-            ctx.add("equipment_networked_pct", 0.0, evidence)
+        _networking(ctx, index)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
         if _readable(clause) and has_word(clause.text, lex["money"]["budget"] + ["占营收"]):
             pct = next((q for q in find_quantities(clause.text) if q.unit == "%"), None)
@@ -358,7 +371,7 @@ _INDUSTRY_ZH = [
     re.compile(r"(?:开了?家|一家)(?P<obj>[^，。,]{2,14}(?:厂|店|院|公司|商|连锁|企业|工厂|酒店))"),
     re.compile(r"(?:^|。)(?:主要)?(?:是)?做(?P<obj>[^，。,；;的]{2,16})"),
 ]
-_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run)\s+(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+in\b|[,.:;]|$)", re.I),
+_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run)\s+(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+in\b|[,.:;。]|$)", re.I),
                 re.compile(r"\bwe(?:'re| are) an? (?P<obj>[a-z][a-z\s-]{2,40}?(?:factory|company|firm|maker|shop|business))",
                            re.I)]
 

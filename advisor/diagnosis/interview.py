@@ -180,6 +180,8 @@ class Interview:
 
     def _next_question(self) -> Question | None:
         open_questions = [q for q in script().questions if q.id not in self.state.asked and not self.answered(q)]
+        if len(self.state.asked) >= MAX_QUESTIONS:
+            open_questions = []
         best = max(open_questions, key=lambda q: q.weight, default=None)
         if best is None:  # once, at the end: what was skipped or left unanswered
             again = [q for q in script().questions if q.id in self.state.skipped and q.id not in self.state.asked_again
@@ -200,7 +202,7 @@ class Interview:
             return
         if unanswered and pending.id not in self.state.skipped:
             self.state.skipped.append(pending.id)  # asked again once, at the end
-        q = None if "finish" in intents or len(self.state.asked) >= MAX_QUESTIONS else self._next_question()
+        q = None if "finish" in intents else self._next_question()
         if q is None:
             self.state.finished = turn.finished = True
             parts.append(self._t("访谈结束，正在生成诊断报告。", "Interview complete; preparing the diagnosis report."))

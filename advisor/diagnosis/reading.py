@@ -95,7 +95,7 @@ def read(text: str) -> Message:
             stripped = part.strip(" 。！!？?\n；;.")
             start = a + offset + part.find(stripped)
             modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
-            if has_word(stripped, lex["modality"]["contrast"]):
+            if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):
                 wish = False
             if modality == "fact" and wish:
                 modality = "wish"  # "明年准备上WMS，再把系统打通": the plan carries over the sentence's clauses

@@ -1,0 +1,86 @@
+"""The interview's policy: never ask what was said, one easier follow-up on a vague answer, skipped questions come
+back once, an owner's own question is answered and the interview goes on, replies read as sentences."""
+from __future__ import annotations
+
+from advisor.diagnosis.interview import Interview, script
+
+
+def _started(answerer=None) -> Interview:
+    iv = Interview(answerer=answerer)
+    iv.start()
+    return iv
+
+
+def test_never_asks_for_what_was_already_said():
+    iv = _started()
+    turn = iv.reply("我们做家具，六十来个人，一年三千万出头，ERP只有财务在用，仓库用Excel，设备都没联网，没有IT。")
+    asked = [turn.asked]
+    for text in ["库存老是对不上", "规划没有，我自己管", "防火墙有", "一年能投十来万"]:
+        asked.append(iv.reply(text).asked)
+    for qid in asked:
+        question = iv.question(qid)
+        if question is None:
+            continue
+        known_before = [t for t in iv.state.turns if t.asked == qid][0].index
+        earlier = [f for f in iv.state.profile.facts if f.turn < known_before and iv.answers(question, f.key)]
+        assert not earlier, f"{qid} asked although {earlier[0].key} was said in turn {earlier[0].turn}"
+    assert {"basics", "systems", "equipment", "talent"}.isdisjoint(asked)
+
+
+def test_a_vague_answer_gets_one_easier_follow_up_then_the_question_comes_back_later():
+    iv = _started()
+    first = iv.reply("不知道，这个不好说。")
+    assert first.asked == "basics" and first.follow_up and "范围" in first.reply
+    second = iv.reply("还是说不好。")
+    assert second.asked != "basics" and not second.follow_up  # not asked a third time in a row
+    assert "basics" in iv.state.skipped
+    for _ in range(40):
+        if iv.state.finished:
+            break
+        iv.reply("跳过")
+    assert "basics" in iv.state.asked_again  # it came back once, at the end
+
+
+def test_an_owners_own_question_is_answered_then_the_interview_goes_on():
+    asked = []
+    iv = _started(answerer=lambda q: asked.append(q) or "指南 6.3.2 写道：……")
+    pending = iv.state.asked[-1]
+    turn = iv.reply("你们推荐用什么软件？补贴找哪个部门？")
+    assert asked and "6.3.2" in turn.reply
+    assert pending in iv.state.skipped or turn.asked == pending  # the pending question is not lost
+
+
+def test_replies_read_as_sentences_and_never_contradict():
+    iv = _started()
+    iv.reply("没有MES，全靠Excel。")
+    turn = iv.reply("不对，MES其实前年上过一套。")
+    assert "已更正" in turn.reply and "MES：在用" in turn.reply
+    understood = iv.understood()
+    assert len([u for u in understood if u.startswith("MES")]) == 1 and "MES：在用" in understood
+    assert all("：" in u for u in understood)
+
+
+def test_finish_ends_the_interview():
+    iv = _started()
+    iv.reply("我们做食品，员工50人")
+    turn = iv.reply("结束访谈")
+    assert turn.finished and iv.state.finished and "生成诊断报告" in turn.reply
+
+
+def test_the_question_file_is_valid_and_weighs_what_moves_the_level_first():
+    questions = script().questions
+    assert questions[0].id == "basics" and all(q.keys for q in questions)
+    assert max(questions, key=lambda q: q.weight).id in ("basics", "systems")
+
+
+def test_a_typical_owner_is_diagnosed_in_about_eight_questions():
+    iv = _started()
+    answers = ["我们做汽车线束，员工二百人左右，年营收一亿二。", "用友ERP管财务和采购，车间还是纸质报工，没有MES。",
+               "最头疼的是交期老延误，不知道订单做到哪了。", "设备联网大概一成。", "规划没有，老板亲自抓。",
+               "系统之间不通，数据要重复录入。", "IT就两个人。", "每年大概投五十万。", "防火墙和备份有。"]
+    for text in answers:
+        if iv.state.finished:
+            break
+        iv.reply(text)
+    assert iv.state.questions_to_level is not None and iv.state.questions_to_level <= 8
+    assert iv.assess().level is not None

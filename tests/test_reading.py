@@ -1,0 +1,132 @@
+"""Understanding owners, one kind of reading at a time. The sentences here are written fresh for the tests (not taken
+from any case file), so they check the mechanism, not a remembered sentence."""
+from __future__ import annotations
+
+import pytest
+
+from advisor.diagnosis.extraction import extract_rules
+from advisor.diagnosis.facts import FACTS, gold_view, same_industry
+from advisor.diagnosis.quantities import find_quantities
+from advisor.diagnosis.reading import read
+from advisor.diagnosis.vocabulary import EnterpriseProfile
+
+
+def _facts(*turns: str) -> dict:
+    profile = EnterpriseProfile()
+    for i, text in enumerate(turns, start=1):
+        for fact in extract_rules(text, turn=i, question="basics" if i == 1 else "", known=set(profile.current()))[0]:
+            profile.add(fact)
+    return {k: f.value for k, f in profile.current().items()}
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("一亿六", 160_000_000, "元"), ("两个亿出头", 200_000_000, "元"), ("四成", 40, "%"), ("两成不到", 20, "%"),
+    ("六七十号人", 65, "人"), ("三十五六个", 35.5, "个"), ("十几万", 150_000, "元"), ("小一千万", 10_000_000, "元"),
+    ("百分之五左右", 5, "%"), ("三千二百万", 32_000_000, "元"), ("九十来个人", 90, "人"), ("两万五", 25_000, "元"),
+    ("about 45 people", 45, "人"), ("roughly 12 million RMB", 12_000_000, "元"), ("俩人", 2, "人"),
+    ("差不多百分之六十", 60, "%"), ("七八百万", 7_500_000, "元"),
+])
+def test_quantities_as_owners_say_them(text, value, unit):
+    q = find_quantities(text)[0]
+    assert q.value == pytest.approx(value) and q.unit == unit
+
+
+def test_a_lone_chinese_digit_is_a_word_not_a_number():
+    assert find_quantities("一年到头都在忙，三季度最忙") == []
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("我们打算明年上个MES", "system.mes", False),  # a plan: not in use yet
+    ("希望两年内把全厂系统打通", "integration", None),  # a wish is not a fact
+    ("听说同行有的上了WMS", "system.wms", None),  # someone else's system
+    ("你们推荐用什么ERP？", "system.erp", None),  # a question
+    ("用友的ERP我们用了五年", "system.erp", True),
+])
+def test_modality_fact_wish_question_other(text, key, value):
+    assert _facts(text).get(key) == value
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("仓库管理系统买了一直没用起来", "system.wms", False),  # negation after its object
+    ("不是没有CRM，是只有销售部在用", "system.crm", True),  # double negation
+    ("MES和ERP不通，数据要导出来再导进去", "integration", False),
+    ("订单、生产和财务的系统基本打通了", "integration", True),
+    ("我们这边还没有做过等保，防火墙倒是装了", "security_measures", ["firewall"]),
+    ("规划倒是没有正式写过", "has_plan", False),
+    ("老板亲自在抓这个事", "leadership", True),
+])
+def test_negation_and_its_scope(text, key, value):
+    assert _facts(text).get(key) == value
+
+
+@pytest.mark.parametrize("turns,key,value", [
+    (["公司二百二十人。", "信息部门就三个人。"], "employees", 220),  # the IT department's size is not the headcount
+    (["公司二百二十人。", "信息部门就三个人。"], "digital_staff", 3),
+    (["一共九十人左右，车间工人占了六十多个。"], "employees", 90),
+    (["平时五十来人，忙季还要另招二三十个临时工。"], "employees", 50),
+    (["去年营业额三千来万，一个月房租就得十几万。"], "revenue_wan", 3000),
+    (["明年预计营收能到两个亿，今年也就一亿二左右。"], "revenue_wan", 12000),
+    (["每年在信息化上能拿出三四十万。"], "digital_budget_wan", 35),
+    (["一车间设备联网了一半多，其他车间都是单机。"], "equipment_networked_pct", None),
+])
+def test_attribution_a_number_belongs_to_what_it_counts(turns, key, value):
+    assert _facts(*turns).get(key) == value
+
+
+def test_a_correction_replaces_the_value_and_keeps_both_spans():
+    profile = EnterpriseProfile()
+    for i, text in enumerate(["员工八十人。", "刚才说错了，是一百二十人。"], start=1):
+        for fact in extract_rules(text, turn=i)[0]:
+            profile.add(fact)
+    assert profile.get("employees") == 120
+    spans = [f.evidence for f in profile.facts if f.key == "employees"]
+    assert len(spans) == 2 and any("八十" in s for s in spans)
+
+
+def test_scene_evidence_comes_from_the_clause_that_names_it():
+    facts = extract_rules("金蝶只有会计在用来记账，采购和仓库还是手写单子。", turn=1)[0]
+    erp = next(f for f in facts if f.key == "system.erp")
+    assert erp.scenes == ["finance"]
+
+
+def test_an_echoed_topic_carries_to_the_answer():
+    message = read("设备联网？大概两成吧。")
+    assert message.clauses[0].modality == "echo" and message.clauses[1].topic == "设备联网"
+    assert _facts("设备联网？大概两成吧。")["equipment_networked_pct"] == 20
+
+
+def test_english_owners_are_understood_too():
+    facts = _facts("We make aluminium window frames, about 150 staff.",
+                   "We never bought an ERP; orders are tracked in spreadsheets.", "IT team of two.")
+    assert facts["employees"] == 150 and facts["system.erp"] is False and facts["manual_records"] is True
+    assert facts["digital_staff"] == 2 and "aluminium" in facts["industry"]
+
+
+def test_every_key_produced_is_labelled_and_every_key_consumed_is_produced():
+    import re
+    from pathlib import Path
+
+    produced = set()
+    for text in ["我们做五金，员工30人，年营收1500万，用Excel和纸质单据，没有ERP，设备联网两成，IT一个人，老板亲自抓，"
+                 "有三年规划，有防火墙和备份，每年投入20万，合格率提升了。明年想试试AI。系统之间数据打通了。库存积压严重。"]:
+        produced |= {f.key for f in extract_rules(text, turn=1)[0]}
+    assert produced <= set(FACTS)  # every key produced is in the registry (so it has labels)
+    root = Path(__file__).resolve().parent.parent / "advisor" / "diagnosis"
+    consumed = set()
+    for name in ("assessment.py", "planning.py"):
+        consumed |= set(re.findall(r'p(?:rofile)?\.(?:get|has)\("([\w.]+)"', (root / name).read_text("utf-8")))
+    assert consumed and consumed <= set(FACTS), consumed - set(FACTS)
+    from advisor.diagnosis.interview import script
+    asked = {k for q in script().questions for k in q.keys if not k.endswith(".")}
+    assert asked <= set(FACTS)
+
+
+def test_the_evaluation_view_and_industry_comparison():
+    profile = EnterpriseProfile()
+    for fact in extract_rules("我们做不锈钢餐具，没有MES，ERP用了三年，有防火墙", turn=1)[0]:
+        profile.add(fact)
+    view = gold_view(profile)
+    assert view["systems_in_use"] == ["erp"] and view["systems_not_in_use"] == ["mes"]
+    assert view["security_measures"] == ["firewall"]
+    assert same_industry("不锈钢餐具", "不锈钢餐具制造") and same_industry("铝合金门窗厂", "门窗制造")
+    assert not same_industry("软件开发", "水产加工")
