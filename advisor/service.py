@@ -169,7 +169,7 @@ class Advisor:
         question does not pay for them. Returns how many prompt prefixes were warmed (0: no local model)."""
         if self.settings.llm == "none":
             return 0
-        from advisor.diagnosis.extraction import extraction_prompt_prefix
+        from advisor.diagnosis.model_facts import extraction_prompt_prefix
         warmed = self.chat.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
         self.model_warmed = warmed > 0
         return warmed

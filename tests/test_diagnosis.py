@@ -136,7 +136,7 @@ def test_interview_cli_runs_a_script_to_a_report(tmp_path):
     ("leadership", "是", "我自己亲自抓这件事", True), ("training", "也许", "培训做得不多", None),
 ])
 def test_llm_facts_are_held_to_their_evidence(key, value, evidence, expected):
-    from advisor.diagnosis.extraction import verify_llm_fact
+    from advisor.diagnosis.model_facts import verify_llm_fact
     message = f"说一下：{evidence}。"
     fact = verify_llm_fact(key, value, evidence, message, turn=1)
     assert (fact.value if fact else None) == expected
@@ -155,9 +155,12 @@ def test_llm_facts_with_string_numbers_do_not_break_scoring():
     iv = Interview(chat=ChatClient(model, Settings(llm="none", llm_timeout_s=5), label="fake"))
     iv.start()
     iv.reply("员工80人，设备联网三成，有两个IT")
+    iv.settle(timeout=5)
     facts = iv.state.profile.current()
     assert facts["employees"].value == 80 and facts["digital_staff"].value == 2
-    assert iv.assess().dimension_scores  # scoring runs on what the model gave
+    assert facts["equipment_networked_pct"].value == 30.0  # "三成" re-read from the words, never the model's string
+    items = {i.id: i for i in iv.assess().items}
+    assert items["equipment"].known and items["talent"].known and items["talent"].low == 3.0
 
 
 @pytest.mark.parametrize("text,pct,evidence", [

@@ -128,7 +128,8 @@ def test_record_turns_a_stored_session_into_a_case(tmp_path):
     assert done.returncode == 0, done.stderr
     [case] = load_cases([out])
     assert case.turns[0].startswith("我们做五金配件") and "draft" in case.tags and case.expect.start_stage
-    assert run_cases(advisor, [case])["cases"][0]["passed"]  # the draft expectation is today's outcome
+    assert case.expect.level == [1] and case.expect.start_stage == "pilot"  # what these words mean: a first pilot
+    assert "manual_records" in case.expect.pain_points
     missing = subprocess.run([sys.executable, "-m", "evals", "record", "nope"], env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and "没有找到会话" in missing.stderr
 

@@ -26,7 +26,8 @@ from pydantic import BaseModel, Field
 
 from advisor.config import knowledge_path
 from advisor.diagnosis.assessment import assess
-from advisor.diagnosis.extraction import extract_llm, extract_rules
+from advisor.diagnosis.extraction import extract_rules
+from advisor.diagnosis.model_facts import extract_llm
 from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
 from advisor.language import is_english

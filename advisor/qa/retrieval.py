@@ -29,13 +29,13 @@ from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_p
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.index import ClauseIndex
 from advisor.corpus.knowledge_base import KnowledgeBase
+from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.lexicon import Lexicon
 
 _CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 _CHAPTER_NO = re.compile(r"(?:第\s*(\d{1,2})\s*章|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.]))",
                          re.IGNORECASE)
 CALIBRATION_NAME = "retrieval_calibration.json"
-RRF_K = 60
 DENSE_CANDIDATES = 40
 
 
@@ -127,6 +127,8 @@ class Retriever:
         return self.kb.clause(doc_id, clause_id)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> RetrievalResult:
+        """Expand the query, rank clauses by BM25 and by the dense index, fuse the two rankings, put clauses named
+        by number first, then decide refusal from the calibrated relevance of the best clauses."""
         started = time.perf_counter()
         filters = filters or Filters()
         query = (query or "").strip()[: self.settings.max_message_chars]
@@ -137,58 +139,8 @@ class Retriever:
             return result
         lookups = self._clause_numbers(query, filters)
         result.lookup = [c.clause_id for c in lookups]
-
-        # headings without a body ("5.3.2 数据要素技术") are reached through their sub-clauses or by number
-        allowed = [bool(c.text) and self._allowed(c, filters) for c in self.records]
         q_tokens = self.lexicon.tokenize(expansion.text)
-        bm25_scores = self._bm25.get_scores(q_tokens) if q_tokens else [0.0] * len(self.records)
-        bm25_order = sorted((i for i in range(len(self.records)) if allowed[i] and bm25_scores[i] > 0),
-                            key=lambda i: -bm25_scores[i])
-        where = self._where(filters)
-        dense_query = expansion.text if expansion.english else query
-        dense_hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=where)
-        dense = [(self._record_pos[key], sim) for key, sim in dense_hits if key in self._record_pos]
-        dense = [(i, s) for i, s in dense if allowed[i]]
-
-        fused: dict[tuple[str, str], RetrievedClause] = {}
-        best_record: dict[tuple[str, str], tuple[float, Clause]] = {}
-
-        def entry(record: Clause) -> RetrievedClause:
-            key = (record.doc_id, record.base_id)
-            if key not in fused:
-                section = self.kb.clause(record.doc_id, record.base_id) or record
-                fused[key] = RetrievedClause(doc_id=section.doc_id, clause_id=section.clause_id,
-                                             title=section.title, path=section.path, text=section.text,
-                                             kind=self.kb.document(section.doc_id).kind, score=0.0)
-            return fused[key]
-
-        # rank-level contributions: a clause takes the best rank of any of its records in each list
-        for rank, i in enumerate(bm25_order[:DENSE_CANDIDATES], start=1):
-            rec = self.records[i]
-            e = entry(rec)
-            if e.bm25_rank is None:
-                e.bm25_rank, e.bm25_score = rank, float(bm25_scores[i])
-                e.score += 1.0 / (RRF_K + rank)
-            if rec.is_item and bm25_scores[i] > 0 and len(e.matched_items) < 3:
-                e.matched_items.append(rec.clause_id)
-        for rank, (i, sim) in enumerate(dense, start=1):
-            rec = self.records[i]
-            e = entry(rec)
-            if e.dense_rank is None:
-                e.dense_rank, e.dense_score = rank, float(sim)
-                e.score += 1.0 / (RRF_K + rank)
-            key = (rec.doc_id, rec.base_id)
-            if key not in best_record or sim > best_record[key][0]:
-                best_record[key] = (sim, rec)
-        for e in fused.values():
-            e.score = round(e.score, 6)
-        ranked = sorted(fused.values(), key=lambda e: (-e.score, e.clause_id))
-        for lookup_clause in reversed(lookups):
-            ranked = [e for e in ranked if not (e.doc_id == lookup_clause.doc_id and e.clause_id == lookup_clause.clause_id)]
-            e = RetrievedClause(doc_id=lookup_clause.doc_id, clause_id=lookup_clause.clause_id,
-                                title=lookup_clause.title, path=lookup_clause.path, text=lookup_clause.text,
-                                kind=self.kb.document(lookup_clause.doc_id).kind, score=1.0, via="lookup")
-            ranked.insert(0, e)
+        ranked = self._with_lookups(self._fused(query, expansion, q_tokens, filters), lookups)
         q_set = set(q_tokens)
         for e in ranked[:k]:
             e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
@@ -198,6 +150,53 @@ class Retriever:
         result.refused = not lookups and result.relevance < self.settings.refusal_threshold
         result.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
+
+    def _rankings(self, query: str, expansion, q_tokens: list[str], filters: Filters):
+        """Each retriever's ranked records: (record index, score) for BM25 and for the dense index."""
+        # headings without a body ("5.3.2 数据要素技术") are reached through their sub-clauses or by number
+        allowed = [bool(c.text) and self._allowed(c, filters) for c in self.records]
+        bm25_scores = self._bm25.get_scores(q_tokens) if q_tokens else [0.0] * len(self.records)
+        bm25 = sorted((i for i in range(len(self.records)) if allowed[i] and bm25_scores[i] > 0),
+                      key=lambda i: -bm25_scores[i])[:DENSE_CANDIDATES]
+        dense_query = expansion.text if expansion.english else query
+        hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=self._where(filters))
+        dense = [(self._record_pos[key], sim) for key, sim in hits if key in self._record_pos]
+        return [(i, float(bm25_scores[i])) for i in bm25], [(i, float(s)) for i, s in dense if allowed[i]]
+
+    def _fused(self, query: str, expansion, q_tokens: list[str], filters: Filters) -> list[RetrievedClause]:
+        """Clauses by reciprocal-rank fusion of the two rankings (a clause takes the best rank of its records)."""
+        bm25, dense = self._rankings(query, expansion, q_tokens, filters)
+        key = lambda i: (self.records[i].doc_id, self.records[i].base_id)  # noqa: E731
+        fused = reciprocal_rank_fusion({"bm25": [key(i) for i, _ in bm25], "dense": [key(i) for i, _ in dense]},
+                                       RRF_K, tie_break=lambda k: k[1])
+        first_score: dict[str, dict] = {"bm25": {}, "dense": {}}
+        items: dict[tuple[str, str], list[str]] = {}
+        record_of: dict[tuple[str, str], Clause] = {}
+        for name, ranking in (("bm25", bm25), ("dense", dense)):
+            for i, score in ranking:
+                first_score[name].setdefault(key(i), score)
+                record_of.setdefault(key(i), self.records[i])
+                if name == "bm25" and self.records[i].is_item and len(items.setdefault(key(i), [])) < 3:
+                    items[key(i)].append(self.records[i].clause_id)
+        out = []
+        for (doc_id, base_id), f in fused:
+            section = self.kb.clause(doc_id, base_id) or record_of[(doc_id, base_id)]
+            out.append(RetrievedClause(doc_id=section.doc_id, clause_id=section.clause_id, title=section.title,
+                                       path=section.path, text=section.text, kind=self.kb.document(doc_id).kind,
+                                       score=f.score, bm25_rank=f.ranks.get("bm25"), dense_rank=f.ranks.get("dense"),
+                                       bm25_score=first_score["bm25"].get((doc_id, base_id)) or 0.0,
+                                       dense_score=first_score["dense"].get((doc_id, base_id)) or 0.0,
+                                       matched_items=items.get((doc_id, base_id), [])))
+        return out
+
+    def _with_lookups(self, ranked: list[RetrievedClause], lookups: list[Clause]) -> list[RetrievedClause]:
+        """Clauses the question names by number ("5.3.2.7 说了什么") come first, in the order named."""
+        for clause in reversed(lookups):
+            ranked = [e for e in ranked if not (e.doc_id == clause.doc_id and e.clause_id == clause.clause_id)]
+            ranked.insert(0, RetrievedClause(doc_id=clause.doc_id, clause_id=clause.clause_id, title=clause.title,
+                                             path=clause.path, text=clause.text,
+                                             kind=self.kb.document(clause.doc_id).kind, score=1.0, via="lookup"))
+        return ranked
 
     # --- internals ------------------------------------------------------------------------------------------
     def relevance_features(self, query: str, expansion, q_tokens: list[str],

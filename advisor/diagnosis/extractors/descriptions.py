@@ -1,0 +1,66 @@
+"""What the enterprise does, and what hurts: the trade in the owner's words, pain points by their words."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor  # noqa: F401
+from advisor.diagnosis.lexicon import find_all, find_word, has_word  # noqa: F401
+from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent  # noqa: F401
+from advisor.diagnosis.reading import Clause, negated  # noqa: F401
+
+from advisor.diagnosis.extractors.statements import _system_mentions  # noqa: F401
+
+
+# --- industry -------------------------------------------------------------------------------------------------
+_INDUSTRY_ZH = [
+    re.compile(r"(?:我们|我|公司|厂里|本厂)(?:就|主要)?(?:是|在)?[^，。,]{0,8}?(?:做|生产|搞|干|经营)(?P<obj>[^，。,；;]{2,16}?)(?:的|生意|为主|，|。|,|$)"),
+    re.compile(r"(?:我们|我)(?:就)?是(?:[^，。,]{0,8}?的)?(?P<obj>[^，。,的]{2,12}(?:厂|店|院|公司|商|连锁|企业|工厂|酒店))"),
+    re.compile(r"(?:开了?家|一家)(?P<obj>[^，。,]{2,14}(?:厂|店|院|公司|商|连锁|企业|工厂|酒店))"),
+    re.compile(r"(?:^|。)(?:主要)?(?:是)?做(?P<obj>[^，。,；;的]{2,16})"),
+]
+_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run)\s+(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+in\b|[,.:;。]|$)", re.I),
+                re.compile(r"\bwe(?:'re| are) an? (?P<obj>[a-z][a-z\s-]{2,40}?(?:factory|company|firm|maker|shop|business))",
+                           re.I)]
+
+
+@extractor
+def industry(ctx: Context) -> None:
+    if "industry" in ctx.known:
+        return
+    vague = _lex()["industry"]["vague"]
+    text = "。".join(c.text for c in ctx.message.clauses if c.modality == "fact")
+    for pattern in _INDUSTRY_ZH + _INDUSTRY_EN:
+        m = pattern.search(text)
+        if m and not has_word(m.group("obj"), vague):
+            obj = re.sub(r"^(?:一家|一个|些|点)", "", m.group("obj").strip())
+            if re.match(r"[了过好完着]", obj):
+                continue  # "做了等保": a verb's aspect, not a trade
+            if obj and obj not in vague and not any(obj.endswith(v) and len(obj) <= len(v) + 1 for v in vague):
+                ctx.add("industry", obj, m.group(0).strip("，。,"))
+                return
+    short = ctx.message.text.strip().strip("。.！!")
+    if ctx.question == "basics" and 2 <= len(short) <= 8 and not find_quantities(short) and \
+            not has_word(short, _lex()["modality"]["skip"] + vague):
+        ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
+
+
+# --- pain points ----------------------------------------------------------------------------------------------
+@extractor
+def pains(ctx: Context) -> None:
+    lex = _lex()
+    for clause in ctx.message.clauses:
+        if clause.modality in ("question", "other_party"):
+            continue
+        sentence = ctx.message.sentence_of(clause)
+        for pain, words in lex["pain_points"].items():
+            hit = find_word(clause.text, words)
+            if hit is None:
+                continue
+            if pain == "security" and not has_word(clause.text, ["中毒", "病毒", "勒索", "黑客", "泄露", "拷走", "插U盘",
+                                                                 "没备份", "没有备份", "丢", "没管控", "没分权限", "hacked",
+                                                                 "ransom", "leak"]):
+                continue
+            severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
+            ctx.add(f"pain.{pain}", severity, clause.text)
+
+

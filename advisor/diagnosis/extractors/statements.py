@@ -1,0 +1,170 @@
+"""Statements about the enterprise as it is: systems in use or not (and the scenes they serve), yes/no facts,
+security measures, trends and goals."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor  # noqa: F401
+from advisor.diagnosis.lexicon import find_all, find_word, has_word  # noqa: F401
+from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent  # noqa: F401
+from advisor.diagnosis.reading import Clause, negated  # noqa: F401
+
+
+# --- systems --------------------------------------------------------------------------------------------------
+def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, system id, confidence) of every system named in ``text``: its own name, or a brand."""
+    out = []
+    for sid, words in _lex()["systems"].items():
+        if not isinstance(words, dict):
+            continue
+        for strength, key in ((STRONG, "names"), (BRAND, "brands")):
+            out += [(a, b, sid, strength) for a, b, _ in find_all(text, words[key])]
+    # "金蝶的ERP", "SAP Business One has been our ERP": one system named twice is one mention, by its surest name
+    best: dict[str, tuple[int, int, str, float]] = {}
+    for hit in sorted(out):
+        if hit[2] not in best or hit[3] > best[hit[2]][3]:
+            best[hit[2]] = hit
+    return sorted(best.values())
+
+
+def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
+    """True in use, False not in use, None: nothing said about ours."""
+    syslex, mod = _lex()["systems"], _lex()["modality"]
+    text = clause.text
+    if clause.modality == "other_party" or clause.modality in ("question", "uncertain", "echo"):
+        return None
+    if clause.modality == "wish":
+        acquire = _cue_before(text, start, syslex["acquire_verbs"], 8)
+        return False if acquire or has_word(text[end:end + 6], ["还没", "没开始"]) else None
+    if has_word(text[end:], syslex["is_not_a_system"]) and re.search(r"是|就是|其实", text[end:]):
+        return False
+    after = text[end:end + 8]
+    if re.match(r"\s*(?:也|都|还|倒)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
+        return False
+    if negated(text, start):
+        return False
+    rest = sentence[sentence.find(text) + len(text):] if text in sentence else ""
+    if has_word(text[end:] + rest[:20], syslex["idle"]):
+        return False
+    return True
+
+
+def _named_scenes(ctx: Context, clause: Clause, system: str) -> list[str] | None:
+    """The scenes the owner tied a system to in its sentence: named in a clause that is not negated ("财务在用" yes;
+    "采购、仓库都不往里录" no: the scenes it serves less those). None when no scene is named either way."""
+    from advisor.diagnosis.assessment import scene_systems, scene_words
+    said, denied = [], []
+    manual = _lex()["booleans"]["manual_records"]
+    for other in ctx.message.clauses_of(clause.sentence):
+        if other is not clause and (has_word(other.text, manual["affirm"] + manual["media"]) or
+                                    _system_mentions(other.text)):
+            continue  # "订单都在微信群里接": that scene is on WeChat, not in the system
+        negative = re.search(r"不|没|未|never|not|n't", other.text) and other is not clause
+        for scene, words in scene_words().items():
+            if has_word(other.text, words):
+                (denied if negative else said).append(scene)
+    if said:
+        return list(dict.fromkeys(said))
+    if denied:
+        return [scene for scene, systems in scene_systems().items() if system in systems and scene not in denied]
+    return None
+
+
+@extractor
+def systems(ctx: Context) -> None:
+    for clause in ctx.message.clauses:
+        sentence = ctx.message.sentence_of(clause)
+        for start, end, sid, strength in _system_mentions(clause.text):
+            state = _system_state(clause, sentence, start, end)
+            if state is None:
+                continue
+            confidence = WISH if clause.modality == "wish" else strength
+            scenes = _named_scenes(ctx, clause, sid) if state else None
+            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
+                    scenes=scenes)
+
+
+# --- yes/no facts --------------------------------------------------------------------------------------------
+def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
+    yes, no = find_word(clause.text, words["affirm"]), find_word(clause.text, words["deny"])
+    if no and (not yes or no[0] <= yes[0] or yes[1] in no[1]):
+        return False
+    if yes:
+        return not negated(clause.text, yes[0])
+    return None
+
+
+@extractor
+def booleans(ctx: Context) -> None:
+    lex = _lex()["booleans"]
+    for clause in ctx.message.clauses:
+        if not _readable(clause):
+            continue
+        for key in ("leadership", "integration", "manual_records"):
+            value = _polarity(clause, lex[key])
+            if value is not None:
+                ctx.add(key, value, clause.text)
+        sentence = ctx.message.sentence_of(clause)
+        rekey = find_word(clause.text, lex["integration"]["rekey"])
+        if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
+            ctx.add("integration", False, clause.text)  # "再手工录一遍进U8": re-keying into a named system
+        media = find_word(clause.text, lex["manual_records"]["media"])
+        if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
+                not negated(clause.text, media[0]):
+            ctx.add("manual_records", True, clause.text)
+    _plan(ctx, lex["has_plan"])
+
+
+def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
+    for clause in ctx.message.clauses:
+        subject = clause.text + clause.topic
+        hit = find_word(subject, words["cue"])
+        if hit is None or clause.modality != "fact" or has_word(clause.text, ["计划员", "生产计划"]):
+            continue
+        said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
+        said_no = said_no or has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
+        ctx.add("has_plan", not said_no, clause.text)
+        return
+
+
+@extractor
+def security(ctx: Context) -> None:
+    measures: list[str] = []
+    evidence: list[str] = []
+    for clause in ctx.message.clauses:
+        if not _readable(clause):
+            continue
+        for measure, words in _lex()["security"].items():
+            hit = find_word(clause.text, words)
+            if hit is None or measure in measures:
+                continue
+            after = clause.text[hit[0]:]
+            if negated(clause.text, hit[0]) or re.search(r"没做|没有做|没(?!有)|未做|haven't|not done|no ", after[:12]):
+                continue
+            measures.append(measure)
+            evidence.append(clause.text)
+    if measures:
+        ctx.add("security_measures", measures, "；".join(dict.fromkeys(evidence)))
+
+
+@extractor
+def trends(ctx: Context) -> None:
+    lex = _lex()["trends"]
+    for clause in ctx.message.clauses:
+        if not _readable(clause):
+            continue
+        for key in ("quality_trend", "energy_trend", "revenue_trend"):
+            if has_word(clause.text, lex[key]):
+                for direction in ("up", "down", "flat"):
+                    if has_word(clause.text, lex[direction]):
+                        ctx.add(key, direction, clause.text, 0.7)
+                        break
+
+
+@extractor
+def goals(ctx: Context) -> None:
+    for clause in ctx.message.clauses:
+        if clause.modality == "wish" and has_word(clause.text, _lex()["ai_goal"]):
+            ctx.add("goal.ai", True, clause.text)
+
+

@@ -1,0 +1,83 @@
+"""The model's reading of an owner's message, held to the owner's words: every fact it proposes must quote a real
+span of the message, numbers are re-read from that span by the rules' own parser, and a yes/no fact must not
+contradict what the rules read from the same words. What fails is dropped and counted.
+
+Example:
+    >>> verify_llm_fact("employees", 5000, "员工八十来人", "我们员工八十来人。", turn=1).value
+    80
+    >>> verify_llm_fact("employees", 5000, "我们", "我们员工八十来人。", turn=1) is None
+    True
+"""
+from __future__ import annotations
+
+from advisor.diagnosis.extraction import extract_rules
+from advisor.diagnosis.facts import FACTS, coerce, llm_schema, plausible
+from advisor.diagnosis.quantities import fraction_percent, read_number
+from advisor.diagnosis.vocabulary import Fact, FactSource
+
+MIN_EVIDENCE_CHARS = 4
+
+
+def verify_llm_fact(key: str, value, evidence: str, message: str, turn: int) -> Fact | None:
+    """A model's fact held to its evidence: the evidence is a real span of the message (at least a few characters),
+    a number is re-read from it by the same parser as the rules, a yes/no fact must not contradict what the rules
+    read from the same words. Anything else is dropped."""
+    evidence = (evidence or "").strip()
+    if key not in FACTS or len(evidence) < MIN_EVIDENCE_CHARS or evidence not in message:
+        return None
+    spec = FACTS[key]
+    if spec.type in ("int", "float"):
+        unit = {"人": "人", "%": "%", "万元": "元"}.get(spec.unit)
+        number = read_number(evidence, unit)
+        if number is None:
+            frac = fraction_percent(evidence) if unit == "%" else None
+            number = frac[0] if frac else None
+        if number is None:
+            return None
+        value = number / 10_000 if unit == "元" else number
+        value = int(round(value)) if spec.type == "int" else round(value, 2)
+    else:
+        value = coerce(key, value)
+        if value is None:
+            return None
+        ruled = {f.key: f.value for f in extract_rules(evidence, turn)[0]}
+        if key in ruled and ruled[key] != value:
+            return None
+    if not plausible(key, value):
+        return None
+    return Fact(key=key, value=value, evidence=evidence, turn=turn, source=FactSource.llm, confidence=0.7)
+
+
+def _system_prompt() -> str:
+    from advisor.llm.prompts import render
+    keys = "\n".join(f"- {k}：{s.label_zh}" + (f"（{s.unit}）" if s.unit else "")
+                     for k, s in FACTS.items() if s.llm and not k.startswith("pain."))
+    keys += "\n- pain.<痛点>：" + "、".join(k[5:] for k in FACTS if k.startswith("pain."))
+    return render("extract_system", markup={"keys": keys})
+
+
+def extraction_prompt_prefix() -> list[tuple[str, str]]:
+    """The part every extraction prompt starts with, for :meth:`ChatClient.warm_up`."""
+    from advisor.llm.prompts import render
+    return [("system", _system_prompt()), ("human", render("extract_user", question="", previous="", message="")[:8])]
+
+
+def extract_llm(chat, message: str, question: str, turn: int, previous: str = "") -> tuple[list[Fact], int]:
+    """(facts the model found and the evidence supports, how many it proposed that were dropped)."""
+    from advisor.llm.prompts import render
+    out = chat.json([("system", _system_prompt()),
+                     ("human", render("extract_user", question=question, previous=previous, message=message))],
+                    llm_schema(), name="facts",
+                    # half the budget to start (prompt processing), the whole budget to finish
+                    first_token_timeout=chat.settings.llm_timeout_s / 2, total_timeout=chat.settings.llm_timeout_s)
+    facts, dropped = [], 0
+    for item in out.get("facts", []) if isinstance(out, dict) else []:
+        fact = verify_llm_fact(str(item.get("key", "")), item.get("value"), str(item.get("evidence", "")), message, turn) \
+            if isinstance(item, dict) else None
+        if fact is None:
+            dropped += 1
+        else:
+            facts.append(fact)
+    return facts, dropped
+
+
