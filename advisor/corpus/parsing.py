@@ -119,46 +119,49 @@ def parse_text(text: str, doc_id: str, title: str, kind: DocKind = DocKind.user,
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(doc_id=doc_id, title=title, kind=kind, reliability=reliability, source_path=source_path,
                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    sections, preamble = _split_sections(lines)
+    _add_records(doc, sections, preamble)
+    return doc
+
+
+def _heading(lines: list[str], i: int, stack: list[str], seen: set[str], md_counter: int):
+    """(number, title, heading as printed, index of the next line) when line ``i`` opens a clause, else None."""
+    line = lines[i].strip()
+    m = _HEADING.match(line)
+    if m and _looks_like_title(m.group(2)) and _is_next_number(m.group(1), stack, seen):
+        return m.group(1), m.group(2).strip(), line, i + 1
+    bare = _BARE_NUMBER.match(line)
+    if bare and _is_next_number(bare.group(1), stack, seen):
+        # a term: the number on its own line, the term on the next non-empty line
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and _looks_like_title(lines[j].strip()):
+            return bare.group(1), lines[j].strip(), f"{line}\n{lines[j].strip()}", j + 1
+        return None
+    if line.replace(" ", "").replace("\u3000", "") in ("前言", "引言") and not stack:
+        return "前言", "前言", line, i + 1
+    if (md := _MD_HEADING.match(line)) and not m:
+        return f"H{md_counter + 1}", md.group(2).strip(), line, i + 1
+    return None
+
+
+def _split_sections(lines: list[str]) -> tuple[list[dict], dict]:
+    """The clause tree as sections (id, title, heading, body lines, path of ids), and what precedes the first."""
     sections: list[dict] = []
     stack: list[str] = []
     seen: set[str] = set()
-    current: dict | None = None
     preamble = {"id": "封面", "title": "封面", "heading": "", "body": [], "path_ids": []}
-    md_counter = 0
-    i = 0
+    current = preamble
+    md_counter, i = 0, 0
     while i < len(lines):
-        raw = lines[i]
-        line = raw.strip()
-        i += 1
-        if not line:
-            if current is not None:
-                current["body"].append("")
-            else:
-                preamble["body"].append("")
-            continue
-        heading = None
-        m = _HEADING.match(line)
-        if m and _looks_like_title(m.group(2)) and _is_next_number(m.group(1), stack, seen):
-            heading = (m.group(1), m.group(2).strip(), line)
-        else:
-            bare = _BARE_NUMBER.match(line)
-            if bare and _is_next_number(bare.group(1), stack, seen):
-                # a term: the number on its own line, the term on the next non-empty line
-                j = i
-                while j < len(lines) and not lines[j].strip():
-                    j += 1
-                if j < len(lines) and _looks_like_title(lines[j].strip()):
-                    heading = (bare.group(1), lines[j].strip(), f"{line}\n{lines[j].strip()}")
-                    i = j + 1
-            elif line.replace(" ", "").replace("\u3000", "") in ("前言", "引言") and not stack:
-                heading = ("前言", "前言", line)
-            elif (md := _MD_HEADING.match(line)) and not _HEADING.match(line):
-                md_counter += 1
-                heading = (f"H{md_counter}", md.group(2).strip(), line)
+        line = lines[i].strip()
+        heading = _heading(lines, i, stack, seen, md_counter) if line else None
         if heading is None:
-            (current or preamble)["body"].append(line)
+            current["body"].append(line)
+            i += 1
             continue
-        number, head_title, head_line = heading
+        number, head_title, head_line, i = heading
         if re.fullmatch(r"\d+(?:\.\d+)*", number):
             depth = number.count(".")
             stack = [s for s in stack if s.count(".") < depth and number.startswith(s + ".")]
@@ -166,35 +169,38 @@ def parse_text(text: str, doc_id: str, title: str, kind: DocKind = DocKind.user,
             seen.add(number)
             path_ids = list(stack)
         else:
+            md_counter += number.startswith("H")
             path_ids = [number]
         current = {"id": number, "title": head_title, "heading": head_line, "body": [], "path_ids": path_ids}
         sections.append(current)
+    return sections, preamble
 
+
+def _add_records(doc: Document, sections: list[dict], preamble: dict) -> None:
+    """One record per clause, plus one per list item of a clause; references kept only to clauses that exist."""
     by_id = {s["id"]: s for s in sections}
-    order = 0
     if any(x for x in preamble["body"]):
         sections.insert(0, preamble)
         by_id["封面"] = preamble
+    order = 0
     for sec in sections:
         body_lines = _trim(sec["body"])
         sec_path = [_label(by_id[p]) for p in sec["path_ids"] if p in by_id] or [_label(sec)]
         parent = sec["path_ids"][-2] if len(sec["path_ids"]) > 1 else None
         body = "\n".join(body_lines)
-        clause = Clause(doc_id=doc_id, clause_id=sec["id"], title=sec["title"], heading=sec["heading"],
-                        path=sec_path, text=body, parent=parent, order=order,
-                        refs=_refs(body, own=sec["id"]))
-        doc.clauses.append(clause)
+        doc.clauses.append(Clause(doc_id=doc.doc_id, clause_id=sec["id"], title=sec["title"], heading=sec["heading"],
+                                  path=sec_path, text=body, parent=parent, order=order,
+                                  refs=_refs(body, own=sec["id"])))
         order += 1
         for item_no, item_text in _list_items(body_lines):
             doc.clauses.append(Clause(
-                doc_id=doc_id, clause_id=f"{sec['id']}/{item_no}", title=f"{sec['title']} {item_no}",
+                doc_id=doc.doc_id, clause_id=f"{sec['id']}/{item_no}", title=f"{sec['title']} {item_no}",
                 heading="", path=sec_path + [item_no], text=item_text, parent=sec["id"], is_item=True,
                 order=order, refs=_refs(item_text, own=sec["id"])))
             order += 1
     known = {c.clause_id for c in doc.sections}
     for c in doc.clauses:
         c.refs = [r for r in c.refs if r in known and r != c.base_id]
-    return doc
 
 
 def _label(sec: dict) -> str:
