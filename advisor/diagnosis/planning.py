@@ -111,11 +111,8 @@ def pilot_scenes(assessment: Assessment) -> list[str]:
     return [_scene_label(assessment, s) for s in chosen]
 
 
-def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None) -> Plan:
-    profile = profile or EnterpriseProfile()
-    stage, reason = start_stage(assessment)
+def _stage_plans(assessment: Assessment, profile: EnterpriseProfile, stage: Stage, reason: str) -> list[StagePlan]:
     start_index = STAGE_ORDER.index(stage)
-    networked = profile.get("equipment_networked_pct")
     stages: list[StagePlan] = []
     for i, s in enumerate(STAGE_ORDER):
         goal_text, clause = STAGE_GOALS[s]
@@ -126,52 +123,75 @@ def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None)
         sp = StagePlan(stage=s, label=s.label, status="start" if i == start_index else "later",
                        reason=reason if i == start_index else "后续阶段，前一阶段验收后启动", clauses=[clause, "6.4.3.2"],
                        duration_months=STAGE_MONTHS[s])
-        if s == Stage.pilot:
-            sp.scenes = pilot_scenes(assessment)
-            sp.goals = [StageGoal(indicator=f"{sc}场景数字化能力等级", baseline="一级（工具辅助/手工记录）",
-                                  target="二级（规范级）", deadline="12个月内", clause="6.4.3.2") for sc in sp.scenes]
-            sp.goals.append(StageGoal(indicator="相关业务节点数据采集覆盖率",
-                                      baseline=f"{networked:.0f}%（设备联网率）" if networked is not None else "待测",
-                                      target="≥80%", deadline="12个月内", clause="6.4.3.2"))
-            sp.actions = ["在试点场景部署单点数字化工具（SaaS/低代码），验证技术方案可行性和效果",
-                          "建立试点场景数据的自动采集与每日汇总看板（6.3.1.2.1 3)）",
-                          "每3–6个月按PDCA复盘一次，达标后再扩大范围"]
-        elif s == Stage.integration:
-            sp.goals = [StageGoal(indicator="达到规范级的关键场景数", baseline=str(len([x for x in assessment.scenes if (x.level or 0) >= 2])),
-                                  target="≥6（其中约束性场景≥3）", deadline="18个月内", clause="6.4.3.2")]
-            sp.actions = ["打通各环节系统，建设数据中台等基础平台，消除信息孤岛（5.4.2.2）",
-                          "制定统一的数据标准和接口规范，落实“一数一源”（5.3.2.3）"]
-        elif s == Stage.fusion:
-            sp.goals = [StageGoal(indicator="整体数字化水平等级", baseline=assessment.level_label, target="三级集成",
-                                  deadline="24个月内", clause="6.4.3.2"),
-                        StageGoal(indicator="上线的智能分析模型数", baseline="0", target="≥2（如需求预测、设备维护预测）",
-                                  deadline="24个月内", clause="6.3.1.2.3")]
-            sp.actions = ["核心业务系统全面集成、数据实时交互", "生产运营引入预测性维护，管理决策引入智能分析"]
-        else:
-            sp.goals = [StageGoal(indicator="与主要供应商/客户的数据接口数", baseline="0", target="覆盖主要伙伴",
-                                  deadline="长期", clause="6.3.1.2.3")]
-            sp.actions = ["与供应商、经销商、重点客户系统对接，实现库存、订单等数据互通（6.3.1.2.3 2)）"]
+        _fill_stage(sp, assessment, profile)
         sp.kpis = [f"{g.indicator}：{g.baseline} → {g.target}" for g in sp.goals]
         stages.append(sp)
-    path, path_reasons = choose_tech_path(assessment, profile)
+    return stages
+
+
+def _fill_stage(sp: StagePlan, assessment: Assessment, profile: EnterpriseProfile) -> None:
+    """The goals and actions of one stage."""
+    s = sp.stage
+    if s == Stage.pilot:
+        networked = profile.get("equipment_networked_pct")
+        sp.scenes = pilot_scenes(assessment)
+        sp.goals = [StageGoal(indicator=f"{sc}场景数字化能力等级", baseline="一级（工具辅助/手工记录）",
+                              target="二级（规范级）", deadline="12个月内", clause="6.4.3.2") for sc in sp.scenes]
+        sp.goals.append(StageGoal(indicator="相关业务节点数据采集覆盖率",
+                                  baseline=f"{networked:.0f}%（设备联网率）" if networked is not None else "待测",
+                                  target="≥80%", deadline="12个月内", clause="6.4.3.2"))
+        sp.actions = ["在试点场景部署单点数字化工具（SaaS/低代码），验证技术方案可行性和效果",
+                      "建立试点场景数据的自动采集与每日汇总看板（6.3.1.2.1 3)）",
+                      "每3–6个月按PDCA复盘一次，达标后再扩大范围"]
+    elif s == Stage.integration:
+        at_two = len([x for x in assessment.scenes if (x.level or 0) >= 2])
+        sp.goals = [StageGoal(indicator="达到规范级的关键场景数", baseline=str(at_two),
+                              target="≥6（其中约束性场景≥3）", deadline="18个月内", clause="6.4.3.2")]
+        sp.actions = ["打通各环节系统，建设数据中台等基础平台，消除信息孤岛（5.4.2.2）",
+                      "制定统一的数据标准和接口规范，落实“一数一源”（5.3.2.3）"]
+    elif s == Stage.fusion:
+        sp.goals = [StageGoal(indicator="整体数字化水平等级", baseline=assessment.level_label, target="三级集成",
+                              deadline="24个月内", clause="6.4.3.2"),
+                    StageGoal(indicator="上线的智能分析模型数", baseline="0", target="≥2（如需求预测、设备维护预测）",
+                              deadline="24个月内", clause="6.3.1.2.3")]
+        sp.actions = ["核心业务系统全面集成、数据实时交互", "生产运营引入预测性维护，管理决策引入智能分析"]
+    else:
+        sp.goals = [StageGoal(indicator="与主要供应商/客户的数据接口数", baseline="0", target="覆盖主要伙伴",
+                              deadline="长期", clause="6.3.1.2.3")]
+        sp.actions = ["与供应商、经销商、重点客户系统对接，实现库存、订单等数据互通（6.3.1.2.3 2)）"]
+
+
+def _budget(profile: EnterpriseProfile) -> Recommendation:
     revenue = profile.get("revenue_wan")
-    budget_detail = ("宜合理规划数字化投资，确定投入总额占营业额的比例并逐年适度增加；"
-                     + (f"按年营收约{revenue:.0f}万元估算，若取1%–3%，年度投入约{revenue * 0.01:.0f}–{revenue * 0.03:.0f}万元"
-                        "（比例为本工具的建议区间，指南未规定具体数值）" if revenue else "营收未知，暂不给出金额")
-                     + "；可争取城市试点等政策资金支持。")
-    security = []
+    detail = ("宜合理规划数字化投资，确定投入总额占营业额的比例并逐年适度增加；"
+              + (f"按年营收约{revenue:.0f}万元估算，若取1%–3%，年度投入约{revenue * 0.01:.0f}–{revenue * 0.03:.0f}万元"
+                 "（比例为本工具的建议区间，指南未规定具体数值）" if revenue else "营收未知，暂不给出金额")
+              + "；可争取城市试点等政策资金支持。")
+    return Recommendation(title="资金保障", detail=detail, clauses=["5.2.5", "6.4.3.3"], key_terms=["营业"])
+
+
+def _security(assessment: Assessment) -> list[Recommendation]:
     pains = {p.id for p in assessment.pain_points}
-    sec_item = next((i for i in assessment.items if i.id == "security"), None)
-    if PainPointId.security in pains or (sec_item and (not sec_item.known or sec_item.high < 5)):
-        security = [
-            Recommendation(title="网络安全措施", detail="成立领导小组、建立网络安全管理制度，部署防火墙、入侵检测等防护，定期开展风险评估",
-                           clauses=["5.3.3.1"], key_terms=["网络安全", "防火墙", "入侵检测"]),
-            Recommendation(title="数据安全措施", detail="建立数据安全管理制度，做好数据备份与恢复、加密脱敏和数据台账",
-                           clauses=["5.3.3.2"], key_terms=["数据安全", "数据备份"]),
-            Recommendation(title="等级保护与个人信息（本项目整理的标准卡片，非标准原文）",
-                           detail="业务系统多按GB/T 22239第二级定级备案；处理客户/员工个人信息遵循GB/T 35273的目的明确、最小必要等原则",
-                           clauses=["2"], key_terms=["GB/T 22239", "GB/T 35273"]),
-        ]
+    item = next((i for i in assessment.items if i.id == "security"), None)
+    if not (PainPointId.security in pains or (item and (not item.known or item.high < 5))):
+        return []
+    return [
+        Recommendation(title="网络安全措施", detail="成立领导小组、建立网络安全管理制度，部署防火墙、入侵检测等防护，定期开展风险评估",
+                       clauses=["5.3.3.1"], key_terms=["网络安全", "防火墙", "入侵检测"]),
+        Recommendation(title="数据安全措施", detail="建立数据安全管理制度，做好数据备份与恢复、加密脱敏和数据台账",
+                       clauses=["5.3.3.2"], key_terms=["数据安全", "数据备份"]),
+        Recommendation(title="等级保护与个人信息（本项目整理的标准卡片，非标准原文）",
+                       detail="业务系统多按GB/T 22239第二级定级备案；处理客户/员工个人信息遵循GB/T 35273的目的明确、最小必要等原则",
+                       clauses=["2"], key_terms=["GB/T 22239", "GB/T 35273"]),
+    ]
+
+
+def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None) -> Plan:
+    profile = profile or EnterpriseProfile()
+    stage, reason = start_stage(assessment)
+    stages = _stage_plans(assessment, profile, stage, reason)
+    path, path_reasons = choose_tech_path(assessment, profile)
+    budget, security = _budget(profile), _security(assessment)
     return Plan(
         start_stage=stage, stages=stages, tech_path=path, tech_path_reasons=path_reasons,
         partners=choose_partners(stage, assessment, profile),
@@ -182,7 +202,7 @@ def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None)
             Recommendation(title="跨部门数字化转型工作组", detail="成立跨部门工作组，明确各部门职责分工和协同机制",
                            clauses=["6.4.3.3"], key_terms=["跨部门数字化转型工作组"]),
         ],
-        budget=Recommendation(title="资金保障", detail=budget_detail, clauses=["5.2.5", "6.4.3.3"], key_terms=["营业"]),
+        budget=budget,
         risks=[Recommendation(title="风险预案", detail="识别技术实施、数据安全、业务连续性风险，制定备用方案并定期审视",
                               clauses=["6.4.3.3"], key_terms=["风险", "备用方案"])],
         training=Recommendation(title="培训与团队建设", detail="分层分类培训：高层数字化战略研修，业务/技术人员系统操作和数据分析培训",

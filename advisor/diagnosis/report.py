@@ -39,8 +39,15 @@ class Report(BaseModel):
         return self.model_dump_json(indent=2)
 
     def to_markdown(self) -> str:
-        a, p, pr = self.assessment, self.plan, self.profile
         L = ["# 数字化转型诊断报告", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
+        for section in (self._md_summary, self._md_scores, self._md_pains, self._md_plan, self._md_facts):
+            L += section()
+        return "\n".join(L)
+
+    def _md_summary(self) -> list[str]:
+        """一、摘要"""
+        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        L: list[str] = []
         L += ["## 一、给企业负责人的摘要", ""]
         if a.insufficient:
             L.append(f"- 目前信息不足，**暂不判断等级**。还需要了解：{'、'.join(a.missing)}。")
@@ -52,6 +59,12 @@ class Report(BaseModel):
         L.append(f"- 建议起步阶段：**{p.start_stage.label}**；技术路径：**{p.tech_path.label}**；"
                  f"合作伙伴：{'、'.join(x.label for x in p.partners)}")
         L += ["", f"> {a.label_note}", ""]
+        return L
+
+    def _md_scores(self) -> list[str]:
+        """二、维度得分；三、业务场景等级"""
+        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        L: list[str] = []
         L += ["## 二、维度得分", "", "| 维度 | 满分 | 估计 | 范围 |", "|---|---|---|---|"]
         names = {"foundation": "数字化基础", "management": "数字化管理", "results": "数字化成效"}
         for k, d in a.dimension_scores.items():
@@ -66,12 +79,24 @@ class Report(BaseModel):
                 L.append(f"| {s.label} | {'是' if s.constrained else '否'} | {s.level} | "
                          f"{'；'.join('“' + e.quote + '”' for e in s.evidence)} |")
         L += ["", "推理过程：", *[f"- {r}" for r in a.reasoning], ""]
+        return L
+
+    def _md_pains(self) -> list[str]:
+        """四、痛点与证据"""
+        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        L: list[str] = []
         L += ["## 四、痛点与证据", ""]
         for x in a.pain_points:
             L.append(f"- **{x.label}**（严重度 {x.severity}/3）{_cite(x.clauses)}")
             L += [f"  - 第{e.turn}轮原话：“{e.quote}”" for e in x.evidence]
         if not a.pain_points:
             L.append("- 访谈中尚未识别出明确痛点。")
+        return L
+
+    def _md_plan(self) -> list[str]:
+        """五至七：路线图、技术路径与合作伙伴、组织与资金等"""
+        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        L: list[str] = []
         L += ["", "## 五、分阶段路线图（试点→整合→融合→协同）", ""]
         for s in p.stages:
             L.append(f"### {s.label}（{ {'start': '起步阶段', 'later': '后续阶段', 'skipped': '已跳过'}[s.status] }）{_cite(s.clauses[:1])}")
@@ -92,6 +117,12 @@ class Report(BaseModel):
         L += ["", "## 七、组织、资金、风险、培训与监控", ""]
         for r in [*p.organisation, p.budget, *p.risks, p.training, p.monitoring, p.iteration, *p.security]:
             L.append(f"- **{r.title}**：{r.detail} {_cite(r.clauses)}")
+        return L
+
+    def _md_facts(self) -> list[str]:
+        """八、依据的信息与缺失项，及标注说明"""
+        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        L: list[str] = []
         L += ["", "## 八、依据的信息与缺失项", ""]
         for f in pr.current().values():
             source = "规则提取" if f.source == "rules" else "大模型提取"
@@ -100,7 +131,7 @@ class Report(BaseModel):
             L.append(f"- 尚缺：{'、'.join(a.missing)}")
         L += ["", "> 标注说明：引用 T/TJBDA 002—2026 的内容以条款号标注；等级与分值为依据第三方公开描述的估算；"
                   "国家标准相关内容来自本项目自行整理的要点卡片，非标准原文。"]
-        return "\n".join(L)
+        return L
 
     def radar_png(self) -> bytes:
         """Dimension score rates (estimate, with the low–high band) as a radar chart."""
