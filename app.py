@@ -6,21 +6,21 @@ and turns results into Markdown.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from pathlib import Path
 
-import advisor  # noqa: F401 - first: sets the offline environment before gradio is imported
-
-import gradio as gr  # noqa: E402
+# isort: off
+from advisor import offline as _offline  # noqa: F401 - first: sets the offline environment before gradio
+import gradio as gr
+# isort: on
 
 from advisor.cli import progress_printer  # noqa: E402
 from advisor.config import GUIDE_DOC_ID, default_settings  # noqa: E402
 from advisor.corpus.parsing import DocKind  # noqa: E402
 from advisor.corpus.readers import supported_label, supported_suffixes  # noqa: E402
-from advisor.diagnosis.vocabulary import Area  # noqa: E402
 from advisor.diagnosis.interview import Interview  # noqa: E402
 from advisor.qa.answer import Answer, clause_markdown  # noqa: E402
+from advisor.rendering import documents_markdown, inert, inline, live_panel, retrieval_markdown  # noqa: E402
 from advisor.service import Advisor, SessionNotFound  # noqa: E402
 from advisor.sessions import StorageError  # noqa: E402
 
@@ -29,38 +29,12 @@ UPLOAD_TYPES = list(supported_suffixes())
 
 
 # --- interview ------------------------------------------------------------------------------------------------
-def _live_panel(iv: Interview) -> str:
-    progress = iv.progress()
-    lines = ["**访谈进度**：" + "　".join(f"{'●' if progress[a.value] else '○'} {a.label}" for a in Area)]
-    facts = list(iv.state.profile.current().values())[-12:]
-    if facts:
-        lines.append("\n**已了解的事实**（括号内为企业原话）：")
-        lines += [f"- {f.describe()}　（“{_inline(f.evidence[:40])}”）" for f in facts]
-    a = iv.assess()
-    if a.insufficient:
-        lines.append(f"\n**暂估等级**：信息不足，暂不判断（还需了解：{'、'.join(a.missing[:3])}）")
-    else:
-        lines.append(f"\n**暂估等级**：{a.level_label}（总分估计 {a.score_estimate}，范围 {a.score_low}–{a.score_high}）")
-    return "\n".join(lines)
-
-
-def _inline(text: str) -> str:
-    """User words shown inside Markdown: no line breaks, no Markdown/HTML control characters."""
-    return " ".join(text.split()).replace("<", "＜").replace(">", "＞").replace("*", "＊").replace("`", "｀")
-
-
-def _inert(text: str) -> str:
-    """Untrusted text (messages, uploaded documents) shown as Markdown: no HTML tag survives, so nothing runs and no
-    image or link is fetched from anywhere."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
 def _history(iv: Interview) -> list[dict]:
     messages = []
     for t in iv.state.turns:
         if t.user:
-            messages.append({"role": "user", "content": _inert(t.user)})
-        reply = _inert(t.reply) + "".join(f"\n\n> ⚠ {_inert(note)}" for note in t.notes)
+            messages.append({"role": "user", "content": inert(t.user)})
+        reply = inert(t.reply) + "".join(f"\n\n> ⚠ {inert(note)}" for note in t.notes)
         messages.append({"role": "assistant", "content": reply})
     return messages
 
@@ -82,14 +56,16 @@ def open_session(session_id: str | None, request: gr.Request):
         raise gr.Error(str(exc)) from None
     note = "" if not wanted or wanted == session_id else "\n\n⚠ 没有找到该会话编号，已开始新的会话。"
     advisor.prepare_model_soon(on_done=_model_ready)  # the model warms behind the page while the owner reads
-    return session_id, _history(iv), _live_panel(iv), _session_info(session_id) + note
+    return session_id, _history(iv), live_panel(iv), _session_info(session_id) + note
 
 
 def chat(message: str, session_id: str):
+    """One turn. The typed text stays in the box (greyed, with 发送 disabled) until the turn is stored; only then is
+    the box cleared, so nothing typed is lost to a crash or a second click."""
     message = message or ""
     if not message.strip():
         gr.Warning("请输入内容后再发送。")
-        yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return
     try:
         iv = advisor.load_interview(session_id)
@@ -101,25 +77,38 @@ def chat(message: str, session_id: str):
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    if iv.chat is not None:  # the model takes seconds: show the message and a placeholder at once
-        pending = _history(iv) + [{"role": "user", "content": _inert(message[:limit])},
-                                  {"role": "assistant", "content": "（正在理解您的回答…）"}]
-        yield "", pending, gr.skip(), session_id
+    pending = _history(iv) + [{"role": "user", "content": inert(message[:limit])},
+                              {"role": "assistant", "content": "（正在理解您的回答…）"}]
+    yield gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…")
     try:
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield message, _history(iv), gr.skip(), session_id  # the message goes back into the box: nothing is lost
+        yield gr.update(value=message, interactive=True), _history(iv), gr.skip(), session_id, _SEND
         return
-    yield "", _history(iv), _live_panel(iv), session_id
+    yield gr.update(value="", interactive=True), _history(iv), live_panel(iv), session_id, _SEND
+
+
+_SEND = gr.update(interactive=True, value="发送")
+
+
+def report_when_finished(session_id: str):
+    """After a turn: when the interview has just finished, build the report and show its tab."""
+    try:
+        finished = advisor.load_interview(session_id).state.finished
+    except SessionNotFound:
+        finished = False
+    if not finished:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    return (*make_report(session_id), gr.Tabs(selected="report-tab"))
 
 
 def new_session():
     session_id, iv = advisor.open_interview(None)
-    return session_id, _history(iv), _live_panel(iv), _session_info(session_id)
+    return session_id, _history(iv), live_panel(iv), _session_info(session_id)
 
 
-def make_report(session_id: str, progress=gr.Progress()):
+def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress hook
     try:
         progress(0.1, desc="评估数字化水平")
         report = advisor.report(session_id)
@@ -166,23 +155,8 @@ def ask(question: str):
             final = event
         else:
             text += event
-            yield _inert(text), ""
-    yield _inert(final.text if final else text), _retrieval_debug(final)
-
-
-def _retrieval_debug(final: Answer | None) -> str:
-    if not final or not final.retrieval:
-        return ""
-    rows = ["| 条款 | 标题 | 融合 | BM25（名次） | 向量（名次） | 命中词 |", "|---|---|---|---|---|---|"]
-    for r in final.retrieval.results[:8]:
-        rows.append(f"| {_inline(r.doc_id)} {_inline(r.clause_id)} | {_inline(r.title)} | {r.score:.4f} | "
-                    f"{r.bm25_score:.2f}（{r.bm25_rank or '-'}） | {r.dense_score:.3f}（{r.dense_rank or '-'}） | "
-                    f"{'、'.join(_inline(t) for t in r.matched_terms[:5])} |")
-    marks = "、".join(f"{c.clause_id if c.doc_id == GUIDE_DOC_ID else _inline(c.doc_id + ' ' + c.clause_id)} "
-                      f"{'✓ 已核验' if c.verified else '× 未核验'}" for c in final.citations)
-    refused = "（判定知识库未涵盖）" if final.refused else ""
-    return (f"**检索详情** 相关度 {final.retrieval.relevance:.2f}{refused}；引用核验：{marks or '无'}\n\n"
-            + "\n".join(rows))
+            yield inert(text), ""
+    yield inert(final.text if final else text), retrieval_markdown(final)
 
 
 def _outline_choices() -> list[tuple[str, str]]:
@@ -193,19 +167,10 @@ def show_clause(clause_id: str | None) -> str:
     clause = advisor.clause(clause_id) if clause_id else None
     if clause is None:
         return "在左侧选择条款即可阅读原文。"
-    return _inert(clause_markdown(clause, advisor.retriever.kb.guide))
+    return inert(clause_markdown(clause, advisor.retriever.kb.guide))
 
 
 # --- knowledge base ------------------------------------------------------------------------------------------------
-def _documents_table() -> str:
-    rows = ["| 文档 | 名称 | 类型 | 条款数 | 可靠性 |", "|---|---|---|---|---|"]
-    kinds = {DocKind.guide: "指南原文", DocKind.card: "要点卡片（非原文）", DocKind.user: "用户添加"}
-    for d in advisor.retriever.kb.documents:
-        rows.append(f"| {_inline(d.doc_id)} | {_inline(d.title)} | {kinds[d.kind]} | {len(d.sections)} | "
-                    f"{_inline(d.reliability)} |")
-    return "\n".join(rows)
-
-
 def _user_documents() -> gr.Dropdown:
     docs = [d.doc_id for d in advisor.retriever.kb.documents if d.kind == DocKind.user]
     return gr.Dropdown(choices=docs, value=None)
@@ -217,10 +182,10 @@ def preview_upload(path: str | None) -> str:
     try:
         doc = advisor.preview_document(Path(path))
     except ValueError as exc:
-        return f"⚠ 无法解析：{_inline(str(exc))}"
+        return f"⚠ 无法解析：{inline(str(exc))}"
     sections = doc.sections
-    lines = [f"**解析预览**：{_inline(Path(path).name)} → {len(sections)} 个条款，{len(doc.clauses)} 条索引记录", ""]
-    lines += [f"- {_inline(c.clause_id)} {_inline(c.title)}：{_inline(c.text[:60])}" for c in sections[:15]]
+    lines = [f"**解析预览**：{inline(Path(path).name)} → {len(sections)} 个条款，{len(doc.clauses)} 条索引记录", ""]
+    lines += [f"- {inline(c.clause_id)} {inline(c.title)}：{inline(c.text[:60])}" for c in sections[:15]]
     if len(sections) > 15:
         lines.append(f"- ……（另有 {len(sections) - 15} 个条款）")
     return "\n".join(lines)
@@ -237,8 +202,8 @@ def add_upload(path: str | None, doc_id: str, progress=gr.Progress()):
         doc = advisor.add_document(Path(path), doc_id=(doc_id or "").strip() or None, progress=report)
     except ValueError as exc:
         raise gr.Error(str(exc)) from None
-    return (f"✓ 已加入知识库：{_inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
-            _documents_table(), _user_documents(), None)
+    return (f"✓ 已加入知识库：{inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
+            documents_markdown(advisor.retriever.kb), _user_documents(), None)
 
 
 def remove_upload(doc_id: str | None, progress=gr.Progress()):
@@ -248,7 +213,7 @@ def remove_upload(doc_id: str | None, progress=gr.Progress()):
         advisor.remove_document(doc_id, progress=lambda done, total, label: progress((done, total), desc=label))
     except (KeyError, ValueError) as exc:
         raise gr.Error(f"无法删除：{exc}") from None
-    return f"已删除文档 {_inline(doc_id)}，索引已更新。", _documents_table(), _user_documents()
+    return f"已删除文档 {inline(doc_id)}，索引已更新。", documents_markdown(advisor.retriever.kb), _user_documents()
 
 
 # --- status -------------------------------------------------------------------------------------------------------------
@@ -264,85 +229,134 @@ def status() -> str:
     return "\n".join(lines)
 
 
+# the session id lives in the browser too, so a plain reload (F5) resumes the same interview; a link that names a
+# session (?session=…) wins over what the browser remembers
+_REMEMBERED = """(s) => new URLSearchParams(location.search).get('session') ? s
+    : (s || localStorage.getItem('shuzhuan-session') || '')"""
+_REMEMBER = "(s) => { if (s) { localStorage.setItem('shuzhuan-session', s); } }"
+
+
+def _interview_tab() -> dict:
+    ui: dict = {"info": gr.Markdown()}
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            ui["chatbot"] = gr.Chatbot(height=460, label="访谈", elem_id="chat")
+            ui["box"] = gr.Textbox(label="您的回答（Enter 发送，Shift+Enter 换行）", lines=1, max_lines=6,
+                                   placeholder="例如：我们做机械零部件，员工80人……", elem_id="answer-box")
+            with gr.Row():
+                ui["send"] = gr.Button("发送", variant="primary", elem_id="send")
+                ui["finish"] = gr.Button("结束并生成报告", elem_id="finish")
+                ui["again"] = gr.Button("重新开始")
+                ui["resume"] = gr.Button("恢复会话")
+            with gr.Accordion("我的数据", open=False):
+                with gr.Row():
+                    ui["export_btn"] = gr.Button("导出我的访谈数据")
+                    ui["delete_btn"] = gr.Button("删除我的访谈数据", variant="stop")
+                ui["export_file"] = gr.File(label="导出文件", interactive=False)
+        with gr.Column(scale=2, min_width=280):
+            ui["panel"] = gr.Markdown(elem_id="live-panel")
+    return ui
+
+
+def _report_tab() -> dict:
+    ui: dict = {}
+    with gr.Row():
+        ui["radar"] = gr.Image(label="维度雷达图", type="filepath", height=320, interactive=False)
+        ui["timeline"] = gr.Image(label="分阶段路线图", type="filepath", height=320, interactive=False)
+    ui["files"] = gr.File(label="下载报告（Word / Markdown / JSON）", file_count="multiple", interactive=False,
+                          elem_id="report-files")
+    ui["report_md"] = gr.Markdown("完成访谈后点击“结束并生成报告”。", elem_id="report-md")
+    return ui
+
+
+def _qa_tab() -> dict:
+    ui: dict = {}
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            ui["question"] = gr.Textbox(label="问题", placeholder="例如：数据销毁有哪些要求？ / 5.2.3 讲的是什么",
+                                        elem_id="question")
+            ui["ask_btn"] = gr.Button("提问", variant="primary", elem_id="ask")
+            ui["answer"] = gr.Markdown(elem_id="answer")
+            ui["debug"] = gr.Markdown(elem_id="debug")
+        with gr.Column(scale=2, min_width=280):
+            ui["browser"] = gr.Dropdown(label="条款浏览（指南目录）", choices=_outline_choices(), value=None,
+                                        filterable=True, elem_id="browser")
+            ui["clause_view"] = gr.Markdown("在上方选择条款即可阅读原文。", elem_id="clause-view")
+    return ui
+
+
+def _kb_tab() -> dict:
+    ui: dict = {"docs_md": gr.Markdown()}
+    with gr.Row(equal_height=False):
+        with gr.Column():
+            limit = f"≤{advisor.settings.max_upload_bytes // 2**20} MiB"
+            ui["upload"] = gr.File(label=f"上传文档（{supported_label()}，{limit}）", file_types=UPLOAD_TYPES,
+                                   type="filepath", elem_id="upload")
+            ui["upload_id"] = gr.Textbox(label="文档编号（可选，默认用文件名）", max_lines=1)
+            ui["add_btn"] = gr.Button("解析无误，加入知识库", variant="primary", elem_id="add-doc")
+            ui["kb_message"] = gr.Markdown(elem_id="kb-message")
+        with gr.Column():
+            ui["preview"] = gr.Markdown(elem_id="preview")
+            ui["remove_choice"] = gr.Dropdown(label="删除用户添加的文档", choices=[], allow_custom_value=True)
+            ui["remove_btn"] = gr.Button("删除所选文档", variant="stop")
+    return ui
+
+
+def _status_until_ready():
+    """The status, refreshed every few seconds until the model is ready (then the timer stops)."""
+    s = advisor.status()
+    done = s["llm_warmed"] or not s["llm_available"]
+    return status(), gr.Timer(active=not done)
+
+
+def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None:
+    start_outputs = [session, iv["chatbot"], iv["panel"], iv["info"]]
+    demo.load(open_session, inputs=session, outputs=start_outputs, api_name="start", js=_REMEMBERED)
+    session.change(None, inputs=session, js=_REMEMBER)
+    turn_outputs = [iv["box"], iv["chatbot"], iv["panel"], session, iv["send"]]
+    report_outputs = [rep["report_md"], rep["radar"], rep["timeline"], rep["files"]]
+    for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
+        trigger(chat, inputs=[iv["box"], session], outputs=turn_outputs, api_name=name).then(
+            report_when_finished, inputs=session, outputs=[*report_outputs, tabs], api_name=False)
+    iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(
+        lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
+    iv["resume"].click(open_session, inputs=session, outputs=start_outputs, api_name="resume")
+    iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
+    iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")
+    iv["delete_btn"].click(delete_data, inputs=session, outputs=[*start_outputs, iv["export_file"]], api_name="delete")
+
+
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="数转顾问") as demo:
         gr.Markdown(f"# 数转顾问 · 中小企业数字化转型诊断\n依据 {GUIDE_DOC_ID}《中小企业数字化转型工作指南》，全程离线运行。")
         session = gr.Textbox(label="会话编号", placeholder="粘贴已有的会话编号后点“恢复会话”", max_lines=1,
                              elem_id="session-id")
-        with gr.Tab("诊断访谈"):
-            info = gr.Markdown()
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=320):
-                    chatbot = gr.Chatbot(height=460, label="访谈", elem_id="chat")
-                    box = gr.Textbox(label="您的回答", placeholder="例如：我们做机械零部件，员工80人……", lines=2,
-                                     elem_id="answer-box")
-                    with gr.Row():
-                        send = gr.Button("发送", variant="primary", elem_id="send")
-                        finish = gr.Button("结束并生成报告", elem_id="finish")
-                        again = gr.Button("重新开始")
-                        resume = gr.Button("恢复会话")
-                    with gr.Accordion("我的数据", open=False):
-                        with gr.Row():
-                            export_btn = gr.Button("导出我的访谈数据")
-                            delete_btn = gr.Button("删除我的访谈数据", variant="stop")
-                        export_file = gr.File(label="导出文件", interactive=False)
-                with gr.Column(scale=2, min_width=280):
-                    panel = gr.Markdown(elem_id="live-panel")
-        with gr.Tab("诊断报告", id="report-tab"):
-            with gr.Row():
-                radar = gr.Image(label="维度雷达图", type="filepath", height=320, interactive=False)
-                timeline = gr.Image(label="分阶段路线图", type="filepath", height=320, interactive=False)
-            files = gr.File(label="下载报告（Word / Markdown / JSON）", file_count="multiple", interactive=False,
-                            elem_id="report-files")
-            report_md = gr.Markdown("完成访谈后点击“结束并生成报告”。", elem_id="report-md")
-        with gr.Tab("条款问答"):
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=320):
-                    question = gr.Textbox(label="问题", placeholder="例如：数据销毁有哪些要求？ / 5.2.3 讲的是什么",
-                                          elem_id="question")
-                    ask_btn = gr.Button("提问", variant="primary", elem_id="ask")
-                    answer = gr.Markdown(elem_id="answer")
-                    debug = gr.Markdown(elem_id="debug")
-                with gr.Column(scale=2, min_width=280):
-                    browser = gr.Dropdown(label="条款浏览（指南目录）", choices=_outline_choices(), value=None,
-                                          filterable=True, elem_id="browser")
-                    clause_view = gr.Markdown("在上方选择条款即可阅读原文。", elem_id="clause-view")
-        with gr.Tab("知识库"):
-            docs_md = gr.Markdown()
-            with gr.Row(equal_height=False):
-                with gr.Column():
-                    upload_limit = f"≤{advisor.settings.max_upload_bytes // 2**20} MiB"
-                    upload = gr.File(label=f"上传文档（{supported_label()}，{upload_limit}）", file_types=UPLOAD_TYPES,
-                                     type="filepath", elem_id="upload")
-                    upload_id = gr.Textbox(label="文档编号（可选，默认用文件名）", max_lines=1)
-                    add_btn = gr.Button("解析无误，加入知识库", variant="primary", elem_id="add-doc")
-                    kb_message = gr.Markdown(elem_id="kb-message")
-                with gr.Column():
-                    preview = gr.Markdown(elem_id="preview")
-                    remove_choice = gr.Dropdown(label="删除用户添加的文档", choices=[], allow_custom_value=True)
-                    remove_btn = gr.Button("删除所选文档", variant="stop")
-        with gr.Tab("状态"):
-            status_md = gr.Markdown(elem_id="status")
-
-        demo.load(open_session, inputs=session, outputs=[session, chatbot, panel, info], api_name="start")
+        with gr.Tabs() as tabs:
+            with gr.Tab("诊断访谈", id="interview-tab"):
+                iv = _interview_tab()
+            with gr.Tab("诊断报告", id="report-tab"):
+                rep = _report_tab()
+            with gr.Tab("条款问答", id="qa-tab"):
+                qa = _qa_tab()
+            with gr.Tab("知识库", id="kb-tab"):
+                kb = _kb_tab()
+            with gr.Tab("状态", id="status-tab"):
+                status_md = gr.Markdown(elem_id="status")
+        _wire_interview(demo, session, tabs, iv, rep)
+        timer = gr.Timer(3)
         demo.load(status, outputs=status_md, api_name="status")
-        demo.load(lambda: (_documents_table(), _user_documents()), outputs=[docs_md, remove_choice], api_name=False)
-        send.click(chat, inputs=[box, session], outputs=[box, chatbot, panel, session], api_name="chat")
-        box.submit(chat, inputs=[box, session], outputs=[box, chatbot, panel, session], api_name=False)
-        finish.click(make_report, inputs=session, outputs=[report_md, radar, timeline, files], api_name="report")
-        resume.click(open_session, inputs=session, outputs=[session, chatbot, panel, info], api_name="resume")
-        again.click(new_session, outputs=[session, chatbot, panel, info], api_name="restart")
-        export_btn.click(export_data, inputs=session, outputs=export_file, api_name="export")
-        delete_btn.click(delete_data, inputs=session, outputs=[session, chatbot, panel, info, export_file],
-                         api_name="delete")
-        ask_btn.click(ask, inputs=question, outputs=[answer, debug], api_name="ask")
-        question.submit(ask, inputs=question, outputs=[answer, debug], api_name=False)
-        browser.change(show_clause, inputs=browser, outputs=clause_view, api_name="clause")
-        upload.change(preview_upload, inputs=upload, outputs=preview, api_name="preview")
-        add_btn.click(add_upload, inputs=[upload, upload_id], outputs=[kb_message, docs_md, remove_choice, upload],
-                      api_name="add_document")
-        remove_btn.click(remove_upload, inputs=remove_choice, outputs=[kb_message, docs_md, remove_choice],
-                         api_name="remove_document")
+        timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
+        demo.load(lambda: (documents_markdown(advisor.retriever.kb), _user_documents()), outputs=[kb["docs_md"], kb["remove_choice"]],
+                  api_name=False)
+        qa["ask_btn"].click(ask, inputs=qa["question"], outputs=[qa["answer"], qa["debug"]], api_name="ask")
+        qa["question"].submit(ask, inputs=qa["question"], outputs=[qa["answer"], qa["debug"]], api_name=False)
+        qa["browser"].change(show_clause, inputs=qa["browser"], outputs=qa["clause_view"], api_name="clause")
+        kb["upload"].change(preview_upload, inputs=kb["upload"], outputs=kb["preview"], api_name="preview")
+        kb["add_btn"].click(add_upload, inputs=[kb["upload"], kb["upload_id"]],
+                            outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"], kb["upload"]],
+                            api_name="add_document")
+        kb["remove_btn"].click(remove_upload, inputs=kb["remove_choice"],
+                               outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"]], api_name="remove_document")
     demo.queue(default_concurrency_limit=4)
     return demo
 
@@ -354,7 +368,8 @@ def main() -> None:
     args = parser.parse_args()
     advisor.retriever  # build/open the index before serving (progress in the terminal)
     print(f"数转顾问 ready: http://{args.host}:{args.port}", flush=True)
-    build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False,
+    # quiet: Gradio's own banner suggests share=True, which an offline app never does
+    build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
                        max_file_size=advisor.settings.max_upload_bytes)
 
 

@@ -46,7 +46,7 @@ class Report(BaseModel):
 
     def _md_summary(self) -> list[str]:
         """一、摘要"""
-        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        a, p = self.assessment, self.plan
         L: list[str] = []
         L += ["## 一、给企业负责人的摘要", ""]
         if a.insufficient:
@@ -63,7 +63,7 @@ class Report(BaseModel):
 
     def _md_scores(self) -> list[str]:
         """二、维度得分；三、业务场景等级"""
-        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        a = self.assessment
         L: list[str] = []
         L += ["## 二、维度得分", "", "| 维度 | 满分 | 估计 | 范围 |", "|---|---|---|---|"]
         names = {"foundation": "数字化基础", "management": "数字化管理", "results": "数字化成效"}
@@ -83,7 +83,7 @@ class Report(BaseModel):
 
     def _md_pains(self) -> list[str]:
         """四、痛点与证据"""
-        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        a = self.assessment
         L: list[str] = []
         L += ["## 四、痛点与证据", ""]
         for x in a.pain_points:
@@ -95,7 +95,7 @@ class Report(BaseModel):
 
     def _md_plan(self) -> list[str]:
         """五至七：路线图、技术路径与合作伙伴、组织与资金等"""
-        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        p = self.plan
         L: list[str] = []
         L += ["", "## 五、分阶段路线图（试点→整合→融合→协同）", ""]
         for s in p.stages:
@@ -121,7 +121,7 @@ class Report(BaseModel):
 
     def _md_facts(self) -> list[str]:
         """八、依据的信息与缺失项，及标注说明"""
-        a, p, pr = self.assessment, self.plan, self.profile  # noqa: F841
+        a, pr = self.assessment, self.profile
         L: list[str] = []
         L += ["", "## 八、依据的信息与缺失项", ""]
         for f in pr.current().values():

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import re
 
-from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor  # noqa: F401
-from advisor.diagnosis.lexicon import find_all, find_word, has_word  # noqa: F401
-from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent  # noqa: F401
-from advisor.diagnosis.reading import Clause, negated  # noqa: F401
-
-from advisor.diagnosis.extractors.statements import _system_mentions  # noqa: F401
-
+from advisor.diagnosis.extractors.base import Context, _lex, extractor
+from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.quantities import find_quantities
 
 # --- industry -------------------------------------------------------------------------------------------------
 _INDUSTRY_ZH = [

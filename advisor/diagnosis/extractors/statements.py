@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor  # noqa: F401
-from advisor.diagnosis.lexicon import find_all, find_word, has_word  # noqa: F401
-from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent  # noqa: F401
-from advisor.diagnosis.reading import Clause, negated  # noqa: F401
+from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
+from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.reading import Clause, negated
 
 
 # --- systems --------------------------------------------------------------------------------------------------
@@ -29,7 +28,7 @@ def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
 
 def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
     """True in use, False not in use, None: nothing said about ours."""
-    syslex, mod = _lex()["systems"], _lex()["modality"]
+    syslex = _lex()["systems"]
     text = clause.text
     if clause.modality == "other_party" or clause.modality in ("question", "uncertain", "echo"):
         return None

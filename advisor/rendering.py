@@ -1,0 +1,72 @@
+"""Library objects as Markdown for any face (the web app, the CLI): untrusted words (messages, uploaded documents,
+document ids) are always made inert first, so nothing in them renders as HTML or fetches anything.
+
+Example:
+    >>> inline("**粗体**<img src=x>")
+    '＊＊粗体＊＊＜img src=x＞'
+"""
+from __future__ import annotations
+
+from advisor.config import GUIDE_DOC_ID
+from advisor.corpus.parsing import DocKind
+from advisor.diagnosis.facts import FACTS
+from advisor.diagnosis.vocabulary import Area
+
+
+def inline(text: str) -> str:
+    """User words shown inside Markdown: no line breaks, no Markdown/HTML control characters."""
+    return " ".join(text.split()).replace("<", "＜").replace(">", "＞").replace("*", "＊").replace("`", "｀")
+
+
+def inert(text: str) -> str:
+    """Untrusted text (messages, uploaded documents) shown as Markdown: no HTML tag survives, so nothing runs and no
+    image or link is fetched from anywhere."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def live_panel(iv) -> str:
+    """The interview's live panel: the four areas covered, every fact by area with the owner's words, the level."""
+    progress = iv.progress()
+    lines = ["**访谈进度**：" + "　".join(f"{'●' if progress[a.value] else '○'} {a.label}" for a in Area)]
+    by_area: dict[Area, list] = {}
+    for fact in iv.state.profile.current().values():
+        question = iv.question(FACTS[fact.key].question) if fact.key in FACTS else None
+        by_area.setdefault(question.area if question else Area.business, []).append(fact)
+    for area in Area:
+        if by_area.get(area):
+            lines.append(f"\n**{area.label}**（括号内为企业原话）：")
+            lines += [f"- {f.describe()}　（“{inline(f.evidence[:40])}”）" for f in by_area[area]]
+    a = iv.assess()
+    if a.insufficient:
+        lines.append(f"\n**暂估等级**：信息不足，暂不判断（还需了解：{'、'.join(a.missing[:3])}）")
+    else:
+        lines.append(f"\n**暂估等级**：{a.level_label}（总分估计 {a.score_estimate}，范围 {a.score_low}–{a.score_high}）")
+    return "\n".join(lines)
+
+
+def retrieval_markdown(final) -> str:
+    """The retrieval debug view of an answer: each retriever's score and rank, matched terms, citation checks."""
+    if not final or not final.retrieval:
+        return ""
+    rows = ["| 条款 | 标题 | 融合 | BM25（名次） | 向量（名次） | 命中词 |", "|---|---|---|---|---|---|"]
+    for r in final.retrieval.results[:8]:
+        rows.append(f"| {inline(r.doc_id)} {inline(r.clause_id)} | {inline(r.title)} | {r.score:.4f} | "
+                    f"{r.bm25_score:.2f}（{r.bm25_rank or '-'}） | {r.dense_score:.3f}（{r.dense_rank or '-'}） | "
+                    f"{'、'.join(inline(t) for t in r.matched_terms[:5])} |")
+    marks = "、".join(f"{c.clause_id if c.doc_id == GUIDE_DOC_ID else inline(c.doc_id + ' ' + c.clause_id)} "
+                      f"{'✓ 已核验' if c.verified else '× 未核验'}" for c in final.citations)
+    refused = "（判定知识库未涵盖）" if final.refused else ""
+    return (f"**检索详情** 相关度 {final.retrieval.relevance:.2f}{refused}；引用核验：{marks or '无'}\n\n"
+            + "\n".join(rows))
+
+
+def documents_markdown(kb) -> str:
+    """The knowledge base's documents as a table (kind and reliability labelled)."""
+    rows = ["| 文档 | 名称 | 类型 | 条款数 | 可靠性 |", "|---|---|---|---|---|"]
+    kinds = {DocKind.guide: "指南原文", DocKind.card: "要点卡片（非原文）", DocKind.user: "用户添加"}
+    for d in kb.documents:
+        rows.append(f"| {inline(d.doc_id)} | {inline(d.title)} | {kinds[d.kind]} | {len(d.sections)} | "
+                    f"{inline(d.reliability)} |")
+    return "\n".join(rows)
+
+
