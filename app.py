@@ -84,12 +84,13 @@ def chat(message: str, session_id: str):
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield gr.update(value=message, interactive=True), _history(iv), gr.skip(), session_id, _SEND
+        yield gr.update(value=message, interactive=True), _history(iv), gr.skip(), session_id, _send_ready()
         return
-    yield gr.update(value="", interactive=True), _history(iv), live_panel(iv), session_id, _SEND
+    yield gr.update(value="", interactive=True), _history(iv), live_panel(iv), session_id, _send_ready()
 
 
-_SEND = gr.update(interactive=True, value="发送")
+def _send_ready():
+    return gr.update(interactive=True, value="发送")  # a fresh update each time: Gradio consumes the dict
 
 
 def report_when_finished(session_id: str):

@@ -103,11 +103,12 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
         send(page, text)
     panel = page.locator("#live-panel")
     assert "● 业务现状" in panel.inner_text() and "暂估等级" in panel.inner_text()
+    # the last answer ("结束") finished the interview: the report is built and its tab shown without a click
+    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
+    page.get_by_role("tab", name="诊断访谈").click()
     shot(page, "interview-1280")
     shot(page, "interview-phone", width=390)
-    page.locator("#finish").click()
     page.get_by_role("tab", name="诊断报告").click()
-    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
     link = page.locator("#report-files tr:has(td[aria-label='诊断报告.docx']) a[data-testid=download-link]")
     with page.expect_download() as download:
         link.click()
@@ -116,6 +117,58 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
     assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(saved)).paragraphs)
     shot(page, "report-1280")
     shot(page, "report-phone", width=390)
+
+
+def _users(page) -> int:
+    return page.locator("#chat [data-testid=user]").count()
+
+
+def _wait_for_turn(page, users_before: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat [data-testid=user]').length > n && "
+        "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users_before)
+
+
+def test_enter_sends_and_shift_enter_makes_a_new_line(app_server, page):
+    open_app(page, app_server.url)
+    box = page.locator("#answer-box textarea")
+    box.fill("我们做纸箱包装")
+    box.press("Shift+Enter")
+    box.type("员工四十来人")
+    assert "\n" in box.input_value() and _users(page) == 0  # Shift+Enter: a new line, nothing sent
+    box.press("Enter")
+    _wait_for_turn(page, 0)
+    page.wait_for_function("() => document.querySelector('#answer-box textarea').value === ''")
+    assert "纸箱包装" in page.locator("#chat").inner_text()
+
+
+def test_a_double_send_sends_once_and_loses_nothing(app_server, page):
+    open_app(page, app_server.url)
+    page.locator("#answer-box textarea").fill("我们做食品，员工五十人")
+    page.locator("#send").click()
+    page.locator("#send").click(force=True, no_wait_after=True)  # a second click while the first turn is pending
+    _wait_for_turn(page, 0)
+    page.wait_for_function("() => document.querySelector('#answer-box textarea').value === ''")
+    page.wait_for_function("() => !document.querySelector('#send').disabled && "
+                           "document.querySelector('#send').innerText.includes('发送')")
+    assert _users(page) == 1 and page.locator("#chat").inner_text().count("我们做食品，员工五十人") == 1
+
+
+def test_a_plain_reload_resumes_the_same_interview(app_server, page):
+    open_app(page, app_server.url)
+    send(page, "我们是做铝型材的，员工一百二十人。")
+    sid = session_id(page)
+    page.reload()  # F5: no link, the browser remembers the session
+    page.locator("#chat").get_by_text("铝型材").first.wait_for()
+    assert session_id(page) == sid and "员工人数" in page.locator("#live-panel").inner_text()
+
+
+def test_an_owners_question_mid_interview_is_answered_and_the_interview_goes_on(app_server, page):
+    open_app(page, app_server.url)
+    send(page, "我们做五金，员工三十人，年营收一千五百万。")
+    send(page, "顺便问一下，选数字化服务商要看哪些方面？")
+    last = page.locator("#chat [data-testid=bot]").last.inner_text()
+    assert "T/TJBDA 002—2026" in last and "我们接着访谈" in last and "？" in last.split("我们接着访谈")[-1]
 
 
 def test_clause_question_shows_verified_citation(app_server, page):

@@ -33,19 +33,21 @@ def _derived(ctx: Context) -> None:
 
 
 def intents_of(text: str) -> set[str]:
+    """What the message does besides stating facts: asks us something, skips, corrects, or finishes."""
     mod = _lex()["modality"]
     intents: set[str] = set()
-    short = len(text) <= 24
-    if short and has_word(text, mod["finish"]):
-        intents.add("finish")
-    if short and has_word(text, mod["skip"]):
-        intents.add("skip")
-    if has_word(text[:16], mod["correction"]):
-        intents.add("correction")
     message = read(text)
     if any(c.modality == "question" and has_word(message.sentence_of(c), mod["addressed_to_us"] + ["吗", "?", "？"])
            for c in message.clauses):
         intents.add("question")
+    alone = len(text.strip("。.！! ")) <= 4
+    if "question" not in intents and (len(text) <= 24 and has_word(text, mod["finish"]) or
+                                      alone and has_word(text, mod["finish_alone"])):
+        intents.add("finish")
+    if len(text) <= 24 and has_word(text, mod["skip"]):
+        intents.add("skip")
+    if has_word(text[:16], mod["correction"]):
+        intents.add("correction")
     return intents
 
 
