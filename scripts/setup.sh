@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Creates .venv and installs the project. Usage: scripts/setup.sh [app|test]
+# Needs the package registries once (pip; apt for the test tools); running needs nothing. Re-installs only when the
+# project's dependencies changed (a stamp of pyproject.toml and this script per mode), so a second start is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-app}"
 PY="${PYTHON:-python3}"
+stamp=".venv/.installed-$mode"
+want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+echo "首次安装（或依赖已变化）：正在创建 .venv 并安装依赖（含约 1 GB 的本地模型分包），通常需要 2–5 分钟……" >&2
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$mode" = "test" ]; then
@@ -22,3 +30,5 @@ if [ "$mode" = "test" ]; then
 else
   .venv/bin/python -m pip install -q -e ".[local-llm]"
 fi
+echo "$want" > "$stamp"
+echo "安装完成。" >&2
