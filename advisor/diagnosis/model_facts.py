@@ -12,18 +12,40 @@ from __future__ import annotations
 
 from advisor.diagnosis.extraction import extract_rules
 from advisor.diagnosis.facts import FACTS, coerce, llm_schema, plausible
+from advisor.diagnosis.lexicon import extraction_lexicon, has_word
 from advisor.diagnosis.quantities import fraction_percent, read_number
 from advisor.diagnosis.vocabulary import Fact, FactSource
 
 MIN_EVIDENCE_CHARS = 4
 
 
+def _topic_words(key: str) -> list[str]:
+    """Words without which a span cannot be evidence for ``key`` (the rules' own words for it)."""
+    lex = extraction_lexicon()
+    if key.startswith("system."):
+        words = lex["systems"][key.split(".", 1)[1]]
+        return words["names"] + words["brands"]
+    if key in lex["booleans"]:
+        return [w for group in lex["booleans"][key].values() for w in group]
+    return {"employees": lex["people"]["person_nouns"] + lex["people"]["total"],
+            "digital_staff": lex["people"]["digital"], "revenue_wan": lex["money"]["revenue_strong"] + ["万", "亿"],
+            "digital_budget_wan": lex["money"]["budget"], "digital_budget_pct": lex["money"]["budget"],
+            "equipment_networked_pct": lex["equipment"]["networked"] + lex["equipment"]["none_networked"],
+            "security_measures": [w for words in lex["security"].values() for w in words],
+            "goal.ai": lex["ai_goal"]}.get(key, [])
+
+
 def verify_llm_fact(key: str, value, evidence: str, message: str, turn: int) -> Fact | None:
-    """A model's fact held to its evidence: the evidence is a real span of the message (at least a few characters),
-    a number is re-read from it by the same parser as the rules, a yes/no fact must not contradict what the rules
-    read from the same words. Anything else is dropped."""
+    """A model's fact held to its evidence: the evidence is a real span of the message (at least a few characters)
+    that speaks of the key's topic, a number is re-read from it by the same parser as the rules, a yes/no fact must
+    not contradict what the rules read from the same words, a trade must be said in them. Anything else is dropped."""
     evidence = (evidence or "").strip()
     if key not in FACTS or len(evidence) < MIN_EVIDENCE_CHARS or evidence not in message:
+        return None
+    topic = _topic_words(key)
+    if topic and not has_word(evidence, topic):
+        return None  # "设备都是针车……一台都没联网" is no evidence about a plan
+    if key == "industry" and (str(value) not in evidence or has_word(str(value), extraction_lexicon()["industry"]["vague"])):
         return None
     spec = FACTS[key]
     if spec.type in ("int", "float"):
