@@ -104,6 +104,15 @@ def cmd_record(args) -> int:
     return 0
 
 
+def cmd_calibrate_pains(args) -> int:
+    from evals.calibrate import calibrate_pains, write_pain_threshold
+    result = calibrate_pains([Path(f) for f in args.files])
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.write:
+        write_pain_threshold(result["threshold"])
+    return 0
+
+
 def cmd_calibrate(args) -> int:
     from advisor.qa.retrieval import Retriever
 
@@ -139,5 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("calibrate", help="fit the refusal model on held-out questions")
     p.add_argument("file", nargs="?", default="evals/calibration.yaml")
     p.set_defaults(func=cmd_calibrate)
+    p = sub.add_parser("calibrate-pains", help="fit the pain classifier's threshold on half the interview cases, "
+                                               "report on the other half")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--write", action="store_true", help="store the fitted threshold in knowledge/lexicon/pain_exemplars.yaml")
+    p.set_defaults(func=cmd_calibrate_pains)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -112,3 +112,22 @@ def guide_text() -> str:
 
 
 __all__ = ["GUIDE_DOC_ID", "AppServer", "BrokenModel", "HangingModel", "HashEmbeddings", "free_port", "wait_for_port"]
+
+
+@pytest.fixture(autouse=True)
+def words_only_pain_reading(request):
+    """Unit tests read pains by words alone (deterministic, no embedder); tests marked ``integration`` use the real
+    classifier over the real embedder."""
+    from advisor.diagnosis import pain_classifier
+    pain_classifier.use_embedder(None if request.node.get_closest_marker("integration") else False)
+    yield
+    pain_classifier.use_embedder(None)
+
+
+def profile_of(**facts):
+    """An enterprise profile from keyword facts (``system__erp=True`` → "system.erp"), evidence = the value."""
+    from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact
+    profile = EnterpriseProfile()
+    for key, value in facts.items():
+        profile.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
+    return profile

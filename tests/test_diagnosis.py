@@ -1,6 +1,7 @@
 
 import docx
 import pytest
+from conftest import profile_of
 
 from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT
 from advisor.corpus.parsing import DocKind, parse_text
@@ -46,11 +47,7 @@ def test_insufficient_information_names_what_is_missing():
     assert a.insufficient and a.level is None and a.missing
 
 
-def _profile(**facts):
-    p = EnterpriseProfile()
-    for key, value in facts.items():
-        p.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
-    return p
+_profile = profile_of
 
 
 def test_hand_worked_level_two():

@@ -5,6 +5,7 @@ import subprocess
 
 import docx
 import pytest
+from conftest import profile_of
 
 from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact, Level, PartnerType, Stage, TechPath
 from advisor.diagnosis.assessment import assess
@@ -17,11 +18,7 @@ _STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "syste
            "security_measures": ["firewall", "backup", "access_control"], "digital_budget_pct": 2.0, "quality_trend": "up"}
 
 
-def _profile(**facts):
-    p = EnterpriseProfile()
-    for key, value in facts.items():
-        p.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
-    return p
+_profile = profile_of
 
 
 def _at_level(level: int | None, scenes_at_two: int = 0, **facts):

@@ -130,3 +130,15 @@ def test_the_evaluation_view_and_industry_comparison():
     assert view["security_measures"] == ["firewall"]
     assert same_industry("不锈钢餐具", "不锈钢餐具制造") and same_industry("铝合金门窗厂", "门窗制造")
     assert not same_industry("软件开发", "水产加工")
+
+
+@pytest.mark.integration
+def test_a_pain_said_in_other_words_is_found_by_meaning():
+    """No word of the pain lexicon is in this sentence; the real embedder still hears a supply-chain problem."""
+    from advisor.diagnosis.pain_classifier import classify
+    sentence = "有的配件一连几周都等不到货，另一些却堆在库房里好几年没动过"
+    from advisor.diagnosis.lexicon import extraction_lexicon, has_word
+    assert not has_word(sentence, extraction_lexicon()["pain_points"]["supply_chain"])
+    matches = classify([sentence])
+    assert [m.pain for m in matches] == ["supply_chain"]
+    assert "pain.supply_chain" in _facts(sentence)

@@ -100,16 +100,22 @@ def _info_systems(p: EnterpriseProfile, systems: dict[str, bool], scenes: list[S
     return value, value, f"在用系统：{'、'.join(present) or '无'}；覆盖{covered}个业务场景"
 
 
+def _said(p: EnterpriseProfile, key: str) -> bool:
+    """A pain the owner named in words (one found only by meaning is a finding, not a score input)."""
+    fact = p.current().get(key)
+    return fact is not None and fact.confidence >= 0.6
+
+
 def _security(p: EnterpriseProfile) -> Score:
     measures = p.get("security_measures") or []
-    if not measures and not p.has("pain.security"):
+    if not measures and not _said(p, "pain.security"):
         return None
     value = min(10.0, sum(3.0 if m == "mlps" else 2.0 for m in measures))
-    return value, value + (0 if p.has("pain.security") else 1.5), f"安全措施{len(measures)}项"
+    return value, value + (0 if _said(p, "pain.security") else 1.5), f"安全措施{len(measures)}项"
 
 
 def _planning(p: EnterpriseProfile) -> tuple[Score, Score]:
-    if not (p.has("has_plan") or p.has("leadership") or p.has("pain.strategy_leadership")):
+    if not (p.has("has_plan") or p.has("leadership") or _said(p, "pain.strategy_leadership")):
         return None, None
     plan, lead = bool(p.get("has_plan")), bool(p.get("leadership"))
     value = (4.0 if plan else 0.0) + (3.5 if lead else 0.0)
@@ -119,7 +125,7 @@ def _planning(p: EnterpriseProfile) -> tuple[Score, Score]:
 
 
 def _talent(p: EnterpriseProfile) -> Score:
-    if not (p.has("digital_staff") or p.has("training") or p.has("pain.talent_shortage")):
+    if not (p.has("digital_staff") or p.has("training") or _said(p, "pain.talent_shortage")):
         return None
     staff = p.get("digital_staff", 0) or 0
     value = _steps(staff, ((1, 0.0), (3, 3.0), (10, 4.5)), 6.0) + (1.5 if p.get("training") else 0.0)
@@ -135,7 +141,7 @@ def _funding(p: EnterpriseProfile) -> Score:
         return value, value, f"数字化投入约占营收{pct:.1f}%"
     if p.has("digital_budget_wan"):
         return 1.5, 4.5, f"每年数字化投入约{p.get('digital_budget_wan'):g}万元（营收未知）"
-    if p.has("pain.funding"):
+    if _said(p, "pain.funding"):
         return 0.0, 1.5, "资金投入不足"
     return None
 

@@ -10,7 +10,8 @@ from advisor.diagnosis.lexicon import extraction_lexicon, find_all
 from advisor.diagnosis.reading import Clause, Message
 from advisor.diagnosis.vocabulary import Fact, FactSource
 
-STRONG, BRAND, WISH = 0.9, 0.6, 0.5  # confidences: an explicit statement, a brand standing for a system, a plan
+# confidences: an explicit statement, a brand standing for a system, a pain found by meaning, a plan
+STRONG, BRAND, MEANING, WISH = 0.9, 0.6, 0.55, 0.5
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from advisor.diagnosis.extractors.base import Context, _lex, extractor
+from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 
@@ -58,5 +58,18 @@ def pains(ctx: Context) -> None:
                 continue
             severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
             ctx.add(f"pain.{pain}", severity, clause.text)
+    _pains_by_meaning(ctx)
+
+
+def _pains_by_meaning(ctx: Context) -> None:
+    """Pains the words missed, found by meaning (a surer reading by the words is never overruled: these are marked
+    less sure and only add findings, they do not move the score)."""
+    from advisor.diagnosis.pain_classifier import classify
+    readable = [i for i in range(len(ctx.message.sentences))
+                if any(c.modality in ("fact", "uncertain") for c in ctx.message.clauses_of(i))]
+    said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
+    for match in classify([ctx.message.sentence_text(i).strip() for i in readable]):
+        if f"pain.{match.pain}" not in said:
+            ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
 
 
