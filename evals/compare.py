@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 
+LOWER_IS_BETTER = ("errors", "answerable_refused", "redundant_questions", "questions_to_level")
+NOT_A_QUALITY = ("latency_ms", "cases", "answerable", "passed", "checks")
+
+
 def compare(old: dict, new: dict, tolerance: float = 0.01) -> tuple[str, bool]:
     lines = ["指标变化："]
     regressed = False
@@ -11,8 +15,8 @@ def compare(old: dict, new: dict, tolerance: float = 0.01) -> tuple[str, bool]:
             if isinstance(value, (int, float)) and isinstance(before, (int, float)) and before != value:
                 delta = value - before
                 lines.append(f"  {kind}.{key}: {before} → {value} ({delta:+.4g})")
-                worse = delta < -tolerance if not key.endswith(("latency_ms", "errors", "refused")) else False
-                if worse and key not in ("cases", "answerable", "passed", "checks"):
+                worse = delta > tolerance if key.endswith(LOWER_IS_BETTER) else delta < -tolerance
+                if worse and not key.endswith(NOT_A_QUALITY):
                     regressed = True
     old_cases = {c["id"]: c for c in old.get("cases", [])}
     for c in new.get("cases", []):

@@ -150,3 +150,25 @@ def test_small_case_set_with_the_local_llm(tmp_path, real_data_dir):
     result = json.loads(out.read_text("utf-8"))
     assert "本地模型" in result["llm"] and len(result["cases"]) == 3
     assert all("answer" in c for c in result["cases"])
+
+
+def test_interview_cases_with_facts_report_fact_precision_and_recall(tmp_path):
+    from evals.report import to_html
+    from evals.runner import run_cases
+    path = tmp_path / "facts.yaml"
+    path.write_text("""
+- id: f1
+  kind: interview
+  turns: ["我们做塑料件注塑，员工一百二十人左右，去年营收八千多万。", "用友ERP管财务，车间全靠纸质单据，没有MES。"]
+  facts: {industry: 塑料注塑, employees: 120, revenue_wan: 8000, systems_in_use: [erp], systems_not_in_use: [mes],
+          manual_records: true, digital_staff: 2}
+  expect: {level: [1]}
+""", "utf-8")
+    result = run_cases(_advisor(tmp_path), load_cases([path]))
+    summary = result["summary"]["interview"]
+    case = result["cases"][0]
+    # 7 gold atoms; digital_staff was never said, so it is the one miss; nothing extra was claimed
+    assert case["fact_counts"]["digital_staff"] == {"tp": 0, "fp": 0, "fn": 1}
+    assert summary["fact_recall"] == round(6 / 7, 4) and summary["fact_precision"] == 1.0
+    assert summary["redundant_questions"] == 0 and summary["fact_per_key"]["employees"]["precision"] == 1.0
+    assert "事实提取（逐项" in to_html(result)
