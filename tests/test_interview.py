@@ -84,3 +84,13 @@ def test_a_typical_owner_is_diagnosed_in_about_eight_questions():
         iv.reply(text)
     assert iv.state.questions_to_level is not None and iv.state.questions_to_level <= 8
     assert iv.assess().level is not None
+
+
+def test_a_surprising_figure_is_confirmed_once():
+    iv = _started()
+    turn = iv.reply("我们做服装加工，员工30人，去年营收五个亿。")  # 1,667 万 a head: worth checking
+    assert turn.asked == "confirm:revenue_wan" and "核对一下" in turn.reply
+    turn = iv.reply("不对，是五千万。")
+    assert iv.state.profile.get("revenue_wan") == 5000 and not turn.asked.startswith("confirm")
+    turn = iv.reply("没有ERP，全靠Excel")
+    assert not (turn.asked or "").startswith("confirm")  # checked once, not again

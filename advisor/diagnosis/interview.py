@@ -88,6 +88,7 @@ class InterviewState(BaseModel):
     language: str = "zh"
     finished: bool = False
     questions_to_level: int | None = None  # questions asked when the assessment first gave a level
+    confirmed: list[str] = Field(default_factory=list)  # surprising figures already checked with the owner
 
 
 Answerer = Callable[[str], str]  # an owner's own question → a short grounded reply
@@ -118,11 +119,14 @@ class Interview:
         index = len(self.state.turns)
         if is_english(text) and index <= 1:
             self.state.language = "en"
-        if not text:
-            return self._record(Turn(index=index, user=text, reply=self._t("请先输入您的回答。", "Please type an answer.")))
+        if not text:  # the pending question stays pending
+            asked = self.state.turns[-1].asked if self.state.turns else None
+            return self._record(Turn(index=index, user=text, asked=asked,
+                                     reply=self._t("请先输入您的回答。", "Please type an answer.")))
         notes = self._merge_model_facts()
-        pending_q = self.question(self.state.asked[-1]) if self.state.asked and not self.state.finished else None
-        facts, intents = extract_rules(text, index, pending_q.id if pending_q else "", set(self.state.profile.current()))
+        pending_id = self.state.turns[-1].asked if self.state.turns and not self.state.finished else None
+        pending_q = self.question(pending_id)  # None after a confirmation ("confirm:revenue_wan")
+        facts, intents = extract_rules(text, index, pending_id or "", set(self.state.profile.current()))
         added = [f for f in facts if self.state.profile.add(f)]
         if self.chat is not None:
             self._read_with_model(text, pending_q, index)
@@ -203,6 +207,13 @@ class Interview:
             return
         if unanswered and pending.id not in self.state.skipped:
             self.state.skipped.append(pending.id)  # asked again once, at the end
+        check = None if "finish" in intents else self._surprise()
+        if check is not None:
+            key, text = check
+            self.state.confirmed.append(key)
+            turn.asked = f"confirm:{key}"
+            parts.append(text)
+            return
         q = None if "finish" in intents else self._next_question()
         if q is None:
             self.state.finished = turn.finished = True
@@ -213,6 +224,20 @@ class Interview:
         self.state.asked.append(q.id)
         turn.asked = q.id
         parts.append(q.text(self._lang()))
+
+    def _surprise(self) -> tuple[str, str] | None:
+        """A figure a consultant would check once before building on it: a headcount smaller than the IT team, or
+        revenue per head far outside what SMEs make (under 3 万 or over 1,000 万 a year)."""
+        p = self.state.profile
+        employees, revenue, staff = p.get("employees"), p.get("revenue_wan"), p.get("digital_staff")
+        if employees and staff and staff > employees and "employees" not in self.state.confirmed:
+            return "employees", self._t(f"核对一下：全公司员工是{employees}人、IT/数字化人员{staff}人吗？{employees}人是全厂的人数吧？",
+                                        f"Let me check: {employees} people in the whole company and {staff} in IT?")
+        if employees and revenue and not 3 <= revenue / employees <= 1000 and "revenue_wan" not in self.state.confirmed:
+            return "revenue_wan", self._t(
+                f"核对一下：员工约{employees}人、年营收约{revenue:g}万元，这两个数对吗？有出入请直接告诉我正确的数。",
+                f"Let me check: about {employees} people and annual revenue of about {revenue:g} 万元 — is that right?")
+        return None
 
     def _note_level(self) -> None:
         if self.state.questions_to_level is None and self.assess().level is not None:

@@ -80,6 +80,10 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     return None
 
 
+# an amount said with no word for what it is answers the question asked ("不对，是五千万" after "年营收约5亿，对吗？")
+_ASKED_FOR = {"budget": "budget", "confirm:revenue_wan": "revenue_weak"}
+
+
 @extractor
 def amounts(ctx: Context) -> None:
     candidates: dict[str, list[tuple[float, str]]] = {"revenue_strong": [], "revenue_weak": [], "budget": []}
@@ -90,7 +94,7 @@ def amounts(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
                 continue
-            kind = _money_kind(clause, q, sentence)
+            kind = _money_kind(clause, q, sentence) or _ASKED_FOR.get(ctx.question)
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
