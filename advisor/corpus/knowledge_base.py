@@ -18,7 +18,16 @@ from pathlib import Path
 import yaml
 
 from advisor.config import GUIDE_DOC_ID, Settings
-from advisor.corpus.parsing import PARSER_VERSION, Clause, DocKind, Document, parse_file, parse_text
+from advisor.corpus.parsing import (
+    PARSER_VERSION,
+    Clause,
+    DocKind,
+    Document,
+    canonical_doc_id,
+    clean_doc_id,
+    parse_file,
+    parse_text,
+)
 from advisor.corpus.readers import read_document_text, supported_label, supported_suffixes
 
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
@@ -66,6 +75,11 @@ class KnowledgeBase:
     def clause(self, doc_id: str, clause_id: str) -> Clause | None:
         return self._by_key.get(f"{doc_id}::{clause_id}")
 
+    def resolve_doc_id(self, text: str) -> str | None:
+        """The document a written id means (look-alikes included; ids cannot collide, see add_document)."""
+        wanted = canonical_doc_id(text)
+        return next((d.doc_id for d in self.documents if canonical_doc_id(d.doc_id) == wanted), None)
+
     def clauses(self) -> list[Clause]:
         return [c for d in self.documents for c in d.clauses]
 
@@ -88,9 +102,13 @@ class KnowledgeBase:
         safe = re.sub(r"\.{2,}", "_", _SAFE_NAME.sub("_", Path(path.name).name)).lstrip("._") or "document.txt"
         if Path(safe).suffix.lower() not in supported_suffixes():
             raise ValueError(f"{path.name}: 不支持的文件类型（支持 {supported_label()}）")
-        doc_id = (doc_id or Path(safe).stem).strip()
-        if doc_id == GUIDE_DOC_ID or any(d.doc_id == doc_id for d in self.documents):
-            raise ValueError(f"文档编号“{doc_id}”已存在，请换一个编号或先删除原文档")
+        doc_id = clean_doc_id(doc_id or Path(safe).stem)
+        if not doc_id:
+            raise ValueError("文档编号不能为空")
+        taken = next((d.doc_id for d in self.documents if canonical_doc_id(d.doc_id) == canonical_doc_id(doc_id)), None)
+        if taken is not None:
+            # look-alikes (another dash, a zero-width or ideographic space, other case) are the same id to a reader
+            raise ValueError(f"文档编号“{doc_id}”与已有文档“{taken}”相同或形近，请换一个编号（或先删除原文档）")
         text = read_document_text(path)  # raises ValueError for broken/encrypted/mislabelled files
         if not text.strip():
             raise ValueError(f"{path.name}: 没有可提取的文字")

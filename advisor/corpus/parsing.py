@@ -35,6 +35,30 @@ _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:!?（(]")
 _MAX_TITLE_CHARS = 40
 
 
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d-"
+
+
+def clean_doc_id(text: str) -> str:
+    """A document id as shown: NFKC-normalised, invisible format characters (bidi controls, zero-width) removed,
+    whitespace collapsed."""
+    import unicodedata
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
+
+def canonical_doc_id(text: str) -> str:
+    """The id two documents may not share: :func:`clean_doc_id`, every dash folded to one, spaces dropped, case
+    folded. "T/TJBDA 002-2026", "t/tjbda 002—2026\u200b" and "T/TJBDA\u3000002—2026" are all the guide.
+
+    >>> canonical_doc_id("T/TJBDA\u3000002-2026\u200b") == canonical_doc_id("T/TJBDA 002—2026")
+    True
+    """
+    text = clean_doc_id(text)
+    for dash in _DASHES:
+        text = text.replace(dash, "-")
+    return text.replace(" ", "").casefold()
+
+
 class DocKind(StrEnum):
     guide = "guide"  # the Tianjin guide, quoted verbatim
     card = "card"  # our own summary of a cited standard: never the standard's text

@@ -252,11 +252,13 @@ class QAService:
         citations: list[Citation] = []
         text = raw
         for m in _CITATION.finditer(raw):
-            if any(m.group(0) in r.text for r in found.results):
-                continue  # a bracket quoted from the clause itself (e.g. "[来源：GB/T 23011-2022, 3.3]")
-            doc_id, clause_id = m.group(1).strip(), m.group(2)
+            written, clause_id = m.group(1).strip(), m.group(2)
+            doc_id = self.retriever.kb.resolve_doc_id(written)
+            if doc_id is None and not _looks_like_our_id(written):
+                continue  # not a citation of a document we hold ("[来源：GB/T 23011-2022, 3.3]" quoted from a card)
+            doc_id = doc_id or written
             base = clause_id.split("/")[0]
-            doc_id = GUIDE_DOC_ID if doc_id.replace(" ", "") in (GUIDE_DOC_ID.replace(" ", ""), "T/TJBDA002-2026") else doc_id
+            # verified only against the (document, clause) pairs retrieved for this question, never by the text
             hit = retrieved.get((doc_id, base))
             exists = self.retriever.kb.clause(doc_id, base) is not None
             cit = Citation(doc_id=doc_id, clause_id=base, title=hit.title if hit else "", source="model",
@@ -289,6 +291,12 @@ class QAService:
     def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
         clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
         return clause is not None and all(line in clause.text for line in excerpt.split("\n"))
+
+
+def _looks_like_our_id(text: str) -> bool:
+    """An id written like the guide's or a standard's ("T/…", "GB/T …"): a citation to check even if we hold no such
+    document (then it is flagged), as opposed to a label quoted from a clause ("来源：…")."""
+    return bool(re.match(r"^(?:T/|GB|DB|JR|YD|SJ)[\w/ .—–-]*\d", text.strip(), re.IGNORECASE)) and "：" not in text
 
 
 def _in_blocks(text: str) -> Iterator[str]:
