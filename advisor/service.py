@@ -23,6 +23,7 @@ from advisor.diagnosis.interview import Interview, Turn
 from advisor.llm.client import ChatClient
 from advisor.diagnosis.planning import build_plan
 from advisor.qa.answer import Answer, QAService
+from advisor.qa.followup import Exchange
 from advisor.diagnosis.report import Report
 from advisor.qa.retrieval import Retriever
 from advisor.sessions import SessionStore
@@ -64,8 +65,10 @@ class Advisor:
     def qa(self) -> QAService:
         return QAService(self.retriever, self.chat)
 
-    def answer(self, question: str) -> Answer:
-        return self.qa.answer(self.clip(question))
+    def answer(self, question: str, history: list[Exchange] | None = None) -> Answer:
+        """A clause answer; ``history`` (earlier exchanges, from earlier answers' ``.exchange``) makes follow-ups
+        ("第二点具体怎么做？") standalone first."""
+        return self.qa.answer(self.clip(question), history=history)
 
     # --- interview sessions (stored before every reply is shown) ------------------------------------------------
     @cached_property

@@ -3,7 +3,8 @@ an LLM, and an LLM answer whose citations and quotes are verified against the re
 
 Example:
     >>> from advisor.qa.answer import QAService
-    >>> from advisor.qa.retrieval import Retriever
+    >>> from advisor.qa.followup import Exchange, exchange_of, rewrite
+from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
     >>> qa = QAService(Retriever.from_settings(), ChatClient(None, Settings(llm="none")))
@@ -24,6 +25,7 @@ from advisor.corpus.parsing import Clause, DocKind, Document
 from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
+from advisor.qa.followup import Exchange, exchange_of, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 
 _CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
@@ -68,6 +70,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     unverified_quotes: list[str] = Field(default_factory=list)
     fallback_reason: str = ""  # set when an LLM was configured but the answer fell back
+    exchange: Exchange | None = None  # what the conversation remembers of this question (for follow-ups)
     sources_text: str = ""  # the verbatim evidence appended after a generated answer
     retrieval: RetrievalResult | None = None
     related: dict[str, list[str]] = Field(default_factory=dict)  # for lookups: refers_to / referred_by
@@ -100,26 +103,34 @@ class QAService:
         self.retriever = retriever
         self.chat = chat
 
-    def answer(self, question: str, use_llm: bool = True) -> Answer:
+    def answer(self, question: str, use_llm: bool = True, history: list[Exchange] | None = None) -> Answer:
         final = None
-        for event in self.stream(question, use_llm=use_llm):
+        for event in self.stream(question, use_llm=use_llm, history=history):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
-    def stream(self, question: str, use_llm: bool = True) -> Iterator[str | Answer]:
-        """Yield text pieces as they are produced, then the final verified :class:`Answer`."""
+    def stream(self, question: str, use_llm: bool = True,
+               history: list[Exchange] | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final verified :class:`Answer`. ``history``: the earlier
+        exchanges of the conversation; a follow-up is made standalone from them before retrieval."""
         question = (question or "").strip()
         lang = _lang(question)
         if not question:
             yield (ans := Answer(question="", language=lang, refused=True, mode=AnswerMode.refused,
                                  text=_t(lang, "请输入问题。", "Please enter a question.")))
             return
-        limit = self.retriever.settings.max_message_chars
-        if len(question) > limit:
-            question = question[:limit]
-        found = self.retriever.search(question, k=8)
+        meant = rewrite(question, history or [], self.retriever.kb)
+        found = self.retriever.search(meant.standalone, k=8, anchors=meant.anchors,
+                                      own_words=question if meant.rewritten else None)
+        found.understood_as = meant.standalone if meant.rewritten else ""
+        for event in self._respond(question, lang, found, use_llm):
+            if isinstance(event, Answer):
+                event.exchange = exchange_of(meant, found)
+            yield event
+
+    def _respond(self, question: str, lang: str, found: RetrievalResult, use_llm: bool) -> Iterator[str | Answer]:
         if found.lookup and _CLAUSE_ONLY.match(question):
             ans = self._lookup_answer(question, lang, found)
             yield from _in_blocks(ans.text)
@@ -158,12 +169,17 @@ class QAService:
 
     # --- modes ---------------------------------------------------------------------------------------------------
     def _refusal(self, question: str, lang: str, found: RetrievalResult) -> Answer:
-        nearest = found.results[:3]
-        near = "；".join(f"{r.doc_id} {r.clause_id} {r.title}" for r in nearest)
-        text = _t(lang,
-                  f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的条款是：{near or '无'}。"
-                  "如果您的问题与数字化转型有关，可以换个说法或直接询问条款号。",
-                  f"The corpus does not cover this question, so I will not guess. Nearest clauses: {near or 'none'}.")
+        nearest = [r for r in found.results[:3] if r.text]
+        near = "；".join(f"“{r.title}”（{r.clause_id}）" if r.clause_id != r.title else f"“{r.title}”" for r in nearest)
+        if found.refusal_reason == "amount":
+            text = _t(lang, f"指南没有规定具体的金额、费用、价格或税率，这类数字请以主管部门或服务商的正式文件为准。"
+                            f"指南在相关方面讲的是：{near or '无'}。",
+                      f"The guide sets no amount, fee, price or rate for this; it covers: {near or 'nothing close'}.")
+        else:
+            text = _t(lang,
+                      f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的内容是：{near or '无'}。"
+                      "如果您的问题与数字化转型有关，可以换个说法或直接询问条款号。",
+                      f"The corpus does not cover this question, so I will not guess. Nearest: {near or 'none'}.")
         return Answer(question=question, language=lang, text=text, mode=AnswerMode.refused, refused=True,
                       retrieval=found)
 

@@ -62,6 +62,20 @@ class RetrievedClause(BaseModel):
         return f"{self.doc_id} {self.clause_id}"
 
 
+_ASKS_AMOUNT = re.compile(r"多少钱|多少费用|费用(?:是|大概|一般)?多少|怎么收费|收费|价格|报价|税率|罚款|罚多少|补贴.{0,6}多少|"
+                          r"最高能拿|订阅费|工资|加班费|薪资|薪酬标准|how much|price|cost of|fee|tax rate", re.IGNORECASE)
+_STATES_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|倍)|百分之|[一二三四五六七八九十百千]+(?:万|亿)?元")
+
+
+def asks_for_an_amount(question: str) -> bool:
+    """The question wants a sum, a price, a rate or a fee."""
+    return bool(_ASKS_AMOUNT.search(question))
+
+
+def states_an_amount(results) -> bool:
+    return any(_STATES_AMOUNT.search(r.text) for r in results)
+
+
 class RetrievalResult(BaseModel):
     query: str
     expanded_terms: list[str] = Field(default_factory=list)
@@ -69,6 +83,8 @@ class RetrievalResult(BaseModel):
     lookup: list[str] = Field(default_factory=list)  # clause ids asked for by number
     results: list[RetrievedClause] = Field(default_factory=list)
     refused: bool = False
+    refusal_reason: str = ""  # "" (relevance) | "amount": the guide sets no figure for what was asked
+    understood_as: str = ""  # the standalone question a follow-up was rewritten into ("" when asked alone)
     relevance: float = 0.0  # calibrated probability that the top results answer the query (0..1)
     features: dict[str, float] = Field(default_factory=dict)  # what the relevance was computed from
     latency_ms: float = 0.0
@@ -126,9 +142,12 @@ class Retriever:
     def lookup(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:
         return self.kb.clause(doc_id, clause_id)
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> RetrievalResult:
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, anchors: list[str] | None = None,
+               own_words: str | None = None) -> RetrievalResult:
         """Expand the query, rank clauses by BM25 and by the dense index, fuse the two rankings, put clauses named
-        by number first, then decide refusal from the calibrated relevance of the best clauses."""
+        by number (or ``anchors``, resolved from a follow-up) first, then decide refusal from the calibrated relevance
+        of the best clauses. ``own_words``: the question as the user asked it, when ``query`` is its rewrite (words
+        the corpus never uses count against relevance only if the user said them)."""
         started = time.perf_counter()
         filters = filters or Filters()
         query = (query or "").strip()[: self.settings.max_message_chars]
@@ -137,7 +156,8 @@ class Retriever:
         if not query:
             result.refused = True
             return result
-        lookups = self._clause_numbers(query, filters)
+        lookups = self._clause_numbers(own_words or query, filters)
+        lookups += [c for c in (self.kb.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
         ranked = self._with_lookups(self._fused(query, expansion, q_tokens, filters), lookups)
@@ -145,9 +165,12 @@ class Retriever:
         for e in ranked[:k]:
             e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
         result.results = ranked[:k]
-        result.features = self.relevance_features(query, expansion, q_tokens, ranked)
+        result.features = self.relevance_features(own_words or query, expansion, q_tokens, ranked)
         result.relevance = self._relevance(result.features)
         result.refused = not lookups and result.relevance < self.settings.refusal_threshold
+        if not result.refused and asks_for_an_amount(own_words or query) and not states_an_amount(ranked[:3]):
+            # "补贴最高能拿多少钱？": the nearest clauses set no amount, so the guide does not answer it
+            result.refused, result.refusal_reason = True, "amount"
         result.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
 
@@ -207,7 +230,9 @@ class Retriever:
         the corpus never uses; expanded: a synonym/glossary term fired."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
-        own = set(self.lexicon.tokenize(query))
+        # in English the user's own words are the guide terms the glossary found for them (English words are never
+        # in a Chinese corpus, so they say nothing about whether it covers the question)
+        own = set(self.lexicon.tokenize(" ".join(expansion.added) if expansion.english else query))
         known = [t for t in set(q_tokens) if t in self._idf]
         unknown = [t for t in own if t not in self._idf and len(t) >= 2]
         max_idf = max(self._idf.values(), default=1.0)

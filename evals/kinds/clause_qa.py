@@ -24,8 +24,20 @@ class ClauseQACase(CaseBase):
         return [str(v) for v in value]
 
 
+def _conversation(advisor, case: ClauseQACase) -> list:
+    """The earlier questions replayed through the same conversation path as the page (their exchanges)."""
+    history: list = []
+    for earlier in case.history:
+        history.append(advisor.qa.answer(earlier, use_llm=False, history=history).exchange)
+    return history
+
+
 def run(advisor, case: ClauseQACase, with_answer: bool) -> dict:
-    found = advisor.retriever.search(case.question, k=10)
+    from advisor.qa.followup import rewrite
+    history = _conversation(advisor, case)
+    meant = rewrite(case.question, history, advisor.retriever.kb)
+    found = advisor.retriever.search(meant.standalone, k=10, anchors=meant.anchors,
+                                     own_words=case.question if meant.rewritten else None)
     retrieved = found.guide_ids(10)
     rank = first_hit_rank(retrieved, case.gold) if case.gold else None
     gold_hit = next((r for r in found.results if r.doc_id == GUIDE_DOC_ID and hits(r.clause_id, case.gold)), None)
@@ -35,10 +47,11 @@ def run(advisor, case: ClauseQACase, with_answer: bool) -> dict:
            "bm25_rank": gold_hit.bm25_rank if gold_hit else None,
            "dense_rank": gold_hit.dense_rank if gold_hit else None,
            "via": gold_hit.via if gold_hit else None,
-           "latency_ms": found.latency_ms, "tags": case.tags}
+           "latency_ms": found.latency_ms, "tags": case.tags, "understood_as": found.understood_as or (
+               meant.standalone if meant.rewritten else ""), "refusal_reason": found.refusal_reason}
     out["passed"] = ((not found.refused) and rank is not None and rank <= 5) if case.gold else found.refused
     if with_answer:
-        answer = advisor.answer(case.question)
+        answer = advisor.answer(case.question, history=history)
         out.update({"answer": answer.text, "cited": answer.cited_ids(), "citations_valid": answer.citations_valid,
                     "answer_refused": answer.refused, "fallback": answer.fallback_reason})
         out["passed"] = (out["passed"] and answer.citations_valid and not answer.refused) if case.gold \

@@ -1,0 +1,133 @@
+"""Follow-up questions made standalone before retrieval, from the conversation so far: an ordinal ("第二件", "最后那条")
+picks a part of the clause the previous answer was about; "接下来/下一步" its next sibling; a named part ("其中利益相关方
+那块", "那管理决策那类呢") the part whose title shares its words; anything else that leans on what came before ("这个阶段",
+"要是公司自己没这个能力呢") is read with that clause's title and the previous question's words.
+
+Example:
+    >>> ordinal("第二件具体要看哪些方面？"), ordinal("那最后一条呢？"), ordinal("第3步")
+    (2, -1, 3)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cn2an
+
+from advisor.config import GUIDE_DOC_ID
+
+_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十\d]{1,3})\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
+_LAST = re.compile(r"最后(?:一|那|的)?\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
+_NEXT = re.compile(r"接下来|下一步|然后呢|之后呢|再往后|紧接着|next step")
+_LEANS = re.compile(r"^(?:那|那么|其中|上面|刚才|这个|这类|这种|该|它|那个|那这|那在|要是|如果|还有|what about|and )|"
+                    r"这个|这类|这一块|那块|那类|那一类|上面|刚才|其中|呢[？?]?$", re.IGNORECASE)
+_STANDALONE_LEN = 16  # a follow-up is short; a long question carries its own topic
+
+
+@dataclass
+class Exchange:
+    """One earlier question, what it was taken to mean, and the guide clause it was answered from."""
+
+    question: str
+    standalone: str = ""
+    anchor: str | None = None  # the guide clause the answer rests on (best retrieved)
+    parts_of: str | None = None  # when the anchor was picked from a list: the clause whose parts were listed
+
+
+@dataclass
+class Rewrite:
+    question: str
+    standalone: str
+    anchors: list[str] = field(default_factory=list)  # clauses the follow-up points at, put first
+    how: str = ""  # ordinal | next | part | context | "" (asked alone)
+    parts_of: str | None = None  # for an ordinal: the clause whose parts were counted
+
+    @property
+    def rewritten(self) -> bool:
+        return self.standalone != self.question
+
+
+def ordinal(question: str) -> int | None:
+    """N for "第N…", -1 for "最后…", else None."""
+    if _LAST.search(question):
+        return -1
+    m = _ORDINAL.search(question)
+    if not m:
+        return None
+    try:
+        return int(cn2an.cn2an(m.group(1), "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def _parts(kb, clause_id: str) -> list:
+    """The clause's sub-clauses in order, or else its numbered list items."""
+    guide = kb.guide
+    children = [c for c in guide.sections if c.parent == clause_id]
+    if len(children) >= 2:
+        return children
+    return [c for c in guide.clauses if c.is_item and c.parent == clause_id]
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+_FUNCTION_BIGRAMS = _bigrams("具体怎么说的是什么哪些方面那块那类一类这个里面指南企业数字化建议应该可以要求包括")
+
+
+def leans_on_history(question: str, history: list[Exchange]) -> bool:
+    return bool(history) and (ordinal(question) is not None or bool(_NEXT.search(question)) or
+                              bool(_LEANS.search(question.strip())) or len(question.strip()) <= _STANDALONE_LEN)
+
+
+def rewrite(question: str, history: list[Exchange], kb) -> Rewrite:
+    """The question as it should be searched, given the conversation (most recent exchange last)."""
+    plain = Rewrite(question=question, standalone=question)
+    if not leans_on_history(question, history):
+        return plain
+    last = next((e for e in reversed(history) if e.anchor), None)
+    if last is None:
+        return plain
+    anchor = kb.clause(kb.guide.doc_id, last.anchor)
+    n = ordinal(question)
+    if n is not None:
+        for source in (last.parts_of, last.anchor):
+            parts = _parts(kb, source) if source else []
+            if parts and -1 <= n <= len(parts) and n != 0:
+                picked = parts[n - 1] if n > 0 else parts[-1]
+                return Rewrite(question, f"{picked.title} {question}", [picked.base_id], "ordinal", source)
+    if _NEXT.search(question) and anchor is not None and anchor.parent:
+        siblings = _parts(kb, anchor.parent)
+        ids = [c.base_id for c in siblings]
+        if anchor.base_id in ids and ids.index(anchor.base_id) + 1 < len(ids):
+            nxt = siblings[ids.index(anchor.base_id) + 1]
+            return Rewrite(question, f"{nxt.title} {question}", [nxt.base_id], "next", anchor.parent)
+    named = _named_part(question, kb, last, anchor)
+    if named is not None:
+        return Rewrite(question, f"{named.title} {question}", [named.base_id], "part")
+    title = anchor.title if anchor is not None else ""
+    return Rewrite(question, f"{question} {title} {last.standalone or last.question}".strip(), [], "context")
+
+
+def _named_part(question: str, kb, last: Exchange, anchor):
+    """A part of the clause in view (its parts, its siblings' parts) whose title shares a content word with the
+    question ("其中利益相关方那块" → the sub-clause on stakeholders)."""
+    words = _bigrams(question) - _FUNCTION_BIGRAMS
+    if not words or anchor is None:
+        return None
+    candidates = []
+    for source in filter(None, (last.anchor, last.parts_of, anchor.parent)):
+        candidates += [c for c in _parts(kb, source) if c.base_id != anchor.base_id or source != last.anchor]
+    scored = [(len(words & _bigrams(c.title)), c) for c in candidates]
+    best = max(scored, key=lambda s: s[0], default=(0, None))
+    return best[1] if best[0] >= 1 else None
+
+
+def exchange_of(rewritten: Rewrite, found) -> Exchange:
+    """What a conversation remembers of one question: its meaning and the guide clause its answer rests on."""
+    guide = [r for r in found.results if r.doc_id == GUIDE_DOC_ID]
+    anchor = rewritten.anchors[0] if rewritten.anchors else (guide[0].clause_id if guide else None)
+    return Exchange(question=rewritten.question, standalone=rewritten.standalone, anchor=anchor,
+                    parts_of=rewritten.parts_of)
