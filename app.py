@@ -145,19 +145,30 @@ def delete_data(session_id: str):
 
 
 # --- clause Q&A and browser --------------------------------------------------------------------------------------
-def ask(question: str):
+def ask(question: str, session_id: str = "", alone: bool = False):
+    """A clause answer, streamed. A follow-up is read with the session's earlier questions; "理解为：…" shows how."""
     if not (question or "").strip():
         yield "请输入问题。", ""
         return
+    question = advisor.clip(question)
     text = ""
     final: Answer | None = None
-    for event in advisor.qa.stream(question):
+    history = [] if alone else advisor.qa_history(session_id)
+    for event in advisor.qa.stream(question, history=history):
         if isinstance(event, Answer):
             final = event
         else:
             text += event
             yield inert(text), ""
-    yield inert(final.text if final else text), retrieval_markdown(final)
+    understood = final.retrieval.understood_as if final and final.retrieval else ""
+    lead = f"> 理解为：{inline(understood)}（联系上文；如需单独提问，点“单独提问”）\n\n" if understood else ""
+    if final is not None:
+        advisor.remember(session_id, final)
+    yield lead + inert(final.text if final else text), retrieval_markdown(final)
+
+
+def ask_alone(question: str, session_id: str = ""):
+    yield from ask(question, session_id, alone=True)
 
 
 def _outline_choices() -> list[tuple[str, str]]:
@@ -276,7 +287,9 @@ def _qa_tab() -> dict:
         with gr.Column(scale=3, min_width=320):
             ui["question"] = gr.Textbox(label="问题", placeholder="例如：数据销毁有哪些要求？ / 5.2.3 讲的是什么",
                                         elem_id="question")
-            ui["ask_btn"] = gr.Button("提问", variant="primary", elem_id="ask")
+            with gr.Row():
+                ui["ask_btn"] = gr.Button("提问", variant="primary", elem_id="ask")
+                ui["ask_alone"] = gr.Button("单独提问（不联系上文）", elem_id="ask-alone")
             ui["answer"] = gr.Markdown(elem_id="answer")
             ui["debug"] = gr.Markdown(elem_id="debug")
         with gr.Column(scale=2, min_width=280):
@@ -349,8 +362,10 @@ def build_app() -> gr.Blocks:
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
         demo.load(lambda: (documents_markdown(advisor.retriever.kb), _user_documents()), outputs=[kb["docs_md"], kb["remove_choice"]],
                   api_name=False)
-        qa["ask_btn"].click(ask, inputs=qa["question"], outputs=[qa["answer"], qa["debug"]], api_name="ask")
-        qa["question"].submit(ask, inputs=qa["question"], outputs=[qa["answer"], qa["debug"]], api_name=False)
+        qa_io = {"inputs": [qa["question"], session], "outputs": [qa["answer"], qa["debug"]]}
+        qa["ask_btn"].click(ask, **qa_io, api_name="ask")
+        qa["question"].submit(ask, **qa_io, api_name=False)
+        qa["ask_alone"].click(ask_alone, **qa_io, api_name=False)
         qa["browser"].change(show_clause, inputs=qa["browser"], outputs=qa["clause_view"], api_name="clause")
         kb["upload"].change(preview_upload, inputs=kb["upload"], outputs=kb["preview"], api_name="preview")
         kb["add_btn"].click(add_upload, inputs=[kb["upload"], kb["upload_id"]],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import asdict
 import time
 from functools import cached_property
 from pathlib import Path
@@ -110,6 +111,25 @@ class Advisor:
         turn = interview.reply(self.clip(text))
         self.sessions.save(session_id, interview.state)
         return interview, turn
+
+    def qa_history(self, session_id: str | None) -> list[Exchange]:
+        """The session's clause Q&A conversation so far (empty for no or an unknown session)."""
+        try:
+            state = self.load_interview(session_id).state if session_id else None
+        except SessionNotFound:
+            return []
+        return [Exchange(**turn) for turn in state.qa] if state else []
+
+    def remember(self, session_id: str | None, answer: Answer) -> None:
+        """Store what the conversation needs of an answer (kept to the last 20 exchanges)."""
+        if not session_id or answer.exchange is None:
+            return
+        try:
+            interview = self.load_interview(session_id)
+        except SessionNotFound:
+            return
+        interview.state.qa = [*interview.state.qa, asdict(answer.exchange)][-20:]
+        self.sessions.save(session_id, interview.state)
 
     def clip(self, text: str | None) -> str:
         """The one place a message is cut to ``max_message_chars`` (the app says so when it happens)."""

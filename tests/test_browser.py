@@ -236,3 +236,23 @@ def test_html_and_script_in_messages_stay_inert(app_server, page):
     assert page.locator("#chat img[src='x'], #chat img[src*='203.0.113.9']").count() == 0
     assert "<b>ERP</b>" in page.locator("#chat").inner_text()  # shown as the text it is
     shot(page, "hostile-input-1280")
+
+
+def test_a_clause_conversation_with_an_ordinal_follow_up(app_server, page):
+    open_app(page, app_server.url)
+    page.get_by_role("tab", name="条款问答").click()
+    box = page.locator("#question textarea")
+
+    def ask(text: str, button: str = "#ask") -> str:
+        page.locator("#debug").evaluate("e => e.innerText = ''")  # the wait below then sees this answer's details
+        box.fill(text)
+        page.locator(button).click()
+        page.locator("#debug").get_by_text("检索详情").wait_for()
+        return page.locator("#answer").inner_text()
+
+    ask("诊断分析阶段要做哪几件事？")
+    second = ask("第二件具体要看哪些方面？")
+    assert "理解为" in second and "6.2.2" in page.locator("#debug").inner_text()
+    alone = ask("第二件具体要看哪些方面？", "#ask-alone")  # one click: the same words without the conversation
+    assert "理解为" not in alone
+    shot(page, "clause-conversation-1280")

@@ -89,6 +89,9 @@ class InterviewState(BaseModel):
     finished: bool = False
     questions_to_level: int | None = None  # questions asked when the assessment first gave a level
     confirmed: list[str] = Field(default_factory=list)  # surprising figures already checked with the owner
+    # the clause Q&A conversation of the same session (question, what it was taken to mean, the clause answered
+    # from): stored, exported and deleted with the interview
+    qa: list[dict] = Field(default_factory=list)
 
 
 Answerer = Callable[[str], str]  # an owner's own question → a short grounded reply

@@ -1,0 +1,42 @@
+"""Follow-ups made standalone (unit level, on the real guide's clause tree; no index needed)."""
+from __future__ import annotations
+
+import pytest
+
+from advisor.config import Settings
+from advisor.corpus.knowledge_base import KnowledgeBase
+from advisor.qa.followup import Exchange, leans_on_history, ordinal, rewrite
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return KnowledgeBase.load(Settings(data_dir=tmp_path_factory.mktemp("kb"), llm="none"))
+
+
+@pytest.mark.parametrize("text,n", [("第二件具体要看哪些方面？", 2), ("那最后一条呢？", -1), ("第三条讲的是什么？", 3),
+                                    ("第10点", 10), ("这个阶段要多久？", None)])
+def test_ordinals(text, n):
+    assert ordinal(text) == n
+
+
+def test_an_ordinal_picks_a_part_of_the_clause_in_view(kb):
+    history = [Exchange("诊断分析阶段要做哪几件事？", anchor="6.2")]
+    meant = rewrite("第二件具体要看哪些方面？", history, kb)
+    assert meant.how == "ordinal" and meant.anchors == ["6.2.2"] and meant.parts_of == "6.2"
+    then = rewrite("最后那件事可以找外面的机构帮忙吗？", [*history, Exchange("第二件", anchor="6.2.2", parts_of="6.2")], kb)
+    assert then.anchors == ["6.2.4"]
+
+
+def test_next_step_and_named_part(kb):
+    assert rewrite("接下来该干嘛？", [Exchange("数据清查怎么做？", anchor="5.3.2.1")], kb).anchors == ["5.3.2.2"]
+    named = rewrite("那管理决策那类呢？", [Exchange("生产那一类建议上什么系统？", anchor="5.4.1.2")], kb)
+    assert named.how == "part" and named.anchors == ["5.4.1.1"]
+
+
+def test_context_and_standalone_questions(kb):
+    history = [Exchange("过期不用的数据，指南说要怎么处理？", anchor="5.3.2.7")]
+    context = rewrite("要是公司自己没这个能力呢？", history, kb)
+    assert context.how == "context" and "数据销毁" in context.standalone and not context.anchors
+    long_question = "企业在建设工业互联网平台时应当如何考虑数据安全和网络安全的协同防护？"
+    assert not leans_on_history(long_question, history) and rewrite(long_question, history, kb).standalone == long_question
+    assert rewrite("第二点呢？", [], kb).standalone == "第二点呢？"  # no conversation, nothing to lean on
