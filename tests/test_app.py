@@ -12,7 +12,7 @@ def _text(message) -> str:
 def test_clause_question_streams_verified_citation(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
-    job = client.submit("数据销毁有哪些要求？", api_name="/ask")
+    job = client.submit("数据销毁有哪些要求？", "", api_name="/ask")
     answer, debug = job.result(timeout=120)
     assert "5.3.2.7" in answer and "5.3.2.7 ✓ 已核验" in debug
     partials = [out[0] for out in job.outputs()]
@@ -84,11 +84,11 @@ def test_upload_is_indexed_searchable_and_removable(app_server, tmp_path):
                    "utf-8")
     message, table, _choices, _upload = client.predict(handle_file(str(doc)), "ZJ-01", api_name="/add_document")
     assert "已加入知识库" in message and "ZJ-01" in table
-    answer, debug = client.predict("注塑机开机前要检查什么？", api_name="/ask")
+    answer, debug = client.predict("注塑机开机前要检查什么？", "", api_name="/ask")
     assert "ZJ-01" in debug
     message, table, _choices = client.predict("ZJ-01", api_name="/remove_document")
     assert "已删除" in message and "ZJ-01" not in table
-    _answer, debug = client.predict("注塑机开机前要检查什么？", api_name="/ask")
+    _answer, debug = client.predict("注塑机开机前要检查什么？", "", api_name="/ask")
     assert "ZJ-01" not in debug
 
 
@@ -124,7 +124,7 @@ def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, r
         while "已加载并预热" not in (status := client.predict(api_name="/status")) and time.time() < deadline:
             time.sleep(1)
         assert "已加载并预热" in status
-        answer, debug = client.predict("数据销毁有哪些要求？", api_name="/ask")
+        answer, debug = client.predict("数据销毁有哪些要求？", "", api_name="/ask")
         assert "5.3.2.7" in answer and "已核验" in debug
     finally:
         server.stop()

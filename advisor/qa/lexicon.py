@@ -19,10 +19,6 @@ import yaml
 from advisor.config import knowledge_path
 from advisor.language import is_english
 
-_STOPWORDS = set("""的 了 是 在 和 与 及 或 等 对 为 把 被 有 要 会 能 就 都 也 还 又 很 吗 呢 吧 啊 么 呀 哪 哪些 什么 怎么 怎样 怎么办
-如何 是否 可以 应该 需要 一下 这个 那个 这些 那些 我们 你们 他们 我 你 他 它 公司 企业 中小企业 一些 有些 哪个 多少 为什么 请问 讲 讲的是
-说 说的是 里 中 上 下 吗？ ？ ? 。 ， , ！ ! 、 ： : ； ; （ ） ( ) “ ” " ' - — 》 《 the a an of to in on for and or is are what
-which how does do should about with be it its this that our we my your can from by as at me tell says say""".split())
 _jieba_lock = threading.Lock()
 
 
@@ -38,7 +34,9 @@ class Expansion:
 
 
 class Lexicon:
-    def __init__(self, groups: list[list[str]], glossary: dict[str, str], extra_words: list[str] = ()) -> None:
+    def __init__(self, groups: list[list[str]], glossary: dict[str, str], extra_words: list[str] = (),
+                 stopwords: frozenset[str] = frozenset()) -> None:
+        self.stopwords = stopwords
         self.groups = [[str(t) for t in g] for g in groups]
         self.glossary = {k.lower(): v for k, v in glossary.items()}
         self._glossary_keys = sorted(self.glossary, key=len, reverse=True)
@@ -51,7 +49,8 @@ class Lexicon:
         lexicon_dir = lexicon_dir or knowledge_path("lexicon")
         groups = yaml.safe_load((lexicon_dir / "synonyms.yaml").read_text("utf-8"))["groups"]
         glossary = yaml.safe_load((lexicon_dir / "glossary_en.yaml").read_text("utf-8"))["terms"]
-        return cls(groups, glossary)
+        stopwords = yaml.safe_load((lexicon_dir / "stopwords.yaml").read_text("utf-8"))["words"]
+        return cls(groups, glossary, stopwords=frozenset(map(str, stopwords)))
 
     def add_words(self, words: list[str]) -> None:
         """Teach the tokenizer the corpus' own terms (clause titles) so they stay whole."""
@@ -76,7 +75,7 @@ class Lexicon:
         tokens = []
         for tok in self._tokenizer().cut_for_search(text.lower()):
             tok = tok.strip()
-            if tok and tok not in _STOPWORDS and not re.fullmatch(r"[\W_]+", tok):
+            if tok and tok not in self.stopwords and not re.fullmatch(r"[\W_]+", tok):
                 tokens.append(tok)
         return tokens
 
