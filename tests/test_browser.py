@@ -242,17 +242,15 @@ def test_a_clause_conversation_with_an_ordinal_follow_up(app_server, page):
     open_app(page, app_server.url)
     page.get_by_role("tab", name="条款问答").click()
     box = page.locator("#question textarea")
-
-    def ask(text: str, button: str = "#ask") -> str:
-        page.locator("#debug").evaluate("e => e.innerText = ''")  # the wait below then sees this answer's details
-        box.fill(text)
-        page.locator(button).click()
-        page.locator("#debug").get_by_text("检索详情").wait_for()
-        return page.locator("#answer").inner_text()
-
-    ask("诊断分析阶段要做哪几件事？")
-    second = ask("第二件具体要看哪些方面？")
-    assert "理解为" in second and "6.2.2" in page.locator("#debug").inner_text()
-    alone = ask("第二件具体要看哪些方面？", "#ask-alone")  # one click: the same words without the conversation
-    assert "理解为" not in alone
+    done = "document.querySelector('#debug').innerText.includes('检索详情')"
+    box.fill("诊断分析阶段要做哪几件事？")
+    page.locator("#ask").click()
+    page.wait_for_function(f"() => {done}")
+    box.fill("第二件具体要看哪些方面？")
+    page.locator("#ask").click()
+    page.wait_for_function(f"() => document.querySelector('#answer').innerText.includes('理解为') && {done} && "
+                           "document.querySelector('#debug').innerText.includes('6.2.2')")
+    box.fill("第二件具体要看哪些方面？")
+    page.locator("#ask-alone").click()  # one click: the same words without the conversation
+    page.wait_for_function(f"() => !document.querySelector('#answer').innerText.includes('理解为') && {done}")
     shot(page, "clause-conversation-1280")
