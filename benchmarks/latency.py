@@ -36,7 +36,9 @@ def answer_latency(advisor: Advisor, questions: list[str]) -> dict:
 
 
 def turn_latency(advisor: Advisor, cases: list[InterviewCase]) -> dict:
-    times = []
+    """The reply (rules, at once) and, with a model, the model's reading of the same turn in the background (waited
+    for after each reply, as an owner who takes that long to type would give it)."""
+    times, readings = [], []
     for case in cases:
         iv = Interview(chat=advisor.interview_chat())
         iv.start()
@@ -44,7 +46,10 @@ def turn_latency(advisor: Advisor, cases: list[InterviewCase]) -> dict:
             started = time.perf_counter()
             iv.reply(text)
             times.append(time.perf_counter() - started)
-    return summary_ms(times)
+            if iv.chat is not None:
+                iv.settle()
+                readings.append(time.perf_counter() - started)
+    return {**summary_ms(times), "model_reading": summary_ms(readings) if readings else None}
 
 
 def report_latency(advisor: Advisor, cases: list[InterviewCase], out_dir: Path) -> dict:
@@ -86,13 +91,15 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         return f"p50 {s['p50_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms (n={s['n']})"
     out = [("clause answer, deterministic: first piece", fmt(r["answer_deterministic"]["first_token"]), "≤ 1 s"),
            ("clause answer, deterministic: total", fmt(r["answer_deterministic"]["total"]), ""),
-           ("interview turn, deterministic", fmt(r["turn_deterministic"]), "≤ 300 ms"),
+           ("interview turn, deterministic (incl. pains by meaning)", fmt(r["turn_deterministic"]), "p95 ≤ 50 ms"),
            ("report (assess + plan + 2 charts + md/docx/json)", fmt(r["report"]), "≤ 3 s")]
     if "answer_local_llm" in r:
         out += [("local LLM load (once per process)", f"{r['llm_load_s']} s", ""),
                 ("clause answer, local LLM: first token", fmt(r["answer_local_llm"]["first_token"]), "≤ 8 s"),
                 ("clause answer, local LLM: total", fmt(r["answer_local_llm"]["total"]), ""),
-                ("interview turn, local LLM extraction", fmt(r["turn_local_llm"]), "≤ 10 s")]
+                ("interview turn with the local LLM: reply", fmt(r["turn_local_llm"]), "p95 ≤ 50 ms"),
+                ("the model's reading of that turn (background)", fmt(r["turn_local_llm"]["model_reading"]),
+                 "p50 ≤ 10 s")]
     return out
 
 
