@@ -14,36 +14,22 @@ from advisor import offline as _offline  # noqa: F401 - first: sets the offline 
 import gradio as gr
 # isort: on
 
-from advisor.cli import progress_printer  # noqa: E402
-from advisor.config import GUIDE_DOC_ID, default_settings  # noqa: E402
-from advisor.corpus.parsing import DocKind  # noqa: E402
-from advisor.corpus.readers import supported_label, supported_suffixes  # noqa: E402
-from advisor.diagnosis.interview import Interview  # noqa: E402
-from advisor.qa.answer import Answer, clause_markdown  # noqa: E402
-from advisor.rendering import documents_markdown, inert, inline, live_panel, retrieval_markdown  # noqa: E402
-from advisor.service import Advisor, SessionNotFound  # noqa: E402
-from advisor.sessions import StorageError  # noqa: E402
+from advisor.access import consultant_login, is_loopback, serve_shared
+from advisor.cli import progress_printer
+from advisor.config import GUIDE_DOC_ID, default_settings
+from advisor.corpus.parsing import DocKind
+from advisor.corpus.readers import supported_label, supported_suffixes
+from advisor.qa.answer import Answer, clause_markdown
+from advisor.rendering import (chat_history, documents_markdown, inert, inline, live_panel, preview_markdown,
+                               retrieval_markdown, session_markdown, status_markdown)
+from advisor.service import Advisor, SessionNotFound
+from advisor.sessions import StorageError
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 UPLOAD_TYPES = list(supported_suffixes())
 
 
 # --- interview ------------------------------------------------------------------------------------------------
-def _history(iv: Interview) -> list[dict]:
-    messages = []
-    for t in iv.state.turns:
-        if t.user:
-            messages.append({"role": "user", "content": inert(t.user)})
-        reply = inert(t.reply) + "".join(f"\n\n> ⚠ {inert(note)}" for note in t.notes)
-        messages.append({"role": "assistant", "content": reply})
-    return messages
-
-
-def _session_info(session_id: str) -> str:
-    return (f"会话编号：`{session_id}`　[恢复链接](?session={session_id})（收藏此链接，刷新页面或服务器重启后可继续；"
-            "编号即钥匙，请勿分享）")
-
-
 def _model_ready(warmed: int, seconds: float) -> None:
     print(f"大模型{'已加载并预热' if warmed else '不可用，以确定性模式运行'}（{seconds:.1f} s）", flush=True)
 
@@ -56,7 +42,7 @@ def open_session(session_id: str | None, request: gr.Request):
         raise gr.Error(str(exc)) from None
     note = "" if not wanted or wanted == session_id else "\n\n⚠ 没有找到该会话编号，已开始新的会话。"
     advisor.prepare_model_soon(on_done=_model_ready)  # the model warms behind the page while the owner reads
-    return session_id, _history(iv), live_panel(iv), _session_info(session_id) + note
+    return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id) + note
 
 
 def chat(message: str, session_id: str):
@@ -77,16 +63,16 @@ def chat(message: str, session_id: str):
     limit = advisor.settings.max_message_chars
     if len(message) > limit:
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    pending = _history(iv) + [{"role": "user", "content": inert(message[:limit])},
+    pending = chat_history(iv) + [{"role": "user", "content": inert(message[:limit])},
                               {"role": "assistant", "content": "（正在理解您的回答…）"}]
     yield gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…")
     try:
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield gr.update(value=message, interactive=True), _history(iv), gr.skip(), session_id, _send_ready()
+        yield gr.update(value=message, interactive=True), chat_history(iv), gr.skip(), session_id, _send_ready()
         return
-    yield gr.update(value="", interactive=True), _history(iv), live_panel(iv), session_id, _send_ready()
+    yield gr.update(value="", interactive=True), chat_history(iv), live_panel(iv), session_id, _send_ready()
 
 
 def _send_ready():
@@ -106,7 +92,7 @@ def report_when_finished(session_id: str):
 
 def new_session():
     session_id, iv = advisor.open_interview(None)
-    return session_id, _history(iv), live_panel(iv), _session_info(session_id)
+    return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id)
 
 
 def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress hook
@@ -153,7 +139,7 @@ def ask(question: str, session_id: str = "", alone: bool = False):
     question = advisor.clip(question)
     text = ""
     final: Answer | None = None
-    history = [] if alone else advisor.qa_history(session_id)
+    history = [] if alone else advisor.qachat_history(session_id)
     for event in advisor.qa.stream(question, history=history):
         if isinstance(event, Answer):
             final = event
@@ -192,18 +178,12 @@ def preview_upload(path: str | None) -> str:
     if not path:
         return ""
     try:
-        doc = advisor.preview_document(Path(path))
+        return preview_markdown(advisor.preview_document(Path(path)), Path(path).name)
     except ValueError as exc:
         return f"⚠ 无法解析：{inline(str(exc))}"
-    sections = doc.sections
-    lines = [f"**解析预览**：{inline(Path(path).name)} → {len(sections)} 个条款，{len(doc.clauses)} 条索引记录", ""]
-    lines += [f"- {inline(c.clause_id)} {inline(c.title)}：{inline(c.text[:60])}" for c in sections[:15]]
-    if len(sections) > 15:
-        lines.append(f"- ……（另有 {len(sections) - 15} 个条款）")
-    return "\n".join(lines)
 
 
-def add_upload(path: str | None, doc_id: str, progress=gr.Progress()):
+def add_upload(path: str | None, doc_id: str, request: gr.Request, progress=gr.Progress()):  # noqa: B008
     if not path:
         raise gr.Error("请先选择要上传的文件。")
 
@@ -211,18 +191,20 @@ def add_upload(path: str | None, doc_id: str, progress=gr.Progress()):
         progress((done, total), desc=label)
 
     try:
-        doc = advisor.add_document(Path(path), doc_id=(doc_id or "").strip() or None, progress=report)
+        doc = advisor.add_document(Path(path), doc_id=(doc_id or "").strip() or None, progress=report,
+                                   who=getattr(request, "username", None) or "local")
     except ValueError as exc:
         raise gr.Error(str(exc)) from None
     return (f"✓ 已加入知识库：{inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
             documents_markdown(advisor.retriever.kb), _user_documents(), None)
 
 
-def remove_upload(doc_id: str | None, progress=gr.Progress()):
+def remove_upload(doc_id: str | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
     if not doc_id:
         raise gr.Error("请选择要删除的文档。")
     try:
-        advisor.remove_document(doc_id, progress=lambda done, total, label: progress((done, total), desc=label))
+        advisor.remove_document(doc_id, progress=lambda done, total, label: progress((done, total), desc=label),
+                                who=getattr(request, "username", None) or "local")
     except (KeyError, ValueError) as exc:
         raise gr.Error(f"无法删除：{exc}") from None
     return f"已删除文档 {inline(doc_id)}，索引已更新。", documents_markdown(advisor.retriever.kb), _user_documents()
@@ -230,15 +212,7 @@ def remove_upload(doc_id: str | None, progress=gr.Progress()):
 
 # --- status -------------------------------------------------------------------------------------------------------------
 def status() -> str:
-    s = advisor.status()
-    fresh = s["index"]["manifest"] == s["index"]["expected"] or advisor.settings.store != "embedded"
-    warmed = "（已加载并预热）" if s["llm_warmed"] else ""
-    lines = [f"- 大模型：{s['llm']}{warmed}", f"- 向量模型：{s['embedder']}", f"- 向量库：{s['store']}",
-             f"- 索引：{'最新（与知识库内容一致）' if fresh else '将在首次检索时重建'}",
-             f"- 文档：{len(s['documents'])} 份，共 {sum(d['clauses'] for d in s['documents'])} 个条款"]
-    if not s["llm_available"]:
-        lines.append("\n> ⚠ 当前没有可用的大模型：问答以条款摘录、访谈以规则提取的确定性模式运行，结果同样引用条款。")
-    return "\n".join(lines)
+    return status_markdown(advisor.status(), advisor.settings)
 
 
 # the session id lives in the browser too, so a plain reload (F5) resumes the same interview; a link that names a
@@ -340,7 +314,11 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     iv["delete_btn"].click(delete_data, inputs=session, outputs=[*start_outputs, iv["export_file"]], api_name="delete")
 
 
-def build_app() -> gr.Blocks:
+def build_app(role: str = "all") -> gr.Blocks:
+    """``all``: everything, for one user on loopback; ``owner``: interview, report, clause Q&A and status — no
+    knowledge-base controls and no such endpoint; ``consultant``: the knowledge base (behind the login)."""
+    if role == "consultant":
+        return _consultant_app()
     with gr.Blocks(title="数转顾问") as demo:
         gr.Markdown(f"# 数转顾问 · 中小企业数字化转型诊断\n依据 {GUIDE_DOC_ID}《中小企业数字化转型工作指南》，全程离线运行。")
         session = gr.Textbox(label="会话编号", placeholder="粘贴已有的会话编号后点“恢复会话”", max_lines=1,
@@ -352,28 +330,48 @@ def build_app() -> gr.Blocks:
                 rep = _report_tab()
             with gr.Tab("条款问答", id="qa-tab"):
                 qa = _qa_tab()
-            with gr.Tab("知识库", id="kb-tab"):
-                kb = _kb_tab()
+            if role == "all":
+                with gr.Tab("知识库", id="kb-tab"):
+                    kb = _kb_tab()
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         _wire_interview(demo, session, tabs, iv, rep)
         timer = gr.Timer(3)
         demo.load(status, outputs=status_md, api_name="status")
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
-        demo.load(lambda: (documents_markdown(advisor.retriever.kb), _user_documents()), outputs=[kb["docs_md"], kb["remove_choice"]],
-                  api_name=False)
         qa_io = {"inputs": [qa["question"], session], "outputs": [qa["answer"], qa["debug"]]}
         qa["ask_btn"].click(ask, **qa_io, api_name="ask")
         qa["question"].submit(ask, **qa_io, api_name=False)
         qa["ask_alone"].click(ask_alone, **qa_io, api_name=False)
         qa["browser"].change(show_clause, inputs=qa["browser"], outputs=qa["clause_view"], api_name="clause")
-        kb["upload"].change(preview_upload, inputs=kb["upload"], outputs=kb["preview"], api_name="preview")
-        kb["add_btn"].click(add_upload, inputs=[kb["upload"], kb["upload_id"]],
-                            outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"], kb["upload"]],
-                            api_name="add_document")
-        kb["remove_btn"].click(remove_upload, inputs=kb["remove_choice"],
-                               outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"]], api_name="remove_document")
+        if role == "all":
+            _wire_kb(demo, kb)
     demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+def _wire_kb(demo: gr.Blocks, kb: dict) -> None:
+    demo.load(lambda: (documents_markdown(advisor.retriever.kb), _user_documents()),
+              outputs=[kb["docs_md"], kb["remove_choice"]], api_name=False)
+    kb["upload"].change(preview_upload, inputs=kb["upload"], outputs=kb["preview"], api_name="preview")
+    kb["add_btn"].click(add_upload, inputs=[kb["upload"], kb["upload_id"]],
+                        outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"], kb["upload"]],
+                        api_name="add_document")
+    kb["remove_btn"].click(remove_upload, inputs=kb["remove_choice"],
+                           outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"]], api_name="remove_document")
+
+
+def _consultant_app() -> gr.Blocks:
+    with gr.Blocks(title="数转顾问 · 顾问") as demo:
+        gr.Markdown("# 数转顾问 · 顾问页面\n管理知识库（每次增删都记入审计日志）；企业访谈与问答在首页。")
+        with gr.Tabs():
+            with gr.Tab("知识库", id="kb-tab"):
+                kb = _kb_tab()
+            with gr.Tab("状态", id="status-tab"):
+                status_md = gr.Markdown(elem_id="status")
+        demo.load(status, outputs=status_md, api_name="status")
+        _wire_kb(demo, kb)
+    demo.queue(default_concurrency_limit=2)
     return demo
 
 
@@ -382,8 +380,17 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
+    shared = not is_loopback(args.host)
+    if shared and consultant_login(advisor.settings) is None:
+        raise SystemExit("在本机以外提供服务（--host " + args.host + "）需要先配置顾问账号：设置 ADVISOR_CONSULTANT_USER 和 "
+                         "ADVISOR_CONSULTANT_PASSWORD_HASH（用 python -m advisor hash-password 生成），否则任何访问者都能"
+                         "改动知识库。仅本机使用请不加 --host。")
     advisor.retriever  # build/open the index before serving (progress in the terminal)
-    print(f"数转顾问 ready: http://{args.host}:{args.port}", flush=True)
+    print(f"数转顾问 ready: http://{args.host}:{args.port}"
+          + (f"（顾问页面：http://{args.host}:{args.port}/consultant）" if shared else ""), flush=True)
+    if shared:
+        serve_shared(build_app("owner"), build_app("consultant"), advisor.settings, args.host, args.port)
+        return
     # quiet: Gradio's own banner suggests share=True, which an offline app never does
     build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
                        max_file_size=advisor.settings.max_upload_bytes)

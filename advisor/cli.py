@@ -117,6 +117,19 @@ def cmd_prepare_model(args) -> int:
     return 0
 
 
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    from advisor.access import hash_password
+    password = getpass.getpass("顾问密码：")
+    if len(password) < 8 or password != getpass.getpass("再输入一次："):
+        print("密码至少 8 位，且两次输入须一致。", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    print("把上面一行设为 ADVISOR_CONSULTANT_PASSWORD_HASH（或配置文件中的 consultant_password_hash）。", file=sys.stderr)
+    return 0
+
+
 def cmd_interview(args) -> int:
     from advisor.diagnosis.script import run_interview_command
     return run_interview_command(args, _settings(args))
@@ -188,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("prepare-model", help="拼接并校验内置本地模型")
     p.set_defaults(func=cmd_prepare_model)
+    p = sub.add_parser("hash-password", help="生成顾问密码的哈希（在本机以外提供服务时需要）")
+    p.set_defaults(func=cmd_hash_password)
     return parser
 
 

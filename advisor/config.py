@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     top_k: int = 5
     refusal_threshold: float = 0.5
 
+    # served beyond loopback: the consultant account (password as a PBKDF2 hash: python -m advisor hash-password)
+    # and the host names the app answers to (any other Host header is refused)
+    consultant_user: str = ""
+    consultant_password_hash: str = ""
+    allowed_hosts: list[str] = Field(default_factory=list)
+
     max_message_chars: int = 4000
     # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)
     session_retention_days: int = 180

@@ -70,3 +70,39 @@ def documents_markdown(kb) -> str:
     return "\n".join(rows)
 
 
+def status_markdown(s: dict, settings) -> str:
+    """The status tab: model, embedder, store, index freshness, documents; a plain notice in deterministic mode."""
+    fresh = s["index"]["manifest"] == s["index"]["expected"] or settings.store != "embedded"
+    warmed = "（已加载并预热）" if s["llm_warmed"] else ""
+    lines = [f"- 大模型：{s['llm']}{warmed}", f"- 向量模型：{s['embedder']}", f"- 向量库：{s['store']}",
+             f"- 索引：{'最新（与知识库内容一致）' if fresh else '将在首次检索时重建'}",
+             f"- 文档：{len(s['documents'])} 份，共 {sum(d['clauses'] for d in s['documents'])} 个条款"]
+    if not s["llm_available"]:
+        lines.append("\n> ⚠ 当前没有可用的大模型：问答以条款摘录、访谈以规则提取的确定性模式运行，结果同样引用条款。")
+    return "\n".join(lines)
+
+
+def chat_history(iv) -> list[dict]:
+    """The interview as chat messages, every word the owner typed made inert; notes shown as warnings."""
+    messages = []
+    for t in iv.state.turns:
+        if t.user:
+            messages.append({"role": "user", "content": inert(t.user)})
+        reply = inert(t.reply) + "".join(f"\n\n> ⚠ {inert(note)}" for note in t.notes)
+        messages.append({"role": "assistant", "content": reply})
+    return messages
+
+
+def session_markdown(session_id: str) -> str:
+    return (f"会话编号：`{session_id}`　[恢复链接](?session={session_id})（收藏此链接，刷新页面或服务器重启后可继续；"
+            "编号即钥匙，请勿分享）")
+
+
+def preview_markdown(doc, file_name: str) -> str:
+    """What an upload would become: its clauses, shown inert."""
+    sections = doc.sections
+    lines = [f"**解析预览**：{inline(file_name)} → {len(sections)} 个条款，{len(doc.clauses)} 条索引记录", ""]
+    lines += [f"- {inline(c.clause_id)} {inline(c.title)}：{inline(c.text[:60])}" for c in sections[:15]]
+    if len(sections) > 15:
+        lines.append(f"- ……（另有 {len(sections) - 15} 个条款）")
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ import time
 from functools import cached_property
 from pathlib import Path
 
+from advisor.access import audit
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings
 from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
@@ -168,15 +169,18 @@ class Advisor:
     def preview_document(self, path: Path) -> Document:
         return self.retriever.kb.preview(path)
 
-    def add_document(self, path: Path, doc_id: str | None = None, progress=None) -> Document:
-        """Add a user document and index it (raises ValueError with a readable reason)."""
+    def add_document(self, path: Path, doc_id: str | None = None, progress=None, who: str = "") -> Document:
+        """Add a user document and index it (raises ValueError with a readable reason); the change is audited."""
         with self._lock:
             doc = self.retriever.kb.add_document(path, doc_id=doc_id)
+            audit(self.settings.data_dir, who, "add", doc.doc_id, Path(doc.source_path))
             self.retriever.refresh(progress=progress)
             return doc
 
-    def remove_document(self, doc_id: str, progress=None) -> None:
+    def remove_document(self, doc_id: str, progress=None, who: str = "") -> None:
         with self._lock:
+            doc = self.retriever.kb.document(doc_id)
+            audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path))
             self.retriever.kb.remove_document(doc_id)
             self.retriever.refresh(progress=progress)
 

@@ -92,7 +92,8 @@ class AppProcess:
     ...     print(app.url)
     """
 
-    def __init__(self, env: dict | None = None) -> None:
+    def __init__(self, env: dict | None = None, args: list[str] | None = None) -> None:
+        self.args = args or []  # more app.py arguments ("--host", "0.0.0.0")
         self.port = free_port()
         self.env = {**os.environ, "ADVISOR_LLM": "none", **(env or {})}
         self.proc = None
@@ -107,7 +108,7 @@ class AppProcess:
         import sys
         import urllib.request
         started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=PROJECT_ROOT,
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port), *self.args], cwd=PROJECT_ROOT,
                                      env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while time.perf_counter() - started < timeout:
             if self.proc.poll() is not None:

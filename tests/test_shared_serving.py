@@ -1,0 +1,68 @@
+"""Served beyond loopback (#16): consultant credentials required, owners see no knowledge-base endpoint, the
+consultant page is behind a login, a Host check and a Content-Security-Policy on every response; every knowledge-base
+change is audited. Traffic stays on this machine: the app listens on 0.0.0.0 and is reached through 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import AppServer
+
+from advisor.access import hash_password
+from advisor.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def test_serving_beyond_loopback_without_a_consultant_account_refuses_to_start(tmp_path):
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_LLM": "none",
+           "ADVISOR_CONSULTANT_USER": "", "ADVISOR_CONSULTANT_PASSWORD_HASH": ""}
+    done = subprocess.run([sys.executable, "app.py", "--host", "0.0.0.0", "--port", "7999"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "顾问账号" in done.stderr and "hash-password" in done.stderr
+
+
+def _get(url: str, host: str | None = None):
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode("utf-8", "replace")
+
+
+def test_owners_get_no_knowledge_base_endpoint_and_consultants_log_in(real_data_dir, real_retriever, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    env = {"ADVISOR_CONSULTANT_USER": "gu", "ADVISOR_CONSULTANT_PASSWORD_HASH": hash_password("a-long-secret")}
+    server = AppServer(data_dir, extra_env=env)
+    server.args = ["--host", "0.0.0.0"]
+    with server:
+        status, headers, body = _get(server.url + "gradio_api/info")
+        endpoints = set(json.loads(body)["named_endpoints"])
+        assert status == 200 and "/chat" in endpoints and "/ask" in endpoints
+        assert not {"/add_document", "/remove_document", "/preview"} & endpoints  # not exposed to owners at all
+        assert "img-src 'self' data: blob:" in headers["Content-Security-Policy"]
+        status, _, _ = _get(server.url + "consultant/gradio_api/info")
+        assert status in (401, 403)  # the consultant page answers nothing before the login
+        status, _, _ = _get(server.url, host="evil.example")
+        assert status == 400  # a Host header the app does not serve
+
+
+def test_knowledge_base_changes_are_audited(app_server, tmp_path):
+    from gradio_client import Client, handle_file
+    doc = tmp_path / "审计样例.md"
+    doc.write_text("1 范围\n本制度用于审计测试。\n", "utf-8")
+    client = Client(app_server.url, verbose=False)
+    client.predict(handle_file(str(doc)), "AUDIT-01", api_name="/add_document")
+    client.predict("AUDIT-01", api_name="/remove_document")
+    entries = [json.loads(line) for line in (app_server.data_dir / "audit.log").read_text("utf-8").splitlines()]
+    mine = [e for e in entries if e["doc_id"] == "AUDIT-01"]
+    assert [e["action"] for e in mine] == ["add", "remove"]
+    assert all(len(e["sha256"]) == 64 and e["who"] == "local" and e["when"] for e in mine)
