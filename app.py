@@ -139,7 +139,7 @@ def ask(question: str, session_id: str = "", alone: bool = False):
     question = advisor.clip(question)
     text = ""
     final: Answer | None = None
-    history = [] if alone else advisor.qachat_history(session_id)
+    history = [] if alone else advisor.qa_history(session_id)
     for event in advisor.qa.stream(question, history=history):
         if isinstance(event, Answer):
             final = event
