@@ -108,7 +108,7 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     timeline = out_dir / "路线图.png"
     timeline.write_bytes(report.timeline_png())
     progress(0.7, desc="生成 Word / Markdown / JSON")
-    files = [str(report.write(out_dir / f"诊断报告{ext}")) for ext in (".docx", ".md", ".json")]
+    files = [str(report.write(out_dir / f"{report.file_stem}{ext}")) for ext in (".docx", ".md", ".json")]
     progress(1.0, desc="完成")
     return report.to_markdown(), str(radar), str(timeline), files
 

@@ -109,7 +109,7 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
     shot(page, "interview-1280")
     shot(page, "interview-phone", width=390)
     page.get_by_role("tab", name="诊断报告").click()
-    link = page.locator("#report-files tr:has(td[aria-label='诊断报告.docx']) a[data-testid=download-link]")
+    link = page.locator("#report-files tr:has(td[aria-label$='.docx']) a[data-testid=download-link]")
     with page.expect_download() as download:
         link.click()
     saved = tmp_path / "report.docx"

@@ -47,3 +47,17 @@ def test_the_score_gap_names_the_items_with_most_headroom_first():
     path = path_to_next_level(_hand(1, 20.0, ALL_AT(2)))
     score = next(g for g in path.gaps if g.kind == "score")
     assert score.candidates[0].startswith("设备系统")  # 20 points, none credited: the largest headroom
+
+
+def test_the_report_names_the_trade_and_date_and_says_what_the_next_level_needs():
+    from advisor.diagnosis.interview import run_script
+    from advisor.diagnosis.planning import build_plan
+    from advisor.diagnosis.report import Report
+    iv = run_script(["我们做实木家具，员工60来个人，年营收三千万出头。", "ERP只有财务在用，仓库用Excel，车间派工靠纸质单子。",
+                     "设备都没联网。", "没有IT，也没有规划。"])
+    a = iv.assess()
+    report = Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile))
+    assert "实木家具" in report.title and report.created in report.title and "/" not in report.file_stem
+    md = report.to_markdown()
+    assert md.startswith(f"# {report.title}") and "## 离二级规范还差什么" in md
+    assert report.next_level.summary.startswith("二级差：") and '"next_level"' in report.to_json()

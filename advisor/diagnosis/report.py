@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, PrivateAttr
 
 from advisor.config import GUIDE_DOC_ID
+from advisor.diagnosis.next_level import NextLevel, path_to_next_level
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
 
 RELIABILITY_LABELS = {"official": "官方文本", "impl": "第三方工具实现（待核实）", "unverified": "未核实"}
@@ -33,14 +34,32 @@ class Report(BaseModel):
     assessment: Assessment
     plan: Plan
     created: str = Field(default_factory=lambda: date.today().isoformat())  # per report, not per process
+    next_level: NextLevel | None = None  # filled from the assessment when not given
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
+
+    def model_post_init(self, _context) -> None:
+        if self.next_level is None:
+            self.next_level = path_to_next_level(self.assessment)
+
+    @property
+    def title(self) -> str:
+        """"数字化转型诊断报告 · 家具制造 · 2026-11-26": the report says whose it is and when."""
+        industry = self.profile.get("industry")
+        return " · ".join(filter(None, ["数字化转型诊断报告", str(industry) if industry else "", self.created]))
+
+    @property
+    def file_stem(self) -> str:
+        """The download name: the title, with nothing a file system refuses."""
+        import re
+        return re.sub(r"[\\/:*?\"<>|\s·]+", "-", self.title).strip("-")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
     def to_markdown(self) -> str:
-        L = ["# 数字化转型诊断报告", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
-        for section in (self._md_summary, self._md_scores, self._md_pains, self._md_plan, self._md_facts):
+        L = [f"# {self.title}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
+        for section in (self._md_summary, self._md_next_level, self._md_scores, self._md_pains, self._md_plan,
+                        self._md_facts):
             L += section()
         return "\n".join(L)
 
@@ -60,6 +79,20 @@ class Report(BaseModel):
                  f"合作伙伴：{'、'.join(x.label for x in p.partners)}")
         L += ["", f"> {a.label_note}", ""]
         return L
+
+    def _md_next_level(self) -> list[str]:
+        """离下一级还差什么（依据等级规则；第三方实现，见说明）."""
+        nl = self.next_level
+        if nl is None:
+            return []
+        L = [f"## 离{nl.target.label}还差什么", "", f"**{nl.summary}**（依据《中小企业数字化水平评测指标（2024年版）》"
+             "第三方描述的等级规则估算；场景数按本次访谈了解到的场景比例折算）", ""]
+        if nl.gaps:
+            L += ["| 差距 | 要求 | 现状 | 怎么补上（优先） | 现状依据（企业原话） |", "|---|---|---|---|---|"]
+            for g in nl.gaps:
+                words = "；".join("“" + q + "”" for q in g.evidence) or "—"
+                L.append(f"| {g.detail} | {g.need:g} | {g.have:g} | {'；'.join(g.candidates[:3])} | {words} |")
+        return L + [""]
 
     def _md_scores(self) -> list[str]:
         """二、维度得分；三、业务场景等级"""
