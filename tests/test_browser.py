@@ -198,6 +198,7 @@ def test_session_resumes_after_server_restart(real_data_dir, real_retriever, bro
         assert re.fullmatch(r"[A-Za-z0-9_-]{32}", sid)
         server.stop(kill=True)  # SIGKILL: no chance to flush anything
         server.start()
+        page.goto("about:blank")  # leave the old page first: its own reconnect logic may reload it meanwhile
         page.goto(f"{server.url}?session={sid}")  # the resume link
         page.locator("#chat").get_by_text("精密模具").first.wait_for()
         assert "ERP" in page.locator("#live-panel").inner_text()
