@@ -3,7 +3,7 @@ an LLM, and an LLM answer whose citations and quotes are verified against the re
 
 Example:
     >>> from advisor.qa.answer import QAService
-    >>> from advisor.qa.followup import Exchange, exchange_of, rewrite
+    >>> from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
@@ -25,7 +25,7 @@ from advisor.corpus.parsing import Clause, DocKind, Document
 from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
-from advisor.qa.followup import Exchange, exchange_of, rewrite
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 
 _CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
@@ -121,14 +121,19 @@ class QAService:
             yield (ans := Answer(question="", language=lang, refused=True, mode=AnswerMode.refused,
                                  text=_t(lang, "请输入问题。", "Please enter a question.")))
             return
-        meant = rewrite(question, history or [], self.retriever.kb)
-        found = self.retriever.search(meant.standalone, k=8, anchors=meant.anchors,
-                                      own_words=question if meant.rewritten else None)
-        found.understood_as = meant.standalone if meant.rewritten else ""
+        meant, found = self.retrieve(question, history, k=8)
         for event in self._respond(question, lang, found, use_llm):
             if isinstance(event, Answer):
                 event.exchange = exchange_of(meant, found)
             yield event
+
+    def retrieve(self, question: str, history: list[Exchange] | None, k: int) -> tuple[Rewrite, RetrievalResult]:
+        """The question as meant in its conversation, and the clauses found for it (the evals rank these too)."""
+        meant = rewrite(question, history or [], self.retriever.kb)
+        found = self.retriever.search(meant.standalone, k=k, anchors=meant.anchors,
+                                      own_words=question if meant.rewritten else None)
+        found.understood_as = meant.standalone if meant.rewritten else ""
+        return meant, found
 
     def _respond(self, question: str, lang: str, found: RetrievalResult, use_llm: bool) -> Iterator[str | Answer]:
         if found.lookup and _CLAUSE_ONLY.match(question):

@@ -33,11 +33,8 @@ def _conversation(advisor, case: ClauseQACase) -> list:
 
 
 def run(advisor, case: ClauseQACase, with_answer: bool) -> dict:
-    from advisor.qa.followup import rewrite
     history = _conversation(advisor, case)
-    meant = rewrite(case.question, history, advisor.retriever.kb)
-    found = advisor.retriever.search(meant.standalone, k=10, anchors=meant.anchors,
-                                     own_words=case.question if meant.rewritten else None)
+    _meant, found = advisor.qa.retrieve(case.question, history, k=10)
     retrieved = found.guide_ids(10)
     rank = first_hit_rank(retrieved, case.gold) if case.gold else None
     gold_hit = next((r for r in found.results if r.doc_id == GUIDE_DOC_ID and hits(r.clause_id, case.gold)), None)
@@ -47,8 +44,8 @@ def run(advisor, case: ClauseQACase, with_answer: bool) -> dict:
            "bm25_rank": gold_hit.bm25_rank if gold_hit else None,
            "dense_rank": gold_hit.dense_rank if gold_hit else None,
            "via": gold_hit.via if gold_hit else None,
-           "latency_ms": found.latency_ms, "tags": case.tags, "understood_as": found.understood_as or (
-               meant.standalone if meant.rewritten else ""), "refusal_reason": found.refusal_reason}
+           "latency_ms": found.latency_ms, "tags": case.tags, "understood_as": found.understood_as,
+           "refusal_reason": found.refusal_reason}
     out["passed"] = ((not found.refused) and rank is not None and rank <= 5) if case.gold else found.refused
     if with_answer:
         answer = advisor.answer(case.question, history=history)
