@@ -14,7 +14,7 @@ from advisor import offline as _offline  # noqa: F401 - first: sets the offline 
 import gradio as gr
 # isort: on
 
-from advisor.access import consultant_login, is_loopback, serve_shared
+from advisor.access import CSP_META, consultant_login, is_loopback, serve_shared
 from advisor.cli import progress_printer
 from advisor.config import GUIDE_DOC_ID, default_settings
 from advisor.corpus.parsing import DocKind
@@ -110,7 +110,7 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     progress(0.7, desc="生成 Word / Markdown / JSON")
     files = [str(report.write(out_dir / f"{report.file_stem}{ext}")) for ext in (".docx", ".md", ".json")]
     progress(1.0, desc="完成")
-    return report.to_markdown(), str(radar), str(timeline), files
+    return inert(report.to_markdown()), str(radar), str(timeline), files  # the owner's words are quoted in it
 
 
 def export_data(session_id: str):
@@ -393,7 +393,7 @@ def main() -> None:
         return
     # quiet: Gradio's own banner suggests share=True, which an offline app never does
     build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
-                       max_file_size=advisor.settings.max_upload_bytes)
+                       max_file_size=advisor.settings.max_upload_bytes, head=CSP_META)
 
 
 if __name__ == "__main__":

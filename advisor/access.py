@@ -68,9 +68,13 @@ def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None 
 
 
 # no remote resource of any kind: scripts and styles from this server only (Gradio's own need inline/eval)
-CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; "
-       "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'; "
-       "frame-ancestors 'self'")
+CSP_SOURCES = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; "
+               "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'")
+CSP = CSP_SOURCES + "; frame-ancestors 'self'"
+# the same policy for the single-user page on loopback, where Gradio serves the page itself (a <meta> cannot carry
+# frame-ancestors)
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP_SOURCES}">'
+
 
 
 def serve_shared(owner_page, consultant_page, settings, host: str, port: int) -> None:

@@ -14,14 +14,21 @@ from advisor.diagnosis.vocabulary import Area
 
 
 def inline(text: str) -> str:
-    """User words shown inside Markdown: no line breaks, no Markdown/HTML control characters."""
-    return " ".join(text.split()).replace("<", "＜").replace(">", "＞").replace("*", "＊").replace("`", "｀")
+    """User words shown inside Markdown: no line breaks, no Markdown/HTML control characters (no image, no link)."""
+    text = " ".join(text.split())
+    for plain, shown in (("<", "＜"), (">", "＞"), ("*", "＊"), ("`", "｀"), ("[", "［"), ("]", "］"), ("!", "！")):
+        text = text.replace(plain, shown)
+    return text
 
 
 def inert(text: str) -> str:
-    """Untrusted text (messages, uploaded documents) shown as Markdown: no HTML tag survives, so nothing runs and no
-    image or link is fetched from anywhere."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    r"""Untrusted text (messages, uploaded documents, report quotes) shown as Markdown: no HTML tag survives and no
+    Markdown image or link is formed (brackets escaped), so nothing runs and nothing is fetched from anywhere.
+
+    >>> inert('![x](http://203.0.113.9/a.png) <img src=x>')
+    '!\\[x\\](http://203.0.113.9/a.png) &lt;img src=x>'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
 
 
 def live_panel(iv) -> str:

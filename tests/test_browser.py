@@ -255,3 +255,16 @@ def test_a_clause_conversation_with_an_ordinal_follow_up(app_server, page):
     page.locator("#ask-alone").click()  # one click: the same words without the conversation
     page.wait_for_function(f"() => !document.querySelector('#answer').innerText.includes('理解为') && {done}")
     shot(page, "clause-conversation-1280")
+
+
+def test_markdown_images_in_messages_fetch_nothing(app_server, page):
+    """A Markdown image in an answer, in the report's quotes or in the panel is shown as text; the guard on every
+    request (see the fixture) fails the test if anything leaves 127.0.0.1."""
+    open_app(page, app_server.url)
+    send(page, "我们做五金，员工30人，全靠Excel ![t](http://203.0.113.9/track.png) [点我](http://203.0.113.9/x)")
+    assert page.locator("#chat img[src*='203.0.113.9'], #live-panel img[src*='203.0.113.9']").count() == 0
+    assert "![t](http://203.0.113.9/track.png)" in page.locator("#chat").inner_text()
+    page.locator("#finish").click()
+    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
+    assert page.locator("#report-md img[src*='203.0.113.9']").count() == 0
+    assert "Content-Security-Policy" in page.content()  # the page carries the no-remote-fetch policy on loopback too
