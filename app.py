@@ -1,8 +1,4 @@
-"""数转顾问 web app (Gradio). Thin: every capability is a call into ``advisor``; this file only lays out the page
-and turns results into Markdown.
-
-    python app.py [--host 127.0.0.1] [--port 7860]
-"""
+"""数转顾问 web app (Gradio), thin: every capability is a call into ``advisor``. ``python app.py [--host H] [--port P]``"""
 from __future__ import annotations
 
 import argparse
@@ -101,7 +97,7 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
         report = advisor.report(session_id)
     except SessionNotFound:
         raise gr.Error("没有找到该会话，请先开始访谈。") from None
-    out_dir = Path(tempfile.mkdtemp(prefix="report-"))
+    out_dir = Path(tempfile.mkdtemp(prefix="report-", dir=advisor.session_files(session_id)))
     progress(0.4, desc="绘制图表")
     radar = out_dir / "维度雷达图.png"
     radar.write_bytes(report.radar_png())
@@ -118,7 +114,7 @@ def export_data(session_id: str):
         data = advisor.export_session(session_id)
     except SessionNotFound:
         raise gr.Error("没有找到该会话。") from None
-    path = Path(tempfile.mkdtemp(prefix="export-")) / "我的访谈数据.json"
+    path = Path(tempfile.mkdtemp(prefix="export-", dir=advisor.session_files(session_id))) / "我的访谈数据.json"
     path.write_text(data, "utf-8")
     return str(path)
 
@@ -319,7 +315,7 @@ def build_app(role: str = "all") -> gr.Blocks:
     knowledge-base controls and no such endpoint; ``consultant``: the knowledge base (behind the login)."""
     if role == "consultant":
         return _consultant_app()
-    with gr.Blocks(title="数转顾问") as demo:
+    with gr.Blocks(title="数转顾问", delete_cache=(3600, 86400)) as demo:  # cached copies: a day at most
         gr.Markdown(f"# 数转顾问 · 中小企业数字化转型诊断\n依据 {GUIDE_DOC_ID}《中小企业数字化转型工作指南》，全程离线运行。")
         session = gr.Textbox(label="会话编号", placeholder="粘贴已有的会话编号后点“恢复会话”", max_lines=1,
                              elem_id="session-id")
@@ -393,7 +389,8 @@ def main() -> None:
         return
     # quiet: Gradio's own banner suggests share=True, which an offline app never does
     build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
-                       max_file_size=advisor.settings.max_upload_bytes, head=CSP_META)
+                       max_file_size=advisor.settings.max_upload_bytes, head=CSP_META,
+                       allowed_paths=[str(advisor.settings.data_dir / "files")])
 
 
 if __name__ == "__main__":

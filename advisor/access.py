@@ -94,8 +94,9 @@ def serve_shared(owner_page, consultant_page, settings, host: str, port: int) ->
         return response
 
     server.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts or [host, "localhost", "127.0.0.1"])
-    limit = settings.max_upload_bytes
+    limit, files = settings.max_upload_bytes, [str(settings.data_dir / "files")]
     server = gr.mount_gradio_app(server, consultant_page, path="/consultant", auth=consultant_login(settings),
-                                 auth_message="顾问登录", max_file_size=limit, show_error=False)
-    server = gr.mount_gradio_app(server, owner_page, path="", max_file_size=limit, show_error=False)
+                                 auth_message="顾问登录", max_file_size=limit, show_error=False, allowed_paths=files)
+    server = gr.mount_gradio_app(server, owner_page, path="", max_file_size=limit, show_error=False,
+                                 allowed_paths=files)
     uvicorn.run(server, host=host, port=port, log_level="warning")

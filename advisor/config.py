@@ -28,7 +28,8 @@ GUIDE_DOC_ID = "T/TJBDA 002—2026"
 
 
 def _default_data_dir() -> Path:
-    return Path(os.environ.get("ADVISOR_DATA_DIR") or Path.home() / ".local/share/shuzhuan-advisor")
+    from advisor.offline import data_dir
+    return data_dir()
 
 
 _CONFIG_FILE: ContextVar[Path | None] = ContextVar("advisor_config_file", default=None)

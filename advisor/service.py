@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 from dataclasses import asdict
 import time
@@ -162,8 +163,17 @@ class Advisor:
         """Everything stored for the session, as JSON (the owner's copy of their data)."""
         return self.load_interview(session_id).state.model_dump_json(indent=2)
 
+    def session_files(self, session_id: str) -> Path:
+        """Where the session's report and export files are written (deleted with the session)."""
+        from advisor.sessions import private_folder
+        return private_folder(self.settings.data_dir / "files" / session_id)
+
     def delete_session(self, session_id: str) -> bool:
-        return bool(session_id and _SESSION_ID.match(session_id) and self.sessions.delete(session_id))
+        """The session, its stored turns and every report or export file made for it."""
+        if not (session_id and _SESSION_ID.match(session_id)):
+            return False
+        shutil.rmtree(self.settings.data_dir / "files" / session_id, ignore_errors=True)
+        return self.sessions.delete(session_id)
 
     # --- knowledge base ---------------------------------------------------------------------------------------
     def preview_document(self, path: Path) -> Document:

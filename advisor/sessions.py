@@ -41,10 +41,11 @@ class SessionStore:
             pass  # open (and migrate) now: a folder we cannot write is reported at start, not at the first turn
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA secure_delete=ON")  # deleted turns are overwritten, not left in free pages
             db.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
             # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
             db.execute("BEGIN IMMEDIATE")
@@ -53,6 +54,9 @@ class SessionStore:
                 db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
             db.execute("COMMIT")
+            for part in (self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+                if part.exists():
+                    part.chmod(0o600)  # the owner's words: readable by this user only
             stat = self.path.stat()
         except BaseException:
             db.close()
@@ -132,8 +136,22 @@ class SessionStore:
             return 0
 
     def delete(self, session_id: str) -> bool:
+        """Delete the session; its pages are overwritten and the write-ahead log is emptied, so nothing of it stays
+        on disk in this database."""
         with self._db() as db:
-            return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            deleted = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return deleted
+
+
+def private_folder(path: Path) -> Path:
+    """A folder only this user can enter (created so; an existing one of ours tightened)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.chmod(0o700)
+    except OSError:  # not ours to change (e.g. a shared mount): the files inside are still 0600
+        pass
+    return path
 
 
 def _storage_message(path: Path, exc: Exception) -> str:

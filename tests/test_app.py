@@ -44,8 +44,12 @@ def test_export_and_delete_my_data(app_server):
     client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
     exported = json.loads(open(client.predict(session_id, api_name="/export"), encoding="utf-8").read())
     assert any("员工60人" in t["user"] for t in exported["turns"])
+    client.predict(session_id, api_name="/report")
+    own_files = app_server.data_dir / "files" / session_id
+    assert any(own_files.rglob("*.docx")) and any(own_files.rglob("*.json"))  # report and export, in the data folder
     new_id, history, _panel, info, _file = client.predict(session_id, api_name="/delete")
     assert new_id != session_id and "已删除" in info
+    assert not own_files.exists()  # deleting the data deletes the files made from it
     # the deleted session is gone: resuming it starts a fresh one and never shows the old words
     resumed = client.predict(session_id, api_name="/resume")
     assert resumed[0] != session_id and not any("员工60人" in _text(m) for m in resumed[1])

@@ -6,6 +6,7 @@ import time
 
 from advisor.config import PROJECT_ROOT, Settings
 from advisor.service import Advisor, SessionNotFound
+from advisor.sessions import SessionStore
 
 
 def test_ids_are_unguessable_and_malformed_ids_are_refused(tmp_path):
@@ -88,3 +89,20 @@ def test_data_folder_deleted_while_running_does_not_swallow_turns(tmp_path):
     advisor.interview_reply(session_id, "删除之后的回答：员工60人")
     restarted = Advisor(Settings(data_dir=data, llm="none"))  # what a restart reads from disk
     assert [t.user for t in restarted.load_interview(session_id).state.turns if t.user] == ["删除之后的回答：员工60人"]
+
+
+def test_deleted_turns_leave_no_trace_and_files_are_private(tmp_path):
+    import stat
+
+    from advisor.diagnosis.interview import Interview
+    store = SessionStore(tmp_path / "data" / "sessions.sqlite3")
+    sid = store.create()
+    iv = Interview()
+    iv.start()
+    iv.reply("我们的秘密配方编号是XJ-778899，员工30人")
+    store.save(sid, iv.state)
+    assert store.delete(sid)
+    on_disk = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir() if p.is_file())
+    assert "XJ-778899".encode() not in on_disk  # overwritten and the write-ahead log emptied
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "sessions.sqlite3").stat().st_mode) == 0o600
