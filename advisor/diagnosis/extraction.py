@@ -15,7 +15,7 @@ from __future__ import annotations
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import BRAND, _lex
 from advisor.diagnosis.lexicon import has_word
-from advisor.diagnosis.reading import read
+from advisor.diagnosis.reading import Message, read
 from advisor.diagnosis.vocabulary import Fact, PainPointId
 
 
@@ -32,11 +32,11 @@ def _derived(ctx: Context) -> None:
             ctx.add("system.iot", True, fact.evidence, BRAND)  # most equipment networked: its data is collected
 
 
-def intents_of(text: str) -> set[str]:
+def intents_of(text: str, message: Message | None = None) -> set[str]:
     """What the message does besides stating facts: asks us something, skips, corrects, or finishes."""
     mod = _lex()["modality"]
     intents: set[str] = set()
-    message = read(text)
+    message = message or read(text)
     if any(c.modality == "question" and has_word(message.sentence_of(c), mod["addressed_to_us"] + ["吗", "?", "？"])
            for c in message.clauses):
         intents.add("question")
@@ -59,6 +59,6 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
     for run in EXTRACTORS:
         run(ctx)
     _derived(ctx)
-    return ctx.facts, intents_of(text)
+    return ctx.facts, intents_of(text, ctx.message)  # the message is read once
 
 
