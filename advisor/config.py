@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)
     session_retention_days: int = 180
     max_upload_bytes: int = 20 * 1024 * 1024
+    # an upload is read and parsed in a child process with these bounds (a crafted file cannot stall or swell the app)
+    parse_timeout_s: float = 60.0
+    parse_memory_mb: int = 1536
+    max_document_chars: int = 2_000_000
+    max_document_clauses: int = 1500
 
     @field_validator("embedder")
     @classmethod

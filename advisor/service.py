@@ -45,7 +45,8 @@ class Advisor:
         self._retriever = retriever
         self._chat = chat
         self._progress = progress
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # brief: creating the shared parts (page loads take it)
+        self._kb_changes = threading.Lock()  # long: one knowledge-base change at a time, never under ``_lock``
         self.model_warmed = False  # set by prepare_model()
         self._pending: dict[str, list] = {}  # session id → the model's extractions still running
         self._model_preparation_started = False
@@ -180,15 +181,17 @@ class Advisor:
         return self.retriever.kb.preview(path)
 
     def add_document(self, path: Path, doc_id: str | None = None, progress=None, who: str = "") -> Document:
-        """Add a user document and index it (raises ValueError with a readable reason); the change is audited."""
-        with self._lock:
+        """Add a user document and index it (raises ValueError with a readable reason); the change is audited.
+        Parsing runs in a bounded subprocess and indexing under its own lock: page loads and searches go on (on the
+        corpus as it was) until the new one is swapped in."""
+        with self._kb_changes:
             doc = self.retriever.kb.add_document(path, doc_id=doc_id)
             audit(self.settings.data_dir, who, "add", doc.doc_id, Path(doc.source_path))
             self.retriever.refresh(progress=progress)
             return doc
 
     def remove_document(self, doc_id: str, progress=None, who: str = "") -> None:
-        with self._lock:
+        with self._kb_changes:
             doc = self.retriever.kb.document(doc_id)
             audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path))
             self.retriever.kb.remove_document(doc_id)

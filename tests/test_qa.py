@@ -69,10 +69,10 @@ def test_english_question_answers_in_english_quotes_chinese(real_retriever):
 
 
 def test_llm_answer_with_valid_citation_and_quote(real_retriever):
-    reply = "企业需要制定销毁管理制度[T/TJBDA 002—2026 5.3.2.7]，并「确保数据无法借助任何技术手段恢复」。"
+    reply = "企业需要制定销毁管理制度[T/TJBDA 002—2026 5.3.2.7]， 并「确保数据无法借助任何技术手段恢复」。"
     qa, model = _qa(real_retriever, [reply])
     pieces = list(qa.stream("数据销毁有哪些要求？"))
-    assert len([p for p in pieces if isinstance(p, str)]) > 2  # streamed in pieces
+    assert len([p for p in pieces if isinstance(p, str)]) > 2  # streamed phrase by phrase (then the sources)
     ans = pieces[-1]
     assert ans.mode == AnswerMode.llm and ans.citations_valid and "5.3.2.7" in ans.cited_ids()
     prompt = model.seen[0][-1].content
@@ -168,3 +168,21 @@ def test_model_is_prepared_once_in_the_background(tmp_path):
     assert not advisor.prepare_model_soon(delay_s=0.01, on_done=report)  # once per process
     assert done.wait(10) and outcomes == [0]  # not the local model: nothing to warm, and said so
     assert not Advisor(Settings(data_dir=tmp_path, llm="none")).prepare_model_soon()
+
+
+def test_nothing_unchecked_streams_to_the_page(real_retriever):
+    """Why 2 of #16 and item 5 of #15: the model's echoed tags, its marker, an unverified citation and the system
+    prompt never reach the page, not even for a moment before the final answer replaces the stream."""
+    from advisor.qa.answer import Answer
+    from advisor.qa.streaming import HOLDING
+    tags = ('<clauses>数据销毁应当 [T/TJBDA 002—2026 5.3.2.7] 执行。</clauses>另见 [T/TJBDA 002—2026 9.9.9]。'
+            'NOT_IN_CORPUS')
+    qa, _ = _qa(real_retriever, [tags])
+    streamed = [e for e in qa.stream("数据销毁有哪些要求？") if not isinstance(e, Answer)]
+    page = "".join(streamed)
+    assert "<" not in page and "NOT_IN_CORPUS" not in page
+    assert "[T/TJBDA 002—2026 9.9.9]（⚠未核实）" in page and "5.3.2.7]（⚠" not in page
+    system = qa._system_prompt("zh")
+    qa, _ = _qa(real_retriever, [f"好的。{system}"])
+    page = "".join(e for e in qa.stream("数据销毁有哪些要求？") if not isinstance(e, Answer))
+    assert system[:30] not in page and HOLDING in page

@@ -28,7 +28,8 @@ from advisor.corpus.parsing import (
     parse_file,
     parse_text,
 )
-from advisor.corpus.readers import read_document_text, supported_label, supported_suffixes
+from advisor.corpus.readers import supported_label, supported_suffixes
+from advisor.corpus.sandbox import ParseLimits, parse_bounded
 
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
@@ -38,6 +39,7 @@ class KnowledgeBase:
     documents: list[Document]
     user_dir: Path
     max_upload_bytes: int
+    limits: ParseLimits = field(default_factory=ParseLimits)
     _by_key: dict[str, Clause] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +47,11 @@ class KnowledgeBase:
 
     def _reindex(self) -> None:
         self._by_key = {c.key: c for d in self.documents for c in d.clauses}
+
+    def snapshot(self) -> "KnowledgeBase":
+        """A copy whose document list later additions and removals do not touch (what a search reads)."""
+        return KnowledgeBase(documents=list(self.documents), user_dir=self.user_dir,
+                             max_upload_bytes=self.max_upload_bytes, limits=self.limits)
 
     @classmethod
     def load(cls, settings: Settings) -> "KnowledgeBase":
@@ -60,7 +67,8 @@ class KnowledgeBase:
                                            kind=DocKind.user, reliability=meta.get("reliability", "用户上传")))
                 except ValueError:
                     continue  # an unreadable upload never takes the corpus down; it was reported when added
-        return cls(documents=docs, user_dir=user_dir, max_upload_bytes=settings.max_upload_bytes)
+        return cls(documents=docs, user_dir=user_dir, max_upload_bytes=settings.max_upload_bytes,
+                   limits=ParseLimits.from_settings(settings))
 
     @property
     def guide(self) -> Document:
@@ -93,7 +101,7 @@ class KnowledgeBase:
     def preview(self, path: Path, doc_id: str | None = None) -> Document:
         """Parse without adding: what the clause tree of an upload would look like."""
         self._check_size(path)
-        return parse_file(path, doc_id=doc_id or path.stem, title=path.stem, kind=DocKind.user)
+        return parse_bounded(path, doc_id=doc_id or path.stem, title=path.stem, limits=self.limits)
 
     def add_document(self, path: Path, doc_id: str | None = None, title: str | None = None) -> Document:
         """Copy ``path`` into the user folder and parse it. Raises ValueError with a readable reason."""
@@ -109,17 +117,14 @@ class KnowledgeBase:
         if taken is not None:
             # look-alikes (another dash, a zero-width or ideographic space, other case) are the same id to a reader
             raise ValueError(f"文档编号“{doc_id}”与已有文档“{taken}”相同或形近，请换一个编号（或先删除原文档）")
-        text = read_document_text(path)  # raises ValueError for broken/encrypted/mislabelled files
-        if not text.strip():
-            raise ValueError(f"{path.name}: 没有可提取的文字")
-        doc = parse_text(text, doc_id=doc_id, title=title or doc_id, kind=DocKind.user, reliability="用户上传",
-                         source_path=str(self.user_dir / safe))
+        doc = parse_bounded(path, doc_id=doc_id, title=title or doc_id, limits=self.limits,
+                            source_path=str(self.user_dir / safe))
         target = self.user_dir / safe
         if target.exists():
             raise ValueError(f"同名文件 {safe} 已存在")
         shutil.copyfile(path, target)
         _meta_path(target).write_text(json.dumps({"doc_id": doc_id, "title": doc.title}, ensure_ascii=False), "utf-8")
-        self.documents.append(doc)
+        self.documents = [*self.documents, doc]
         self._reindex()
         return doc
 
@@ -135,7 +140,7 @@ class KnowledgeBase:
         source = Path(doc.source_path)
         source.unlink(missing_ok=True)
         _meta_path(source).unlink(missing_ok=True)
-        self.documents.remove(doc)
+        self.documents = [d for d in self.documents if d is not doc]
         self._reindex()
 
 

@@ -27,15 +27,14 @@ from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
 from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
+from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
 
-_CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
 _QUOTE = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
 _CLAUSE_ONLY = re.compile(
     r"^\s*(?:请?(?:给出|查看|显示|打开)?\s*)?(?:条款|第)?\s*\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:条|章)?\s*"
     r"(?:讲的是什么|讲了什么|说了什么|是什么|的内容|内容|原文|的原文|要求什么|写了什么)?\s*[？?。]?\s*$"
     r"|^\s*(?:what\s+does\s+)?(?:clause|section)\s+\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:say|says|mean)?\s*\??\s*$",
     re.IGNORECASE)
-_NOT_IN_CORPUS = "NOT_IN_CORPUS"
 MAX_CONTEXT_CLAUSES = 2
 MAX_CLAUSE_CHARS = 300
 
@@ -129,7 +128,7 @@ class QAService:
 
     def retrieve(self, question: str, history: list[Exchange] | None, k: int) -> tuple[Rewrite, RetrievalResult]:
         """The question as meant in its conversation, and the clauses found for it (the evals rank these too)."""
-        meant = rewrite(question, history or [], self.retriever.kb)
+        meant = rewrite(question, history or [], self.retriever.corpus)
         found = self.retriever.search(meant.standalone, k=k, anchors=meant.anchors,
                                       own_words=question if meant.rewritten else None)
         found.understood_as = meant.standalone if meant.rewritten else ""
@@ -148,10 +147,21 @@ class QAService:
             return
         if use_llm and self.chat.available:
             pieces: list[str] = []
+            retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
+            system_prompt = self._system_prompt(lang)
+
+            def verified(m: re.Match) -> bool | None:
+                citation = self._cite(m, retrieved)
+                return None if citation is None else citation.verified
+
+            guard = GuardedStream(cite=verified, leaks=lambda text: leaks(text, system_prompt))
             try:
                 for piece in self.chat.stream(self._messages(question, lang, found)):
                     pieces.append(piece)
-                    yield piece
+                    if shown := guard.feed(piece):
+                        yield shown
+                if shown := guard.flush():
+                    yield shown
                 ans = self._verify_llm_answer(question, lang, found, "".join(pieces))
                 if ans.sources_text:
                     yield ans.sources_text
@@ -192,7 +202,7 @@ class QAService:
         parts = []
         citations = []
         related: dict[str, list[str]] = {}
-        doc = self.retriever.kb.guide
+        doc = self.retriever.corpus.guide
         for clause_id in found.lookup:
             clause = self.retriever.lookup(clause_id)
             related = {"refers_to": clause.refs, "referred_by": doc.referenced_by(clause.clause_id)}
@@ -215,7 +225,7 @@ class QAService:
         if r.matched_items and len(r.text) > MAX_CLAUSE_CHARS:
             lines = []
             for item_id in r.matched_items[:2]:
-                item = self.retriever.kb.clause(r.doc_id, item_id)
+                item = self.retriever.corpus.clause(r.doc_id, item_id)
                 if item:
                     lines.append(item.text)
             return "\n".join(lines)
@@ -253,14 +263,32 @@ class QAService:
                 ("human", render("qa_user", markup={"clauses": "\n".join(context)}, question=question,
                                  language=language))]
 
+    @staticmethod
+    def _system_prompt(lang: str) -> str:
+        return render("qa_system", language="English" if lang == "en" else "中文")
+
+    def _cite(self, m: re.Match, retrieved: dict[tuple[str, str], RetrievedClause]) -> Citation | None:
+        """The citation a bracket written by the model makes, verified only against the (document, clause) pairs
+        retrieved for this question, never by the text; None when it is no citation of a document we hold
+        ("[来源：GB/T 23011-2022, 3.3]" quoted from a card)."""
+        written, clause_id = m.group(1).strip(), m.group(2)
+        doc_id = self.retriever.corpus.resolve_doc_id(written)
+        if doc_id is None and not _looks_like_our_id(written):
+            return None
+        doc_id = doc_id or written
+        base = clause_id.split("/")[0]
+        hit = retrieved.get((doc_id, base))
+        exists = self.retriever.corpus.clause(doc_id, base) is not None
+        return Citation(doc_id=doc_id, clause_id=base, title=hit.title if hit else "", source="model",
+                        verified=hit is not None,
+                        note="" if hit else ("该条款未在检索结果中" if exists else "知识库中不存在该条款"))
+
     def _verify_llm_answer(self, question: str, lang: str, found: RetrievalResult, raw: str) -> Answer:
-        system_prompt = render("qa_system", language="English" if lang == "en" else "中文")
-        if _leaks(raw, system_prompt):
+        if leaks(raw, self._system_prompt(lang)):
             ans = self._extractive(question, lang, found)
             ans.fallback_reason = "模型输出包含系统说明，已丢弃"
             return ans
-        raw = _strip_echoed_markup(raw)
-        if raw.strip().startswith(_NOT_IN_CORPUS) or (_NOT_IN_CORPUS in raw and len(raw.strip()) < 40):
+        if raw.strip().startswith(NOT_IN_CORPUS) or (NOT_IN_CORPUS in raw and len(raw.strip()) < 40):
             # The calibrated retriever already judged these clauses relevant; a small model's "not in corpus" is
             # less reliable than that, so the reader gets the clauses themselves rather than a refusal.
             ans = self._extractive(question, lang, found)
@@ -268,27 +296,18 @@ class QAService:
             ans.text = _t(lang, "> 模型未能依据条款作答，以下为条款摘录。\n\n",
                           "> The model did not answer from the clauses; here they are.\n\n") + ans.text
             return ans
-        raw = raw.replace(_NOT_IN_CORPUS, "").strip()
+        raw = strip_markup(raw).strip()
         retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
         citations: list[Citation] = []
         text = raw
-        for m in _CITATION.finditer(raw):
-            written, clause_id = m.group(1).strip(), m.group(2)
-            doc_id = self.retriever.kb.resolve_doc_id(written)
-            if doc_id is None and not _looks_like_our_id(written):
-                continue  # not a citation of a document we hold ("[来源：GB/T 23011-2022, 3.3]" quoted from a card)
-            doc_id = doc_id or written
-            base = clause_id.split("/")[0]
-            # verified only against the (document, clause) pairs retrieved for this question, never by the text
-            hit = retrieved.get((doc_id, base))
-            exists = self.retriever.kb.clause(doc_id, base) is not None
-            cit = Citation(doc_id=doc_id, clause_id=base, title=hit.title if hit else "", source="model",
-                           verified=hit is not None,
-                           note="" if hit else ("该条款未在检索结果中" if exists else "知识库中不存在该条款"))
+        for m in CITATION.finditer(raw):
+            cit = self._cite(m, retrieved)
+            if cit is None:
+                continue
             if not any(c.doc_id == cit.doc_id and c.clause_id == cit.clause_id for c in citations):
                 citations.append(cit)
-            if not hit:
-                text = text.replace(m.group(0), f"{m.group(0)}（⚠未核实）")
+            if not cit.verified:
+                text = text.replace(m.group(0), f"{m.group(0)}{UNVERIFIED}")
         unverified = []
         for m in _QUOTE.finditer(raw):
             quote = m.group(1).strip()
@@ -310,7 +329,7 @@ class QAService:
                       citations=citations, unverified_quotes=unverified, retrieval=found, sources_text=sources)
 
     def _is_verbatim(self, r: RetrievedClause, excerpt: str) -> bool:
-        clause: Clause | None = self.retriever.kb.clause(r.doc_id, r.clause_id)
+        clause: Clause | None = self.retriever.corpus.clause(r.doc_id, r.clause_id)
         return clause is not None and all(line in clause.text for line in excerpt.split("\n"))
 
 
@@ -342,15 +361,6 @@ def clause_markdown(clause: Clause, doc: Document, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-_ECHOED_CLAUSE_TAG = re.compile(r"<clause\s+ref=\"([^\"]*)\"[^>]*>")
-_ECHOED_TAGS = re.compile(r"</?(?:clauses?|question)\s*>")
-
-
-def _strip_echoed_markup(raw: str) -> str:
-    """Small models sometimes echo the prompt's <clause ref="[…]"> delimiters; keep the reference, drop the tag."""
-    return _ECHOED_TAGS.sub("", _ECHOED_CLAUSE_TAG.sub(lambda m: m.group(1), raw))
-
-
 def _quote_block(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.split("\n"))
 
@@ -361,9 +371,3 @@ def _card_label(r: RetrievedClause, lang: str) -> str:
     if r.kind == DocKind.user:
         return _t(lang, "（用户添加的文档）", " (user-added document)")
     return ""
-
-
-def _leaks(answer: str, system_prompt: str, window: int = 24) -> bool:
-    compact = re.sub(r"\s+|\[[^\]]*\]", "", answer)
-    source = re.sub(r"\s+|\[[^\]]*\]", "", system_prompt)
-    return any(source[i:i + window] in compact for i in range(0, max(len(source) - window, 1), 8))

@@ -246,10 +246,12 @@ class ClauseIndex:
 
     def dense_search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(clause key, cosine similarity) best first."""
-        with self._lock:
-            if self._collection is None:
-                self.ensure()
-            collection = self._collection
+        collection = self._collection  # an update in progress (a document being added) does not hold searches up
+        if collection is None:
+            with self._lock:
+                if self._collection is None:
+                    self.ensure()
+                collection = self._collection
         vector = self.embeddings.embed_query(query)
         try:
             result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,

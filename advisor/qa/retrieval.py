@@ -11,6 +11,7 @@ Example:
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -107,8 +108,9 @@ class Retriever:
         self.kb = kb
         self.index = index
         self.lexicon = lexicon
-        self._lock = threading.Lock()
-        self._build_sparse()
+        self._lock = threading.Lock()  # one refresh at a time
+        self._swap = threading.Lock()  # a search's view is taken whole, never half old and half new
+        self.__dict__.update(self._sparse_view(kb))
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, embeddings=None, progress=None) -> "Retriever":
@@ -118,29 +120,39 @@ class Retriever:
         index.ensure(progress=progress)
         return cls(settings, kb, index, Lexicon.load())
 
-    def _build_sparse(self) -> None:
-        self.records: list[Clause] = self.kb.clauses()
-        self._record_pos = {c.key: i for i, c in enumerate(self.records)}
-        self.lexicon.add_words([c.title for c in self.records if 2 <= len(c.title) <= 12])
-        self._tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}") for c in self.records]
-        self._bm25 = BM25Okapi(self._tokens)
+    def _sparse_view(self, kb: KnowledgeBase) -> dict:
+        """Everything a search reads, built anew from a frozen copy of the corpus (never changed afterwards)."""
+        corpus = kb.snapshot()
+        records = corpus.clauses()
+        self.lexicon.add_words([c.title for c in records if 2 <= len(c.title) <= 12])
+        tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}") for c in records]
         df: dict[str, int] = defaultdict(int)
-        for toks in self._tokens:
+        for toks in tokens:
             for t in set(toks):
                 df[t] += 1
-        n = len(self._tokens)
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        n = len(tokens)
+        return {"corpus": corpus, "records": records, "_record_pos": {c.key: i for i, c in enumerate(records)},
+                "_tokens": tokens, "_bm25": BM25Okapi(tokens),
+                "_idf": {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}}
 
     def refresh(self, progress=None) -> None:
-        """After documents were added or removed: rebuild what changed."""
+        """After documents were added or removed: bring the dense index up to date, then swap in a new view in one
+        step. Searches running meanwhile finish on the view they started with (a removed document's clauses are
+        simply absent from the dense hits)."""
         with self._lock:
             self.index.kb = self.kb
             self.index.ensure(progress=progress)
-            self._build_sparse()
+            view = self._sparse_view(self.kb)
+            with self._swap:
+                self.__dict__.update(view)
+
+    def _view(self) -> "Retriever":
+        with self._swap:
+            return copy.copy(self)
 
     # --- public API ---------------------------------------------------------------------------------------------
     def lookup(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:
-        return self.kb.clause(doc_id, clause_id)
+        return self.corpus.clause(doc_id, clause_id)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, anchors: list[str] | None = None,
                own_words: str | None = None) -> RetrievalResult:
@@ -148,6 +160,10 @@ class Retriever:
         by number (or ``anchors``, resolved from a follow-up) first, then decide refusal from the calibrated relevance
         of the best clauses. ``own_words``: the question as the user asked it, when ``query`` is its rewrite (words
         the corpus never uses count against relevance only if the user said them)."""
+        return self._view()._search(query, k, filters, anchors, own_words)
+
+    def _search(self, query: str, k: int, filters: Filters | None, anchors: list[str] | None,
+                own_words: str | None) -> RetrievalResult:
         started = time.perf_counter()
         filters = filters or Filters()
         query = (query or "").strip()[: self.settings.max_message_chars]
@@ -157,7 +173,7 @@ class Retriever:
             result.refused = True
             return result
         lookups = self._clause_numbers(own_words or query, filters)
-        lookups += [c for c in (self.kb.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
+        lookups += [c for c in (self.corpus.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
         ranked = self._with_lookups(self._fused(query, expansion, q_tokens, filters), lookups)
@@ -203,9 +219,9 @@ class Retriever:
                     items[key(i)].append(self.records[i].clause_id)
         out = []
         for (doc_id, base_id), f in fused:
-            section = self.kb.clause(doc_id, base_id) or record_of[(doc_id, base_id)]
+            section = self.corpus.clause(doc_id, base_id) or record_of[(doc_id, base_id)]
             out.append(RetrievedClause(doc_id=section.doc_id, clause_id=section.clause_id, title=section.title,
-                                       path=section.path, text=section.text, kind=self.kb.document(doc_id).kind,
+                                       path=section.path, text=section.text, kind=self.corpus.document(doc_id).kind,
                                        score=f.score, bm25_rank=f.ranks.get("bm25"), dense_rank=f.ranks.get("dense"),
                                        bm25_score=first_score["bm25"].get((doc_id, base_id)) or 0.0,
                                        dense_score=first_score["dense"].get((doc_id, base_id)) or 0.0,
@@ -218,7 +234,7 @@ class Retriever:
             ranked = [e for e in ranked if not (e.doc_id == clause.doc_id and e.clause_id == clause.clause_id)]
             ranked.insert(0, RetrievedClause(doc_id=clause.doc_id, clause_id=clause.clause_id, title=clause.title,
                                              path=clause.path, text=clause.text,
-                                             kind=self.kb.document(clause.doc_id).kind, score=1.0, via="lookup"))
+                                             kind=self.corpus.document(clause.doc_id).kind, score=1.0, via="lookup"))
         return ranked
 
     # --- internals ------------------------------------------------------------------------------------------
@@ -258,12 +274,12 @@ class Retriever:
         doc_id = filters.doc_id or GUIDE_DOC_ID
         found: list[Clause] = []
         for m in _CLAUSE_NO.finditer(query):
-            c = self.kb.clause(doc_id, m.group(1))
+            c = self.corpus.clause(doc_id, m.group(1))
             if c and c not in found:
                 found.append(c)
         for m in _CHAPTER_NO.finditer(query):
             number = next(g for g in m.groups() if g)
-            c = self.kb.clause(doc_id, number)
+            c = self.corpus.clause(doc_id, number)
             if c and c not in found:
                 found.append(c)
         return found
