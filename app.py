@@ -13,16 +13,22 @@ import gradio as gr
 from advisor.access import CSP_META, consultant_login, is_loopback, serve_shared
 from advisor.cli import progress_printer
 from advisor.config import GUIDE_DOC_ID, default_settings
-from advisor.corpus.parsing import DocKind
-from advisor.corpus.readers import supported_label, supported_suffixes
 from advisor.qa.answer import Answer, clause_markdown
-from advisor.rendering import (chat_history, documents_markdown, inert, inline, live_panel, preview_markdown,
-                               retrieval_markdown, session_markdown, status_markdown)
+from advisor.rendering import (
+    chat_history,
+    inert,
+    inline,
+    link_confirmation_markdown,
+    live_panel,
+    retrieval_markdown,
+    session_markdown,
+    status_markdown,
+)
 from advisor.service import Advisor, SessionNotFound
 from advisor.sessions import StorageError
+from advisor.web.knowledge import knowledge_tab, wire_knowledge
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
-UPLOAD_TYPES = list(supported_suffixes())
 
 
 # --- interview ------------------------------------------------------------------------------------------------
@@ -30,8 +36,24 @@ def _model_ready(warmed: int, seconds: float) -> None:
     print(f"大模型{'已加载并预热' if warmed else '不可用，以确定性模式运行'}（{seconds:.1f} s）", flush=True)
 
 
-def open_session(session_id: str | None, request: gr.Request):
-    wanted = (session_id or "").strip() or (request.query_params.get("session", "") if request else "")
+def open_session(session_id: str | None, request: gr.Request = None):
+    """The page opens this browser's own session (or a new one). A session named in a link (?session=…) that is not
+    this browser's own is opened only after the owner confirms it (a link from someone else is their session)."""
+    session_id = (session_id or "").strip()
+    linked = (request.query_params.get("session", "") if request else "").strip()
+    summary = advisor.session_summary(linked) if linked and linked != session_id else None
+    opened = _open(session_id)
+    if summary is None:
+        return *opened, gr.update(visible=False)
+    return *opened[:3], link_confirmation_markdown(summary) + "\n\n" + opened[3], gr.update(visible=True)
+
+
+def open_linked(request: gr.Request):
+    """The owner confirmed that the session in the link is theirs."""
+    return *_open(request.query_params.get("session", "") if request else ""), gr.update(visible=False)
+
+
+def _open(wanted: str):
     try:
         session_id, iv = advisor.open_interview(wanted or None)
     except StorageError as exc:
@@ -164,57 +186,14 @@ def show_clause(clause_id: str | None) -> str:
     return inert(clause_markdown(clause, advisor.retriever.kb.guide))
 
 
-# --- knowledge base ------------------------------------------------------------------------------------------------
-def _user_documents() -> gr.Dropdown:
-    docs = [d.doc_id for d in advisor.retriever.kb.documents if d.kind == DocKind.user]
-    return gr.Dropdown(choices=docs, value=None)
-
-
-def preview_upload(path: str | None) -> str:
-    if not path:
-        return ""
-    try:
-        return preview_markdown(advisor.preview_document(Path(path)), Path(path).name)
-    except ValueError as exc:
-        return f"⚠ 无法解析：{inline(str(exc))}"
-
-
-def add_upload(path: str | None, doc_id: str, request: gr.Request, progress=gr.Progress()):  # noqa: B008
-    if not path:
-        raise gr.Error("请先选择要上传的文件。")
-
-    def report(done: int, total: int, label: str) -> None:
-        progress((done, total), desc=label)
-
-    try:
-        doc = advisor.add_document(Path(path), doc_id=(doc_id or "").strip() or None, progress=report,
-                                   who=getattr(request, "username", None) or "local")
-    except ValueError as exc:
-        raise gr.Error(str(exc)) from None
-    return (f"✓ 已加入知识库：{inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
-            documents_markdown(advisor.retriever.kb), _user_documents(), None)
-
-
-def remove_upload(doc_id: str | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
-    if not doc_id:
-        raise gr.Error("请选择要删除的文档。")
-    try:
-        advisor.remove_document(doc_id, progress=lambda done, total, label: progress((done, total), desc=label),
-                                who=getattr(request, "username", None) or "local")
-    except (KeyError, ValueError) as exc:
-        raise gr.Error(f"无法删除：{exc}") from None
-    return f"已删除文档 {inline(doc_id)}，索引已更新。", documents_markdown(advisor.retriever.kb), _user_documents()
-
-
 # --- status -------------------------------------------------------------------------------------------------------------
 def status() -> str:
     return status_markdown(advisor.status(), advisor.settings)
 
 
-# the session id lives in the browser too, so a plain reload (F5) resumes the same interview; a link that names a
-# session (?session=…) wins over what the browser remembers
-_REMEMBERED = """(s) => new URLSearchParams(location.search).get('session') ? s
-    : (s || localStorage.getItem('shuzhuan-session') || '')"""
+# the session id lives in the browser too, so a plain reload (F5) resumes the same interview; a link that names
+# another session asks first (open_session)
+_REMEMBERED = "(s) => s || localStorage.getItem('shuzhuan-session') || ''"
 _REMEMBER = "(s) => { if (s) { localStorage.setItem('shuzhuan-session', s); } }"
 
 
@@ -230,6 +209,7 @@ def _interview_tab() -> dict:
                 ui["finish"] = gr.Button("结束并生成报告", elem_id="finish")
                 ui["again"] = gr.Button("重新开始")
                 ui["resume"] = gr.Button("恢复会话")
+                ui["open_linked"] = gr.Button("这是我的会话，打开链接中的会话", visible=False, elem_id="open-linked")
             with gr.Accordion("我的数据", open=False):
                 with gr.Row():
                     ui["export_btn"] = gr.Button("导出我的访谈数据")
@@ -269,23 +249,6 @@ def _qa_tab() -> dict:
     return ui
 
 
-def _kb_tab() -> dict:
-    ui: dict = {"docs_md": gr.Markdown()}
-    with gr.Row(equal_height=False):
-        with gr.Column():
-            limit = f"≤{advisor.settings.max_upload_bytes // 2**20} MiB"
-            ui["upload"] = gr.File(label=f"上传文档（{supported_label()}，{limit}）", file_types=UPLOAD_TYPES,
-                                   type="filepath", elem_id="upload")
-            ui["upload_id"] = gr.Textbox(label="文档编号（可选，默认用文件名）", max_lines=1)
-            ui["add_btn"] = gr.Button("解析无误，加入知识库", variant="primary", elem_id="add-doc")
-            ui["kb_message"] = gr.Markdown(elem_id="kb-message")
-        with gr.Column():
-            ui["preview"] = gr.Markdown(elem_id="preview")
-            ui["remove_choice"] = gr.Dropdown(label="删除用户添加的文档", choices=[], allow_custom_value=True)
-            ui["remove_btn"] = gr.Button("删除所选文档", variant="stop")
-    return ui
-
-
 def _status_until_ready():
     """The status, refreshed every few seconds until the model is ready (then the timer stops)."""
     s = advisor.status()
@@ -295,7 +258,9 @@ def _status_until_ready():
 
 def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None:
     start_outputs = [session, iv["chatbot"], iv["panel"], iv["info"]]
-    demo.load(open_session, inputs=session, outputs=start_outputs, api_name="start", js=_REMEMBERED)
+    demo.load(open_session, inputs=session, outputs=[*start_outputs, iv["open_linked"]], api_name="start",
+              js=_REMEMBERED)
+    iv["open_linked"].click(open_linked, outputs=[*start_outputs, iv["open_linked"]], api_name=False)
     session.change(None, inputs=session, js=_REMEMBER)
     turn_outputs = [iv["box"], iv["chatbot"], iv["panel"], session, iv["send"]]
     report_outputs = [rep["report_md"], rep["radar"], rep["timeline"], rep["files"]]
@@ -304,7 +269,7 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
             report_when_finished, inputs=session, outputs=[*report_outputs, tabs], api_name=False)
     iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(
         lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
-    iv["resume"].click(open_session, inputs=session, outputs=start_outputs, api_name="resume")
+    iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
     iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")
     iv["delete_btn"].click(delete_data, inputs=session, outputs=[*start_outputs, iv["export_file"]], api_name="delete")
@@ -328,7 +293,7 @@ def build_app(role: str = "all") -> gr.Blocks:
                 qa = _qa_tab()
             if role == "all":
                 with gr.Tab("知识库", id="kb-tab"):
-                    kb = _kb_tab()
+                    kb = knowledge_tab(advisor)
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         _wire_interview(demo, session, tabs, iv, rep)
@@ -341,20 +306,9 @@ def build_app(role: str = "all") -> gr.Blocks:
         qa["ask_alone"].click(ask_alone, **qa_io, api_name=False)
         qa["browser"].change(show_clause, inputs=qa["browser"], outputs=qa["clause_view"], api_name="clause")
         if role == "all":
-            _wire_kb(demo, kb)
+            wire_knowledge(demo, advisor, kb)
     demo.queue(default_concurrency_limit=4)
     return demo
-
-
-def _wire_kb(demo: gr.Blocks, kb: dict) -> None:
-    demo.load(lambda: (documents_markdown(advisor.retriever.kb), _user_documents()),
-              outputs=[kb["docs_md"], kb["remove_choice"]], api_name=False)
-    kb["upload"].change(preview_upload, inputs=kb["upload"], outputs=kb["preview"], api_name="preview")
-    kb["add_btn"].click(add_upload, inputs=[kb["upload"], kb["upload_id"]],
-                        outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"], kb["upload"]],
-                        api_name="add_document")
-    kb["remove_btn"].click(remove_upload, inputs=kb["remove_choice"],
-                           outputs=[kb["kb_message"], kb["docs_md"], kb["remove_choice"]], api_name="remove_document")
 
 
 def _consultant_app() -> gr.Blocks:
@@ -362,11 +316,11 @@ def _consultant_app() -> gr.Blocks:
         gr.Markdown("# 数转顾问 · 顾问页面\n管理知识库（每次增删都记入审计日志）；企业访谈与问答在首页。")
         with gr.Tabs():
             with gr.Tab("知识库", id="kb-tab"):
-                kb = _kb_tab()
+                kb = knowledge_tab(advisor)
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         demo.load(status, outputs=status_md, api_name="status")
-        _wire_kb(demo, kb)
+        wire_knowledge(demo, advisor, kb)
     demo.queue(default_concurrency_limit=2)
     return demo
 

@@ -105,6 +105,20 @@ def session_markdown(session_id: str) -> str:
             "编号即钥匙，请勿分享）")
 
 
+def link_confirmation_markdown(summary, now: float | None = None) -> str:
+    """Asked before a session named in a link is opened: a link someone else sent would have the owner type into
+    the sender's session, which the sender can then read and export."""
+    import time
+    now = now or time.time()
+    days = int((now - summary.created) // 86400)
+    age = "今天" if days == 0 else f"{days} 天前"
+    began = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created))
+    last = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.updated))
+    return (f"⚠ **此链接指向一个已有的访谈会话**：开始于 {began}（{age}），已有 {summary.answers} 条回答，最近更新于 {last}。"
+            "\n\n只有当它是**您本人**之前的会话时才打开它；如果链接是别人发给您的，请不要打开——在别人的会话中输入的"
+            "内容，对方可以看到并导出。下面已为您打开自己的会话。")
+
+
 def preview_markdown(doc, file_name: str) -> str:
     """What an upload would become: its clauses, shown inert."""
     sections = doc.sections

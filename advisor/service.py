@@ -160,6 +160,10 @@ class Advisor:
         profile = interview.state.profile
         return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile))
 
+    def session_summary(self, session_id: str):
+        """Age and size of a stored session (None when there is none), so a link to it can be confirmed first."""
+        return self.sessions.summary(session_id) if session_id and _SESSION_ID.match(session_id) else None
+
     def export_session(self, session_id: str) -> str:
         """Everything stored for the session, as JSON (the owner's copy of their data)."""
         return self.load_interview(session_id).state.model_dump_json(indent=2)

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from advisor.diagnosis.interview import InterviewState
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,15 @@ class SessionStore:
             row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         return InterviewState.model_validate_json(row[0]) if row else None
 
+    def summary(self, session_id: str) -> "SessionSummary | None":
+        """When the session began and was last written, and how many answers it holds (for a resume confirmation)."""
+        with self._db() as db:
+            row = db.execute("SELECT created, updated, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if not row:
+            return None
+        state = InterviewState.model_validate_json(row[2])
+        return SessionSummary(created=row[0], updated=row[1], answers=sum(1 for t in state.turns if t.user))
+
     def purge(self, older_than_days: int) -> int:
         """Delete sessions not updated for ``older_than_days`` days (the guide's 5.3.2.7: destroy what is no longer
         needed). Returns how many were deleted."""
@@ -142,6 +153,12 @@ class SessionStore:
             deleted = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return deleted
+
+
+class SessionSummary(BaseModel):
+    created: float  # epoch seconds
+    updated: float
+    answers: int
 
 
 def private_folder(path: Path) -> Path:

@@ -210,12 +210,15 @@ def test_session_resumes_after_server_restart(real_data_dir, real_retriever, bro
 
 def test_upload_preview_and_indexing(app_server, page, tmp_path):
     doc = tmp_path / "设备点检制度.md"
-    doc.write_text("1 范围\n本制度规定注塑车间设备点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前点检油温。\n"
+    doc.write_text("1 范围\n本制度规定注塑车间设备点检。\n2 点检要求\n2.1 日常点检\n操作工每班开机前点检油温。"
+                   "![c](http://203.0.113.9/clause.png)\n"
                    "<script>window.__pwned = 1</script><img src=\"http://203.0.113.9/pixel.png\">\n", "utf-8")
     open_app(page, app_server.url)
     page.get_by_role("tab", name="知识库").click()
     page.locator("#upload input[type=file]").set_input_files(str(doc))
     page.locator("#preview").get_by_text("2.1 日常点检").wait_for()
+    # a Markdown image in the document id too: shown in the document list, the answers and the debug view
+    page.locator("#upload-id input, #upload-id textarea").first.fill("点检![i](http://203.0.113.9/id.png)")
     page.locator("#add-doc").click()
     page.locator("#kb-message").get_by_text("已加入知识库").wait_for()
     shot(page, "knowledge-base-1280")
@@ -224,8 +227,35 @@ def test_upload_preview_and_indexing(app_server, page, tmp_path):
     page.locator("#question textarea").fill("注塑车间操作工每班开机前要点检什么？")
     page.locator("#ask").click()
     page.locator("#debug").get_by_text("检索详情").wait_for()
-    assert "设备点检制度" in page.locator("#debug").inner_text()
+    assert "点检" in page.locator("#debug").inner_text()
     assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src*='203.0.113.9']").count() == 0
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#kb-docs").get_by_text("点检").first.wait_for()
+    assert page.locator("img[src*='203.0.113.9']").count() == 0  # the guard fails the test on any fetch as well
+
+
+def test_a_session_link_from_someone_else_asks_before_it_opens(app_server, browser, page):
+    open_app(page, app_server.url)
+    send(page, "我们是做不锈钢餐具的，员工六十人。")
+    theirs = session_id(page)
+    victim = browser.new_context(viewport={"width": 1280, "height": 800})
+    guard = OffMachineGuard()
+    victim.route("**/*", guard)
+    other = victim.new_page()
+    other.set_default_timeout(60_000)
+    try:
+        other.goto(f"{app_server.url}?session={theirs}")
+        other.get_by_text("此链接指向一个已有的访谈会话").wait_for()
+        assert "1 条回答" in other.locator("body").inner_text()
+        assert session_id(other) != theirs and "不锈钢餐具" not in other.locator("#chat").inner_text()
+        shot(other, "session-link-confirmation-1280")
+        other.locator("#open-linked").click()  # it is the owner's own, from another device
+        other.locator("#chat").get_by_text("不锈钢餐具").first.wait_for()
+        assert session_id(other) == theirs
+    finally:
+        victim.close()
+    assert not guard.blocked
 
 
 def test_html_and_script_in_messages_stay_inert(app_server, page):
