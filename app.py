@@ -63,13 +63,17 @@ def _open(wanted: str):
     return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id) + note
 
 
+_NO_REPORT = (gr.skip(),) * 5  # the report's four outputs and the tab selection, untouched
+
+
 def chat(message: str, session_id: str):
     """One turn. The typed text stays in the box (greyed, with 发送 disabled) until the turn is stored; only then is
-    the box cleared, so nothing typed is lost to a crash or a second click."""
+    the box cleared, so nothing typed is lost to a crash or a second click. The turn that ends the interview also
+    builds the report and shows its tab (in the same event: one round trip a turn)."""
     message = message or ""
     if not message.strip():
         gr.Warning("请输入内容后再发送。")
-        yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        yield (gr.skip(),) * 5 + _NO_REPORT
         return
     try:
         iv = advisor.load_interview(session_id)
@@ -83,29 +87,25 @@ def chat(message: str, session_id: str):
         gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
     pending = chat_history(iv) + [{"role": "user", "content": inert(message[:limit])},
                               {"role": "assistant", "content": "（正在理解您的回答…）"}]
-    yield gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…")
+    yield (gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…"),
+           *_NO_REPORT)
     try:
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield gr.update(value=message, interactive=True), chat_history(iv), gr.skip(), session_id, _send_ready()
+        yield (gr.update(value=message, interactive=True), chat_history(iv), gr.skip(), session_id, _send_ready(),
+               *_NO_REPORT)
         return
-    yield gr.update(value="", interactive=True), chat_history(iv), live_panel(iv), session_id, _send_ready()
+    turn = (gr.update(value="", interactive=True), chat_history(iv), live_panel(iv), session_id, _send_ready())
+    if not iv.state.finished:
+        yield (*turn, *_NO_REPORT)
+        return
+    yield (*turn, *_NO_REPORT)  # the last reply shows at once; the report follows
+    yield (*turn, *make_report(session_id), gr.Tabs(selected="report-tab"))
 
 
 def _send_ready():
     return gr.update(interactive=True, value="发送")  # a fresh update each time: Gradio consumes the dict
-
-
-def report_when_finished(session_id: str):
-    """After a turn: when the interview has just finished, build the report and show its tab."""
-    try:
-        finished = advisor.load_interview(session_id).state.finished
-    except SessionNotFound:
-        finished = False
-    if not finished:
-        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    return (*make_report(session_id), gr.Tabs(selected="report-tab"))
 
 
 def new_session():
@@ -265,8 +265,7 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     turn_outputs = [iv["box"], iv["chatbot"], iv["panel"], session, iv["send"]]
     report_outputs = [rep["report_md"], rep["radar"], rep["timeline"], rep["files"]]
     for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
-        trigger(chat, inputs=[iv["box"], session], outputs=turn_outputs, api_name=name).then(
-            report_when_finished, inputs=session, outputs=[*report_outputs, tabs], api_name=False)
+        trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name)
     iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(
         lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")

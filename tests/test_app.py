@@ -24,7 +24,7 @@ def test_interview_to_report_and_session_resume(app_server):
     client = Client(app_server.url, verbose=False)
     session_id, history, panel, info = client.predict("", api_name="/start")
     assert len(session_id) >= 32 and "您好" in _text(history[0])
-    _, history, panel, session_id2 = client.predict("我们做机械零部件，员工80人，财务用金蝶ERP，车间记录靠纸质单据。",
+    _, history, panel, session_id2, *_report = client.predict("我们做机械零部件，员工80人，财务用金蝶ERP，车间记录靠纸质单据。",
                                                     session_id, api_name="/chat")
     assert session_id2 == session_id and "员工人数" in _text(history[-1]) and "● 业务现状" in panel
     # a new client (a reloaded page) resumes by the session id
