@@ -142,10 +142,12 @@ def export_data(session_id: str):
 
 
 def delete_data(session_id: str):
+    """After the owner confirmed: the session, its files, and what the page still shows of it (report, downloads)."""
     deleted = advisor.delete_session(session_id)
     session_id, history, panel, info = new_session()
     message = "已删除该会话的全部访谈数据（依据指南 5.3.2.7 数据销毁）。" if deleted else "该会话没有可删除的数据。"
-    return session_id, history, panel, f"{message}\n\n{info}", None
+    cleared_report = ("该会话的数据已删除。完成新的访谈后点击“结束并生成报告”。", None, None, None)
+    return session_id, history, panel, f"{message}\n\n{info}", None, *cleared_report, gr.update(visible=False)
 
 
 # --- clause Q&A and browser --------------------------------------------------------------------------------------
@@ -213,7 +215,11 @@ def _interview_tab() -> dict:
             with gr.Accordion("我的数据", open=False):
                 with gr.Row():
                     ui["export_btn"] = gr.Button("导出我的访谈数据")
-                    ui["delete_btn"] = gr.Button("删除我的访谈数据", variant="stop")
+                    ui["delete_btn"] = gr.Button("删除我的访谈数据", variant="stop", elem_id="delete-data")
+                with gr.Row(visible=False) as ui["delete_confirm"]:
+                    gr.Markdown("确定删除本会话的全部访谈数据、报告和导出文件吗？删除后无法恢复。")
+                    ui["delete_yes"] = gr.Button("确认删除", variant="stop", elem_id="delete-yes")
+                    ui["delete_no"] = gr.Button("取消")
                 ui["export_file"] = gr.File(label="导出文件", interactive=False)
         with gr.Column(scale=2, min_width=280):
             ui["panel"] = gr.Markdown(elem_id="live-panel")
@@ -271,7 +277,10 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
     iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")
-    iv["delete_btn"].click(delete_data, inputs=session, outputs=[*start_outputs, iv["export_file"]], api_name="delete")
+    iv["delete_btn"].click(lambda: gr.update(visible=True), outputs=iv["delete_confirm"], api_name=False)
+    iv["delete_no"].click(lambda: gr.update(visible=False), outputs=iv["delete_confirm"], api_name=False)
+    iv["delete_yes"].click(delete_data, inputs=session, api_name="delete",
+                           outputs=[*start_outputs, iv["export_file"], *report_outputs, iv["delete_confirm"]])
 
 
 def build_app(role: str = "all") -> gr.Blocks:

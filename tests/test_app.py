@@ -47,7 +47,7 @@ def test_export_and_delete_my_data(app_server):
     client.predict(session_id, api_name="/report")
     own_files = app_server.data_dir / "files" / session_id
     assert any(own_files.rglob("*.docx")) and any(own_files.rglob("*.json"))  # report and export, in the data folder
-    new_id, history, _panel, info, _file = client.predict(session_id, api_name="/delete")
+    new_id, history, _panel, info, _file, *_report = client.predict(session_id, api_name="/delete")
     assert new_id != session_id and "已删除" in info
     assert not own_files.exists()  # deleting the data deletes the files made from it
     # the deleted session is gone: resuming it starts a fresh one and never shows the old words

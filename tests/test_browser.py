@@ -298,3 +298,23 @@ def test_markdown_images_in_messages_fetch_nothing(app_server, page):
     page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
     assert page.locator("#report-md img[src*='203.0.113.9']").count() == 0
     assert "Content-Security-Policy" in page.content()  # the page carries the no-remote-fetch policy on loopback too
+
+
+def test_deleting_my_data_asks_first_and_clears_the_report(app_server, page):
+    open_app(page, app_server.url)
+    send(page, "我们做五金冲压，员工四十人，全靠Excel。")
+    sid = session_id(page)
+    page.locator("#finish").click()
+    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
+    page.get_by_role("tab", name="诊断访谈").click()
+    page.get_by_text("我的数据").click()
+    page.locator("#delete-data").click()
+    page.locator("#delete-yes").wait_for()  # nothing is deleted by the first click
+    assert session_id(page) == sid and "五金冲压" in page.locator("#chat").inner_text()
+    page.locator("#delete-yes").click()
+    page.wait_for_function(f"() => !document.querySelector('#session-id textarea, #session-id input').value"
+                           f".includes('{sid}')")
+    page.get_by_role("tab", name="诊断报告").click()
+    page.locator("#report-md").get_by_text("该会话的数据已删除").wait_for()
+    assert "五金冲压" not in page.locator("body").inner_text()
+    assert page.locator("#report-files a").count() == 0  # the deleted session's downloads are gone from the page

@@ -183,3 +183,19 @@ def test_two_processes_starting_on_one_data_folder(tmp_path):
     from advisor.qa.index import ClauseIndex
     from advisor.corpus.knowledge_base import KnowledgeBase
     assert ClauseIndex(settings, KnowledgeBase.load(settings)).ensure() == "fresh"
+
+
+def test_the_typed_answer_stays_in_the_box_until_its_turn_is_stored(tmp_path, monkeypatch):
+    """Why 10 of #16: the box was cleared before the turn was stored, so a server dying during a (slow, LLM) turn
+    lost what the owner typed. Now the first update only greys the box; it is cleared with the stored reply."""
+    import app
+    from advisor.service import Advisor
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    monkeypatch.setattr(app, "advisor", advisor)
+    session_id, _ = advisor.open_interview(None)
+    turn = app.chat("我们做食品，员工五十人。", session_id)
+    box = next(turn)[0]
+    assert box["interactive"] is False and "value" not in box  # greyed, the words still in it
+    assert len(advisor.load_interview(session_id).state.turns) == 1  # a crash here: nothing stored, nothing cleared
+    box = list(turn)[-1][0]
+    assert box["value"] == "" and len(advisor.load_interview(session_id).state.turns) == 2

@@ -176,7 +176,7 @@ class Retriever:
         lookups += [c for c in (self.corpus.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
-        ranked = self._with_lookups(self._fused(query, expansion, q_tokens, filters), lookups)
+        ranked = self._with_lookups(_guide_before_namesakes(self._fused(query, expansion, q_tokens, filters)), lookups)
         q_set = set(q_tokens)
         for e in ranked[:k]:
             e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
@@ -302,6 +302,18 @@ class Retriever:
         if not conditions:
             return None
         return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def _guide_before_namesakes(ranked: list[RetrievedClause]) -> list[RetrievedClause]:
+    """A user document's clause never ranks above the guide's clause of the same number (an upload titled
+    "5.3.2.7 数据销毁" saying "no destruction needed" cannot push the real 5.3.2.7 down)."""
+    out = list(ranked)
+    for guide in [e for e in ranked if e.doc_id == GUIDE_DOC_ID]:
+        namesakes = [i for i, e in enumerate(out) if e.kind == DocKind.user and e.clause_id == guide.clause_id]
+        here = out.index(guide)
+        if namesakes and namesakes[0] < here:
+            out.insert(namesakes[0], out.pop(here))
+    return out
 
 
 @lru_cache(maxsize=1)
