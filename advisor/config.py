@@ -63,7 +63,7 @@ class Settings(BaseSettings):
 
     # retrieval
     top_k: int = 5
-    refusal_threshold: float = 0.5
+    refusal_threshold: float | None = None  # None: the threshold calibrated with the weights
 
     # served beyond loopback: the consultant account (password as a PBKDF2 hash: python -m advisor hash-password)
     # and the host names the app answers to (any other Host header is refused)

@@ -114,10 +114,12 @@ def cmd_calibrate_pains(args) -> int:
 
 
 def cmd_calibrate(args) -> int:
-    from advisor.qa.retrieval import Retriever
+    from advisor.config import default_settings
+    from advisor.service import Advisor
 
     from evals.calibrate import calibrate
-    payload = calibrate(Retriever.from_settings(), Path(args.file))
+    advisor = Advisor(default_settings().model_copy(update={"llm": "none"}))
+    payload = calibrate(advisor, [Path(f) for f in args.files], write=args.write)
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0
 
@@ -145,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("new")
     p.add_argument("--tolerance", type=float, default=0.01)
     p.set_defaults(func=cmd_compare)
-    p = sub.add_parser("calibrate", help="fit the refusal model on held-out questions")
-    p.add_argument("file", nargs="?", default="evals/calibration.yaml")
+    p = sub.add_parser("calibrate", help="fit the refusal model on half the clause questions, report on the other half")
+    p.add_argument("files", nargs="*", default=["evals/cases/clause_qa.yaml", "evals/calibration.yaml",
+                                                "../shared/cases/clause_followups-dev.yaml"])
+    p.add_argument("--write", action="store_true", help="store the weights and threshold fitted on the first half")
     p.set_defaults(func=cmd_calibrate)
     p = sub.add_parser("calibrate-pains", help="fit the pain classifier's threshold on half the interview cases, "
                                                "report on the other half")

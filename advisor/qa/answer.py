@@ -3,7 +3,8 @@ an LLM, and an LLM answer whose citations and quotes are verified against the re
 
 Example:
     >>> from advisor.qa.answer import QAService
-    >>> from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
+    >>> from advisor.qa.answer_types import answer_type
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
@@ -25,6 +26,7 @@ from advisor.corpus.parsing import Clause, DocKind, Document
 from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
+from advisor.qa.answer_types import answer_type
 from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
@@ -186,10 +188,11 @@ class QAService:
     def _refusal(self, question: str, lang: str, found: RetrievalResult) -> Answer:
         nearest = [r for r in found.results[:3] if r.text]
         near = "；".join(f"“{r.title}”（{r.clause_id}）" if r.clause_id != r.title else f"“{r.title}”" for r in nearest)
-        if found.refusal_reason == "amount":
-            text = _t(lang, f"指南没有规定具体的金额、费用、价格或税率，这类数字请以主管部门或服务商的正式文件为准。"
+        unmet = answer_type(found.refusal_reason) if found.refusal_reason else None
+        if unmet is not None:
+            text = _t(lang, f"指南没有规定{unmet.label}，这类问题请以主管部门、法律法规或服务商的正式文件为准。"
                             f"指南在相关方面讲的是：{near or '无'}。",
-                      f"The guide sets no amount, fee, price or rate for this; it covers: {near or 'nothing close'}.")
+                      f"The guide does not give {unmet.label_en}; on this subject it covers: {near or 'nothing close'}.")
         else:
             text = _t(lang,
                       f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的内容是：{near or '无'}。"

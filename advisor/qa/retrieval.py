@@ -30,6 +30,7 @@ from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_p
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.index import ClauseIndex
 from advisor.corpus.knowledge_base import KnowledgeBase
+from advisor.qa.answer_types import unmet_answer_type
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.lexicon import Lexicon
 
@@ -63,20 +64,6 @@ class RetrievedClause(BaseModel):
         return f"{self.doc_id} {self.clause_id}"
 
 
-_ASKS_AMOUNT = re.compile(r"多少钱|多少费用|费用(?:是|大概|一般)?多少|怎么收费|收费|价格|报价|税率|罚款|罚多少|补贴.{0,6}多少|"
-                          r"最高能拿|订阅费|工资|加班费|薪资|薪酬标准|how much|price|cost of|fee|tax rate", re.IGNORECASE)
-_STATES_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|倍)|百分之|[一二三四五六七八九十百千]+(?:万|亿)?元")
-
-
-def asks_for_an_amount(question: str) -> bool:
-    """The question wants a sum, a price, a rate or a fee."""
-    return bool(_ASKS_AMOUNT.search(question))
-
-
-def states_an_amount(results) -> bool:
-    return any(_STATES_AMOUNT.search(r.text) for r in results)
-
-
 class RetrievalResult(BaseModel):
     query: str
     expanded_terms: list[str] = Field(default_factory=list)
@@ -84,7 +71,7 @@ class RetrievalResult(BaseModel):
     lookup: list[str] = Field(default_factory=list)  # clause ids asked for by number
     results: list[RetrievedClause] = Field(default_factory=list)
     refused: bool = False
-    refusal_reason: str = ""  # "" (relevance) | "amount": the guide sets no figure for what was asked
+    refusal_reason: str = ""  # "" (relevance) | an answer type the guide does not give (answer_types.yaml)
     understood_as: str = ""  # the standalone question a follow-up was rewritten into ("" when asked alone)
     relevance: float = 0.0  # calibrated probability that the top results answer the query (0..1)
     features: dict[str, float] = Field(default_factory=dict)  # what the relevance was computed from
@@ -183,10 +170,12 @@ class Retriever:
         result.results = ranked[:k]
         result.features = self.relevance_features(own_words or query, expansion, q_tokens, ranked)
         result.relevance = self._relevance(result.features)
-        result.refused = not lookups and result.relevance < self.settings.refusal_threshold
-        if not result.refused and asks_for_an_amount(own_words or query) and not states_an_amount(ranked[:3]):
+        threshold = self.settings.refusal_threshold
+        result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
+        unmet = None if lookups else unmet_answer_type(own_words or query, [r.text for r in ranked[:3]])
+        if unmet is not None:
             # "补贴最高能拿多少钱？": the nearest clauses set no amount, so the guide does not answer it
-            result.refused, result.refusal_reason = True, "amount"
+            result.refused, result.refusal_reason = True, unmet.name
         result.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
 
@@ -317,9 +306,17 @@ def _guide_before_namesakes(ranked: list[RetrievedClause]) -> list[RetrievedClau
 
 
 @lru_cache(maxsize=1)
+def _calibration_file() -> dict:
+    """Logistic weights and threshold fitted by ``python -m evals calibrate --write`` on half the clause questions."""
+    return json.loads(knowledge_path(CALIBRATION_NAME).read_text("utf-8"))
+
+
 def _calibration() -> dict[str, float]:
-    """Logistic weights fitted by ``python -m evals calibrate`` on ``evals/calibration.yaml``."""
-    return json.loads(knowledge_path(CALIBRATION_NAME).read_text("utf-8"))["weights"]
+    return _calibration_file()["weights"]
+
+
+def _calibrated_threshold() -> float:
+    return float(_calibration_file().get("threshold", 0.5))
 
 
 class ClauseRetriever(BaseRetriever):
