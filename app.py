@@ -13,20 +13,18 @@ import gradio as gr
 from advisor.access import CSP_META, consultant_login, is_loopback, serve_shared
 from advisor.cli import progress_printer
 from advisor.config import GUIDE_DOC_ID, default_settings
-from advisor.qa.answer import Answer, clause_markdown
 from advisor.rendering import (
     chat_history,
     inert,
-    inline,
     link_confirmation_markdown,
     live_panel,
-    retrieval_markdown,
     session_markdown,
     status_markdown,
 )
 from advisor.service import Advisor, SessionNotFound
 from advisor.sessions import StorageError
 from advisor.web.knowledge import knowledge_tab, wire_knowledge
+from advisor.web.qa import qa_tab, wire_qa
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 
@@ -150,44 +148,6 @@ def delete_data(session_id: str):
     return session_id, history, panel, f"{message}\n\n{info}", None, *cleared_report, gr.update(visible=False)
 
 
-# --- clause Q&A and browser --------------------------------------------------------------------------------------
-def ask(question: str, session_id: str = "", alone: bool = False):
-    """A clause answer, streamed. A follow-up is read with the session's earlier questions; "理解为：…" shows how."""
-    if not (question or "").strip():
-        yield "请输入问题。", ""
-        return
-    question = advisor.clip(question)
-    text = ""
-    final: Answer | None = None
-    history = [] if alone else advisor.qa_history(session_id)
-    for event in advisor.qa.stream(question, history=history):
-        if isinstance(event, Answer):
-            final = event
-        else:
-            text += event
-            yield inert(text), ""
-    understood = final.retrieval.understood_as if final and final.retrieval else ""
-    lead = f"> 理解为：{inline(understood)}（联系上文；如需单独提问，点“单独提问”）\n\n" if understood else ""
-    if final is not None:
-        advisor.remember(session_id, final)
-    yield lead + inert(final.text if final else text), retrieval_markdown(final)
-
-
-def ask_alone(question: str, session_id: str = ""):
-    yield from ask(question, session_id, alone=True)
-
-
-def _outline_choices() -> list[tuple[str, str]]:
-    return [("　" * c.clause_id.count(".") + f"{c.clause_id} {c.title}", c.clause_id) for c in advisor.outline()]
-
-
-def show_clause(clause_id: str | None) -> str:
-    clause = advisor.clause(clause_id) if clause_id else None
-    if clause is None:
-        return "在左侧选择条款即可阅读原文。"
-    return inert(clause_markdown(clause, advisor.retriever.kb.guide))
-
-
 # --- status -------------------------------------------------------------------------------------------------------------
 def status() -> str:
     return status_markdown(advisor.status(), advisor.settings)
@@ -237,24 +197,6 @@ def _report_tab() -> dict:
     return ui
 
 
-def _qa_tab() -> dict:
-    ui: dict = {}
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=320):
-            ui["question"] = gr.Textbox(label="问题", placeholder="例如：数据销毁有哪些要求？ / 5.2.3 讲的是什么",
-                                        elem_id="question")
-            with gr.Row():
-                ui["ask_btn"] = gr.Button("提问", variant="primary", elem_id="ask")
-                ui["ask_alone"] = gr.Button("单独提问（不联系上文）", elem_id="ask-alone")
-            ui["answer"] = gr.Markdown(elem_id="answer")
-            ui["debug"] = gr.Markdown(elem_id="debug")
-        with gr.Column(scale=2, min_width=280):
-            ui["browser"] = gr.Dropdown(label="条款浏览（指南目录）", choices=_outline_choices(), value=None,
-                                        filterable=True, elem_id="browser")
-            ui["clause_view"] = gr.Markdown("在上方选择条款即可阅读原文。", elem_id="clause-view")
-    return ui
-
-
 def _status_until_ready():
     """The status, refreshed every few seconds until the model is ready (then the timer stops)."""
     s = advisor.status()
@@ -298,7 +240,7 @@ def build_app(role: str = "all") -> gr.Blocks:
             with gr.Tab("诊断报告", id="report-tab"):
                 rep = _report_tab()
             with gr.Tab("条款问答", id="qa-tab"):
-                qa = _qa_tab()
+                qa = qa_tab(advisor)
             if role == "all":
                 with gr.Tab("知识库", id="kb-tab"):
                     kb = knowledge_tab(advisor)
@@ -308,11 +250,7 @@ def build_app(role: str = "all") -> gr.Blocks:
         timer = gr.Timer(3)
         demo.load(status, outputs=status_md, api_name="status")
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
-        qa_io = {"inputs": [qa["question"], session], "outputs": [qa["answer"], qa["debug"]]}
-        qa["ask_btn"].click(ask, **qa_io, api_name="ask")
-        qa["question"].submit(ask, **qa_io, api_name=False)
-        qa["ask_alone"].click(ask_alone, **qa_io, api_name=False)
-        qa["browser"].change(show_clause, inputs=qa["browser"], outputs=qa["clause_view"], api_name="clause")
+        wire_qa(demo, advisor, qa, session)
         if role == "all":
             wire_knowledge(demo, advisor, kb)
     demo.queue(default_concurrency_limit=4)

@@ -127,3 +127,44 @@ def preview_markdown(doc, file_name: str) -> str:
     if len(sections) > 15:
         lines.append(f"- ……（另有 {len(sections) - 15} 个条款）")
     return "\n".join(lines)
+
+
+
+def answer_markdown(answer, corpus) -> str:
+    """A clause answer as the chat shows it: "理解为：…" when a follow-up was rewritten; the answer with each citation
+    as a numbered mark (［1］), and under it the sources, each folded, opening to the clause verbatim with its check
+    (✓ 已核验 / ⚠ 未核实) and its kind (guide, our card, an added document)."""
+    import re
+
+    from advisor.qa.streaming import CITATION
+    body = answer.text[: len(answer.text) - len(answer.sources_text)] if answer.sources_text else answer.text
+    order: list[tuple[str, str]] = []
+
+    def mark(m: re.Match) -> str:
+        written, clause_id = m.group(1).strip(), m.group(2).split("/")[0]
+        doc_id = corpus.resolve_doc_id(written) or written
+        cited = next((c for c in answer.citations if c.doc_id == doc_id and c.clause_id == clause_id), None)
+        if cited is None:
+            return m.group(0)
+        if (doc_id, clause_id) not in order:
+            order.append((doc_id, clause_id))
+        return f"［{order.index((doc_id, clause_id)) + 1}］"
+
+    shown = inert(CITATION.sub(mark, body))
+    for c in answer.citations:
+        if (c.doc_id, c.clause_id) not in order and not answer.refused:
+            order.append((c.doc_id, c.clause_id))
+    sources = []
+    for n, (doc_id, clause_id) in enumerate(order, 1):
+        c = next(c for c in answer.citations if c.doc_id == doc_id and c.clause_id == clause_id)
+        clause = corpus.clause(doc_id, clause_id)
+        kind = {DocKind.card: "（本项目整理的摘要卡片，非标准原文）", DocKind.user: "（用户添加的文档）"}.get(
+            corpus.document(doc_id).kind if clause else None, "")
+        check = "✓ 已核验" if c.verified else f"⚠ 未核实{('：' + c.note) if c.note else ''}"
+        text = clause.text if clause else (c.quote or "（知识库中没有这一条）")
+        quote = "\n>\n".join(f"> {inert(line)}" for line in text.split("\n") if line.strip())
+        sources.append(f"<details><summary>［{n}］ {inline(doc_id)} {inline(clause_id)} {inline(c.title or (clause.title if clause else ''))}"
+                       f" {check}{kind}</summary>\n\n{quote}\n\n</details>")
+    understood = answer.retrieval.understood_as if answer.retrieval else ""
+    lead = f"> 理解为：{inline(understood)}（联系上文；如需单独提问，点“单独提问”）\n\n" if understood else ""
+    return lead + shown + ("\n\n**来源**（点开看条款原文）\n\n" + "\n\n".join(sources) if sources else "")

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from dataclasses import asdict
 import time
+from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
@@ -23,11 +23,11 @@ from advisor.access import audit
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings
 from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
-from advisor.llm.client import ChatClient
 from advisor.diagnosis.planning import build_plan
+from advisor.diagnosis.report import Report
+from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
-from advisor.diagnosis.report import Report
 from advisor.qa.retrieval import Retriever
 from advisor.sessions import SessionStore
 
@@ -123,16 +123,34 @@ class Advisor:
             return []
         return [Exchange(**turn) for turn in state.qa] if state else []
 
-    def remember(self, session_id: str | None, answer: Answer) -> None:
-        """Store what the conversation needs of an answer (kept to the last 20 exchanges)."""
+    def remember(self, session_id: str | None, answer: Answer, shown: str = "") -> None:
+        """Store what the conversation needs of an answer, and the answer as shown (kept to the last 20)."""
         if not session_id or answer.exchange is None:
             return
+        answer.exchange.answer = shown or answer.text
+        self._edit_qa(session_id, lambda qa: [*qa, asdict(answer.exchange)][-20:])
+
+    def forget_last_question(self, session_id: str | None) -> str:
+        """Drop the conversation's last exchange (to ask it again: regenerate); returns its question ("" if none)."""
+        dropped: list[str] = []
+
+        def drop(qa: list) -> list:
+            dropped.extend(e["question"] for e in qa[-1:])
+            return qa[:-1]
+        self._edit_qa(session_id, drop)
+        return dropped[0] if dropped else ""
+
+    def clear_qa(self, session_id: str | None) -> None:
+        self._edit_qa(session_id, lambda qa: [])
+
+    def _edit_qa(self, session_id: str | None, change) -> None:
         try:
-            interview = self.load_interview(session_id)
+            interview = self.load_interview(session_id) if session_id else None
         except SessionNotFound:
             return
-        interview.state.qa = [*interview.state.qa, asdict(answer.exchange)][-20:]
-        self.sessions.save(session_id, interview.state)
+        if interview is not None:
+            interview.state.qa = change(list(interview.state.qa))
+            self.sessions.save(session_id, interview.state)
 
     def clip(self, text: str | None) -> str:
         """The one place a message is cut to ``max_message_chars`` (the app says so when it happens)."""

@@ -49,7 +49,7 @@ def run(with_llm: bool) -> dict:
         from gradio_client import Client
         with AppProcess({"ADVISOR_LLM": "local"}) as app:  # a question the moment the page is there
             started = time.perf_counter()
-            Client(app.url, verbose=False).predict("数据销毁有哪些要求？", "", api_name="/ask")
+            Client(app.url, verbose=False).predict("数据销毁有哪些要求？", "", [], api_name="/ask")
             out["first_llm_answer_in_app_s"] = round(time.perf_counter() - started, 1)
             out["memory_local_llm"] = rss_mb(app.proc.pid)
         with AppProcess({"ADVISOR_LLM": "local"}) as app:  # the owner reads the page first; the model warms meanwhile
@@ -59,7 +59,7 @@ def run(with_llm: bool) -> dict:
                 time.sleep(1)
             out["llm_warm_up_after_ready_s"] = round(time.perf_counter() - started, 1)
             started = time.perf_counter()
-            client.predict("数据销毁有哪些要求？", "", api_name="/ask")
+            client.predict("数据销毁有哪些要求？", "", [], api_name="/ask")
             out["first_llm_answer_after_warm_up_s"] = round(time.perf_counter() - started, 1)
     return out
 

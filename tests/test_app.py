@@ -12,10 +12,11 @@ def _text(message) -> str:
 def test_clause_question_streams_verified_citation(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
-    job = client.submit("数据销毁有哪些要求？", "", api_name="/ask")
-    answer, debug = job.result(timeout=120)
+    job = client.submit("数据销毁有哪些要求？", "", [], api_name="/ask")
+    chat, debug, *_ = job.result(timeout=120)
+    answer = _text(chat[-1])
     assert "5.3.2.7" in answer and "5.3.2.7 ✓ 已核验" in debug
-    partials = [out[0] for out in job.outputs()]
+    partials = [_text(out[0][-1]) for out in job.outputs() if out[0]]
     assert len(partials) >= 3 and partials[0] != answer  # streamed in pieces, not one final blob
 
 
@@ -88,11 +89,11 @@ def test_upload_is_indexed_searchable_and_removable(app_server, tmp_path):
                    "utf-8")
     message, table, _choices, _upload = client.predict(handle_file(str(doc)), "ZJ-01", api_name="/add_document")
     assert "已加入知识库" in message and "ZJ-01" in table
-    answer, debug = client.predict("注塑机开机前要检查什么？", "", api_name="/ask")
+    _chat, debug, *_ = client.predict("注塑机开机前要检查什么？", "", [], api_name="/ask")
     assert "ZJ-01" in debug
     message, table, _choices = client.predict("ZJ-01", api_name="/remove_document")
     assert "已删除" in message and "ZJ-01" not in table
-    _answer, debug = client.predict("注塑机开机前要检查什么？", "", api_name="/ask")
+    _chat, debug, *_ = client.predict("注塑机开机前要检查什么？", "", [], api_name="/ask")
     assert "ZJ-01" not in debug
 
 
@@ -128,7 +129,7 @@ def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, r
         while "已加载并预热" not in (status := client.predict(api_name="/status")) and time.time() < deadline:
             time.sleep(1)
         assert "已加载并预热" in status
-        answer, debug = client.predict("数据销毁有哪些要求？", "", api_name="/ask")
-        assert "5.3.2.7" in answer and "已核验" in debug
+        chat, debug, *_ = client.predict("数据销毁有哪些要求？", "", [], api_name="/ask")
+        assert "5.3.2.7" in _text(chat[-1]) and "已核验" in debug
     finally:
         server.stop()

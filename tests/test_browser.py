@@ -171,13 +171,33 @@ def test_an_owners_question_mid_interview_is_answered_and_the_interview_goes_on(
     assert "T/TJBDA 002—2026" in last and "我们接着访谈" in last and "？" in last.split("我们接着访谈")[-1]
 
 
+def ask(page, question: str, button: str = "#ask") -> str:
+    """Ask in the Q&A tab and wait for the final answer (its sources line); returns the answer's text."""
+    answers = page.locator("#qa-chat [data-testid=bot]").count()
+    page.locator("#question textarea").fill(question)
+    page.locator(button).click()
+    return last_answer(page, answers)
+
+
+def last_answer(page, before: int) -> str:
+    """The text of the last answer once it is final (it has its sources, or is a refusal), and there are more than
+    ``before`` answers."""
+    return page.wait_for_function(
+        "n => { const bots = document.querySelectorAll('#qa-chat [data-testid=bot]');"
+        " const text = bots.length > n ? bots[bots.length - 1].innerText : '';"
+        " return /来源|没有找到|没有规定|does not/.test(text) ? text : false; }", arg=before).json_value()
+
+
 def test_clause_question_shows_verified_citation(app_server, page):
     open_app(page, app_server.url)
     page.get_by_role("tab", name="条款问答").click()
-    page.locator("#question textarea").fill("企业不再需要的旧数据要怎么处理？")
-    page.locator("#ask").click()
+    answer = ask(page, "企业不再需要的旧数据要怎么处理？")
+    assert "［1］" in answer and "T/TJBDA 002—2026 5.3.2.7" in answer and "✓ 已核验" in answer
+    assert not page.locator("#debug").is_visible()  # the retrieval details are folded away
+    page.locator("#qa-chat details summary").first.click()  # a numbered source opens to the clause verbatim
+    assert "销毁" in page.locator("#qa-chat details").first.inner_text()
+    page.get_by_text("检索详情（顾问用").click()
     page.locator("#debug").get_by_text("5.3.2.7 ✓ 已核验").wait_for()
-    assert "T/TJBDA 002—2026 5.3.2.7" in page.locator("#answer").inner_text()
     shot(page, "clause-qa-1280")
     shot(page, "clause-qa-phone", width=390)
 
@@ -224,10 +244,8 @@ def test_upload_preview_and_indexing(app_server, page, tmp_path):
     shot(page, "knowledge-base-1280")
     # the uploaded text is quoted in answers: still inert, and its image is never fetched (the guard checks)
     page.get_by_role("tab", name="条款问答").click()
-    page.locator("#question textarea").fill("注塑车间操作工每班开机前要点检什么？")
-    page.locator("#ask").click()
-    page.locator("#debug").get_by_text("检索详情").wait_for()
-    assert "点检" in page.locator("#debug").inner_text()
+    answer = ask(page, "注塑车间操作工每班开机前要点检什么？")
+    assert "用户添加的文档" in answer and "点检" in answer
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src*='203.0.113.9']").count() == 0
     page.get_by_role("tab", name="知识库").click()
@@ -270,21 +288,33 @@ def test_html_and_script_in_messages_stay_inert(app_server, page):
 
 
 def test_a_clause_conversation_with_an_ordinal_follow_up(app_server, page):
+    """Three questions with an ordinal follow-up; regenerate; copy; ask alone; clear (stop: with the local model,
+    below)."""
     open_app(page, app_server.url)
     page.get_by_role("tab", name="条款问答").click()
-    box = page.locator("#question textarea")
-    done = "document.querySelector('#debug').innerText.includes('检索详情')"
-    box.fill("诊断分析阶段要做哪几件事？")
-    page.locator("#ask").click()
-    page.wait_for_function(f"() => {done}")
-    box.fill("第二件具体要看哪些方面？")
-    page.locator("#ask").click()
-    page.wait_for_function(f"() => document.querySelector('#answer').innerText.includes('理解为') && {done} && "
-                           "document.querySelector('#debug').innerText.includes('6.2.2')")
-    box.fill("第二件具体要看哪些方面？")
-    page.locator("#ask-alone").click()  # one click: the same words without the conversation
-    page.wait_for_function(f"() => !document.querySelector('#answer').innerText.includes('理解为') && {done}")
+    ask(page, "诊断分析阶段要做哪几件事？")
+    second = ask(page, "第二件具体要看哪些方面？")
+    assert "理解为" in second and "6.2.2" in second
+    third = ask(page, "最后那件事可以找外面的机构帮忙吗？")
+    assert "6.2.4" in third
+    assert page.locator("#suggest-0").is_visible()  # next questions drawn from the clause's neighbours
+    # regenerate: the last question is asked again and its answer replaces the old one
+    bots = page.locator("#qa-chat [data-testid=bot]").count()
+    page.locator("#regenerate").click()
+    page.wait_for_timeout(500)
+    again = last_answer(page, bots - 1)
+    assert "6.2.4" in again and page.locator("#qa-chat [data-testid=bot]").count() == bots
+    # copy: each answer has a copy button; it puts the answer on the clipboard
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("#qa-chat [data-testid=bot]").last.hover()
+    page.locator("#qa-chat button[title='Copy message'], #qa-chat button[aria-label='Copy message']").last.click()
+    assert "6.2.4" in page.evaluate("navigator.clipboard.readText()")
+    # the same words alone, then clear
+    alone = ask(page, "第二件具体要看哪些方面？", button="#ask-alone")
+    assert "理解为" not in alone
     shot(page, "clause-conversation-1280")
+    page.locator("#clear-qa").click()
+    page.wait_for_function("() => !document.querySelector('#qa-chat [data-testid=bot]')")
 
 
 def test_markdown_images_in_messages_fetch_nothing(app_server, page):
@@ -318,3 +348,40 @@ def test_deleting_my_data_asks_first_and_clears_the_report(app_server, page):
     page.locator("#report-md").get_by_text("该会话的数据已删除").wait_for()
     assert "五金冲压" not in page.locator("body").inner_text()
     assert page.locator("#report-files a").count() == 0  # the deleted session's downloads are gone from the page
+
+
+def test_stopping_an_answer_of_the_local_model(real_data_dir, real_retriever, browser, tmp_path):
+    """Stop mid-answer (a real local-model answer takes seconds): the partial answer stays as it was, is not kept in
+    the conversation, and the next question is answered."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    server = AppServer(data_dir, llm="local").start()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    guard = OffMachineGuard()
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(240_000)
+    try:
+        open_app(page, server.url)
+        page.get_by_role("tab", name="条款问答").click()
+        page.locator("#question textarea").fill("选择数字化服务商要看哪些方面？")
+        page.locator("#ask").click()
+        page.wait_for_function("() => { const b = document.querySelectorAll('#qa-chat [data-testid=bot]');"
+                               " return b.length && !b[b.length - 1].innerText.includes('正在检索'); }")
+        page.locator("#stop-answer").click()
+        page.wait_for_timeout(3000)
+        stopped = page.locator("#qa-chat [data-testid=bot]").last.inner_text()
+        page.wait_for_timeout(3000)
+        assert page.locator("#qa-chat [data-testid=bot]").last.inner_text() == stopped  # nothing more arrives
+        assert "来源" not in stopped
+        answer = ask(page, "5.3.2.7 讲的是什么")  # a lookup: verbatim, quick
+        assert "数据销毁" in answer
+        page.locator("#regenerate").click()  # the stopped question was not kept: the lookup is asked again
+        page.wait_for_timeout(500)
+        assert "数据销毁" in last_answer(page, 0)
+        assert page.locator("#qa-chat [data-testid=bot]").count() == 1  # the conversation as stored: one answer
+        shot(page, "clause-stopped-1280")
+    finally:
+        context.close()
+        server.stop()
+    assert not guard.blocked

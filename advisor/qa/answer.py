@@ -4,6 +4,7 @@ an LLM, and an LLM answer whose citations and quotes are verified against the re
 Example:
     >>> from advisor.qa.answer import QAService
     >>> from advisor.qa.answer_types import answer_type
+from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
 from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
@@ -27,6 +28,7 @@ from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
 from advisor.qa.answer_types import answer_type
+from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
 from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
@@ -319,6 +321,12 @@ class QAService:
                 text = text.replace(m.group(0), f"{m.group(0)}（⚠非原文，未核实）")
         # the evidence the answer rests on, quoted verbatim, so a reader can check every claim
         evidence = self._evidence(found)
+        pairs = [(c.doc_id, c.clause_id) for c in citations if c.verified] + [(r.doc_id, r.clause_id) for r in evidence]
+        text = mark_claims(text, *rests_on(self.retriever.corpus, pairs))
+        if lang == "en" and mixes_chinese(text):
+            ans = self._extractive(question, lang, found)
+            ans.fallback_reason = "the model mixed Chinese into an English answer"
+            return ans
         heading = _t(lang, "\n\n**依据条款（原文）**", "\n\n**Sources (verbatim, Chinese)**")
         blocks = [heading]
         for r in evidence:
@@ -365,7 +373,10 @@ def clause_markdown(clause: Clause, doc: Document, lang: str = "zh") -> str:
 
 
 def _quote_block(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.split("\n"))
+    """Verbatim text as a Markdown quote: each line its own paragraph (lines never run together), and a number that
+    starts a line kept as printed ("2)" is not renumbered by a Markdown ordered list)."""
+    lines = [re.sub(r"^(\s*(?:-\s+)?)(\d+)([.)）])", r"\1\2\\\3", line) for line in text.split("\n") if line.strip()]
+    return "\n>\n".join(f"> {line}" for line in lines)
 
 
 def _card_label(r: RetrievedClause, lang: str) -> str:

@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import yaml
 from pydantic import BaseModel, field_validator
@@ -40,7 +40,7 @@ class AnswerType(BaseModel):
         return bool(_any(tuple(self.stated)).search(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _any(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 

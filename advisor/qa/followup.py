@@ -32,6 +32,7 @@ class Exchange:
     standalone: str = ""
     anchor: str | None = None  # the guide clause the answer rests on (best retrieved)
     parts_of: str | None = None  # when the anchor was picked from a list: the clause whose parts were listed
+    answer: str = ""  # the answer as shown (to show the conversation again when the page is reopened)
 
 
 @dataclass
@@ -60,13 +61,13 @@ def ordinal(question: str) -> int | None:
         return None
 
 
-def _parts(kb, clause_id: str) -> list:
-    """The clause's sub-clauses in order, or else its numbered list items."""
+def parts_of(kb, clause_id: str) -> list:
+    """The clause's sub-clauses in order, or else its numbered list items (top level: "2)", not "2:1)")."""
     guide = kb.guide
     children = [c for c in guide.sections if c.parent == clause_id]
     if len(children) >= 2:
         return children
-    return [c for c in guide.clauses if c.is_item and c.parent == clause_id]
+    return [c for c in guide.clauses if c.is_item and c.parent == clause_id and ":" not in c.clause_id.split("/")[-1]]
 
 
 def _bigrams(text: str) -> set[str]:
@@ -94,12 +95,12 @@ def rewrite(question: str, history: list[Exchange], kb) -> Rewrite:
     n = ordinal(question)
     if n is not None:
         for source in (last.parts_of, last.anchor):
-            parts = _parts(kb, source) if source else []
+            parts = parts_of(kb, source) if source else []
             if parts and -1 <= n <= len(parts) and n != 0:
                 picked = parts[n - 1] if n > 0 else parts[-1]
                 return Rewrite(question, f"{picked.title} {question}", [picked.base_id], "ordinal", source)
     if _NEXT.search(question) and anchor is not None and anchor.parent:
-        siblings = _parts(kb, anchor.parent)
+        siblings = parts_of(kb, anchor.parent)
         ids = [c.base_id for c in siblings]
         if anchor.base_id in ids and ids.index(anchor.base_id) + 1 < len(ids):
             nxt = siblings[ids.index(anchor.base_id) + 1]
@@ -119,7 +120,7 @@ def _named_part(question: str, kb, last: Exchange, anchor):
         return None
     candidates = []
     for source in filter(None, (last.anchor, last.parts_of, anchor.parent)):
-        candidates += [c for c in _parts(kb, source) if c.base_id != anchor.base_id or source != last.anchor]
+        candidates += [c for c in parts_of(kb, source) if c.base_id != anchor.base_id or source != last.anchor]
     scored = [(len(words & _bigrams(c.title)), c) for c in candidates]
     best = max(scored, key=lambda s: s[0], default=(0, None))
     return best[1] if best[0] >= 1 else None

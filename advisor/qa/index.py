@@ -27,9 +27,9 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from advisor.config import Settings
+from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import PARSER_VERSION, Clause
 from advisor.qa.embeddings import embedder_name, make_embeddings
-from advisor.corpus.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
@@ -43,11 +43,11 @@ class ChromaEmbeddingFunction:
     def __init__(self, embeddings: Embeddings) -> None:
         self._embeddings = embeddings
 
-    def __call__(self, input: list[str]) -> list[list[float]]:  # noqa: A002 (Chroma's protocol name)
+    def __call__(self, input: list[str]) -> list[list[float]]:
         import numpy as np
         return [np.asarray(v, dtype="float32") for v in self._embeddings.embed_documents(list(input))]
 
-    def embed_query(self, input: list[str]) -> list[list[float]]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[list[float]]:
         import numpy as np
         return [np.asarray(self._embeddings.embed_query(t), dtype="float32") for t in input]
 
@@ -69,7 +69,7 @@ class ChromaEmbeddingFunction:
         return {}
 
     @staticmethod
-    def build_from_config(config: dict) -> "ChromaEmbeddingFunction":
+    def build_from_config(config: dict) -> ChromaEmbeddingFunction:
         raise NotImplementedError("the advisor passes its embedding function explicitly")
 
 

@@ -45,7 +45,7 @@ class Lexicon:
 
     @classmethod
     @lru_cache(maxsize=4)
-    def load(cls, lexicon_dir: Path | None = None) -> "Lexicon":
+    def load(cls, lexicon_dir: Path | None = None) -> Lexicon:
         lexicon_dir = lexicon_dir or knowledge_path("lexicon")
         groups = yaml.safe_load((lexicon_dir / "synonyms.yaml").read_text("utf-8"))["groups"]
         glossary = yaml.safe_load((lexicon_dir / "glossary_en.yaml").read_text("utf-8"))["terms"]

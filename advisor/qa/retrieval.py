@@ -27,11 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from rank_bm25 import BM25Okapi
 
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_path
-from advisor.corpus.parsing import Clause, DocKind
-from advisor.qa.index import ClauseIndex
 from advisor.corpus.knowledge_base import KnowledgeBase
+from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
+from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
 
 _CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
@@ -100,7 +100,7 @@ class Retriever:
         self.__dict__.update(self._sparse_view(kb))
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, embeddings=None, progress=None) -> "Retriever":
+    def from_settings(cls, settings: Settings | None = None, embeddings=None, progress=None) -> Retriever:
         settings = settings or default_settings()
         kb = KnowledgeBase.load(settings)
         index = ClauseIndex(settings, kb, embeddings=embeddings)
@@ -133,7 +133,7 @@ class Retriever:
             with self._swap:
                 self.__dict__.update(view)
 
-    def _view(self) -> "Retriever":
+    def _view(self) -> Retriever:
         with self._swap:
             return copy.copy(self)
 
@@ -194,7 +194,7 @@ class Retriever:
     def _fused(self, query: str, expansion, q_tokens: list[str], filters: Filters) -> list[RetrievedClause]:
         """Clauses by reciprocal-rank fusion of the two rankings (a clause takes the best rank of its records)."""
         bm25, dense = self._rankings(query, expansion, q_tokens, filters)
-        key = lambda i: (self.records[i].doc_id, self.records[i].base_id)  # noqa: E731
+        key = lambda i: (self.records[i].doc_id, self.records[i].base_id)
         fused = reciprocal_rank_fusion({"bm25": [key(i) for i, _ in bm25], "dense": [key(i) for i, _ in dense]},
                                        RRF_K, tie_break=lambda k: k[1])
         first_score: dict[str, dict] = {"bm25": {}, "dense": {}}
