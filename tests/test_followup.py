@@ -40,3 +40,30 @@ def test_context_and_standalone_questions(kb):
     long_question = "企业在建设工业互联网平台时应当如何考虑数据安全和网络安全的协同防护？"
     assert not leans_on_history(long_question, history) and rewrite(long_question, history, kb).standalone == long_question
     assert rewrite("第二点呢？", [], kb).standalone == "第二点呢？"  # no conversation, nothing to lean on
+
+
+def test_a_model_rewrite_is_used_only_if_it_keeps_the_users_words():
+    from advisor.config import Settings
+    from advisor.qa.followup import Exchange, Rewrite, model_rewrite
+    from advisor.qa.lexicon import Lexicon
+
+    class Model:
+        settings = Settings(llm="none", llm_timeout_s=5)
+
+        def __init__(self, reply: str) -> None:
+            self.reply, self.prompts = reply, []
+
+        def complete(self, messages, **kwargs) -> str:
+            self.prompts.append(messages)
+            return self.reply
+
+    history = [Exchange(question="过期不用的数据，指南说要怎么处理？", anchor="5.3.2.7")]
+    plain = Rewrite("要是公司自己没这个能力呢？", "要是公司自己没这个能力呢？ 数据销毁 过期不用的数据", [], "context")
+    lexicon = Lexicon.load()
+    keeps = Model("公司自己没有能力销毁过期数据时，要是怎么办？没这个能力呢")
+    assert model_rewrite(keeps, plain.question, history, plain, lexicon).how == "model"
+    assert "过期不用的数据" in keeps.prompts[0][0][1]  # the conversation was given to the model
+    drops = Model("企业如何委托第三方销毁数据？")  # "能力" is gone: the user's question was changed
+    assert model_rewrite(drops, plain.question, history, plain, lexicon) is plain
+    ordinal = Rewrite("第二件具体要看哪些方面？", "技术能力诊断 第二件具体要看哪些方面？", ["6.2.2"], "ordinal")
+    assert model_rewrite(keeps, ordinal.question, history, ordinal, lexicon) is ordinal  # exact: no model needed

@@ -5,7 +5,7 @@ Example:
     >>> from advisor.qa.answer import QAService
     >>> from advisor.qa.answer_types import answer_type
 from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
-from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite
 from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
@@ -29,7 +29,7 @@ from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
 from advisor.qa.answer_types import answer_type
 from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
-from advisor.qa.followup import Exchange, Rewrite, exchange_of, rewrite
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
 
@@ -124,15 +124,19 @@ class QAService:
             yield (ans := Answer(question="", language=lang, refused=True, mode=AnswerMode.refused,
                                  text=_t(lang, "请输入问题。", "Please enter a question.")))
             return
-        meant, found = self.retrieve(question, history, k=8)
+        meant, found = self.retrieve(question, history, k=8, use_llm=use_llm)
         for event in self._respond(question, lang, found, use_llm):
             if isinstance(event, Answer):
                 event.exchange = exchange_of(meant, found)
             yield event
 
-    def retrieve(self, question: str, history: list[Exchange] | None, k: int) -> tuple[Rewrite, RetrievalResult]:
-        """The question as meant in its conversation, and the clauses found for it (the evals rank these too)."""
+    def retrieve(self, question: str, history: list[Exchange] | None, k: int,
+                 use_llm: bool = False) -> tuple[Rewrite, RetrievalResult]:
+        """The question as meant in its conversation, and the clauses found for it (the evals rank these too).
+        With a model, a follow-up read from context is rewritten by it (kept only if it keeps the user's words)."""
         meant = rewrite(question, history or [], self.retriever.corpus)
+        if use_llm and self.chat.available and meant.how == "context":
+            meant = model_rewrite(self.chat, question, history or [], meant, self.retriever.lexicon)
         found = self.retriever.search(meant.standalone, k=k, anchors=meant.anchors,
                                       own_words=question if meant.rewritten else None)
         found.understood_as = meant.standalone if meant.rewritten else ""

@@ -40,7 +40,7 @@ class Rewrite:
     question: str
     standalone: str
     anchors: list[str] = field(default_factory=list)  # clauses the follow-up points at, put first
-    how: str = ""  # ordinal | next | part | context | "" (asked alone)
+    how: str = ""  # ordinal | next | part | context | model (the LLM's reading, checked) | "" (asked alone)
     parts_of: str | None = None  # for an ordinal: the clause whose parts were counted
 
     @property
@@ -132,3 +132,23 @@ def exchange_of(rewritten: Rewrite, found) -> Exchange:
     anchor = rewritten.anchors[0] if rewritten.anchors else (guide[0].clause_id if guide else None)
     return Exchange(question=rewritten.question, standalone=rewritten.standalone, anchor=anchor,
                     parts_of=rewritten.parts_of)
+
+
+def model_rewrite(chat, question: str, history: list[Exchange], deterministic: Rewrite, lexicon) -> Rewrite:
+    """The LLM's standalone question for a follow-up read from context, kept only if it keeps every content word the
+    user wrote (a rewrite that drops or swaps the user's words changes the question); else the deterministic one."""
+    from advisor.llm.prompts import render
+    if deterministic.how != "context" or not history:
+        return deterministic  # ordinals, "next" and named parts resolve exactly; only context reading is guesswork
+    earlier = "\n".join(f"问：{e.question}" for e in history[-2:])
+    try:
+        text = chat.complete([("human", render("qa_rewrite", conversation=earlier, question=question))],
+                             first_token_timeout=chat.settings.llm_timeout_s / 2,
+                             total_timeout=chat.settings.llm_timeout_s)
+    except Exception:  # noqa: BLE001 - the model is optional here
+        return deterministic
+    text = text.strip().splitlines()[0].strip() if text.strip() else ""
+    kept = all(w in text for w in lexicon.tokenize(question) if len(w) >= 2)
+    if not text or not kept or len(text) > 4 * len(question) + 40:
+        return deterministic
+    return Rewrite(question, text, deterministic.anchors, "model", deterministic.parts_of)

@@ -34,7 +34,7 @@ def _conversation(advisor, case: ClauseQACase) -> list:
 
 def run(advisor, case: ClauseQACase, with_answer: bool) -> dict:
     history = _conversation(advisor, case)
-    _meant, found = advisor.qa.retrieve(case.question, history, k=10)
+    _meant, found = advisor.qa.retrieve(case.question, history, k=10, use_llm=with_answer)
     retrieved = found.guide_ids(10)
     rank = first_hit_rank(retrieved, case.gold) if case.gold else None
     gold_hit = next((r for r in found.results if r.doc_id == GUIDE_DOC_ID and hits(r.clause_id, case.gold)), None)
