@@ -54,7 +54,28 @@ def test_pilot_stage_picks_sharpest_pain_scenes_with_smart_goals():
     assert plan.start_stage == Stage.pilot and 1 <= len(pilot.scenes) <= 2
     assert pilot.scenes[0] == "质量管理"
     for goal in pilot.goals:
-        assert goal.indicator and goal.baseline and goal.target and goal.deadline and goal.clause == "6.4.3.2"
+        assert goal.indicator and goal.baseline and goal.target and goal.deadline and goal.clause
+        # every KPI has a baseline from the owner's facts (with their words), a level, or how to measure it
+        assert goal.evidence or goal.measure or "级" in goal.baseline, goal
+    assert any("追溯" in g.indicator and g.measure for g in pilot.goals)
+
+
+def test_priorities_matrix_and_pilot_from_its_top_right():
+    profile = _profile(**_WEAK, industry="食品加工", pain__quality_traceability=3, pain__decision_support=1)
+    plan = build_plan(assess(profile), profile)
+    assert plan.industry == "食品" and plan.first_step
+    top = plan.priorities[0]
+    assert top.scene == "quality" and top.quadrant == "先做" and any("食品行业常见" in r for r in top.reasons)
+    assert plan.stages[0].scenes[0] == "质量管理"
+    assert all(0 <= p.value <= 10 and 0 <= p.ease <= 10 for p in plan.priorities)
+
+
+def test_a_stated_budget_shapes_the_first_step():
+    rich = _profile(**_WEAK, pain__quality_traceability=3, digital_budget_wan=50)
+    poor = _profile(**_WEAK, pain__quality_traceability=3, digital_budget_wan=2)
+    rich_plan, poor_plan = build_plan(assess(rich), rich), build_plan(assess(poor), poor)
+    assert "50万元" in rich_plan.budget.detail and "预算不够" not in rich_plan.budget.detail
+    assert "2万元" in poor_plan.budget.detail and "预算不够" in poor_plan.budget.detail
 
 
 @pytest.mark.parametrize("level,facts,path", [
@@ -102,12 +123,12 @@ def test_timeline_chart_is_drawn():
     assert image.width > 400 and sum(1 for count in image.histogram() if count) > 10
 
 
-def test_docx_has_real_tables_and_both_charts(tmp_path):
-    document = docx.Document(str(_report(**_STRONG).write(tmp_path / "r.docx")))
-    assert len(document.inline_shapes) == 2  # radar + timeline
-    assert len(document.tables) >= 3
+def test_docx_has_real_tables_and_all_charts(tmp_path):
+    document = docx.Document(str(_report(**_WEAK, pain__quality_traceability=3).write(tmp_path / "r.docx")))
+    assert len(document.inline_shapes) == 3  # priorities matrix + radar + timeline
+    assert len(document.tables) >= 4
     headers = [t.cell(0, 0).text for t in document.tables]
-    assert "维度" in headers and "差距" in headers  # the path to the next level is a real table too
+    assert "维度" in headers and "差距" in headers and "场景" in headers  # next level and priorities are real tables
 
 
 def test_report_markdown_labels_estimates_and_cards():

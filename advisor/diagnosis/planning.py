@@ -9,6 +9,8 @@ Example:
 """
 from __future__ import annotations
 
+from advisor.diagnosis.plan_content import plan_content
+from advisor.diagnosis.priorities import budget_wan, capabilities, doable, prioritise, scene_kpi
 from advisor.diagnosis.vocabulary import (
     Assessment,
     EnterpriseProfile,
@@ -16,6 +18,7 @@ from advisor.diagnosis.vocabulary import (
     PartnerRecommendation,
     PartnerType,
     Plan,
+    Priority,
     Recommendation,
     Stage,
     StageGoal,
@@ -32,15 +35,6 @@ STAGE_GOALS = {
 }
 STAGE_MONTHS = {Stage.pilot: "6–12个月", Stage.integration: "12–18个月", Stage.fusion: "18–24个月",
                 Stage.ecosystem: "24个月以上"}
-PAIN_SCENES = {
-    PainPointId.quality_traceability: "quality", PainPointId.production_visibility: "production_control",
-    PainPointId.supply_chain: "warehouse", PainPointId.manual_records: "production_control",
-    PainPointId.decision_support: "decision", PainPointId.customer_marketing: "marketing",
-    PainPointId.product_lifecycle: "product_design", PainPointId.data_silos: "finance",
-    PainPointId.process_inefficiency: "office",
-}
-
-
 def start_stage(assessment: Assessment) -> tuple[Stage, str]:
     """The stage whose goal is the enterprise's next level (6.4.3.2)."""
     level = int(assessment.level or 1)
@@ -91,29 +85,17 @@ def choose_partners(stage: Stage, assessment: Assessment, profile: EnterprisePro
     return partners
 
 
-def _scene_label(assessment: Assessment, scene_id: str) -> str:
-    return next((s.label for s in assessment.scenes if s.id == scene_id), scene_id)
+def pilot_priorities(priorities: list[Priority]) -> list[Priority]:
+    """1–2 scenes from the top-right of the matrix (high value, easy now); else the best two overall (6.4.3.2 2))."""
+    top = [p for p in priorities if p.quadrant == "先做"]
+    return (top or priorities)[:2]
 
 
-def pilot_scenes(assessment: Assessment) -> list[str]:
-    """1–2 scenes with the sharpest pain and greatest value (6.4.3.2 2))."""
-    chosen: list[str] = []
-    for pain in assessment.pain_points:  # sorted by severity
-        scene = PAIN_SCENES.get(pain.id)
-        if scene and scene not in chosen:
-            level = next((s.level for s in assessment.scenes if s.id == scene), None)
-            if level is None or level < 2:
-                chosen.append(scene)
-        if len(chosen) == 2:
-            break
-    if not chosen:
-        chosen = [s.id for s in assessment.scenes if s.constrained and (s.level or 0) < 2][:2]
-    return [_scene_label(assessment, s) for s in chosen]
-
-
-def _stage_plans(assessment: Assessment, profile: EnterpriseProfile, stage: Stage, reason: str) -> list[StagePlan]:
+def _stage_plans(assessment: Assessment, profile: EnterpriseProfile, stage: Stage, reason: str,
+                 priorities: list[Priority]) -> list[StagePlan]:
     start_index = STAGE_ORDER.index(stage)
     stages: list[StagePlan] = []
+    have, planned = capabilities(profile), set()  # each action is planned once, in the first stage that can do it
     for i, s in enumerate(STAGE_ORDER):
         goal_text, clause = STAGE_GOALS[s]
         if i < start_index:
@@ -123,51 +105,105 @@ def _stage_plans(assessment: Assessment, profile: EnterpriseProfile, stage: Stag
         sp = StagePlan(stage=s, label=s.label, status="start" if i == start_index else "later",
                        reason=reason if i == start_index else "后续阶段，前一阶段验收后启动", clauses=[clause, "6.4.3.2"],
                        duration_months=STAGE_MONTHS[s])
-        _fill_stage(sp, assessment, profile)
+        # each stage works on its own scenes; what a stage builds counts as had for the next
+        have |= _fill_stage(sp, assessment, profile, _scenes_for(s, stage, priorities), have, planned)
         sp.kpis = [f"{g.indicator}：{g.baseline} → {g.target}" for g in sp.goals]
         stages.append(sp)
     return stages
 
 
-def _fill_stage(sp: StagePlan, assessment: Assessment, profile: EnterpriseProfile) -> None:
-    """The goals and actions of one stage."""
-    s = sp.stage
+def _scenes_for(s: Stage, start: Stage, priorities: list[Priority]) -> list[Priority]:
+    pilot = pilot_priorities(priorities)
+    rest = [p for p in priorities if p not in pilot]
+    if s == Stage.pilot or (s == start and s != Stage.pilot):
+        return pilot if s == Stage.pilot else (pilot + rest)[:3]
+    if s == Stage.integration:
+        return rest[:3]
+    return pilot + rest[:3]
+
+
+def _action_line(label: str, action) -> str:
+    return f"【{label}】{action.text}（{action.tool}；成本{action.cost}；依据 {'、'.join(action.clauses)}）"
+
+
+def _fill_stage(sp: StagePlan, assessment: Assessment, profile: EnterpriseProfile, scenes: list[Priority],
+                have: set[str], planned: set[str]) -> set[str]:
+    """The goals and actions of one stage, from the plan content for its scenes; returns what the stage builds."""
+    content, s = plan_content(), sp.stage
+    gained: set[str] = set()
+    deadline = {Stage.pilot: "12个月内", Stage.integration: "18个月内", Stage.fusion: "24个月内"}.get(s, "长期")
+    for p in scenes:
+        actions = content.scenes[p.scene].actions
+        if s in (Stage.pilot, Stage.integration):
+            picked = doable([a for a in actions if a.text not in planned], have | gained)
+        else:  # the deeper actions: the ones needing what earlier stages built
+            picked = [a for a in actions if a.needs and set(a.needs) <= have | gained][-1:]
+        picked = [a for a in picked if a.text not in planned]
+        planned |= {a.text for a in picked}
+        gained |= {g for a in picked for g in a.gives}
+        sp.actions += [_action_line(p.label, a) for a in picked]
+    if s in (Stage.pilot, Stage.integration):
+        sp.scenes = [p.label for p in scenes]
+        sp.goals = [_level_goal(assessment, p, deadline) for p in scenes]
+        sp.goals += [scene_kpi(p.scene, p.label, profile, deadline) for p in scenes]
     if s == Stage.pilot:
-        networked = profile.get("equipment_networked_pct")
-        sp.scenes = pilot_scenes(assessment)
-        sp.goals = [StageGoal(indicator=f"{sc}场景数字化能力等级", baseline="一级（工具辅助/手工记录）",
-                              target="二级（规范级）", deadline="12个月内", clause="6.4.3.2") for sc in sp.scenes]
-        sp.goals.append(StageGoal(indicator="相关业务节点数据采集覆盖率",
-                                  baseline=f"{networked:.0f}%（设备联网率）" if networked is not None else "待测",
-                                  target="≥80%", deadline="12个月内", clause="6.4.3.2"))
-        sp.actions = ["在试点场景部署单点数字化工具（SaaS/低代码），验证技术方案可行性和效果",
-                      "建立试点场景数据的自动采集与每日汇总看板（6.3.1.2.1 3)）",
-                      "每3–6个月按PDCA复盘一次，达标后再扩大范围"]
+        sp.actions.append(f"每3–6个月按PDCA复盘{'、'.join(sp.scenes)}试点的指标，达标后再扩大范围（6.4.3.2）")
     elif s == Stage.integration:
-        at_two = len([x for x in assessment.scenes if (x.level or 0) >= 2])
-        sp.goals = [StageGoal(indicator="达到规范级的关键场景数", baseline=str(at_two),
-                              target="≥6（其中约束性场景≥3）", deadline="18个月内", clause="6.4.3.2")]
-        sp.actions = ["打通各环节系统，建设数据中台等基础平台，消除信息孤岛（5.4.2.2）",
-                      "制定统一的数据标准和接口规范，落实“一数一源”（5.3.2.3）"]
+        systems = [f.describe().split("：")[0] for f in profile.keys_with_prefix("system.").values() if f.value]
+        if not profile.get("integration") and systems:
+            sp.actions.append(f"为{'、'.join(systems)}和新上线的系统定统一的数据标准和接口规范，落实“一数一源”"
+                              "（5.3.2.3、5.4.2.2）")
     elif s == Stage.fusion:
-        sp.goals = [StageGoal(indicator="整体数字化水平等级", baseline=assessment.level_label, target="三级集成",
-                              deadline="24个月内", clause="6.4.3.2"),
-                    StageGoal(indicator="上线的智能分析模型数", baseline="0", target="≥2（如需求预测、设备维护预测）",
-                              deadline="24个月内", clause="6.3.1.2.3")]
-        sp.actions = ["核心业务系统全面集成、数据实时交互", "生产运营引入预测性维护，管理决策引入智能分析"]
+        sp.goals = [StageGoal(indicator="整体数字化水平等级", baseline=f"{assessment.level_label}（总分约"
+                              f"{assessment.score_estimate:.0f}）", target="三级集成（总分≥60）", deadline=deadline,
+                              clause="6.4.3.2")]
+        if profile.get("goal.ai") or "decision" in {p.scene for p in scenes}:
+            sp.goals.append(StageGoal(indicator="上线的智能分析模型数", baseline="0", target="≥2（如需求预测、设备维护预测）",
+                                      deadline=deadline, clause="6.3.1.2.3", measure="首月盘点已在用的分析模型与报表"))
+        if not sp.actions:
+            sp.actions.append("核心业务系统全面集成、数据实时交互（6.4.3.2）")
     else:
-        sp.goals = [StageGoal(indicator="与主要供应商/客户的数据接口数", baseline="0", target="覆盖主要伙伴",
-                              deadline="长期", clause="6.3.1.2.3")]
-        sp.actions = ["与供应商、经销商、重点客户系统对接，实现库存、订单等数据互通（6.3.1.2.3 2)）"]
+        strong = [sc.label for sc in assessment.scenes if (sc.level or 0) >= 2]
+        base = "、".join(strong[:3]) or "已上线系统"
+        sp.goals = [StageGoal(indicator=f"以{base}为基础、与主要供应商/客户打通的数据接口数", baseline="0",
+                              target="覆盖主要伙伴", deadline="长期", clause="6.3.1.2.3",
+                              measure="阶段启动时清点已与供应商、客户打通的接口")]
+        sp.actions.append(f"以{base}的数据为基础，与供应商、经销商、重点客户系统对接，实现库存、订单等数据互通"
+                          "（6.3.1.2.3 2)）")
+    return gained
 
 
-def _budget(profile: EnterpriseProfile) -> Recommendation:
-    revenue = profile.get("revenue_wan")
-    detail = ("宜合理规划数字化投资，确定投入总额占营业额的比例并逐年适度增加；"
-              + (f"按年营收约{revenue:.0f}万元估算，若取1%–3%，年度投入约{revenue * 0.01:.0f}–{revenue * 0.03:.0f}万元"
-                 "（比例为本工具的建议区间，指南未规定具体数值）" if revenue else "营收未知，暂不给出金额")
-              + "；可争取城市试点等政策资金支持。")
-    return Recommendation(title="资金保障", detail=detail, clauses=["5.2.5", "6.4.3.3"], key_terms=["营业"])
+def _level_goal(assessment: Assessment, p: Priority, deadline: str) -> StageGoal:
+    """The scene's level today (with the owner's words) → 二级; when the interview did not reach it, how to rate it."""
+    scene = next((sc for sc in assessment.scenes if sc.id == p.scene), None)
+    level = scene.level if scene else None
+    baseline = {None: "未知（访谈未涉及）", 0: "零级（未开展）", 1: "一级（工具辅助/手工记录）"}.get(level, f"{level}级")
+    return StageGoal(indicator=f"{p.label}场景数字化能力等级", baseline=baseline, target="二级（规范级）",
+                     deadline=deadline, clause="6.4.3.2",
+                     evidence=scene.evidence[0].quote if scene and scene.evidence and level is not None else "",
+                     measure="" if level is not None else
+                     f"首月对照“{p.label}”场景的分级说明（工信部2024年指标，本项目整理）自评当前等级")
+
+
+def _budget(profile: EnterpriseProfile, pilot: list[Priority]) -> Recommendation:
+    revenue, stated = profile.get("revenue_wan"), budget_wan(profile)
+    cost = {"低": 0, "中": 0, "高": 0}
+    for p in pilot:
+        cost[p.cost] += 1
+    pilot_wan = sum(plan_content().cost_wan[c] * n for c, n in cost.items())
+    parts = ["宜合理规划数字化投资，确定投入总额占营业额的比例并逐年适度增加"]
+    if stated is not None:
+        parts.append(f"您说每年可投入约{stated:g}万元；试点阶段的起步动作估计约{pilot_wan:g}万元/年")
+        if stated < pilot_wan:
+            parts.append("预算不够同时做两个试点：先只做成本“低”的那一项，见效后再追加")
+    elif revenue:
+        parts.append(f"按年营收约{revenue:.0f}万元估算，若取1%–3%，年度投入约{revenue * 0.01:.0f}–{revenue * 0.03:.0f}万元"
+                     f"；试点起步动作估计约{pilot_wan:g}万元/年")
+    else:
+        parts.append(f"营收与预算未知；试点起步动作估计约{pilot_wan:g}万元/年")
+    parts.append("（金额与比例为本工具按成本档位的估算，指南未规定具体数值）；可争取城市试点等政策资金支持。")
+    return Recommendation(title="资金保障", detail="；".join(parts[:-1]) + parts[-1], clauses=["5.2.5", "6.4.3.3"],
+                          key_terms=["营业"])
 
 
 def _security(assessment: Assessment) -> list[Recommendation]:
@@ -189,11 +225,17 @@ def _security(assessment: Assessment) -> list[Recommendation]:
 def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None) -> Plan:
     profile = profile or EnterpriseProfile()
     stage, reason = start_stage(assessment)
-    stages = _stage_plans(assessment, profile, stage, reason)
+    priorities = prioritise(assessment, profile)
+    stages = _stage_plans(assessment, profile, stage, reason, priorities)
     path, path_reasons = choose_tech_path(assessment, profile)
-    budget, security = _budget(profile), _security(assessment)
+    pilot = pilot_priorities(priorities)
+    budget, security = _budget(profile, pilot), _security(assessment)
+    industry = plan_content().industry_of(profile.get("industry"))
+    first_step = industry.first_step if industry and pilot and set(industry.scenes) & {p.scene for p in pilot} \
+        else (pilot[0].first_action if pilot else "")
     return Plan(
-        start_stage=stage, stages=stages, tech_path=path, tech_path_reasons=path_reasons,
+        start_stage=stage, stages=stages, tech_path=path, tech_path_reasons=path_reasons, priorities=priorities,
+        industry=industry.label if industry else "", first_step=first_step,
         partners=choose_partners(stage, assessment, profile),
         partner_checklist=["技术能力匹配度", "服务范围覆盖度（规划设计到实施运维的全生命周期支持）", "安全合规与风险管控能力"],
         organisation=[

@@ -58,8 +58,8 @@ class Report(BaseModel):
 
     def to_markdown(self) -> str:
         L = [f"# {self.title}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
-        for section in (self._md_summary, self._md_next_level, self._md_scores, self._md_pains, self._md_plan,
-                        self._md_facts):
+        for section in (self._md_summary, self._md_next_level, self._md_priorities, self._md_scores, self._md_pains,
+                        self._md_plan, self._md_facts):
             L += section()
         return "\n".join(L)
 
@@ -77,6 +77,8 @@ class Report(BaseModel):
             L.append(f"- 主要痛点：{'、'.join(x.label for x in a.pain_points[:4])}")
         L.append(f"- 建议起步阶段：**{p.start_stage.label}**；技术路径：**{p.tech_path.label}**；"
                  f"合作伙伴：{'、'.join(x.label for x in p.partners)}")
+        if p.first_step:
+            L.append(f"- 下周就能开始的第一步{'（' + p.industry + '行业）' if p.industry else ''}：{p.first_step}")
         L += ["", f"> {a.label_note}", ""]
         return L
 
@@ -93,6 +95,38 @@ class Report(BaseModel):
                 words = "；".join("“" + q + "”" for q in g.evidence) or "—"
                 L.append(f"| {g.detail} | {g.need:g} | {g.have:g} | {'；'.join(g.candidates[:3])} | {words} |")
         return L + [""]
+
+    def _md_priorities(self) -> list[str]:
+        """先做什么：价值 × 难易矩阵（试点场景取自右上角）"""
+        if not self.plan.priorities:
+            return []
+        L = ["## 先做什么：价值 × 难易", "", "价值看企业自己说的痛点及其轻重、是否约束性场景、行业是否常见、是否涉及损失；难易看第一步的"
+             "前置条件、成本档位与所说预算、是否有IT人员（打分为本工具的估算）。右上角“先做”的场景作为试点。", "",
+             "| 场景 | 价值 | 易做 | 象限 | 理由 | 第一步 |", "|---|---|---|---|---|---|"]
+        for x in self.plan.priorities[:8]:
+            L.append(f"| {x.label} | {x.value:g} | {x.ease:g} | {x.quadrant} | {'；'.join(x.reasons)} | {x.first_action} |")
+        return L + [""]
+
+    def matrix_png(self) -> bytes:
+        """The priorities as a 2×2 matrix (value × ease), pilot candidates top right."""
+        if "matrix" not in self._charts:
+            plt, _ = _pyplot()
+            fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
+            ax.axhline(5, color="#999", lw=0.8)
+            ax.axvline(5, color="#999", lw=0.8)
+            for x in self.plan.priorities:
+                ax.scatter(x.ease, x.value, s=60, color="#1f6feb" if x.quadrant == "先做" else "#8fb8f5")
+                ax.annotate(x.label, (x.ease, x.value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+            for (tx, ty), name in {(7.5, 10.3): "先做", (2.5, 10.3): "重点投入", (7.5, -0.8): "顺手做",
+                                   (2.5, -0.8): "暂缓"}.items():
+                ax.text(tx, ty, name, ha="center", fontsize=9, color="#555")
+            ax.set_xlim(-0.5, 10.5)
+            ax.set_ylim(-1.2, 11)
+            ax.set_xlabel("易做程度（前置条件、成本、预算、人员）")
+            ax.set_ylabel("价值（痛点、约束性场景、行业、损失）")
+            ax.set_title("先做什么：价值 × 难易（本工具估算）")
+            self._charts["matrix"] = _png(fig)
+        return self._charts["matrix"]
 
     def _md_scores(self) -> list[str]:
         """二、维度得分；三、业务场景等级"""
@@ -139,7 +173,8 @@ class Report(BaseModel):
             if s.scenes:
                 L.append(f"- 试点场景：{'、'.join(s.scenes)}")
             for g in s.goals:
-                L.append(f"- 目标：{g.indicator}，{g.baseline} → {g.target}，{g.deadline} {_cite([g.clause])}")
+                basis = f"（企业原话：“{g.evidence}”）" if g.evidence else (f"（基线怎么测：{g.measure}）" if g.measure else "")
+                L.append(f"- 目标：{g.indicator}，{g.baseline} → {g.target}，{g.deadline}{basis} {_cite([g.clause])}")
             L += [f"- 行动：{x}" for x in s.actions]
             L.append("")
         L += ["## 六、技术路径与合作伙伴", "", f"- 技术路径：**{p.tech_path.label}** {_cite(['6.3.2'])}"]
@@ -264,7 +299,9 @@ class Report(BaseModel):
                 document.add_heading(line[2:], level=0)
             elif line.startswith("## "):
                 document.add_heading(line[3:], level=1)
-                if line.startswith("## 二、"):
+                if line.startswith("## 先做什么") and self.plan.priorities:
+                    document.add_picture(io.BytesIO(self.matrix_png()), width=Inches(4.5))
+                elif line.startswith("## 二、"):
                     document.add_picture(io.BytesIO(self.radar_png()), width=Inches(3.2))
                 elif line.startswith("## 五、"):
                     document.add_picture(io.BytesIO(self.timeline_png()), width=Inches(6.0))

@@ -238,6 +238,21 @@ class StageGoal(BaseModel):
     target: str
     deadline: str
     clause: str
+    evidence: str = ""  # the owner's words the baseline comes from
+    measure: str = ""  # when no fact gives the baseline: how to take it in the first month
+
+
+class Priority(BaseModel):
+    """A candidate scene scored for the priorities matrix (value to the enterprise × ease of doing it now)."""
+
+    scene: str
+    label: str
+    value: float  # 0–10
+    ease: float  # 0–10
+    quadrant: str  # 先做 | 重点投入 | 顺手做 | 暂缓
+    reasons: list[str] = Field(default_factory=list)
+    first_action: str = ""
+    cost: str = ""
 
 
 class StagePlan(BaseModel):
@@ -270,6 +285,9 @@ class PartnerRecommendation(BaseModel):
 class Plan(BaseModel):
     start_stage: Stage
     stages: list[StagePlan]
+    priorities: list[Priority] = Field(default_factory=list)
+    industry: str = ""  # the sector the stated trade was read as
+    first_step: str = ""  # the one thing to start on Monday
     tech_path: TechPath
     tech_path_reasons: list[str]
     partners: list[PartnerRecommendation]

@@ -95,6 +95,8 @@ def amounts(ctx: Context) -> None:
             if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
                 continue
             kind = _money_kind(clause, q, sentence) or _ASKED_FOR.get(ctx.question)
+            if kind == "budget" and has_word(q.after(clause.text, 6), _lex()["money"]["budget_refused"]):
+                continue  # "几十万舍不得": the sum they will not spend
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))

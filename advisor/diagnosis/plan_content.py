@@ -1,0 +1,87 @@
+"""The plan's content (``knowledge/plan.yaml``), validated on load: per scene the actions the guide supports (with
+their clauses, the kind of tool, a cost class, prerequisites), the scene's KPI, the pain → scene map, cost classes and
+industry-typical scenes. Code picks and orders; the words live in the file.
+
+Example:
+    >>> content = plan_content()
+    >>> content.scenes["quality"].actions[1].needs
+    ['条码', '质检数据']
+    >>> content.industry_of("实木家具").label
+    '家具木作'
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, model_validator
+
+from advisor.config import knowledge_path
+
+CostClass = Literal["低", "中", "高"]
+
+
+class Action(BaseModel):
+    text: str
+    clauses: list[str]
+    tool: str
+    cost: CostClass
+    needs: list[str] = Field(default_factory=list)
+    gives: list[str] = Field(default_factory=list)
+
+
+class SceneKpi(BaseModel):
+    name: str
+    unit: str
+    target: str
+    measure: str  # how to take the baseline in the first month when no fact gives it
+    baseline_fact: str | None = None
+
+
+class SceneContent(BaseModel):
+    actions: list[Action] = Field(min_length=1)
+    kpi: SceneKpi
+
+
+class Industry(BaseModel):
+    id: str
+    label: str
+    words: list[str]
+    scenes: list[str]
+    first_step: str
+
+
+class PlanContent(BaseModel):
+    capabilities_from_facts: dict[str, list[str]]
+    scenes: dict[str, SceneContent]
+    pains: dict[str, dict[str, str]]
+    cost_wan: dict[CostClass, float]
+    industries: list[Industry]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "PlanContent":
+        from advisor.diagnosis.facts import FACTS
+        scene_ids = set(self.scenes)
+        for pain, entry in self.pains.items():
+            if entry.get("scene") not in scene_ids:
+                raise ValueError(f"plan.yaml: pain {pain} points at unknown scene {entry.get('scene')}")
+        for industry in self.industries:
+            if unknown := set(industry.scenes) - scene_ids:
+                raise ValueError(f"plan.yaml: industry {industry.id} lists unknown scenes {unknown}")
+        for scene_id, scene in self.scenes.items():
+            if scene.kpi.baseline_fact and scene.kpi.baseline_fact not in FACTS:
+                raise ValueError(f"plan.yaml: {scene_id}'s KPI baseline fact {scene.kpi.baseline_fact} is unknown")
+        return self
+
+    def industry_of(self, stated: str | None) -> Industry | None:
+        """The sector whose words the stated industry contains (the longest word wins: "汽车零部件" is 离散制造)."""
+        if not stated:
+            return None
+        found = [(len(w), i) for i in self.industries for w in i.words if w in stated]
+        return max(found, key=lambda f: f[0])[1] if found else None
+
+
+@lru_cache(maxsize=1)
+def plan_content() -> PlanContent:
+    return PlanContent(**yaml.safe_load(knowledge_path("plan.yaml").read_text("utf-8")))
