@@ -93,7 +93,7 @@ def test_report_renders_three_formats(tmp_path):
     assert Report.model_validate_json(report.write(tmp_path / "r.json").read_text("utf-8")).plan.start_stage
     document = docx.Document(str(report.write(tmp_path / "r.docx")))
     assert any("数字化转型诊断报告" in para.text for para in document.paragraphs)
-    assert len(document.inline_shapes) == 2  # the radar chart and the timeline
+    assert len(document.inline_shapes) == 3  # the priorities matrix, the radar chart and the timeline
 
 
 def test_chart_uses_a_cjk_font_and_is_not_blank():
