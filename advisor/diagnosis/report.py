@@ -114,9 +114,13 @@ class Report(BaseModel):
             fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
             ax.axhline(5, color="#999", lw=0.8)
             ax.axvline(5, color="#999", lw=0.8)
-            for x in self.plan.priorities:
-                ax.scatter(x.ease, x.value, s=60, color="#1f6feb" if x.quadrant == "先做" else "#8fb8f5")
-                ax.annotate(x.label, (x.ease, x.value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+            seen: dict[tuple[float, float], int] = {}
+            for x in self.plan.priorities:  # scenes on the same spot are fanned out so every name can be read
+                k = seen[(x.ease, x.value)] = seen.get((x.ease, x.value), -1) + 1
+                ax.scatter(x.ease - 0.3 * k, x.value - 0.8 * k, s=60,
+                           color="#1f6feb" if x.quadrant == "先做" else "#8fb8f5")
+                ax.annotate(x.label, (x.ease - 0.3 * k, x.value - 0.8 * k), textcoords="offset points",
+                            xytext=(-52, -3), fontsize=8)
             for (tx, ty), name in {(7.5, 10.3): "先做", (2.5, 10.3): "重点投入", (7.5, -0.8): "顺手做",
                                    (2.5, -0.8): "暂缓"}.items():
                 ax.text(tx, ty, name, ha="center", fontsize=9, color="#555")
