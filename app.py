@@ -139,6 +139,18 @@ def export_data(session_id: str):
     return str(path)
 
 
+def save_enterprise(session_id: str, name: str) -> str:
+    try:
+        name = advisor.set_enterprise(session_id, name)
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from None
+    except SessionNotFound:
+        raise gr.Error("没有找到该会话，请先开始访谈。") from None
+    earlier = len(advisor.sessions.sessions_of(name)) - 1
+    return (f"已记入企业“{inline(name)}”" + (f"：报告将与该企业以前的 {earlier} 次诊断中的第一次比较。" if earlier else "。")
+            + "\n\n" + session_markdown(session_id))
+
+
 def delete_data(session_id: str):
     """After the owner confirmed: the session, its files, and what the page still shows of it (report, downloads)."""
     deleted = advisor.delete_session(session_id)
@@ -176,6 +188,10 @@ def _interview_tab() -> dict:
                 with gr.Row():
                     ui["export_btn"] = gr.Button("导出我的访谈数据")
                     ui["delete_btn"] = gr.Button("删除我的访谈数据", variant="stop", elem_id="delete-data")
+                with gr.Row():
+                    ui["enterprise"] = gr.Textbox(label="企业名称（可选：记入后，下次诊断会与这次比较）", max_lines=1,
+                                                  elem_id="enterprise-name")
+                    ui["enterprise_btn"] = gr.Button("记入该企业", elem_id="enterprise-save")
                 with gr.Row(visible=False) as ui["delete_confirm"]:
                     gr.Markdown("确定删除本会话的全部访谈数据、报告和导出文件吗？删除后无法恢复。")
                     ui["delete_yes"] = gr.Button("确认删除", variant="stop", elem_id="delete-yes")
@@ -219,6 +235,8 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
     iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")
+    iv["enterprise_btn"].click(save_enterprise, inputs=[session, iv["enterprise"]], outputs=iv["info"],
+                               api_name="enterprise")
     iv["delete_btn"].click(lambda: gr.update(visible=True), outputs=iv["delete_confirm"], api_name=False)
     iv["delete_no"].click(lambda: gr.update(visible=False), outputs=iv["delete_confirm"], api_name=False)
     iv["delete_yes"].click(delete_data, inputs=session, api_name="delete",

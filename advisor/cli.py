@@ -154,6 +154,40 @@ def cmd_session(args) -> int:
     return 0
 
 
+def cmd_enterprise(args) -> int:
+    """``enterprise list | show NAME | compare NAME``: enterprises followed over time (sessions named in the app or by
+    ``interview --enterprise``)."""
+    import time as _time
+
+    from advisor.service import Advisor
+    advisor = Advisor(_settings(args))
+    day = lambda t: _time.strftime("%Y-%m-%d", _time.localtime(t))  # noqa: E731
+    if args.action == "list":
+        rows = advisor.enterprises()
+        for name, count, first, last in rows:
+            print(f"{name}\t{count} 次诊断\t{day(first)} → {day(last)}")
+        if not rows:
+            print("还没有企业记录（在网页“我的数据”里填写企业名称，或用 interview --enterprise）")
+        return 0
+    if not args.name:
+        print("请给出企业名称", file=sys.stderr)
+        return 2
+    history = advisor.enterprise_sessions(args.name)
+    if not history:
+        print(f"没有找到企业“{args.name}”", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        for sid, snap in history:
+            print(f"{snap.date}\t{snap.level}\t总分约{snap.score:.1f}\t痛点：{'、'.join(snap.pains.values()) or '无'}\t{sid}")
+        return 0
+    comparison = advisor.compare_enterprise(args.name)
+    if comparison is None:
+        print(f"“{args.name}”只有一次诊断，还不能比较", file=sys.stderr)
+        return 2
+    print("\n".join(comparison.markdown()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m advisor", description="数转顾问：中小企业数字化转型诊断顾问")
     parser.add_argument("--config", help="TOML 配置文件（也可用环境变量 ADVISOR_CONFIG）")
@@ -182,7 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--case", help="脚本含多个用例时选择的用例 id")
     p.add_argument("--report", help="报告输出路径：.md / .docx / .json")
     p.add_argument("--llm", choices=backend_choices())
+    p.add_argument("--enterprise", help="把这次访谈记入该企业（可与以前的诊断比较：enterprise compare）")
     p.set_defaults(func=cmd_interview)
+    p = sub.add_parser("enterprise", help="企业的历次诊断：list | show 名称 | compare 名称（T0→T1）")
+    p.add_argument("action", choices=["list", "show", "compare"])
+    p.add_argument("name", nargs="?")
+    p.set_defaults(func=cmd_enterprise)
 
     p = sub.add_parser("add", help="向知识库添加文档（txt/md/pdf/docx）")
     p.add_argument("file")

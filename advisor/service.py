@@ -24,6 +24,7 @@ from advisor.config import GUIDE_DOC_ID, Settings, default_settings
 from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
+from advisor.diagnosis.progress import Comparison, Snapshot, compare
 from advisor.diagnosis.report import Report
 from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
@@ -176,7 +177,41 @@ class Advisor:
             self.sessions.save(session_id, interview.state)
         assessment = interview.assess()
         profile = interview.state.profile
-        return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile))
+        enterprise = self.sessions.enterprise_of(session_id)
+        comparison = None
+        if enterprise:  # a later diagnosis of the same enterprise: compared with its first one (T0 → T1)
+            earlier = [sid for sid, _c, _u in self.sessions.sessions_of(enterprise) if sid != session_id]
+            if earlier:
+                comparison = compare(self._snapshot(earlier[0]), self._snapshot(session_id, interview))
+        return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
+                      enterprise=enterprise or "", comparison=comparison)
+
+    # --- enterprises followed over time -----------------------------------------------------------------------
+    def set_enterprise(self, session_id: str, name: str) -> str:
+        """Attach the session to an enterprise (a name the user chooses, stored locally); returns the clean name."""
+        name = " ".join((name or "").split())[:60]
+        if not name:
+            raise ValueError("企业名称不能为空")
+        if not (session_id and _SESSION_ID.match(session_id) and self.sessions.set_enterprise(session_id, name)):
+            raise SessionNotFound(session_id)
+        return name
+
+    def enterprises(self) -> list[tuple[str, int, float, float]]:
+        return self.sessions.enterprises()
+
+    def enterprise_sessions(self, name: str) -> list[tuple[str, Snapshot]]:
+        return [(sid, self._snapshot(sid)) for sid, _c, _u in self.sessions.sessions_of(name)]
+
+    def compare_enterprise(self, name: str) -> Comparison | None:
+        """Its first diagnosis against its latest (None with fewer than two)."""
+        history = self.enterprise_sessions(name)
+        return compare(history[0][1], history[-1][1]) if len(history) >= 2 else None
+
+    def _snapshot(self, session_id: str, interview: Interview | None = None) -> Snapshot:
+        interview = interview or self.load_interview(session_id)
+        summary = self.sessions.summary(session_id)
+        day = time.strftime("%Y-%m-%d", time.localtime(summary.updated)) if summary else ""
+        return Snapshot.of(day, interview.state.profile, interview.assess())
 
     def session_summary(self, session_id: str):
         """Age and size of a stored session (None when there is none), so a link to it can be confirmed first."""

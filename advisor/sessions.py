@@ -26,6 +26,8 @@ from advisor.diagnosis.interview import InterviewState
 log = logging.getLogger(__name__)
 MIGRATIONS = [
     "CREATE TABLE sessions (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL)",
+    # an enterprise a session belongs to (a name the user chose), to compare its diagnoses over time
+    "ALTER TABLE sessions ADD COLUMN enterprise TEXT",
 ]
 
 
@@ -134,6 +136,27 @@ class SessionStore:
             return None
         state = InterviewState.model_validate_json(row[2])
         return SessionSummary(created=row[0], updated=row[1], answers=sum(1 for t in state.turns if t.user))
+
+    def set_enterprise(self, session_id: str, name: str) -> bool:
+        with self._db() as db:
+            return db.execute("UPDATE sessions SET enterprise = ? WHERE id = ?", (name, session_id)).rowcount > 0
+
+    def enterprise_of(self, session_id: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT enterprise FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return row[0] if row else None
+
+    def sessions_of(self, name: str) -> list[tuple[str, float, float]]:
+        """(session id, created, updated) of the enterprise's sessions, oldest first."""
+        with self._db() as db:
+            return db.execute("SELECT id, created, updated FROM sessions WHERE enterprise = ? ORDER BY created",
+                              (name,)).fetchall()
+
+    def enterprises(self) -> list[tuple[str, int, float, float]]:
+        """(name, sessions, first created, last updated) for every enterprise."""
+        with self._db() as db:
+            return db.execute("SELECT enterprise, COUNT(*), MIN(created), MAX(updated) FROM sessions WHERE enterprise "
+                              "IS NOT NULL GROUP BY enterprise ORDER BY enterprise").fetchall()
 
     def purge(self, older_than_days: int) -> int:
         """Delete sessions not updated for ``older_than_days`` days (the guide's 5.3.2.7: destroy what is no longer

@@ -133,3 +133,12 @@ def test_local_model_warms_up_in_the_background_then_answers(tmp_path_factory, r
         assert "5.3.2.7" in _text(chat[-1]) and "已核验" in debug
     finally:
         server.stop()
+
+
+def test_a_session_is_put_under_an_enterprise_from_the_page(app_server):
+    from gradio_client import Client
+    client = Client(app_server.url, verbose=False)
+    session_id, *_ = client.predict("", api_name="/start")
+    client.predict("我们做五金冲压，员工四十人。", session_id, api_name="/chat")
+    info = client.predict(session_id, "  华鑫五金 ", api_name="/enterprise")
+    assert "已记入企业“华鑫五金”" in info

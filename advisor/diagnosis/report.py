@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, PrivateAttr
 
 from advisor.config import GUIDE_DOC_ID
+from advisor.diagnosis.progress import Comparison
 from advisor.diagnosis.next_level import NextLevel, path_to_next_level
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
 
@@ -35,6 +36,8 @@ class Report(BaseModel):
     plan: Plan
     created: str = Field(default_factory=lambda: date.today().isoformat())  # per report, not per process
     next_level: NextLevel | None = None  # filled from the assessment when not given
+    enterprise: str = ""  # the name the user gave the enterprise (reports over time belong to it)
+    comparison: Comparison | None = None  # T0 → T1, when the enterprise was diagnosed before
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
 
     def model_post_init(self, _context) -> None:
@@ -45,7 +48,8 @@ class Report(BaseModel):
     def title(self) -> str:
         """"数字化转型诊断报告 · 家具制造 · 2026-11-26": the report says whose it is and when."""
         industry = self.profile.get("industry")
-        return " · ".join(filter(None, ["数字化转型诊断报告", str(industry) if industry else "", self.created]))
+        return " · ".join(filter(None, ["数字化转型诊断报告", self.enterprise, str(industry) if industry else "",
+                                        self.created]))
 
     @property
     def file_stem(self) -> str:
@@ -58,8 +62,8 @@ class Report(BaseModel):
 
     def to_markdown(self) -> str:
         L = [f"# {self.title}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
-        for section in (self._md_summary, self._md_next_level, self._md_priorities, self._md_scores, self._md_pains,
-                        self._md_plan, self._md_facts):
+        for section in (self._md_summary, self._md_progress, self._md_next_level, self._md_priorities,
+                        self._md_scores, self._md_pains, self._md_plan, self._md_facts):
             L += section()
         return "\n".join(L)
 
@@ -81,6 +85,9 @@ class Report(BaseModel):
             L.append(f"- 下周就能开始的第一步{'（' + p.industry + '行业）' if p.industry else ''}：{p.first_step}")
         L += ["", f"> {a.label_note}", ""]
         return L
+
+    def _md_progress(self) -> list[str]:
+        return self.comparison.markdown() if self.comparison else []
 
     def _md_next_level(self) -> list[str]:
         """离下一级还差什么（依据等级规则；第三方实现，见说明）."""

@@ -23,6 +23,8 @@ def run_interview_command(args, settings: Settings) -> int:
         if not case or not case.get("turns"):
             print(f"脚本中没有找到{'用例 ' + args.case if args.case else '含 turns 的用例'}", file=sys.stderr)
             return 2
+        if getattr(args, "enterprise", None):  # stored as a session of the enterprise, for later comparison
+            return _scripted_for_enterprise(args, settings, [str(t) for t in case["turns"]])
         iv = run_script([str(t) for t in case["turns"]], chat)
         for turn in iv.state.turns:
             if turn.user:
@@ -45,6 +47,21 @@ def run_interview_command(args, settings: Settings) -> int:
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+    else:
+        print(report.to_markdown())
+    return 0
+
+
+def _scripted_for_enterprise(args, settings: Settings, turns: list[str]) -> int:
+    from advisor.service import Advisor
+    advisor = Advisor(settings)
+    session_id, _ = advisor.open_interview(None)
+    for text in turns:
+        advisor.interview_reply(session_id, text)
+    advisor.set_enterprise(session_id, args.enterprise)
+    report = advisor.report(session_id)
+    if args.report:
+        print(f"报告已写入 {report.write(Path(args.report))}（会话 {session_id}，企业 {args.enterprise}）")
     else:
         print(report.to_markdown())
     return 0
