@@ -16,6 +16,7 @@ from advisor.config import GUIDE_DOC_ID, default_settings
 from advisor.rendering import (
     chat_history,
     inert,
+    inline,
     link_confirmation_markdown,
     live_panel,
     session_markdown,
