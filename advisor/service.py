@@ -25,6 +25,7 @@ from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
+from advisor.diagnosis.summary import llm_summary
 from advisor.diagnosis.report import Report
 from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
@@ -183,8 +184,13 @@ class Advisor:
             earlier = [sid for sid, _c, _u in self.sessions.sessions_of(enterprise) if sid != session_id]
             if earlier:
                 comparison = compare(self._snapshot(earlier[0]), self._snapshot(session_id, interview))
-        return Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
-                      enterprise=enterprise or "", comparison=comparison)
+        report = Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
+                        enterprise=enterprise or "", comparison=comparison)
+        chat = self.interview_chat()
+        if chat is not None:  # the model writes the summary; kept only if its numbers and clauses check out
+            guide = {c.clause_id for c in self.retriever.corpus.guide.sections}
+            report.summary, report.summary_note = llm_summary(chat, report, guide)
+        return report
 
     # --- enterprises followed over time -----------------------------------------------------------------------
     def set_enterprise(self, session_id: str, name: str) -> str:

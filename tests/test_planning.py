@@ -11,6 +11,7 @@ from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact, Level, Partner
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.planning import build_plan, choose_partners, choose_tech_path, start_stage
 from advisor.diagnosis.report import Report
+from advisor.config import Settings
 
 _WEAK = {"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}
 _STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "system__crm": True, "system__iot": True,
@@ -149,3 +150,29 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path):
     text = "".join(page.extract_text() for page in pdf.pages)
     for expected in ("数字化转型诊断报告", "分阶段路线图", "T/TJBDA002", "信息孤岛"):
         assert expected in text.replace(" ", "")
+
+
+def test_the_summary_is_plain_and_a_models_invented_number_or_clause_is_caught():
+    from advisor.diagnosis.summary import llm_summary
+    report = _report(**_WEAK, industry="食品加工", pain__quality_traceability=3)
+    assert "一级初始" in report.summary and report.summary_note == "按诊断结果生成"
+    assert report.summary in report.to_markdown()
+
+    class Model:
+        settings = Settings(llm="none", llm_timeout_s=5)
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def complete(self, messages, **kwargs) -> str:
+            return self.text
+
+    guide = {"6.4.3.2", "6.3.2", "5.3.2.7"}
+    honest = f"您的企业目前是一级初始，总分约{round(report.assessment.score_estimate)}分，先从质量管理试点（6.4.3.2）。"
+    text, note = llm_summary(Model(honest), report, guide)
+    assert text == honest and "已逐一核对" in note
+    invented = honest + "预计一年可节省120万元。"
+    text, note = llm_summary(Model(invented), report, guide)
+    assert text == report.summary and "120" in note  # the built summary is used, and the note says why
+    text, note = llm_summary(Model(honest.replace("6.4.3.2", "9.9.9")), report, guide)
+    assert "9.9.9" in note

@@ -38,11 +38,17 @@ class Report(BaseModel):
     next_level: NextLevel | None = None  # filled from the assessment when not given
     enterprise: str = ""  # the name the user gave the enterprise (reports over time belong to it)
     comparison: Comparison | None = None  # T0 → T1, when the enterprise was diagnosed before
+    summary: str = ""  # the executive summary in plain words (built from the diagnosis unless a verified one is given)
+    summary_note: str = ""  # where the summary comes from
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
 
     def model_post_init(self, _context) -> None:
         if self.next_level is None:
             self.next_level = path_to_next_level(self.assessment)
+        if not self.summary:
+            from advisor.diagnosis.summary import deterministic_summary
+            self.summary = deterministic_summary(self)
+            self.summary_note = self.summary_note or "按诊断结果生成"
 
     @property
     def title(self) -> str:
@@ -71,7 +77,7 @@ class Report(BaseModel):
         """一、摘要"""
         a, p = self.assessment, self.plan
         L: list[str] = []
-        L += ["## 一、给企业负责人的摘要", ""]
+        L += ["## 一、给企业负责人的摘要", "", self.summary, "", f"> 摘要来源：{self.summary_note}", ""]
         if a.insufficient:
             L.append(f"- 目前信息不足，**暂不判断等级**。还需要了解：{'、'.join(a.missing)}。")
         else:
