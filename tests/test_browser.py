@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -52,17 +53,37 @@ class OffMachineGuard:
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser):
+    with guarded_page(browser) as pg:
+        yield pg
+
+
+@contextmanager
+def guarded_page(browser, timeout_ms: int = 60_000):
+    """A fresh browser context (its own storage: another person's browser) whose every request is checked."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
     guard = OffMachineGuard()
     context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.guard = guard
-    yield pg
-    context.close()
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield page
+    finally:
+        context.close()
     assert guard.seen, "the guard saw no traffic at all"
     assert not guard.blocked, f"requests left 127.0.0.1: {guard.blocked}"
+
+
+@contextmanager
+def own_server(real_data_dir, tmp_path, llm: str = "none"):
+    """An app of the test's own, on a copy of the built index (it may be killed, restarted, or run a model)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    server = AppServer(data_dir, llm=llm).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def shot(page, name: str, width: int | None = None) -> Path:
@@ -203,15 +224,7 @@ def test_clause_question_shows_verified_citation(app_server, page):
 
 
 def test_session_resumes_after_server_restart(real_data_dir, real_retriever, browser, tmp_path):
-    data_dir = tmp_path / "data"
-    shutil.copytree(real_data_dir, data_dir)
-    server = AppServer(data_dir).start()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    guard = OffMachineGuard()
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
+    with own_server(real_data_dir, tmp_path) as server, guarded_page(browser) as page:
         open_app(page, server.url)
         send(page, "我们是做精密模具的，员工95人，用金蝶ERP管财务。")
         sid = session_id(page)
@@ -222,10 +235,6 @@ def test_session_resumes_after_server_restart(real_data_dir, real_retriever, bro
         page.goto(f"{server.url}?session={sid}")  # the resume link
         page.locator("#chat").get_by_text("精密模具").first.wait_for()
         assert "ERP" in page.locator("#live-panel").inner_text()
-    finally:
-        context.close()
-        server.stop()
-    assert not guard.blocked
 
 
 def test_upload_preview_and_indexing(app_server, page, tmp_path):
@@ -257,12 +266,7 @@ def test_a_session_link_from_someone_else_asks_before_it_opens(app_server, brows
     open_app(page, app_server.url)
     send(page, "我们是做不锈钢餐具的，员工六十人。")
     theirs = session_id(page)
-    victim = browser.new_context(viewport={"width": 1280, "height": 800})
-    guard = OffMachineGuard()
-    victim.route("**/*", guard)
-    other = victim.new_page()
-    other.set_default_timeout(60_000)
-    try:
+    with guarded_page(browser) as other:  # the victim's browser: it has no session of its own yet
         other.goto(f"{app_server.url}?session={theirs}")
         other.get_by_text("此链接指向一个已有的访谈会话").wait_for()
         assert "1 条回答" in other.locator("body").inner_text()
@@ -271,63 +275,6 @@ def test_a_session_link_from_someone_else_asks_before_it_opens(app_server, brows
         other.locator("#open-linked").click()  # it is the owner's own, from another device
         other.locator("#chat").get_by_text("不锈钢餐具").first.wait_for()
         assert session_id(other) == theirs
-    finally:
-        victim.close()
-    assert not guard.blocked
-
-
-def test_html_and_script_in_messages_stay_inert(app_server, page):
-    open_app(page, app_server.url)
-    send(page, '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>我们有<b>ERP</b> 🚀\x07'
-               '<img src="http://203.0.113.9/track.png">')
-    assert page.evaluate("window.__pwned") is None
-    assert page.locator("#chat script").count() == 0
-    assert page.locator("#chat img[src='x'], #chat img[src*='203.0.113.9']").count() == 0
-    assert "<b>ERP</b>" in page.locator("#chat").inner_text()  # shown as the text it is
-    shot(page, "hostile-input-1280")
-
-
-def test_a_clause_conversation_with_an_ordinal_follow_up(app_server, page):
-    """Three questions with an ordinal follow-up; regenerate; copy; ask alone; clear (stop: with the local model,
-    below)."""
-    open_app(page, app_server.url)
-    page.get_by_role("tab", name="条款问答").click()
-    ask(page, "诊断分析阶段要做哪几件事？")
-    second = ask(page, "第二件具体要看哪些方面？")
-    assert "理解为" in second and "6.2.2" in second
-    third = ask(page, "最后那件事可以找外面的机构帮忙吗？")
-    assert "6.2.4" in third
-    assert page.locator("#suggest-0").is_visible()  # next questions drawn from the clause's neighbours
-    # regenerate: the last question is asked again and its answer replaces the old one
-    bots = page.locator("#qa-chat [data-testid=bot]").count()
-    page.locator("#regenerate").click()
-    page.wait_for_timeout(500)
-    again = last_answer(page, bots - 1)
-    assert "6.2.4" in again and page.locator("#qa-chat [data-testid=bot]").count() == bots
-    # copy: each answer has a copy button; it puts the answer on the clipboard
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.locator("#qa-chat [data-testid=bot]").last.hover()
-    page.locator("#qa-chat button[title='Copy message'], #qa-chat button[aria-label='Copy message']").last.click()
-    assert "6.2.4" in page.evaluate("navigator.clipboard.readText()")
-    # the same words alone, then clear
-    alone = ask(page, "第二件具体要看哪些方面？", button="#ask-alone")
-    assert "理解为" not in alone
-    shot(page, "clause-conversation-1280")
-    page.locator("#clear-qa").click()
-    page.wait_for_function("() => !document.querySelector('#qa-chat [data-testid=bot]')")
-
-
-def test_markdown_images_in_messages_fetch_nothing(app_server, page):
-    """A Markdown image in an answer, in the report's quotes or in the panel is shown as text; the guard on every
-    request (see the fixture) fails the test if anything leaves 127.0.0.1."""
-    open_app(page, app_server.url)
-    send(page, "我们做五金，员工30人，全靠Excel ![t](http://203.0.113.9/track.png) [点我](http://203.0.113.9/x)")
-    assert page.locator("#chat img[src*='203.0.113.9'], #live-panel img[src*='203.0.113.9']").count() == 0
-    assert "![t](http://203.0.113.9/track.png)" in page.locator("#chat").inner_text()
-    page.locator("#finish").click()
-    page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
-    assert page.locator("#report-md img[src*='203.0.113.9']").count() == 0
-    assert "Content-Security-Policy" in page.content()  # the page carries the no-remote-fetch policy on loopback too
 
 
 def test_deleting_my_data_asks_first_and_clears_the_report(app_server, page):
@@ -353,15 +300,7 @@ def test_deleting_my_data_asks_first_and_clears_the_report(app_server, page):
 def test_stopping_an_answer_of_the_local_model(real_data_dir, real_retriever, browser, tmp_path):
     """Stop mid-answer (a real local-model answer takes seconds): the partial answer stays as it was, is not kept in
     the conversation, and the next question is answered."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(real_data_dir, data_dir)
-    server = AppServer(data_dir, llm="local").start()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    guard = OffMachineGuard()
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.set_default_timeout(240_000)
-    try:
+    with own_server(real_data_dir, tmp_path, llm="local") as server, guarded_page(browser, 240_000) as page:
         open_app(page, server.url)
         page.get_by_role("tab", name="条款问答").click()
         page.locator("#question textarea").fill("选择数字化服务商要看哪些方面？")
@@ -381,7 +320,3 @@ def test_stopping_an_answer_of_the_local_model(real_data_dir, real_retriever, br
         assert "数据销毁" in last_answer(page, 0)
         assert page.locator("#qa-chat [data-testid=bot]").count() == 1  # the conversation as stored: one answer
         shot(page, "clause-stopped-1280")
-    finally:
-        context.close()
-        server.stop()
-    assert not guard.blocked
