@@ -54,9 +54,20 @@ def facts_for_summary(report) -> dict:
             "离下一级": report.next_level.summary if report.next_level else "", "依据条款": ["6.4.3.2", "6.3.2"]}
 
 
+def allowed_numbers(payload: dict) -> set[str]:
+    """The numbers a summary may use: those in the facts, the Chinese numerals there as digits ("一级" is 1级), and
+    how many items each list holds ("3个痛点" when three are listed)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    numbers = set(_NUMBER.findall(text))
+    numbers |= {str(i) for i, ch in enumerate("零一二三四五六七八九十") if ch in text}
+    numbers |= {str(len(v)) for v in payload.values() if isinstance(v, list)}
+    return numbers
+
+
 def unsupported(text: str, numbers: set[str], clauses: set[str]) -> list[str]:
-    """Clause numbers that do not exist and numbers that appear nowhere in the facts given."""
-    bad = [c for c in _CLAUSE.findall(text) if c not in clauses]
+    """Clause numbers that do not exist and numbers that appear nowhere in the facts given (a score such as 19.2 is a
+    number of the facts, not a clause)."""
+    bad = [c for c in _CLAUSE.findall(text) if c not in clauses and c not in numbers]
     rest = _CLAUSE.sub(" ", text)
     plain = lambda n: n.rstrip("0").rstrip(".") if "." in n else n  # noqa: E731 - "98.0" is 98
     return [n for n in _NUMBER.findall(rest) if n not in numbers and plain(n) not in numbers] + bad
@@ -65,15 +76,15 @@ def unsupported(text: str, numbers: set[str], clauses: set[str]) -> list[str]:
 def llm_summary(chat, report, guide_clauses: set[str]) -> tuple[str, str]:
     """(summary, note): the model's when it passes the checks, else the built one and why."""
     from advisor.llm.prompts import render
-    payload = json.dumps(facts_for_summary(report), ensure_ascii=False)
+    facts = facts_for_summary(report)
+    payload = json.dumps(facts, ensure_ascii=False)
     try:
         text = chat.complete([("human", render("summary", language="中文", diagnosis=payload))],
                              first_token_timeout=chat.settings.llm_timeout_s, total_timeout=chat.settings.llm_timeout_s * 2)
     except Exception as exc:  # noqa: BLE001 - the built summary is always there
         return deterministic_summary(report), f"大模型未能撰写摘要（{exc}），以下为按诊断结果生成的摘要"
     text = " ".join(text.split())
-    numbers = set(_NUMBER.findall(payload))
-    bad = unsupported(text, numbers, guide_clauses) if text else ["（空）"]
+    bad = unsupported(text, allowed_numbers(facts), guide_clauses) if text else ["（空）"]
     if bad:
         return deterministic_summary(report), f"大模型的摘要含有诊断中没有的数字或条款（{'、'.join(bad[:3])}），已改用按诊断结果生成的摘要"
     return text, "大模型依据诊断结果撰写，数字与条款号已逐一核对"
