@@ -139,7 +139,7 @@ class QAService:
             meant = model_rewrite(self.chat, question, history or [], meant, self.retriever.lexicon)
         found = self.retriever.search(meant.standalone, k=k, anchors=meant.anchors,
                                       own_words=question if meant.rewritten else None)
-        found.understood_as = meant.standalone if meant.rewritten else ""
+        found.understood_as = (meant.shown or meant.standalone) if meant.rewritten else ""
         return meant, found
 
     def _respond(self, question: str, lang: str, found: RetrievalResult, use_llm: bool) -> Iterator[str | Answer]:

@@ -42,6 +42,7 @@ class Rewrite:
     anchors: list[str] = field(default_factory=list)  # clauses the follow-up points at, put first
     how: str = ""  # ordinal | next | part | context | model (the LLM's reading, checked) | "" (asked alone)
     parts_of: str | None = None  # for an ordinal: the clause whose parts were counted
+    shown: str = ""  # what the page shows as "理解为" when it differs from what is searched (the model's wording)
 
     @property
     def rewritten(self) -> bool:
@@ -151,4 +152,7 @@ def model_rewrite(chat, question: str, history: list[Exchange], deterministic: R
     kept = all(w in text for w in lexicon.tokenize(question) if len(w) >= 2)
     if not text or not kept or len(text) > 4 * len(question) + 40:
         return deterministic
-    return Rewrite(question, text, deterministic.anchors, "model", deterministic.parts_of)
+    # searched together with the deterministic reading: the model's wording adds the topic it resolved and the context
+    # words stay (searched alone, its rewrites lost the topic on the dev follow-ups: recall@5 0.955 → 0.909)
+    return Rewrite(question, f"{text} {deterministic.standalone}", deterministic.anchors, "model",
+                   deterministic.parts_of, shown=text)
