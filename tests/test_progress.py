@@ -57,3 +57,25 @@ def test_enterprise_cli_lists_shows_and_compares(tmp_path):
     compared = cli("compare", "华鑫五金")
     assert compared.returncode == 0 and "| 生产管控 | 1级 | 2级 |" in compared.stdout
     assert cli("compare", "没有这家").returncode == 2
+
+
+def test_the_word_report_of_a_later_diagnosis_holds_the_comparison_and_renders(tmp_path):
+    import shutil
+
+    import docx
+    advisor = Advisor(Settings(data_dir=tmp_path / "data", llm="none"))
+    _diagnose(advisor, T0, "华鑫五金")
+    report = advisor.report(_diagnose(advisor, T1, "华鑫五金"))
+    path = report.write(tmp_path / f"{report.file_stem}.docx")
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("与上次诊断相比") for h in headings) and any(h.startswith("先做什么") for h in headings)
+    assert any(t.cell(0, 0).text == "场景" and t.cell(0, 1).text == "上次" for t in document.tables)
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (libreoffice-writer-nogui) not installed")
+    from pypdf import PdfReader
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = PdfReader(str(path.with_suffix(".pdf")))
+    text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "")
+    assert len(pdf.pages) >= 3 and "与上次诊断相比" in text and "先做什么" in text and "华鑫五金" in text

@@ -231,8 +231,9 @@ def build_plan(assessment: Assessment, profile: EnterpriseProfile | None = None)
     pilot = pilot_priorities(priorities)
     budget, security = _budget(profile, pilot), _security(assessment)
     industry = plan_content().industry_of(profile.get("industry"))
-    first_step = industry.first_step if industry and pilot and set(industry.scenes) & {p.scene for p in pilot} \
-        else (pilot[0].first_action if pilot else "")
+    # the trade's usual first step suits an enterprise starting out; later, the top priority's own first action
+    starting = stage == Stage.pilot and industry and pilot and set(industry.scenes) & {p.scene for p in pilot}
+    first_step = industry.first_step if starting else (pilot[0].first_action if pilot else "")
     return Plan(
         start_stage=stage, stages=stages, tech_path=path, tech_path_reasons=path_reasons, priorities=priorities,
         industry=industry.label if industry else "", first_step=first_step,

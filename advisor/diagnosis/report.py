@@ -83,6 +83,8 @@ class Report(BaseModel):
         else:
             L.append(f"- 估计数字化水平：**{a.level_label}**（总分估计 {a.score_estimate}，范围 {a.score_low}–{a.score_high}，"
                      f"置信度 {a.confidence:.0%}）")
+            if a.score_high - a.score_low > 20 and a.missing:  # a wide range: what would narrow it most
+                L.append(f"- 范围较宽；回答这几项最能收窄：{'、'.join(a.missing[:3])}")
         if a.pain_points:
             L.append(f"- 主要痛点：{'、'.join(x.label for x in a.pain_points[:4])}")
         L.append(f"- 建议起步阶段：**{p.start_stage.label}**；技术路径：**{p.tech_path.label}**；"
