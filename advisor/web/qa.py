@@ -3,6 +3,8 @@ before ("理解为：…", or 单独提问), stop, regenerate, copy, clear, sugg
 that open to the clause verbatim, and the retrieval details folded away for consultants."""
 from __future__ import annotations
 
+from functools import partial
+
 import gradio as gr
 
 from advisor.language import is_english
@@ -40,6 +42,13 @@ def qa_tab(advisor: Advisor) -> dict:
                                                  for c in advisor.outline()])
             ui["clause_view"] = gr.Markdown("在上方选择条款即可阅读原文。", elem_id="clause-view")
     return ui
+
+
+def show_clause(advisor: Advisor, clause_id: str | None) -> str:
+    clause = advisor.clause(clause_id) if clause_id else None
+    if clause is None:
+        return "在上方选择条款即可阅读原文。"
+    return inert(clause_markdown(clause, advisor.retriever.corpus.guide))
 
 
 def conversation(advisor: Advisor, session_id: str) -> list[dict]:
@@ -95,12 +104,6 @@ def wire_qa(demo: gr.Blocks, advisor: Advisor, ui: dict, session) -> None:
         advisor.clear_qa(session_id)
         return [], "", *[gr.update(visible=False)] * SUGGESTIONS
 
-    def show_clause(clause_id: str | None) -> str:
-        clause = advisor.clause(clause_id) if clause_id else None
-        if clause is None:
-            return "在上方选择条款即可阅读原文。"
-        return inert(clause_markdown(clause, advisor.retriever.corpus.guide))
-
     outputs = [ui["chat"], ui["debug"], ui["question"], *ui["suggestions"]]
     asking = [ui["ask_btn"].click(ask, [ui["question"], session, ui["chat"]], outputs, api_name="ask"),
               ui["question"].submit(ask, [ui["question"], session, ui["chat"]], outputs, api_name=False),
@@ -111,4 +114,5 @@ def wire_qa(demo: gr.Blocks, advisor: Advisor, ui: dict, session) -> None:
     ui["stop"].click(None, cancels=asking, api_name=False)
     ui["clear"].click(clear, session, [ui["chat"], ui["debug"], *ui["suggestions"]], api_name="clear_qa")
     session.change(lambda s: conversation(advisor, s), session, ui["chat"], api_name=False)
-    ui["browser"].change(show_clause, inputs=ui["browser"], outputs=ui["clause_view"], api_name="clause")
+    ui["browser"].change(partial(show_clause, advisor), inputs=ui["browser"], outputs=ui["clause_view"],
+                         api_name="clause")
