@@ -164,7 +164,10 @@ CHEAP_DOCTESTS = ["advisor.language", "advisor.llm.prompts", "advisor.llm.backen
                   "advisor.corpus.readers", "advisor.corpus.parsing", "advisor.diagnosis.quantities",
                   "advisor.diagnosis.facts", "advisor.diagnosis.lexicon", "advisor.diagnosis.reading",
                   "advisor.diagnosis.extraction", "advisor.diagnosis.model_facts", "advisor.diagnosis.interview", "advisor.diagnosis.assessment",
-                  "advisor.diagnosis.vocabulary", "advisor.qa.fusion", "advisor.config"]
+                  "advisor.diagnosis.vocabulary", "advisor.qa.fusion", "advisor.config",
+                  "advisor.qa.streaming", "advisor.qa.checks", "advisor.qa.answer_types", "advisor.qa.suggestions",
+                  "advisor.corpus.sandbox", "advisor.diagnosis.plan_content", "advisor.diagnosis.priorities",
+                  "advisor.diagnosis.progress", "advisor.diagnosis.summary"]
 
 
 @pytest.mark.parametrize("module", CHEAP_DOCTESTS)
