@@ -62,7 +62,7 @@ def _open(wanted: str):
     return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id) + note
 
 
-_NO_REPORT = (gr.skip(),) * 5  # the report's four outputs and the tab selection, untouched
+_NO_REPORT = (gr.skip(),) * 6  # the report's five outputs and the tab selection, untouched
 
 
 def chat(message: str, session_id: str):
@@ -124,10 +124,13 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     radar.write_bytes(report.radar_png())
     timeline = out_dir / "路线图.png"
     timeline.write_bytes(report.timeline_png())
+    matrix = out_dir / "先做什么.png"
+    matrix.write_bytes(report.matrix_png())
     progress(0.7, desc="生成 Word / Markdown / JSON")
     files = [str(report.write(out_dir / f"{report.file_stem}{ext}")) for ext in (".docx", ".md", ".json")]
     progress(1.0, desc="完成")
-    return inert(report.to_markdown()), str(radar), str(timeline), files  # the owner's words are quoted in it
+    # the owner's words are quoted in it
+    return inert(report.to_markdown()), str(matrix), str(radar), str(timeline), files
 
 
 def export_data(session_id: str):
@@ -157,7 +160,7 @@ def delete_data(session_id: str):
     deleted = advisor.delete_session(session_id)
     session_id, history, panel, info = new_session()
     message = "已删除该会话的全部访谈数据（依据指南 5.3.2.7 数据销毁）。" if deleted else "该会话没有可删除的数据。"
-    cleared_report = ("该会话的数据已删除。完成新的访谈后点击“结束并生成报告”。", None, None, None)
+    cleared_report = ("该会话的数据已删除。完成新的访谈后点击“结束并生成报告”。", None, None, None, None)
     return session_id, history, panel, f"{message}\n\n{info}", None, *cleared_report, gr.update(visible=False)
 
 
@@ -206,6 +209,7 @@ def _interview_tab() -> dict:
 def _report_tab() -> dict:
     ui: dict = {}
     with gr.Row():
+        ui["matrix"] = gr.Image(label="先做什么：价值 × 难易", type="filepath", height=320, interactive=False)
         ui["radar"] = gr.Image(label="维度雷达图", type="filepath", height=320, interactive=False)
         ui["timeline"] = gr.Image(label="分阶段路线图", type="filepath", height=320, interactive=False)
     ui["files"] = gr.File(label="下载报告（Word / Markdown / JSON）", file_count="multiple", interactive=False,
@@ -228,7 +232,7 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     iv["open_linked"].click(open_linked, outputs=[*start_outputs, iv["open_linked"]], api_name=False)
     session.change(None, inputs=session, js=_REMEMBER)
     turn_outputs = [iv["box"], iv["chatbot"], iv["panel"], session, iv["send"]]
-    report_outputs = [rep["report_md"], rep["radar"], rep["timeline"], rep["files"]]
+    report_outputs = [rep["report_md"], rep["matrix"], rep["radar"], rep["timeline"], rep["files"]]
     for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
         trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name)
     iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(

@@ -31,9 +31,9 @@ def test_interview_to_report_and_session_resume(app_server):
     # a new client (a reloaded page) resumes by the session id
     resumed = Client(app_server.url, verbose=False).predict(session_id, api_name="/resume")
     assert resumed[0] == session_id and any("员工80人" in _text(m) for m in resumed[1])
-    report_md, radar, timeline, files = client.predict(session_id, api_name="/report")
-    assert "数字化转型诊断报告" in report_md and len(files) == 3
-    assert radar.endswith(".png") and timeline.endswith(".png")
+    report_md, matrix, radar, timeline, files = client.predict(session_id, api_name="/report")
+    assert "数字化转型诊断报告" in report_md and "先做什么" in report_md and len(files) == 3
+    assert matrix.endswith(".png") and radar.endswith(".png") and timeline.endswith(".png")
 
 
 def test_export_and_delete_my_data(app_server):
