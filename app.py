@@ -175,7 +175,7 @@ _REMEMBERED = "(s) => s || localStorage.getItem('shuzhuan-session') || ''"
 _REMEMBER = "(s) => { if (s) { localStorage.setItem('shuzhuan-session', s); } }"
 
 
-def _interview_tab() -> dict:
+def _interview_tab(follow_enterprises: bool) -> dict:
     ui: dict = {"info": gr.Markdown()}
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
@@ -192,7 +192,9 @@ def _interview_tab() -> dict:
                 with gr.Row():
                     ui["export_btn"] = gr.Button("导出我的访谈数据")
                     ui["delete_btn"] = gr.Button("删除我的访谈数据", variant="stop", elem_id="delete-data")
-                with gr.Row():
+                # following an enterprise over time compares its sessions: single-user or consultants only (served
+                # beyond loopback, an owner naming someone else's enterprise would see their first diagnosis)
+                with gr.Row(visible=follow_enterprises):
                     ui["enterprise"] = gr.Textbox(label="企业名称（可选：记入后，下次诊断会与这次比较）", max_lines=1,
                                                   elem_id="enterprise-name")
                     ui["enterprise_btn"] = gr.Button("记入该企业", elem_id="enterprise-save")
@@ -225,7 +227,7 @@ def _status_until_ready():
     return status(), gr.Timer(active=not done)
 
 
-def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None:
+def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_enterprises: bool) -> None:
     start_outputs = [session, iv["chatbot"], iv["panel"], iv["info"]]
     demo.load(open_session, inputs=session, outputs=[*start_outputs, iv["open_linked"]], api_name="start",
               js=_REMEMBERED)
@@ -240,8 +242,9 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict) -> None
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
     iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")
-    iv["enterprise_btn"].click(save_enterprise, inputs=[session, iv["enterprise"]], outputs=iv["info"],
-                               api_name="enterprise")
+    if follow_enterprises:
+        iv["enterprise_btn"].click(save_enterprise, inputs=[session, iv["enterprise"]], outputs=iv["info"],
+                                   api_name="enterprise")
     iv["delete_btn"].click(lambda: gr.update(visible=True), outputs=iv["delete_confirm"], api_name=False)
     iv["delete_no"].click(lambda: gr.update(visible=False), outputs=iv["delete_confirm"], api_name=False)
     iv["delete_yes"].click(delete_data, inputs=session, api_name="delete",
@@ -259,7 +262,7 @@ def build_app(role: str = "all") -> gr.Blocks:
                              elem_id="session-id")
         with gr.Tabs() as tabs:
             with gr.Tab("诊断访谈", id="interview-tab"):
-                iv = _interview_tab()
+                iv = _interview_tab(follow_enterprises=role == "all")
             with gr.Tab("诊断报告", id="report-tab"):
                 rep = _report_tab()
             with gr.Tab("条款问答", id="qa-tab"):
@@ -269,7 +272,7 @@ def build_app(role: str = "all") -> gr.Blocks:
                     kb = knowledge_tab(advisor)
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
-        _wire_interview(demo, session, tabs, iv, rep)
+        _wire_interview(demo, session, tabs, iv, rep, follow_enterprises=role == "all")
         timer = gr.Timer(3)
         demo.load(status, outputs=status_md, api_name="status")
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
