@@ -24,6 +24,7 @@ from advisor.rendering import (
 )
 from advisor.service import Advisor, SessionNotFound
 from advisor.sessions import StorageError
+from advisor.web.enterprises import enterprises_tab, wire_enterprises
 from advisor.web.knowledge import knowledge_tab, wire_knowledge
 from advisor.web.qa import qa_tab, wire_qa
 
@@ -270,6 +271,8 @@ def build_app(role: str = "all") -> gr.Blocks:
             if role == "all":
                 with gr.Tab("知识库", id="kb-tab"):
                     kb = knowledge_tab(advisor)
+                with gr.Tab("企业跟踪", id="enterprises-tab"):
+                    ent = enterprises_tab()
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         _wire_interview(demo, session, tabs, iv, rep, follow_enterprises=role == "all")
@@ -279,6 +282,7 @@ def build_app(role: str = "all") -> gr.Blocks:
         wire_qa(demo, advisor, qa, session)
         if role == "all":
             wire_knowledge(demo, advisor, kb)
+            wire_enterprises(demo, advisor, ent)
     demo.queue(default_concurrency_limit=4)
     return demo
 
@@ -289,10 +293,13 @@ def _consultant_app() -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("知识库", id="kb-tab"):
                 kb = knowledge_tab(advisor)
+            with gr.Tab("企业跟踪", id="enterprises-tab"):
+                ent = enterprises_tab()
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         demo.load(status, outputs=status_md, api_name="status")
         wire_knowledge(demo, advisor, kb)
+        wire_enterprises(demo, advisor, ent)
     demo.queue(default_concurrency_limit=2)
     return demo
 

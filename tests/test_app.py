@@ -142,3 +142,18 @@ def test_a_session_is_put_under_an_enterprise_from_the_page(app_server):
     client.predict("我们做五金冲压，员工四十人。", session_id, api_name="/chat")
     info = client.predict(session_id, "  华鑫五金 ", api_name="/enterprise")
     assert "已记入企业“华鑫五金”" in info
+
+
+def test_a_consultant_follows_an_enterprise_in_the_page(app_server):
+    """The 企业跟踪 tab: put two sessions under one enterprise by their ids and compare them."""
+    from gradio_client import Client
+    client = Client(app_server.url, verbose=False)
+    ids = []
+    for text in ("我们做五金冲压，员工四十人，车间全靠纸质单据。", "我们做五金冲压，员工四十人，车间上了扫码报工的MES。"):
+        session_id, *_ = client.predict("", api_name="/start")
+        client.predict(text, session_id, api_name="/chat")
+        ids.append(session_id)
+    for session_id in ids:
+        _choices, view = client.predict(session_id, "跟踪测试五金", api_name="/attach_enterprise")
+    assert "2 次诊断" in view and "与上次诊断相比" in view
+    assert "2 次诊断" in client.predict("跟踪测试五金", api_name="/enterprise_view")
