@@ -188,3 +188,16 @@ def test_nothing_unchecked_streams_to_the_page(real_retriever):
     qa, _ = _qa(real_retriever, [f"好的。{system}"])
     page = "".join(e for e in qa.stream("数据销毁有哪些要求？") if not isinstance(e, Answer))
     assert system[:30] not in page and HOLDING in page
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("数据安全出了事故要承担什么法律责任？", "law"),  # the guide sets no liability: said so, with what it covers
+    ("申报专精特新需要什么条件？", "procedure"),
+    ("选择服务商要看哪些资质？", ""),  # a vendor's qualifications: 6.3.2's criteria, answered
+    ("What are the typical application scenarios of digital transformation?", ""),  # "application" is 应用 here
+])
+def test_answer_types_the_guide_does_not_give(real_retriever, question, reason):
+    ans = _qa(real_retriever).answer(question)
+    assert (ans.retrieval.refusal_reason, ans.refused) == (reason, bool(reason))
+    if reason:
+        assert "指南没有规定" in ans.text and "相关方面" in ans.text
