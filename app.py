@@ -269,10 +269,7 @@ def build_app(role: str = "all") -> gr.Blocks:
             with gr.Tab("条款问答", id="qa-tab"):
                 qa = qa_tab(advisor)
             if role == "all":
-                with gr.Tab("知识库", id="kb-tab"):
-                    kb = knowledge_tab(advisor)
-                with gr.Tab("企业跟踪", id="enterprises-tab"):
-                    ent = enterprises_tab()
+                consultant = _consultant_tabs()
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         _wire_interview(demo, session, tabs, iv, rep, follow_enterprises=role == "all")
@@ -281,25 +278,34 @@ def build_app(role: str = "all") -> gr.Blocks:
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
         wire_qa(demo, advisor, qa, session)
         if role == "all":
-            wire_knowledge(demo, advisor, kb)
-            wire_enterprises(demo, advisor, ent)
+            _wire_consultant_tabs(demo, *consultant)
     demo.queue(default_concurrency_limit=4)
     return demo
+
+
+def _consultant_tabs() -> tuple[dict, dict]:
+    """The consultants' tabs (the single user on loopback has them too): knowledge base and enterprises."""
+    with gr.Tab("知识库", id="kb-tab"):
+        kb = knowledge_tab(advisor)
+    with gr.Tab("企业跟踪", id="enterprises-tab"):
+        ent = enterprises_tab()
+    return kb, ent
+
+
+def _wire_consultant_tabs(demo: gr.Blocks, kb: dict, ent: dict) -> None:
+    wire_knowledge(demo, advisor, kb)
+    wire_enterprises(demo, advisor, ent)
 
 
 def _consultant_app() -> gr.Blocks:
     with gr.Blocks(title="数转顾问 · 顾问") as demo:
         gr.Markdown("# 数转顾问 · 顾问页面\n管理知识库（每次增删都记入审计日志）；企业访谈与问答在首页。")
         with gr.Tabs():
-            with gr.Tab("知识库", id="kb-tab"):
-                kb = knowledge_tab(advisor)
-            with gr.Tab("企业跟踪", id="enterprises-tab"):
-                ent = enterprises_tab()
+            consultant = _consultant_tabs()
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         demo.load(status, outputs=status_md, api_name="status")
-        wire_knowledge(demo, advisor, kb)
-        wire_enterprises(demo, advisor, ent)
+        _wire_consultant_tabs(demo, *consultant)
     demo.queue(default_concurrency_limit=2)
     return demo
 

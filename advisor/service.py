@@ -25,8 +25,8 @@ from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
-from advisor.diagnosis.summary import llm_summary
 from advisor.diagnosis.report import Report
+from advisor.diagnosis.summary import llm_summary
 from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
@@ -34,6 +34,11 @@ from advisor.qa.retrieval import Retriever
 from advisor.sessions import SessionStore
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def _well_formed(session_id: str | None) -> bool:
+    """A malformed id never reaches the database (nor a file path)."""
+    return bool(session_id and _SESSION_ID.match(session_id))
 
 
 class SessionNotFound(KeyError):
@@ -103,7 +108,7 @@ class Advisor:
         return session_id, interview
 
     def load_interview(self, session_id: str) -> Interview:
-        state = self.sessions.load(session_id) if session_id and _SESSION_ID.match(session_id) else None
+        state = self.sessions.load(session_id) if _well_formed(session_id) else None
         if state is None:
             raise SessionNotFound(session_id)
         with self._lock:
@@ -181,9 +186,9 @@ class Advisor:
         enterprise = self.sessions.enterprise_of(session_id)
         comparison = None
         if enterprise:  # a later diagnosis of the same enterprise: compared with its first one (T0 → T1)
-            earlier = [sid for sid, _c, _u in self.sessions.sessions_of(enterprise) if sid != session_id]
-            if earlier:
-                comparison = compare(self._snapshot(earlier[0]), self._snapshot(session_id, interview))
+            ids = [sid for sid, _c, _u in self.sessions.sessions_of(enterprise)]  # oldest first
+            if session_id in ids and ids.index(session_id) > 0:  # only a diagnosis made before this one is T0
+                comparison = compare(self._snapshot(ids[0]), self._snapshot(session_id, interview))
         report = Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
                         enterprise=enterprise or "", comparison=comparison)
         chat = self.interview_chat()
@@ -198,7 +203,7 @@ class Advisor:
         name = " ".join((name or "").split())[:60]
         if not name:
             raise ValueError("企业名称不能为空")
-        if not (session_id and _SESSION_ID.match(session_id) and self.sessions.set_enterprise(session_id, name)):
+        if not (_well_formed(session_id) and self.sessions.set_enterprise(session_id, name)):
             raise SessionNotFound(session_id)
         return name
 
@@ -221,7 +226,7 @@ class Advisor:
 
     def session_summary(self, session_id: str):
         """Age and size of a stored session (None when there is none), so a link to it can be confirmed first."""
-        return self.sessions.summary(session_id) if session_id and _SESSION_ID.match(session_id) else None
+        return self.sessions.summary(session_id) if _well_formed(session_id) else None
 
     def export_session(self, session_id: str) -> str:
         """Everything stored for the session, as JSON (the owner's copy of their data)."""
@@ -234,7 +239,7 @@ class Advisor:
 
     def delete_session(self, session_id: str) -> bool:
         """The session, its stored turns and every report or export file made for it."""
-        if not (session_id and _SESSION_ID.match(session_id)):
+        if not _well_formed(session_id):
             return False
         shutil.rmtree(self.settings.data_dir / "files" / session_id, ignore_errors=True)
         return self.sessions.delete(session_id)

@@ -38,6 +38,7 @@ def test_a_later_diagnosis_is_compared_with_the_first(tmp_path):
     markdown = report.to_markdown()
     assert "与上次诊断相比" in markdown and "华鑫五金" in report.title and "华鑫五金" in report.file_stem
     assert [name for name, *_ in advisor.enterprises()] == ["华鑫五金"]
+    assert advisor.report(first).comparison is None  # the first diagnosis is T0: never compared with a later one
     with pytest.raises(SessionNotFound):
         advisor.set_enterprise("no-such-session", "华鑫五金")
 
