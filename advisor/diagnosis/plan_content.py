@@ -98,10 +98,17 @@ class PlanContent(BaseModel):
             return None
         import numpy as np
         query = np.asarray(embedder.embed_query(stated))
-        rows = np.asarray(embedder.embed_documents([i.description for i in sectors]))
+        rows = _description_vectors(embedder, tuple(i.description for i in sectors))
         scores = rows @ query / (np.linalg.norm(rows, axis=1) * np.linalg.norm(query) + 1e-9)
         best = int(np.argmax(scores))
         return sectors[best] if scores[best] >= floor else None
+
+
+@lru_cache(maxsize=8)
+def _description_vectors(embedder, descriptions: tuple[str, ...]):
+    """The sectors' descriptions embedded once per embedder (not on every plan)."""
+    import numpy as np
+    return np.asarray(embedder.embed_documents(list(descriptions)))
 
 
 @lru_cache(maxsize=1)
