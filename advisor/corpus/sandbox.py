@@ -2,8 +2,9 @@
 
 A crafted file (a .docx declaring hundreds of MiB, a text of thousands of tiny clauses, a PDF that loops) costs at
 most ``timeout_s`` seconds and ``memory_mb`` MiB of a process that is then gone; the app's own memory and threads are
-never involved. The child is forked, so readers registered at run time (see :mod:`advisor.corpus.readers`) are there
-too; a fork that hangs on a lock some other thread held is ended by the same time limit.
+never involved. The child is a fresh interpreter (spawned): a fork of the serving app, with its threads, OpenMP and Chroma, once
+hung. The reader is sent with the call; only a reader that cannot be sent (a lambda registered at run time) runs in
+a fork, where a hang is still ended by the time limit.
 
 Example:
     >>> import tempfile, pathlib
@@ -19,6 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor.corpus import readers
 from advisor.corpus.parsing import DocKind, Document, parse_text
 from advisor.corpus.readers import read_document_text
 
@@ -40,10 +42,11 @@ class ChildFailed(RuntimeError):
     """The child ran out of time or memory, or died."""
 
 
-def in_child(func, *args, timeout_s: float, memory_mb: int | None = None, nice: int = 0):
-    """``func(*args)`` in a forked child with a time limit, an optional address-space limit and a lower CPU priority
-    (``nice``). Returns its result; an exception it raised is raised again here; anything else is ChildFailed."""
-    context = multiprocessing.get_context("fork")
+def in_child(func, *args, timeout_s: float, memory_mb: int | None = None, nice: int = 0, start: str = "spawn"):
+    """``func(*args)`` in a child process (``start``: "spawn", a fresh interpreter, or "fork") with a time limit, an
+    optional address-space limit and a lower CPU priority (``nice``). Returns its result; an exception it raised is
+    raised again here; anything else is ChildFailed."""
+    context = multiprocessing.get_context(start)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(sender, func, args, memory_mb, nice, timeout_s), daemon=True)
     child.start()
@@ -92,9 +95,13 @@ def parse_bounded(path: Path, doc_id: str, title: str, limits: ParseLimits, kind
                   reliability: str = "用户上传", source_path: str = "") -> Document:
     """The parsed document, or ValueError with a reason a user can act on."""
     name = Path(path).name
+    reader = readers.READERS.get(Path(path).suffix.lower())  # looked up now: registrations made at run time count
+    # a fresh interpreter: a fork of the app (threads, OpenMP, Chroma) once hung in the full suite; a reader
+    # registered at run time as a lambda cannot be sent to one, and only such a reader is run in a fork
+    start = "spawn" if _sendable(reader) else "fork"
     try:
-        return in_child(_parse, Path(path), doc_id, title, kind, reliability, source_path, limits,
-                        timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)
+        return in_child(_parse, Path(path), doc_id, title, kind, reliability, source_path, limits, reader,
+                        timeout_s=limits.timeout_s, memory_mb=limits.memory_mb, start=start)
     except ChildFailed as exc:
         if "秒" in str(exc):
             raise ValueError(f"{name}: 解析{exc}，已停止（文件过大或结构异常）") from None
@@ -105,9 +112,19 @@ def parse_bounded(path: Path, doc_id: str, title: str, limits: ParseLimits, kind
         raise ValueError(f"{name}: 文件无法解析（{type(exc).__name__}）") from None
 
 
+def _sendable(reader) -> bool:
+    import pickle
+    try:
+        pickle.dumps(reader)
+        return True
+    except Exception:  # noqa: BLE001 - lambdas, local functions
+        return False
+
+
 def _parse(path: Path, doc_id: str, title: str, kind: DocKind, reliability: str, source_path: str,
-           limits: ParseLimits) -> Document:
-    text = read_document_text(path)  # raises ValueError for broken/encrypted/mislabelled files
+           limits: ParseLimits, reader=None) -> Document:
+    # the reader travels with the call (a spawned child has only the built-in registrations)
+    text = reader(path, path.read_bytes()) if reader else read_document_text(path)  # ValueError: unreadable
     if not text.strip():
         raise ValueError(f"{path.name}: 没有可提取的文字（扫描版 PDF 需先做文字识别）")
     if len(text) > limits.max_chars:
