@@ -1,6 +1,7 @@
 """``python -m evals run FILES… [--llm none|local|openai] [--json OUT] [--report OUT.md|OUT.html] [--jobs N]
 [--filter X] [--min metric=value …] [--timeout S]``, ``python -m evals compare OLD.json NEW.json``,
-``python -m evals record SESSION [--out FILE.yaml]`` and ``python -m evals calibrate``."""
+``python -m evals record SESSION [--out FILE.yaml]``, ``python -m evals calibrate`` and
+``python -m evals sentences FILE…``."""
 from __future__ import annotations
 
 import argparse
@@ -157,5 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.add_argument("--write", action="store_true", help="store the fitted threshold in knowledge/lexicon/pain_exemplars.yaml")
     p.set_defaults(func=cmd_calibrate_pains)
+    p = sub.add_parser("sentences", help="read single owner messages and score the facts by key")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--quiet", action="store_true", help="figures only, not the messages that miss")
+    p.set_defaults(func=lambda args: __import__("evals.sentences").sentences.main(args.files, not args.quiet))
     args = parser.parse_args(argv)
     return args.func(args)

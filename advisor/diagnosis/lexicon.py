@@ -1,5 +1,7 @@
 """The extraction lexicon (``knowledge/lexicon/extraction.yaml``), validated on load, and the word tests the reader
-uses: ASCII words match case-insensitively on word boundaries, Chinese words as substrings.
+uses: Chinese words match as substrings; English words case-insensitively on word boundaries, a lower-case word of five
+letters or more as a stem ("ransom" in "ransomware"); an acronym in capitals only as written ("IT" is not "it"),
+or in lower case beside Chinese ("我们的erp").
 
 Example:
     >>> sector_of("运动鞋代工"), sector_of("bamboo kitchenware")
@@ -13,12 +15,25 @@ import re
 from functools import lru_cache
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from advisor.config import knowledge_path
 
-_REQUIRED = ("modality", "people", "money", "equipment", "systems", "booleans", "security", "trends", "industry",
+_REQUIRED = ("dialect", "modality", "people", "money", "equipment", "systems", "booleans", "security", "trends", "industry",
              "pain_points", "severity_markers")
+
+
+class _Dialect(BaseModel):
+    means: dict[str, str]
+    keep: list[str]
+
+    @field_validator("means")
+    @classmethod
+    def _same_length(cls, means: dict[str, str]) -> dict[str, str]:
+        uneven = [k for k, v in means.items() if len(k) != len(v)]
+        if uneven:
+            raise ValueError(f"dialect words must be replaced by Mandarin of the same length: {uneven}")
+        return means
 
 
 class _Shape(BaseModel):
@@ -26,6 +41,7 @@ class _Shape(BaseModel):
     in the middle of an interview)."""
 
     model_config = ConfigDict(extra="allow")
+    dialect: _Dialect
     modality: dict[str, list[str]]
     people: dict[str, list[str]]
     money: dict[str, list[str]]
@@ -48,16 +64,48 @@ def extraction_lexicon() -> dict:
 
 @lru_cache(maxsize=4096)
 def _pattern(word: str) -> re.Pattern:
-    if word.isascii():
-        return re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", re.IGNORECASE)
-    return re.compile(re.escape(word))
+    if not word.isascii():
+        return re.compile(re.escape(word))
+    if re.fullmatch(r"[A-Z][A-Z0-9]{1,3}", word):  # an acronym: "IT" is not the pronoun "it"
+        return re.compile(rf"(?<![A-Za-z]){word}(?![A-Za-z])")
+    # a lower-case English word of five letters or more is a stem: "ransom" in "ransomware", "backup" in "backups"
+    tail = "" if " " not in word and len(word) >= 5 and word.islower() else "(?![A-Za-z])"
+    return re.compile(rf"(?<![A-Za-z]){re.escape(word)}{tail}", re.IGNORECASE)
+
+
+def _acronym_in_chinese(word: str, text: str, at: int) -> bool:
+    """"erp" typed in lower case beside Chinese ("我们的erp") is still the acronym."""
+    near = text[max(0, at - 1):at] + text[at + len(word):at + len(word) + 1]
+    return bool(re.search(r"[\u4e00-\u9fff]", near))
+
+
+def _matches(word: str, text: str, start: int = 0):
+    yield from _pattern(word).finditer(text, start)
+    if re.fullmatch(r"[A-Z][A-Z0-9]{1,3}", word):
+        for m in re.finditer(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text[start:], re.IGNORECASE):
+            at = m.start() + start
+            if text[at:m.end() + start] != word and _acronym_in_chinese(word, text, at):
+                yield _Span(at, at + len(word))
+
+
+class _Span:
+    """A match found beside Chinese: the same interface as a regex match."""
+
+    def __init__(self, a: int, b: int) -> None:
+        self._a, self._b = a, b
+
+    def start(self) -> int:
+        return self._a
+
+    def end(self) -> int:
+        return self._b
 
 
 def find_word(text: str, words, start: int = 0) -> tuple[int, str] | None:
     """(position, word) of the earliest of ``words`` in ``text`` at or after ``start``, else None."""
     best: tuple[int, str] | None = None
     for word in words:
-        m = _pattern(str(word)).search(text, start)
+        m = next(_matches(str(word), text, start), None)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), str(word))
     return best
@@ -67,7 +115,7 @@ def find_all(text: str, words) -> list[tuple[int, int, str]]:
     """Every match of ``words``: (start, end, word), in order; a longer word wins where two overlap."""
     hits = []
     for word in sorted(map(str, words), key=len, reverse=True):
-        for m in _pattern(word).finditer(text):
+        for m in _matches(word, text):
             if not any(a < m.end() and m.start() < b for a, b, _ in hits):
                 hits.append((m.start(), m.end(), word))
     return sorted(hits)
@@ -82,3 +130,20 @@ def sector_of(text: str) -> str | None:
         if has_word(text, words):
             return sector
     return None
+
+
+@lru_cache(maxsize=1)
+def _dialect_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    dialect = extraction_lexicon()["dialect"]
+    table = dict(dialect["means"]) | {word: word for word in dialect["keep"]}
+    return re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))), table
+
+
+def mandarin(text: str) -> str:
+    """Dialect function words as their Mandarin meaning, same length (offsets and quotes stay the owner's).
+
+    >>> mandarin("我哋冇ERP，系统都冇")
+    '我们没ERP，系统都没'
+    """
+    pattern, table = _dialect_pattern()
+    return pattern.sub(lambda m: table[m.group(0)], text)

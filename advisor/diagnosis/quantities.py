@@ -24,14 +24,14 @@ import cn2an
 
 _DIGIT = "零〇一二两三四五六七八九"
 _CN = f"{_DIGIT}十百千"
-_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_DIGIT}]+)?)"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_DIGIT}]+)?)"
 # a number, optionally "个" before 亿/万, a magnitude, a trailing digit of the next magnitude ("一亿六", "两万五")
 _QUANTITY = re.compile(
     rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
-    rf"(?P<pct>百分之)?"
+    rf"(?P<cur>RMB|CNY|¥|￥)?\s*(?P<pct>百分之)?"
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万]))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
-    rf"(?P<ge3>多|来|余)?\s*(?P<unit>%|％|成|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
+    rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
     rf"万元|元|块|RMB\b|yuan\b|台|家|个|间|套|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
@@ -65,8 +65,8 @@ class Quantity:
 def _cn_integer(text: str) -> float | None:
     if not text:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", text):
+        return float(text.replace(",", ""))
     try:
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, TypeError):
@@ -127,6 +127,7 @@ def _normalise(text: str) -> str:
 
 def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    scales: list[float | None] = []  # the factor each number was scaled by (None: said without magnitude)
     text = _normalise(text)
     for m in _QUANTITY.finditer(text):
         num = m.group("num")
@@ -136,7 +137,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if value is None:
             continue
         said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))
-        if said_alone and len(num) == 1 and not num.isdigit():
+        if said_alone and len(num) == 1 and not num.isdigit() and not re.match(rf"(?:到|至)[{_CN}]", text[m.end():]):
             continue  # "一年", "三季度": a lone Chinese digit is a word, not a quantity
         mag = (m.group("mag") or "").lower()
         if mag:
@@ -146,7 +147,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 value += (_cn_integer(m.group("tail")) or 0) * unit_value / 10
         unit_said = (m.group("unit") or "").lower()
         money_word = re.match(r"\s*(?:RMB|yuan|元|块)", text[m.end():m.end() + 5], re.IGNORECASE)
-        if mag in ("k", "million", "mn", "m", "billion", "bn") and not unit_said and money_word:
+        if not unit_said and (m.group("cur") or mag in ("k", "million", "mn", "m", "billion", "bn") and money_word):
             unit_said = "元"
         unit = "%" if unit_said in ("%", "％", "成") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
             "元" if unit_said in _MONEY_UNITS or mag in ("万", "亿") and not unit_said else unit_said
@@ -159,6 +160,35 @@ def find_quantities(text: str) -> list[Quantity]:
         approx = approx or bool(pre or post or m.group("ge") or m.group("ge2") or m.group("ge3"))
         out.append(Quantity(value=float(value), unit=unit, start=m.start("num"), end=m.end(), text=m.group(0).strip(),
                             approx=approx, upper_bound=upper))
+        raw = _number(num)[0] or 1.0
+        scales.append(None if not mag and unit_said not in ("成", "万元") else value / raw)
+    return _ranges(text, out, scales)
+
+
+_RANGE = re.compile(r"\s*(?:到|至|-|~|～|—|to)\s*$", re.IGNORECASE)
+
+
+def _ranges(text: str, found: list[Quantity], scales: list[float | None]) -> list[Quantity]:
+    """"五万到十万", "50 to 80k RMB", "三到五个人": a range said as two numbers is one quantity at its midpoint; the
+    first number takes the magnitude and unit of the second when it has none of its own ("五到十万")."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        low = found[i]
+        high = found[i + 1] if i + 1 < len(found) else None
+        if high is None or not _RANGE.fullmatch(text[low.end:high.start].rstrip() + " ") or \
+                low.unit and high.unit and low.unit != high.unit:
+            out.append(low)
+            i += 1
+            continue
+        low_value = low.value * (scales[i + 1] or 1) if scales[i] is None and not low.unit else low.value
+        if low_value > high.value:
+            out.append(low)
+            i += 1
+            continue
+        out.append(Quantity(value=(low_value + high.value) / 2, unit=high.unit or low.unit, start=low.start,
+                            end=high.end, text=text[low.start:high.end], approx=True))
+        i += 2
     return out
 
 

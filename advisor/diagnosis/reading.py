@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from advisor.diagnosis.lexicon import extraction_lexicon, find_word, has_word
+from advisor.diagnosis.lexicon import extraction_lexicon, find_word, has_word, mandarin
 
 _SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
 _CLAUSE_SEP = re.compile(r"[，,：:—]+|--|\s-\s")
@@ -37,9 +37,10 @@ class Clause:
 
 @dataclass
 class Message:
-    text: str
+    text: str  # as read: dialect function words in Mandarin (same length as what was said)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # (start, end) offsets
     clauses: list[Clause] = field(default_factory=list)
+    said: str = ""  # the message as the owner typed it
 
     def sentence_text(self, index: int) -> str:
         a, b = self.sentences[index]
@@ -50,6 +51,11 @@ class Message:
 
     def clauses_of(self, sentence: int) -> list[Clause]:
         return [c for c in self.clauses if c.sentence == sentence]
+
+    def as_said(self, span: str) -> str:
+        """``span`` of :attr:`text` in the owner's own words (the reading changed dialect words, not lengths)."""
+        at = self.text.find(span)
+        return self.said[at:at + len(span)] if at >= 0 and self.said else span
 
 
 def _split(text: str) -> list[tuple[int, int]]:
@@ -81,9 +87,10 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     return "fact"
 
 
-def read(text: str) -> Message:
+def read(said: str) -> Message:
     lex = extraction_lexicon()
-    message = Message(text=text, sentences=_split(text))
+    text = mandarin(said)
+    message = Message(text=text, sentences=_split(text), said=said)
     topic = ""
     for index, (a, b) in enumerate(message.sentences):
         sentence = text[a:b]
@@ -113,6 +120,25 @@ def read(text: str) -> Message:
     return message
 
 
+def short_answer(clause: Clause) -> bool | None:
+    """Yes or no, for a short clause that answers an echoed topic ("ERP？没有。", "联网？没有的事", "MES: yes, two
+    workshops"); None when the clause says more than that or answers nothing."""
+    if not clause.topic or len(clause.text) > 24:
+        return None
+    mod = extraction_lexicon()["modality"]
+    text = clause.text.strip()
+    if has_word(text[:6], mod["double_negation"]):
+        return None
+    while (lead := find_word(text, mod["answer_lead"])) is not None and lead[0] == 0 and len(lead[1]) < len(text):
+        text = text[len(lead[1]):].lstrip(" ，,")
+    no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
+    if no is not None and no[0] == 0:
+        return False
+    if yes is not None and yes[0] == 0:
+        return True
+    return None
+
+
 def negated(clause: str, position: int, window: int | None = None) -> bool:
     """Whether the word at ``position`` is negated: a negator shortly before it with no contrast word between
     ("没有MES", "没上专门的WMS", "We never bought the ERP"), unless doubly negated ("不是没有")."""
@@ -133,8 +159,3 @@ def negated(clause: str, position: int, window: int | None = None) -> bool:
     # "不通" / "不录" right before is a negated verb, not a negated object; a contrast word ends the scope
     return not has_word(between, mod["contrast"]) and not re.search(r"[和跟与]", between[1:])
 
-
-def negated_after(clause: str, position: int, words: list[str]) -> bool:
-    """A negation that follows its object ("ERP也没有", "规划啥的没有", "MES没有")."""
-    found = find_word(clause, words, position)
-    return found is not None

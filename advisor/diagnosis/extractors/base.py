@@ -25,7 +25,7 @@ class Context:
     def add(self, key: str, value, evidence: str, confidence: float = STRONG, **extra) -> None:
         if not plausible(key, value):
             return
-        self.facts.append(Fact(key=key, value=value, evidence=evidence.strip(), turn=self.turn,
+        self.facts.append(Fact(key=key, value=value, evidence=self.message.as_said(evidence.strip()), turn=self.turn,
                                source=FactSource.rules, confidence=confidence, **extra))
 
 

@@ -7,7 +7,7 @@ import re
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities
-from advisor.diagnosis.reading import Clause
+from advisor.diagnosis.reading import Clause, short_answer
 
 
 # --- people -------------------------------------------------------------------------------------------------
@@ -138,7 +138,8 @@ def _networking(ctx: Context, index: int) -> None:
             ctx.add("equipment_networked_pct", pct.value, evidence)
         elif ratio is not None:
             ctx.add("equipment_networked_pct", ratio, evidence)
-        elif has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"] + eq["partial"]):
+        elif has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"] + eq["partial"]) or \
+                short_answer(clause) is False:
             ctx.add("equipment_networked_pct", 0.0, evidence)
         else:
             continue

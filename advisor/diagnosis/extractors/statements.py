@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
-from advisor.diagnosis.reading import Clause, negated
+from advisor.diagnosis.reading import Clause, negated, short_answer
 
 
 # --- systems --------------------------------------------------------------------------------------------------
@@ -69,9 +69,27 @@ def _named_scenes(ctx: Context, clause: Clause, system: str) -> list[str] | None
     return None
 
 
+def _answered_systems(clause: Clause) -> None | tuple[bool, list[tuple[int, int, str, float]]]:
+    """A clause that answers an echoed system ("ERP？没有。", "MES？买了，没用起来"): (in use, the echoed systems)."""
+    if not clause.topic or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
+        return None
+    named = _system_mentions(clause.topic)
+    if not named:
+        return None
+    state = short_answer(clause)
+    if has_word(clause.text, _lex()["systems"]["idle"]):
+        state = False
+    return None if state is None else (state, named)
+
+
 @extractor
 def systems(ctx: Context) -> None:
     for clause in ctx.message.clauses:
+        answered = _answered_systems(clause)
+        if answered is not None:
+            for _, _, sid, strength in answered[1]:
+                ctx.add(f"system.{sid}", answered[0], f"{clause.topic}？{clause.text}", strength)
+            continue
         sentence = ctx.message.sentence_of(clause)
         for start, end, sid, strength in _system_mentions(clause.text):
             state = _system_state(clause, sentence, start, end)
