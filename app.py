@@ -10,7 +10,7 @@ from advisor import offline as _offline  # noqa: F401 - first: sets the offline 
 import gradio as gr
 # isort: on
 
-from advisor.access import CSP_META, consultant_login, is_loopback, serve_shared
+from advisor.access import consultant_login, is_loopback
 from advisor.cli import progress_printer
 from advisor.config import GUIDE_DOC_ID, default_settings
 from advisor.rendering import (
@@ -25,6 +25,7 @@ from advisor.rendering import (
 from advisor.service import Advisor, SessionNotFound
 from advisor.sessions import StorageError
 from advisor.web.enterprises import enterprises_tab, wire_enterprises
+from advisor.web.guard import serve
 from advisor.web.knowledge import knowledge_tab, wire_knowledge
 from advisor.web.qa import qa_tab, wire_qa
 
@@ -323,13 +324,9 @@ def main() -> None:
     advisor.retriever  # build/open the index before serving (progress in the terminal)
     print(f"数转顾问 ready: http://{args.host}:{args.port}"
           + (f"（顾问页面：http://{args.host}:{args.port}/consultant）" if shared else ""), flush=True)
-    if shared:
-        serve_shared(build_app("owner"), build_app("consultant"), advisor.settings, args.host, args.port)
-        return
-    # quiet: Gradio's own banner suggests share=True, which an offline app never does
-    build_app().launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
-                       max_file_size=advisor.settings.max_upload_bytes, head=CSP_META,
-                       allowed_paths=[str(advisor.settings.data_dir / "files")])
+    # both pages behind the same guard (Host check, cross-site refusal, headers), on loopback too
+    pages = {"": build_app("owner"), "/consultant": build_app("consultant")} if shared else {"": build_app()}
+    serve(pages, advisor.settings, args.host, args.port, auth=consultant_login(advisor.settings) if shared else None)
 
 
 if __name__ == "__main__":

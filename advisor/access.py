@@ -18,6 +18,8 @@ import ipaddress
 import json
 import secrets
 import time
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 ITERATIONS = 200_000
@@ -49,12 +51,80 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def consultant_login(settings):
+class ConsultantLogin:
+    """The login check for the consultant page. The stored hash is always computed, whether or not the user name
+    matches (a wrong name takes as long as a wrong password). The guard checks a login in a worker thread first
+    (:meth:`precheck`) and the login route then reads that verdict instead of hashing on the event loop."""
+
+    def __init__(self, user: str, stored: str) -> None:
+        self.user, self.stored = user, stored
+
+    def check(self, username: str, password: str) -> bool:
+        right_user = hmac.compare_digest(username.encode("utf-8"), self.user.encode("utf-8"))
+        right_password = verify_password(password, self.stored)
+        return right_user & right_password
+
+    def __call__(self, username: str, password: str) -> bool:
+        verdict = _VERDICT.get()
+        if verdict is not None and verdict[0] == (username, password):
+            return verdict[1]
+        return self.check(username, password)
+
+    @asynccontextmanager
+    async def precheck(self, username: str, password: str):
+        from starlette.concurrency import run_in_threadpool
+        verdict = await run_in_threadpool(self.check, username, password)
+        token = _VERDICT.set(((username, password), verdict))
+        try:
+            yield verdict
+        finally:
+            _VERDICT.reset(token)
+
+
+_VERDICT: ContextVar[tuple[tuple[str, str], bool] | None] = ContextVar("login_verdict", default=None)
+
+
+def consultant_login(settings) -> ConsultantLogin | None:
     """The login check for the consultant page, or None when no consultant account is configured."""
     user, stored = settings.consultant_user.strip(), settings.consultant_password_hash.strip()
     if not user or not stored:
         return None
-    return lambda username, password: hmac.compare_digest(username, user) and verify_password(password, stored)
+    return ConsultantLogin(user, stored)
+
+
+class LoginThrottle:
+    """Login attempts per client: ``free`` attempts, then each further one only after a wait that doubles (from
+    ``base_s`` up to ``cap_s``); a successful login clears the count. Attempts are counted when they start, so many
+    parallel guesses do not all slip through.
+
+    >>> now = [0.0]; t = LoginThrottle(free=2, base_s=10, clock=lambda: now[0])
+    >>> [t.begin("a") for _ in range(3)]
+    [0.0, 0.0, 10.0]
+    >>> now[0] = 10.0; t.begin("a"), t.begin("a")
+    (0.0, 20.0)
+    >>> t.record("a", ok=True); t.begin("a")
+    0.0
+    """
+
+    def __init__(self, free: int = 5, base_s: float = 2.0, cap_s: float = 900.0, clock=time.monotonic) -> None:
+        self.free, self.base_s, self.cap_s, self.clock = free, base_s, cap_s, clock
+        self.attempts: dict[str, tuple[int, float]] = {}  # client → (attempts, when the last began)
+
+    def begin(self, client: str) -> float:
+        """0.0 when this attempt may go ahead (it is counted), else the seconds the client must still wait."""
+        now = self.clock()
+        count, last = self.attempts.get(client, (0, now))
+        wait = 0.0 if count < self.free else min(self.cap_s, self.base_s * 2 ** (count - self.free)) - (now - last)
+        if wait > 0:
+            return wait
+        self.attempts[client] = (count + 1, now)
+        if len(self.attempts) > 10_000:  # forget the oldest
+            self.attempts = dict(sorted(self.attempts.items(), key=lambda kv: kv[1][1])[-5_000:])
+        return 0.0
+
+    def record(self, client: str, ok: bool) -> None:
+        if ok:
+            self.attempts.pop(client, None)
 
 
 def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None = None) -> None:
@@ -70,33 +140,6 @@ def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None 
 # no remote resource of any kind: scripts and styles from this server only (Gradio's own need inline/eval)
 CSP_SOURCES = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; "
                "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'")
-CSP = CSP_SOURCES + "; frame-ancestors 'self'"
-# the same policy for the single-user page on loopback, where Gradio serves the page itself (a <meta> cannot carry
-# frame-ancestors)
-CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP_SOURCES}">'
+CSP = CSP_SOURCES + "; frame-ancestors 'none'"  # no page may frame ours (clickjacking)
 
 
-
-def serve_shared(owner_page, consultant_page, settings, host: str, port: int) -> None:
-    """Beyond loopback: owners at /, consultants at /consultant behind the login, a trusted-host check, and the
-    Content-Security-Policy on every response. The owner page carries no knowledge-base endpoint at all."""
-    import gradio as gr
-    import uvicorn
-    from fastapi import FastAPI
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
-    server = FastAPI()
-
-    @server.middleware("http")
-    async def content_security_policy(request, call_next):
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        return response
-
-    server.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts or [host, "localhost", "127.0.0.1"])
-    limit, files = settings.max_upload_bytes, [str(settings.data_dir / "files")]
-    server = gr.mount_gradio_app(server, consultant_page, path="/consultant", auth=consultant_login(settings),
-                                 auth_message="顾问登录", max_file_size=limit, show_error=False, allowed_paths=files)
-    server = gr.mount_gradio_app(server, owner_page, path="", max_file_size=limit, show_error=False,
-                                 allowed_paths=files)
-    uvicorn.run(server, host=host, port=port, log_level="warning")

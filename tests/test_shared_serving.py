@@ -67,3 +67,57 @@ def test_knowledge_base_changes_are_audited(app_server, tmp_path):
     mine = [e for e in entries if e["doc_id"] == "AUDIT-01"]
     assert [e["action"] for e in mine] == ["add", "remove"]
     assert all(len(e["sha256"]) == 64 and e["who"] == "local" and e["when"] for e in mine)
+
+
+def _post(url: str, data: bytes, headers: dict):
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode("utf-8", "replace")
+
+
+def test_the_consultant_login_is_same_site_and_a_foreign_site_gets_nothing(real_data_dir, real_retriever, tmp_path):
+    """#25 item 1: a login from another site is refused; the login cookie is SameSite=Strict with a lifetime; a
+    change sent with the consultant's cookie from another site is refused; no credentialed CORS for another site."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_data_dir, data_dir)
+    env = {"ADVISOR_CONSULTANT_USER": "gu", "ADVISOR_CONSULTANT_PASSWORD_HASH": hash_password("a-long-secret")}
+    server = AppServer(data_dir, extra_env=env)
+    server.args = ["--host", "0.0.0.0"]
+    form = b"username=gu&password=a-long-secret"
+    plain = {"Content-Type": "application/x-www-form-urlencoded"}
+    with server:
+        own = server.url.rstrip("/")
+        status, _, _ = _post(server.url + "consultant/login", form, {**plain, "Origin": "https://evil.example"})
+        assert status == 403
+        status, headers, _ = _post(server.url + "consultant/login", form, {**plain, "Origin": own})
+        cookies = headers.get_all("set-cookie")
+        assert status == 200 and cookies
+        assert all("samesite=strict" in c.lower() and "max-age=" in c.lower() for c in cookies)
+        cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
+        status, _, _ = _get(server.url + "consultant/gradio_api/info")
+        upload = (b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"poison.md\"\r\n"
+                  b"Content-Type: text/markdown\r\n\r\n1 \xe8\x8c\x83\xe5\x9b\xb4\r\n--b--\r\n")
+        multipart = {"Content-Type": "multipart/form-data; boundary=b", "Cookie": cookie}
+        status, _, _ = _post(server.url + "consultant/gradio_api/upload", upload,
+                             {**multipart, "Origin": "https://evil.example"})
+        assert status == 403
+        status, _, _ = _post(server.url + "consultant/gradio_api/upload", upload, {**multipart, "Origin": own})
+        assert status == 200  # the same request from the consultant's own page goes through
+        request = urllib.request.Request(server.url + "consultant/gradio_api/info",
+                                         headers={"Cookie": cookie, "Origin": "https://evil.example"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert not [h for h in response.headers if h.lower().startswith("access-control-")]
+        status, _, _ = _get(server.url + "consultant")
+        assert status == 200  # the link printed at start (no trailing slash) leads to the login
+
+
+def test_the_loopback_page_answers_only_its_own_host_and_cannot_be_framed(app_server):
+    """#25 item 7: a DNS-rebinding page names its own host; the single-user page refuses it and forbids framing."""
+    status, headers, _ = _get(app_server.url)
+    assert status == 200 and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    status, _, _ = _get(app_server.url, host="rebind.evil.example")
+    assert status == 400
