@@ -83,10 +83,9 @@ def chat(message: str, session_id: str):
         gr.Warning("原会话不存在，已开始新的会话。")
     except StorageError as exc:
         raise gr.Error(str(exc)) from None
-    limit = advisor.settings.max_message_chars
-    if len(message) > limit:
-        gr.Warning(f"消息过长（{len(message)} 字），只保留前 {limit} 个字符。")
-    pending = chat_history(iv) + [{"role": "user", "content": inert(message[:limit])},
+    for note in advisor.input_notes(message):  # control characters, lone surrogates, length: said, not silent
+        gr.Warning(note)
+    pending = chat_history(iv) + [{"role": "user", "content": inert(advisor.clip(message))},
                               {"role": "assistant", "content": "（正在理解您的回答…）"}]
     yield (gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…"),
            *_NO_REPORT)
@@ -115,11 +114,21 @@ def new_session():
 
 
 def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress hook
+    """The report, or a message saying what failed and what to do: never nothing."""
     try:
-        progress(0.1, desc="评估数字化水平")
-        report = advisor.report(session_id)
+        return _make_report(session_id, progress)
     except SessionNotFound:
         raise gr.Error("没有找到该会话，请先开始访谈。") from None
+    except StorageError as exc:
+        raise gr.Error(f"报告未能生成：{exc}") from None
+    except Exception as exc:  # noqa: BLE001 - any failure is shown, with what to do
+        raise gr.Error(f"报告未能生成（{type(exc).__name__}）。您的访谈已保存：请稍后再点“结束并生成报告”；"
+                       "若仍失败，请用“导出我的访谈数据”保存后联系顾问。") from None
+
+
+def _make_report(session_id: str, progress):
+    progress(0.1, desc="评估数字化水平")
+    report = advisor.report(session_id)
     out_dir = Path(tempfile.mkdtemp(prefix="report-", dir=advisor.session_files(session_id)))
     progress(0.4, desc="绘制图表")
     radar = out_dir / "维度雷达图.png"
@@ -131,8 +140,7 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     progress(0.7, desc="生成 Word / Markdown / JSON")
     files = [str(report.write(out_dir / f"{report.file_stem}{ext}")) for ext in (".docx", ".md", ".json")]
     progress(1.0, desc="完成")
-    # the owner's words are quoted in it
-    return inert(report.to_markdown()), str(matrix), str(radar), str(timeline), files
+    return report.markdown_file(), str(matrix), str(radar), str(timeline), files
 
 
 def export_data(session_id: str):

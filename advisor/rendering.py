@@ -11,6 +11,7 @@ from advisor.config import GUIDE_DOC_ID
 from advisor.corpus.parsing import DocKind
 from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.vocabulary import Area
+from advisor.text import inert, unlinked  # inert re-exported: the faces import it from here
 
 
 def inline(text: str) -> str:
@@ -18,17 +19,7 @@ def inline(text: str) -> str:
     text = " ".join(text.split())
     for plain, shown in (("<", "＜"), (">", "＞"), ("*", "＊"), ("`", "｀"), ("[", "［"), ("]", "］"), ("!", "！")):
         text = text.replace(plain, shown)
-    return text
-
-
-def inert(text: str) -> str:
-    r"""Untrusted text (messages, uploaded documents, report quotes) shown as Markdown: no HTML tag survives and no
-    Markdown image or link is formed (brackets escaped), so nothing runs and nothing is fetched from anywhere.
-
-    >>> inert('![x](http://203.0.113.9/a.png) <img src=x>')
-    '!\\[x\\](http://203.0.113.9/a.png) &lt;img src=x>'
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+    return unlinked(text)
 
 
 def live_panel(iv) -> str:

@@ -32,6 +32,7 @@ from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
 from advisor.sessions import SessionStore
+from advisor.text import normalised
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -160,8 +161,19 @@ class Advisor:
             self.sessions.save(session_id, interview.state)
 
     def clip(self, text: str | None) -> str:
-        """The one place a message is cut to ``max_message_chars`` (the app says so when it happens)."""
-        return (text or "")[: self.settings.max_message_chars]
+        """The one place a message is made fit to read and store: normalised (control characters removed, a lone
+        surrogate replaced: :func:`advisor.text.normalised`) and cut to ``max_message_chars``. The faces tell the user
+        what was changed with :meth:`input_notes`."""
+        return normalised(text)[0][: self.settings.max_message_chars]
+
+    def input_notes(self, text: str | None) -> list[str]:
+        """What :meth:`clip` changes in a message, in words for the user (empty: nothing)."""
+        clean, removed = normalised(text)
+        notes = [f"消息中含有无法显示或保存的字符（{'、'.join(removed)}），已去除或替换。"] if removed else []
+        limit = self.settings.max_message_chars
+        if len(clean) > limit:
+            notes.append(f"消息过长（{len(clean)} 字），只保留前 {limit} 个字符。")
+        return notes
 
     def owner_question_reply(self, question: str) -> str:
         """A short grounded answer to an owner's own question mid-interview: the nearest clause of the guide, quoted

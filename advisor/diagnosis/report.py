@@ -21,6 +21,7 @@ from advisor.config import GUIDE_DOC_ID
 from advisor.diagnosis.progress import Comparison
 from advisor.diagnosis.next_level import NextLevel, path_to_next_level
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
+from advisor.text import inert, printable
 
 RELIABILITY_LABELS = {"official": "官方文本", "impl": "第三方工具实现（待核实）", "unverified": "未核实"}
 
@@ -72,6 +73,11 @@ class Report(BaseModel):
                         self._md_scores, self._md_pains, self._md_plan, self._md_facts):
             L += section()
         return "\n".join(L)
+
+    def markdown_file(self) -> str:
+        """The Markdown as written to the .md file (and shown on the page): the owner's quotes and the summary made
+        inert (no HTML, image, link or address forms in any viewer) and free of control characters."""
+        return inert(printable(self.to_markdown()))
 
     def _md_summary(self) -> list[str]:
         """一、摘要"""
@@ -281,8 +287,8 @@ class Report(BaseModel):
         suffix = path.suffix.lower()
         if suffix == ".json":
             path.write_text(self.to_json(), "utf-8")
-        elif suffix == ".md":
-            path.write_text(self.to_markdown(), "utf-8")
+        elif suffix == ".md":  # opened in any Markdown viewer: the owner's words and the summary made inert
+            path.write_text(self.markdown_file(), "utf-8")
         elif suffix == ".docx":
             self._write_docx(path)
         else:
@@ -307,7 +313,7 @@ class Report(BaseModel):
                     table.cell(r, c).text = text.replace("**", "")
             table_rows.clear()
 
-        for line in self.to_markdown().split("\n"):
+        for line in printable(self.to_markdown()).split("\n"):  # a control character stored earlier breaks no report
             if line.startswith("|"):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
                 if not all(set(c) <= {"-", ":"} for c in cells):
