@@ -11,6 +11,8 @@ Example:
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import threading
@@ -40,6 +42,26 @@ _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 def _well_formed(session_id: str | None) -> bool:
     """A malformed id never reaches the database (nor a file path)."""
     return bool(session_id and _SESSION_ID.match(session_id))
+
+
+def forget_cached_copies(cache: Path, files: list[Path]) -> int:
+    """Delete every file under ``cache`` with the same content as one of ``files`` (and its folder when emptied);
+    returns how many. Gradio names a cached copy by a seeded hash of its content, so content is what finds it."""
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    wanted = {(p.stat().st_size, digest(p)) for p in files if p.is_file()}
+    sizes = {size for size, _ in wanted}
+    removed = 0
+    for copy in list(cache.rglob("*")) if wanted and cache.is_dir() else []:
+        try:
+            if copy.is_file() and copy.stat().st_size in sizes and (copy.stat().st_size, digest(copy)) in wanted:
+                copy.unlink()
+                removed += 1
+                if copy.parent != cache and not any(copy.parent.iterdir()):
+                    copy.parent.rmdir()
+        except OSError:  # gone meanwhile, or not ours
+            continue
+    return removed
 
 
 class SessionNotFound(KeyError):
@@ -250,11 +272,25 @@ class Advisor:
         return private_folder(self.settings.data_dir / "files" / session_id)
 
     def delete_session(self, session_id: str) -> bool:
-        """The session, its stored turns and every report or export file made for it."""
+        """The session, its stored turns and every report or export file made for it, with the copies the page
+        served of them (Gradio serves a file from a copy in its cache: the copy goes too)."""
         if not _well_formed(session_id):
             return False
-        shutil.rmtree(self.settings.data_dir / "files" / session_id, ignore_errors=True)
+        folder = self.settings.data_dir / "files" / session_id
+        forget_cached_copies(self.cache_dir(), [p for p in folder.rglob("*") if p.is_file()])
+        shutil.rmtree(folder, ignore_errors=True)
         return self.sessions.delete(session_id)
+
+    def cache_dir(self) -> Path:
+        """Where the web page keeps the copies of the files it serves (``GRADIO_TEMP_DIR``, set by ``offline``)."""
+        return Path(os.environ.get("GRADIO_TEMP_DIR") or self.settings.data_dir / "gradio-cache")
+
+    def forget_upload(self, path: Path) -> None:
+        """An upload the page received (kept in its cache) and the app refused or removed: deleted now, not in a day."""
+        cache = self.cache_dir().resolve()
+        path = Path(path).resolve()
+        if path.is_relative_to(cache) and path.is_file():
+            forget_cached_copies(cache, [path])
 
     # --- knowledge base ---------------------------------------------------------------------------------------
     def preview_document(self, path: Path) -> Document:
@@ -274,6 +310,7 @@ class Advisor:
         with self._kb_changes:
             doc = self.retriever.kb.document(doc_id)
             audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path))
+            forget_cached_copies(self.cache_dir(), [Path(doc.source_path)])  # the uploaded copy the page kept
             self.retriever.kb.remove_document(doc_id)
             self.retriever.refresh(progress=progress)
 

@@ -69,7 +69,9 @@ class AppServer(AppProcess):
     """``python app.py`` on a free loopback port, on its own data folder (usually a copy of the built index)."""
 
     def __init__(self, data_dir, llm: str = "none", extra_env: dict | None = None) -> None:
-        super().__init__({"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": llm, **(extra_env or {})})
+        # its own Gradio cache in its data folder (not the one this test process was given)
+        super().__init__({"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_LLM": llm,
+                          "GRADIO_TEMP_DIR": str(data_dir / "gradio-cache"), **(extra_env or {})})
         self.data_dir = data_dir
 
 

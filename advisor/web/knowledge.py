@@ -50,6 +50,7 @@ def wire_knowledge(demo: gr.Blocks, advisor: Advisor, kb: dict) -> None:
                                        progress=lambda done, total, label: progress((done, total), desc=label),
                                        who=getattr(request, "username", None) or "local")
         except ValueError as exc:
+            advisor.forget_upload(Path(path))  # a refused upload does not stay in the page's cache
             raise gr.Error(str(exc)) from None
         return (f"✓ 已加入知识库：{inline(doc.doc_id)}（{len(doc.sections)} 个条款），已可在条款问答中检索。",
                 documents_markdown(advisor.retriever.kb), user_documents(), None)

@@ -1,0 +1,70 @@
+"""#25 item 8: deleting a session removes the copies the page served of its files (Gradio serves every file from a
+copy in its cache); a removed or refused upload leaves no copy either."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from advisor.config import Settings
+from advisor.service import Advisor, forget_cached_copies
+
+
+def test_deleting_a_session_removes_the_served_copies_of_its_files(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    adv = Advisor(Settings(data_dir=tmp_path / "data", llm="none"))
+    session_id, _ = adv.open_interview(None)
+    (adv.session_files(session_id) / "报告.md").write_text("我们的营收三千万", "utf-8")
+    copy = cache / "a1b2" / "报告.md"
+    copy.parent.mkdir(parents=True)
+    copy.write_text("我们的营收三千万", "utf-8")
+    other = cache / "c3d4" / "别人的报告.md"  # another session's file: same size, other content
+    other.parent.mkdir(parents=True)
+    other.write_text("别家的营收三千万", "utf-8")
+    assert adv.delete_session(session_id)
+    assert not copy.exists() and not copy.parent.exists() and other.exists()
+
+
+def test_a_refused_upload_leaves_no_copy_and_only_the_cache_is_touched(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    adv = Advisor(Settings(data_dir=tmp_path / "data", llm="none"))
+    upload = cache / "e5f6" / "坏文件.pdf"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"not a pdf")
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(b"not a pdf")
+    adv.forget_upload(outside)
+    adv.forget_upload(upload)
+    assert not upload.exists() and outside.exists()
+    assert forget_cached_copies(cache, []) == 0
+
+
+@pytest.mark.integration
+def test_after_delete_my_data_its_report_no_longer_downloads(app_server):
+    from gradio_client import Client
+    client = Client(app_server.url, verbose=False)
+    session_id, *_ = client.predict("", api_name="/start")
+    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
+    client.predict(session_id, api_name="/export")
+    client.predict(session_id, api_name="/report")
+    own = {p.read_bytes() for p in (app_server.data_dir / "files" / session_id).rglob("*") if p.is_file()}
+    cache = app_server.data_dir / "gradio-cache"
+    served = [p for p in cache.rglob("*") if p.is_file() and p.read_bytes() in own]
+    assert len(served) >= 5  # the report (3 files), its charts and the export, each served from a copy
+    urls = [app_server.url + "gradio_api/file=" + urllib.parse.quote(str(p)) for p in served]
+    assert all(_status(u) == 200 for u in urls)
+    client.predict(session_id, api_name="/delete")
+    assert all(_status(u) in (403, 404) for u in urls)
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.read_bytes() in own]
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
