@@ -31,14 +31,14 @@ _QUANTITY = re.compile(
     rf"(?P<cur>RMB|CNY|¥|￥)?\s*(?P<pct>百分之)?"
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万]))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
-    rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
+    rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个点|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
     rf"万元|元|块|RMB\b|yuan\b|台|家|个|间|套|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
 _FRACTIONS = [(re.compile(r"一小半|少部分|小部分|少数"), 30.0), (re.compile(r"一大半|大部分|大多数|绝大部分|most of"), 75.0),
               (re.compile(r"一半多|过半|半数以上|more than half"), 55.0), (re.compile(r"一半|半数|half"), 50.0),
-              (re.compile(r"全部|都联网|所有|全都|all of"), 100.0)]
+              (re.compile(r"全部|都联网|所有|全都|all of|every"), 100.0)]
 _PERSON_UNITS = {"个人", "号人", "名", "人", "位", "people", "staff", "employees", "workers", "person", "persons"}
 _MONEY_UNITS = {"万元", "元", "块", "rmb", "yuan"}
 
@@ -149,7 +149,7 @@ def find_quantities(text: str) -> list[Quantity]:
         money_word = re.match(r"\s*(?:RMB|yuan|元|块)", text[m.end():m.end() + 5], re.IGNORECASE)
         if not unit_said and (m.group("cur") or mag in ("k", "million", "mn", "m", "billion", "bn") and money_word):
             unit_said = "元"
-        unit = "%" if unit_said in ("%", "％", "成") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
+        unit = "%" if unit_said in ("%", "％", "成", "个点") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
             "元" if unit_said in _MONEY_UNITS or mag in ("万", "亿") and not unit_said else unit_said
         if unit_said == "万元":
             value *= 10_000
@@ -192,8 +192,16 @@ def _ranges(text: str, found: list[Quantity], scales: list[float | None]) -> lis
     return out
 
 
+_OVER = re.compile(rf"([{_CN}\d]+)分之([{_CN}\d]+)")
+
+
 def fraction_percent(text: str) -> tuple[float, str] | None:
-    """A share said in words ("一半多", "大部分", "all of"): (percent, the words)."""
+    """A share said in words ("一半多", "大部分", "四分之三", "all of"): (percent, the words)."""
+    over = _OVER.search(text)
+    if over and not over.group(1).startswith("百"):
+        whole, part = _cn_integer(over.group(1)), _cn_integer(over.group(2))
+        if whole and part is not None and part <= whole:
+            return round(part / whole * 100, 1), over.group(0)
     for pattern, value in _FRACTIONS:
         m = pattern.search(text)
         if m:

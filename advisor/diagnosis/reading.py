@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from advisor.diagnosis.lexicon import extraction_lexicon, find_word, has_word, mandarin
 
 _SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
-_CLAUSE_SEP = re.compile(r"[，,：:—]+|--|\s-\s")
+_CLAUSE_SEP = re.compile(r"[，：:—]+|,(?!\d{3}(?!\d))|--|\s-\s")  # "80,000" is one number
 
 
 @dataclass
@@ -120,23 +120,25 @@ def read(said: str) -> Message:
     return message
 
 
-def short_answer(clause: Clause) -> bool | None:
-    """Yes or no, for a short clause that answers an echoed topic ("ERP？没有。", "联网？没有的事", "MES: yes, two
-    workshops"); None when the clause says more than that or answers nothing."""
-    if not clause.topic or len(clause.text) > 24:
-        return None
+def answer_polarity(text: str) -> bool | None:
+    """Yes or no, for a short answer ("没有。", "也没", "有，财务在用", "we do"); None when it says more than that."""
     mod = extraction_lexicon()["modality"]
-    text = clause.text.strip()
-    if has_word(text[:6], mod["double_negation"]):
+    text = text.strip()
+    if len(text) > 24 or has_word(text[:6], mod["double_negation"]):
         return None
     while (lead := find_word(text, mod["answer_lead"])) is not None and lead[0] == 0 and len(lead[1]) < len(text):
         text = text[len(lead[1]):].lstrip(" ，,")
     no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
-    if no is not None and no[0] == 0:
-        return False
-    if yes is not None and yes[0] == 0:
-        return True
+    for hit, value in ((no, False), (yes, True)):
+        # the answer word and at most a particle or a few words after it ("没有的事", "有，财务在用" is two clauses)
+        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(" .!！。了的事呢啊哦呀吧")) <= 3:
+            return value
     return None
+
+
+def short_answer(clause: Clause) -> bool | None:
+    """Yes or no, for a clause that answers an echoed topic ("ERP？没有。", "联网？没有的事", "MES: yes")."""
+    return answer_polarity(clause.text) if clause.topic else None
 
 
 def negated(clause: str, position: int, window: int | None = None) -> bool:

@@ -6,8 +6,8 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.lexicon import has_word
-from advisor.diagnosis.quantities import Quantity, find_quantities
-from advisor.diagnosis.reading import Clause, short_answer
+from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
+from advisor.diagnosis.reading import Clause, negated, short_answer
 
 
 # --- people -------------------------------------------------------------------------------------------------
@@ -34,29 +34,53 @@ def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
     return "total"
 
 
+def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity]) -> bool:
+    """"每班二十来人，加上管理层十来个，大概七十" / "total 92": a bare number said after people were counted, with a word
+    that sums or rounds them, and at least as large as each of them, is their total."""
+    people = _lex()["people"]
+    before = clause.text[:q.start]
+    return bool(counted) and q.unit in ("", "个") and q.value >= max(c.value for c in counted) and \
+        has_word(before[-8:], people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])
+
+
 @extractor
 def people(ctx: Context) -> None:
     digital_best: tuple[float, str] | None = None
-    employees_said = False
+    totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
+    counted: list[Quantity] = []  # every count of people so far
+    corrected = False  # a clause before in the message was taken back ("六十个人，不对，……")
     for clause in ctx.message.clauses:
+        if clause.modality == "corrected":
+            counted += [q for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+            corrected = True
         if not _readable(clause):
             continue
         sentence = ctx.message.sentence_of(clause)
+        corrects = clause.correction or corrected
         for q in find_quantities(clause.text):
             if not _person_count(q, clause.text):
+                if corrects and counted and q.unit in ("", "个"):
+                    totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
+                elif _bare_total(q, clause, counted):
+                    totals.append((2, int(round(q.value)), clause.text))
                 continue
             scope = _scope(clause, q, sentence)
-            if scope == "digital" and (digital_best is None or q.value > digital_best[0]):
-                digital_best = (q.value, clause.text)
-            elif scope == "total" and not employees_said:
-                ctx.add("employees", int(round(q.value)), clause.text)
-                employees_said = True
+            if scope == "digital":
+                digital_best = (q.value, clause.text)  # the last said stands ("两个……现在就一个")
+            elif scope == "total":
+                strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) else 1
+                totals.append((strength, int(round(q.value)), clause.text))
+            counted.append(q)
         people = _lex()["people"]
         if digital_best is None and has_word(clause.text, people["digital"]):
             if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
                 digital_best = (1, clause.text)  # "有个兼职的IT"
             elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
                 digital_best = (0, clause.text)
+    if totals:
+        strength = max(t[0] for t in totals)
+        _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
+        ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
 
@@ -108,42 +132,69 @@ def amounts(ctx: Context) -> None:
 
 
 # --- shares -----------------------------------------------------------------------------------------------------
-def _ratio(sentence: str) -> float | None:
-    """"四十多台设备里就这四台" / "只有4台，共40台": a part of a whole, as a percentage."""
+def _counts(text: str) -> list[Quantity]:
+    """Counted things (台, 条, 套, 个 or bare numbers), not people, money or shares."""
+    return [q for q in find_quantities(text) if q.unit in ("台", "个", "套", "") and q.value < 10_000]
+
+
+def _ratio(sentence: str, clause: Clause) -> float | None:
+    """A part of a whole, as a percentage: the count said with the networking words ("联了二十四台", "联网的八台",
+    "就这四台") against the largest other count of the sentence ("冲床三十台", "四十多台里")."""
     eq = _lex()["equipment"]
-    counts = [q for q in find_quantities(sentence) if q.unit in ("台", "个", "")]
-    whole = next((q for q in counts if has_word(q.after(sentence, 6), eq["of_all"])), None)
-    part = next((q for q in counts if q is not whole and _cue_before(sentence, q.start, eq["only"], 6)), None)
-    if whole and part and 0 < part.value <= whole.value:
-        return round(part.value / whole.value * 100, 1)
+    counts = _counts(sentence)
+    offset = sentence.find(clause.text)
+    said = [q for q in _counts(clause.text)]
+    if said and offset >= 0:
+        part, part_start = said[-1], offset + said[-1].start
+    else:  # "四十多台设备里……只有那四台"
+        part = next((q for q in counts if _cue_before(sentence, q.start, eq["only"], 6)), None)
+        part_start = part.start if part else -1
+    if part is None or len(counts) < 2:
+        return None
+    part_value = part.value
+    whole = max((q for q in counts if q.start != part_start), key=lambda q: q.value, default=None)
+    if whole is None or not 0 < part_value <= whole.value:
+        return None
+    if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
+        part_value = whole.value - part_value  # "三十台里没联的有二十台"
+    return round(part_value / whole.value * 100, 1)
+
+
+def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | None:
+    """The share of networked equipment one clause says: none, a percentage, a fraction in words, or a part of a
+    whole; a remark about some workshops is not the share of all."""
+    eq = _lex()["equipment"]
+    if has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"]):
+        return None
+    pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
+    if pct is not None:
+        return pct.value
+    fraction = fraction_percent(clause.text)
+    if fraction is not None:
+        return fraction[0]
+    ratio = _ratio(sentence, clause)
+    if ratio is not None:
+        return ratio
+    if has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"]) or \
+            short_answer(clause) is False:
+        return 0.0
     return None
 
 
 def _networking(ctx: Context, index: int) -> None:
-    """The share of networked equipment said in sentence ``index``: a percentage next to the networking words, a part
-    of a whole ("四十多台里就这四台"), or none at all; a remark about some workshops is not the share of all."""
+    """The share of networked equipment said in sentence ``index``."""
     eq = _lex()["equipment"]
     sentence = ctx.message.sentence_text(index)
-    clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo")]
+    clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo", "corrected")]
     for n, clause in enumerate(clauses):
         if not has_word(clause.text + clause.topic, eq["networked"] + eq["none_networked"]):
             continue
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
-        partial = has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"])
-        pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
-        ratio = _ratio(sentence)
-        evidence = sentence.strip("。.，, ")
-        if pct is not None and not partial:
-            ctx.add("equipment_networked_pct", pct.value, evidence)
-        elif ratio is not None:
-            ctx.add("equipment_networked_pct", ratio, evidence)
-        elif has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"] + eq["partial"]) or \
-                short_answer(clause) is False:
-            ctx.add("equipment_networked_pct", 0.0, evidence)
-        else:
-            continue
-        return
+        value = _share_said(clause, nearby, sentence)
+        if value is not None:
+            ctx.add("equipment_networked_pct", value, sentence.strip("。.，, "))
+            return
 
 
 @extractor
@@ -152,7 +203,7 @@ def shares(ctx: Context) -> None:
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
-        if _readable(clause) and has_word(clause.text, lex["money"]["budget"] + ["占营收"]):
+        if _readable(clause) and has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]):
             pct = next((q for q in find_quantities(clause.text) if q.unit == "%"), None)
             if pct is not None and not any(f.key == "digital_budget_wan" for f in ctx.facts):
                 ctx.add("digital_budget_pct", pct.value, clause.text)

@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
-from advisor.diagnosis.reading import Clause, negated, short_answer
+from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
 
 # --- systems --------------------------------------------------------------------------------------------------
@@ -32,9 +32,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     text = clause.text
     if clause.modality == "other_party" or clause.modality in ("question", "uncertain", "echo"):
         return None
-    if clause.modality == "wish":
-        acquire = _cue_before(text, start, syslex["acquire_verbs"], 8)
-        return False if acquire or has_word(text[end:end + 6], ["还没", "没开始"]) else None
+    if clause.modality == "wish":  # "CRM打算明年上", "MES明年": not there yet; "想把ERP用好": it is there
+        return None if has_word(text, syslex["improve_verbs"]) else False
     if has_word(text[end:], syslex["is_not_a_system"]) and re.search(r"是|就是|其实", text[end:]):
         return False
     after = text[end:end + 8]
@@ -82,16 +81,34 @@ def _answered_systems(clause: Clause) -> None | tuple[bool, list[tuple[int, int,
     return None if state is None else (state, named)
 
 
+def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
+    """"隔壁厂上了MES，我们还没有" / "刚才说有MES，其实没有": a bare yes or no about ourselves right after a clause that
+    named systems answers for those systems."""
+    if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
+        return
+    state = answer_polarity(clause.text)
+    if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
+        for _, _, sid, strength in named:
+            ctx.add(f"system.{sid}", state, clause.text, strength + 0.05)
+
+
 @extractor
 def systems(ctx: Context) -> None:
+    named: list = []  # the systems the clauses before named (in the same sentence)
+    sentence_index = -1
     for clause in ctx.message.clauses:
+        if clause.sentence != sentence_index:
+            named, sentence_index = [], clause.sentence
         answered = _answered_systems(clause)
         if answered is not None:
             for _, _, sid, strength in answered[1]:
                 ctx.add(f"system.{sid}", answered[0], f"{clause.topic}？{clause.text}", strength)
             continue
+        _said_of_the_last(ctx, clause, named)
+        mentions = _system_mentions(clause.text)
+        named = mentions or named
         sentence = ctx.message.sentence_of(clause)
-        for start, end, sid, strength in _system_mentions(clause.text):
+        for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end)
             if state is None:
                 continue
