@@ -22,7 +22,7 @@ from advisor.rendering import (
     session_markdown,
     status_markdown,
 )
-from advisor.service import Advisor, SessionNotFound
+from advisor.service import Advisor, SessionNotFound, TooManySessions
 from advisor.sessions import StorageError
 from advisor.web.enterprises import enterprises_tab, wire_enterprises
 from advisor.web.guard import serve
@@ -30,11 +30,17 @@ from advisor.web.knowledge import knowledge_tab, wire_knowledge
 from advisor.web.qa import qa_tab, wire_qa
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
+SHARED = False  # served beyond loopback (set by main)
 
 
 # --- interview ------------------------------------------------------------------------------------------------
 def _model_ready(warmed: int, seconds: float) -> None:
     print(f"大模型{'已加载并预热' if warmed else '不可用，以确定性模式运行'}（{seconds:.1f} s）", flush=True)
+
+
+def _visitor(request: gr.Request | None) -> str:
+    """Served beyond loopback, the visitor's address (new sessions are counted per address); else nothing."""
+    return (request.client.host if SHARED and request is not None and request.client else "") or ""
 
 
 def open_session(session_id: str | None, request: gr.Request = None):
@@ -43,7 +49,7 @@ def open_session(session_id: str | None, request: gr.Request = None):
     session_id = (session_id or "").strip()
     linked = (request.query_params.get("session", "") if request else "").strip()
     summary = advisor.session_summary(linked) if linked and linked != session_id else None
-    opened = _open(session_id)
+    opened = _open(session_id, request)
     if summary is None:
         return *opened, gr.update(visible=False)
     return *opened[:3], link_confirmation_markdown(summary) + "\n\n" + opened[3], gr.update(visible=True)
@@ -51,13 +57,13 @@ def open_session(session_id: str | None, request: gr.Request = None):
 
 def open_linked(request: gr.Request):
     """The owner confirmed that the session in the link is theirs."""
-    return *_open(request.query_params.get("session", "") if request else ""), gr.update(visible=False)
+    return *_open(request.query_params.get("session", "") if request else "", request), gr.update(visible=False)
 
 
-def _open(wanted: str):
+def _open(wanted: str, request: gr.Request = None):
     try:
-        session_id, iv = advisor.open_interview(wanted or None)
-    except StorageError as exc:
+        session_id, iv = advisor.open_interview(wanted or None, client=_visitor(request))
+    except (StorageError, TooManySessions) as exc:
         raise gr.Error(str(exc)) from None
     note = "" if not wanted or wanted == session_id else "\n\n⚠ 没有找到该会话编号，已开始新的会话。"
     advisor.prepare_model_soon(on_done=_model_ready)  # the model warms behind the page while the owner reads
@@ -67,7 +73,7 @@ def _open(wanted: str):
 _NO_REPORT = (gr.skip(),) * 6  # the report's five outputs and the tab selection, untouched
 
 
-def chat(message: str, session_id: str):
+def chat(message: str, session_id: str, request: gr.Request = None):
     """One turn. The typed text stays in the box (greyed, with 发送 disabled) until the turn is stored; only then is
     the box cleared, so nothing typed is lost to a crash or a second click. The turn that ends the interview also
     builds the report and shows its tab (in the same event: one round trip a turn)."""
@@ -79,9 +85,9 @@ def chat(message: str, session_id: str):
     try:
         iv = advisor.load_interview(session_id)
     except SessionNotFound:
-        session_id, iv = advisor.open_interview(None)
+        session_id, iv = advisor.open_interview(None, client=_visitor(request))
         gr.Warning("原会话不存在，已开始新的会话。")
-    except StorageError as exc:
+    except (StorageError, TooManySessions) as exc:
         raise gr.Error(str(exc)) from None
     for note in advisor.input_notes(message):  # control characters, lone surrogates, length: said, not silent
         gr.Warning(note)
@@ -108,8 +114,11 @@ def _send_ready():
     return gr.update(interactive=True, value="发送")  # a fresh update each time: Gradio consumes the dict
 
 
-def new_session():
-    session_id, iv = advisor.open_interview(None)
+def new_session(request: gr.Request = None):
+    try:
+        session_id, iv = advisor.open_interview(None, client=_visitor(request))
+    except TooManySessions as exc:
+        raise gr.Error(str(exc)) from None
     return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id)
 
 
@@ -165,10 +174,10 @@ def save_enterprise(session_id: str, name: str) -> str:
             + "\n\n" + session_markdown(session_id))
 
 
-def delete_data(session_id: str):
+def delete_data(session_id: str, request: gr.Request = None):
     """After the owner confirmed: the session, its files, and what the page still shows of it (report, downloads)."""
     deleted = advisor.delete_session(session_id)
-    session_id, history, panel, info = new_session()
+    session_id, history, panel, info = new_session(request)
     message = "已删除该会话的全部访谈数据（依据指南 5.3.2.7 数据销毁）。" if deleted else "该会话没有可删除的数据。"
     cleared_report = ("该会话的数据已删除。完成新的访谈后点击“结束并生成报告”。", None, None, None, None)
     return session_id, history, panel, f"{message}\n\n{info}", None, *cleared_report, gr.update(visible=False)
@@ -324,11 +333,15 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
-    shared = not is_loopback(args.host)
+    global SHARED
+    shared = SHARED = not is_loopback(args.host)
     if shared and consultant_login(advisor.settings) is None:
         raise SystemExit("在本机以外提供服务（--host " + args.host + "）需要先配置顾问账号：设置 ADVISOR_CONSULTANT_USER 和 "
-                         "ADVISOR_CONSULTANT_PASSWORD_HASH（用 python -m advisor hash-password 生成），否则任何访问者都能"
-                         "改动知识库。仅本机使用请不加 --host。")
+                         "ADVISOR_CONSULTANT_PASSWORD_HASH（用 python -m advisor hash-password 生成；格式不对的哈希不被接受），"
+                         "否则任何访问者都能改动知识库。仅本机使用请不加 --host。")
+    if shared and not advisor.settings.allowed_hosts:
+        print(f"注意：只接受主机名 {args.host}、localhost、127.0.0.1 的访问；其他机器用域名或本机 IP 访问时，请把它列入 "
+              "ADVISOR_ALLOWED_HOSTS（例如 ADVISOR_ALLOWED_HOSTS='[\"advisor.example.com\"]'），否则返回 400。", flush=True)
     advisor.retriever  # build/open the index before serving (progress in the terminal)
     print(f"数转顾问 ready: http://{args.host}:{args.port}"
           + (f"（顾问页面：http://{args.host}:{args.port}/consultant）" if shared else ""), flush=True)

@@ -17,6 +17,7 @@ import hmac
 import ipaddress
 import json
 import secrets
+import threading
 import time
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -85,11 +86,27 @@ _VERDICT: ContextVar[tuple[tuple[str, str], bool] | None] = ContextVar("login_ve
 
 
 def consultant_login(settings) -> ConsultantLogin | None:
-    """The login check for the consultant page, or None when no consultant account is configured."""
+    """The login check for the consultant page, or None when no consultant account is configured or its hash is not
+    one ``hash-password`` writes (a malformed hash would refuse every login, silently)."""
     user, stored = settings.consultant_user.strip(), settings.consultant_password_hash.strip()
-    if not user or not stored:
+    if not user or not well_formed_hash(stored):
         return None
     return ConsultantLogin(user, stored)
+
+
+def well_formed_hash(stored: str) -> bool:
+    """Whether ``stored`` is a hash as ``hash-password`` writes it.
+
+    >>> well_formed_hash(hash_password("x", salt="00ff", iterations=1000)), well_formed_hash("s3cret")
+    (True, False)
+    """
+    parts = stored.split("$")
+    if len(parts) != 4 or parts[0] != "pbkdf2_sha256" or not parts[1].isdigit() or int(parts[1]) < 1000:
+        return False
+    try:
+        return len(bytes.fromhex(parts[2])) >= 1 and len(bytes.fromhex(parts[3])) == 32
+    except ValueError:
+        return False
 
 
 class LoginThrottle:
@@ -125,6 +142,36 @@ class LoginThrottle:
     def record(self, client: str, ok: bool) -> None:
         if ok:
             self.attempts.pop(client, None)
+
+
+class RateQuota:
+    """At most ``limit`` events per key within ``window_s`` (0: no limit).
+
+    >>> now = [0.0]; q = RateQuota(2, 60, clock=lambda: now[0])
+    >>> q.allow("a"), q.allow("a"), q.allow("a"), q.allow("b")
+    (True, True, False, True)
+    >>> now[0] = 61; q.allow("a")
+    True
+    """
+
+    def __init__(self, limit: int, window_s: float, clock=time.monotonic) -> None:
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self.seen: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        if self.limit <= 0:
+            return True
+        with self._lock:
+            now = self.clock()
+            recent = [t for t in self.seen.get(key, []) if now - t < self.window_s]
+            if len(recent) >= self.limit:
+                self.seen[key] = recent
+                return False
+            self.seen[key] = [*recent, now]
+            if len(self.seen) > 10_000:
+                self.seen = {k: v for k, v in self.seen.items() if v and now - v[-1] < self.window_s}
+            return True
 
 
 def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None = None) -> None:

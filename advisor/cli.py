@@ -240,7 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("prepare-model", help="拼接并校验内置本地模型")
     p.set_defaults(func=cmd_prepare_model)
-    p = sub.add_parser("hash-password", help="生成顾问密码的哈希（在本机以外提供服务时需要）")
+    p = sub.add_parser("hash-password", help="生成顾问密码的哈希（在本机以外提供服务时需要）",
+                       description="交互输入顾问密码（至少 8 位，输入两次），打印其 PBKDF2-SHA256 哈希（pbkdf2_sha256$迭代次数$盐$摘要）。"
+                                   "把它设为 ADVISOR_CONSULTANT_PASSWORD_HASH，并把顾问账号名设为 ADVISOR_CONSULTANT_USER；"
+                                   "明文密码不落盘。其他机器访问时所用的主机名须列入 ADVISOR_ALLOWED_HOSTS"
+                                   "（JSON 列表，例如 '[\"advisor.example.com\"]'）。")
     p.set_defaults(func=cmd_hash_password)
     return parser
 

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     consultant_password_hash: str = ""
     allowed_hosts: list[str] = Field(default_factory=list)
     consultant_session_hours: int = 8  # a consultant login lasts this long (cookie and server alike)
+    max_new_sessions_per_hour: int = 20  # served beyond loopback: new interview sessions per visitor address
 
     max_message_chars: int = 4000
     # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)

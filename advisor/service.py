@@ -11,7 +11,6 @@ Example:
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
-from advisor.access import audit
+from advisor.access import RateQuota, audit
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings
 from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.interview import Interview, Turn
@@ -33,7 +32,7 @@ from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
-from advisor.sessions import SessionStore
+from advisor.sessions import SessionStore, forget_cached_copies
 from advisor.text import normalised
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -44,24 +43,8 @@ def _well_formed(session_id: str | None) -> bool:
     return bool(session_id and _SESSION_ID.match(session_id))
 
 
-def forget_cached_copies(cache: Path, files: list[Path]) -> int:
-    """Delete every file under ``cache`` with the same content as one of ``files`` (and its folder when emptied);
-    returns how many. Gradio names a cached copy by a seeded hash of its content, so content is what finds it."""
-    def digest(path: Path) -> str:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    wanted = {(p.stat().st_size, digest(p)) for p in files if p.is_file()}
-    sizes = {size for size, _ in wanted}
-    removed = 0
-    for copy in list(cache.rglob("*")) if wanted and cache.is_dir() else []:
-        try:
-            if copy.is_file() and copy.stat().st_size in sizes and (copy.stat().st_size, digest(copy)) in wanted:
-                copy.unlink()
-                removed += 1
-                if copy.parent != cache and not any(copy.parent.iterdir()):
-                    copy.parent.rmdir()
-        except OSError:  # gone meanwhile, or not ours
-            continue
-    return removed
+class TooManySessions(ValueError):
+    """A client started more sessions than its quota allows (the message says what to do)."""
 
 
 class SessionNotFound(KeyError):
@@ -80,6 +63,7 @@ class Advisor:
         self.model_warmed = False  # set by prepare_model()
         self._pending: dict[str, list] = {}  # session id → the model's extractions still running
         self._model_preparation_started = False
+        self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
 
     @property
     def retriever(self) -> Retriever:
@@ -118,12 +102,15 @@ class Advisor:
             return None
         return self.chat if self.chat.available else None
 
-    def open_interview(self, session_id: str | None) -> tuple[str, Interview]:
-        """Resume ``session_id`` or, when it is empty or unknown, start a new session."""
+    def open_interview(self, session_id: str | None, client: str = "") -> tuple[str, Interview]:
+        """Resume ``session_id`` or, when it is empty or unknown, start a new session. A ``client`` (served beyond
+        loopback: the visitor's address) may start only ``max_new_sessions_per_hour`` sessions an hour."""
         try:
             return session_id, self.load_interview(session_id)  # type: ignore[arg-type]
         except SessionNotFound:
             pass
+        if client and not self._session_quota.allow(client):
+            raise TooManySessions("这台设备新开的会话过多，请稍后再试，或继续使用已有的会话（粘贴会话编号后点“恢复会话”）。")
         session_id = self.sessions.create()
         interview = Interview(chat=self.interview_chat())
         interview.start()

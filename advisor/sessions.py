@@ -10,6 +10,7 @@ Example:
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import sqlite3
@@ -197,3 +198,23 @@ def private_folder(path: Path) -> Path:
 def _storage_message(path: Path, exc: Exception) -> str:
     return (f"无法写入会话数据（{path.parent}）：{exc}。请检查数据目录是否可写、磁盘是否已满；"
             "本轮内容未保存，已保存的会话不受影响。")
+
+
+def forget_cached_copies(cache: Path, files: list[Path]) -> int:
+    """Delete every file under ``cache`` with the same content as one of ``files`` (and its folder when emptied);
+    returns how many. Gradio names a cached copy by a seeded hash of its content, so content is what finds it."""
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    wanted = {(p.stat().st_size, digest(p)) for p in files if p.is_file()}
+    sizes = {size for size, _ in wanted}
+    removed = 0
+    for copy in list(cache.rglob("*")) if wanted and cache.is_dir() else []:
+        try:
+            if copy.is_file() and copy.stat().st_size in sizes and (copy.stat().st_size, digest(copy)) in wanted:
+                copy.unlink()
+                removed += 1
+                if copy.parent != cache and not any(copy.parent.iterdir()):
+                    copy.parent.rmdir()
+        except OSError:  # gone meanwhile, or not ours
+            continue
+    return removed

@@ -32,11 +32,16 @@ def to_markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+# a saved report opened in a browser fetches nothing: no remote image, script or style
+_CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">")
+
+
 def to_html(result: dict) -> str:
     """One file, no external assets; raw HTML inside case texts is escaped, never rendered."""
     from markdown_it import MarkdownIt
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(to_markdown(result))
-    return (f"<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>评测报告</title>"
+    return (f"<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\">{_CSP}<title>评测报告</title>"
             f"<style>{_STYLE}</style></head><body>{body}</body></html>")
 
 

@@ -31,6 +31,9 @@ def load_cases(paths: list[Path]) -> list[CaseBase]:
     for path in paths:
         try:
             raw = yaml.safe_load(Path(path).read_text("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}: not UTF-8 text (byte {exc.start}); save the case file as UTF-8")
+            continue
         except (OSError, yaml.YAMLError) as exc:
             problems.append(f"{path}: cannot read YAML ({exc})")
             continue

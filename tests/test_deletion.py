@@ -68,3 +68,15 @@ def _status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def test_one_visitor_cannot_open_sessions_without_end(tmp_path):
+    """#25 item 6: 750 sessions in 60 s from one client, each kept 180 days."""
+    from advisor.service import TooManySessions
+    adv = Advisor(Settings(data_dir=tmp_path / "data", llm="none", max_new_sessions_per_hour=3))
+    opened = [adv.open_interview(None, client="198.51.100.7")[0] for _ in range(3)]
+    with pytest.raises(TooManySessions, match="稍后再试"):
+        adv.open_interview(None, client="198.51.100.7")
+    assert adv.open_interview(opened[0], client="198.51.100.7")[0] == opened[0]  # resuming one's own goes on
+    assert adv.open_interview(None, client="203.0.113.5")[0] not in opened  # another visitor is not held up
+    assert adv.open_interview(None)[0]  # the single user on loopback (no client) has no quota

@@ -7,7 +7,7 @@ import threading
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -37,13 +37,22 @@ def _fake_app(calls: list, login=None):
             return response
         return JSONResponse({"detail": "Incorrect credentials."}, status_code=400)
 
+    async def anything(request: Request):
+        calls.append(("anything", request.url.path))
+        if request.url.path.endswith("/broken"):
+            return PlainTextResponse("Traceback (most recent call last):\n  File secret.py ...", status_code=500)
+        if request.url.path.endswith("/page"):
+            return HTMLResponse('<!doctype html><html lang="en"><body>数转顾问</body></html>')
+        return JSONResponse({"path": request.url.path})
+
     return Starlette(routes=[Route("/change", change, methods=["GET", "POST"]),
-                             Route("/consultant/login", login_route, methods=["POST"])])
+                             Route("/consultant/login", login_route, methods=["POST"]),
+                             Route("/{rest:path}", anything, methods=["GET", "POST"])])
 
 
-def _client(calls, login=None, clock=None, hosts=(HOST,)):
+def _client(calls, login=None, clock=None, hosts=(HOST,), **options):
     guard = Guard(_fake_app(calls, login), list(hosts), session_s=3600, login=login,
-                  **({"clock": clock} if clock else {}))
+                  **({"clock": clock} if clock else {}), **options)
     return TestClient(guard, base_url=f"https://{HOST}"), guard
 
 
@@ -144,3 +153,29 @@ def test_a_wrong_user_name_costs_the_same_hash_as_a_wrong_password(monkeypatch):
     login = ConsultantLogin("gu", hash_password("a-long-secret", iterations=1000))
     assert not login("nobody", "x") and not login("gu", "x") and login("gu", "a-long-secret")
     assert hashed == ["x", "x", "a-long-secret"]
+
+
+def test_the_owner_page_takes_no_upload_and_the_consultant_page_shows_nothing_before_login(login):
+    """#25 items 6 and 9: anonymous uploads on the owner page (which has no upload control); the consultant page's
+    API description, heartbeat, reset and cancel answered before login."""
+    calls: list = []
+    client, _ = _client(calls, login=login, private_prefix="/consultant", uploads=("/consultant/gradio_api/upload",))
+    assert client.post("/gradio_api/upload").status_code == 403
+    for path in ("/consultant/openapi.json", "/consultant/gradio_api/heartbeat/abc", "/consultant/gradio_api/reset",
+                 "/consultant/gradio_api/cancel"):
+        assert client.post(path).status_code == 401 and client.get(path).status_code == 401
+    assert calls == []
+    client.post("/consultant/login", data={"username": "gu", "password": "a-long-secret"})
+    cookie = {"Cookie": "access-token-abc=tok123"}
+    assert client.get("/consultant/openapi.json", headers=cookie).status_code == 200
+    assert client.post("/consultant/gradio_api/upload", headers=cookie).status_code == 200
+    assert client.get("/gradio_api/info").status_code == 200  # the owner page itself answers as before
+
+
+def test_a_server_error_shows_no_traceback_and_the_page_says_it_is_chinese():
+    calls: list = []
+    client, _ = _client(calls)
+    broken = client.get("/x/broken")
+    assert broken.status_code == 500 and "Traceback" not in broken.text and "secret.py" not in broken.text
+    page = client.get("/page")
+    assert '<html lang="zh-CN">' in page.text and int(page.headers["content-length"]) == len(page.content)

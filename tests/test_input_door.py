@@ -85,3 +85,15 @@ def test_escaped_links_and_bare_addresses_form_no_link_in_the_chat():
     for text in ("http://evil.example/a", "www.evil.example", "mailto:x@evil.example"):
         shown = inert(text) + inline(text)
         assert "http://" not in shown and "www.evil" not in shown and "mailto:x" not in shown
+
+
+def test_the_eval_report_fetches_nothing_and_a_non_utf8_case_file_gets_a_clear_message(tmp_path):
+    """#25 item 9: the eval HTML report loaded remote images (no CSP); a non-UTF-8 case file gave a raw traceback."""
+    from evals.report import to_html
+    from evals.schema import CaseFileError, load_cases
+    html = to_html({"summary": {}, "cases": []})
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    bad = tmp_path / "cases.yaml"
+    bad.write_bytes("- id: x\n  kind: qa\n  question: 数据销毁\n".encode("gbk"))
+    with pytest.raises(CaseFileError, match="not UTF-8"):
+        load_cases([bad])

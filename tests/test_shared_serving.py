@@ -121,3 +121,25 @@ def test_the_loopback_page_answers_only_its_own_host_and_cannot_be_framed(app_se
     assert headers["X-Frame-Options"] == "DENY"
     status, _, _ = _get(app_server.url, host="rebind.evil.example")
     assert status == 400
+
+
+def test_a_malformed_password_hash_refuses_to_start_and_the_host_list_is_explained(tmp_path):
+    """#25 item 9: a malformed hash was accepted at start (every login then failed); other machines' Host names were
+    refused with no hint at start."""
+    from advisor.access import consultant_login
+    from advisor.config import Settings
+    assert consultant_login(Settings(consultant_user="gu", consultant_password_hash="a-long-secret")) is None
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_LLM": "none", "ADVISOR_CONSULTANT_USER": "gu",
+           "ADVISOR_CONSULTANT_PASSWORD_HASH": "pbkdf2_sha256$abc$zz$not-hex"}
+    done = subprocess.run([sys.executable, "app.py", "--host", "0.0.0.0", "--port", "7999"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "格式不对" in done.stderr
+    env["ADVISOR_CONSULTANT_PASSWORD_HASH"] = hash_password("a-long-secret")
+    app = subprocess.Popen([sys.executable, "app.py", "--host", "0.0.0.0", "--port", "7999"], cwd=PROJECT_ROOT,
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = app.stdout.readline()
+    finally:
+        app.kill()
+        app.wait(timeout=30)
+    assert "ADVISOR_ALLOWED_HOSTS" in first

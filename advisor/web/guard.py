@@ -23,6 +23,9 @@ from advisor.access import CSP, LoginThrottle
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 TOKEN_COOKIE = "access-token"
+# what Gradio answers before the login on a page behind it (the page's API description, its session controls)
+PRIVATE_BEFORE_LOGIN = ("/openapi.json", "/gradio_api/heartbeat", "/gradio_api/reset", "/gradio_api/cancel",
+                        "/gradio_api/queue/", "/gradio_api/call/", "/gradio_api/upload", "/gradio_api/file")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
                     (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 
@@ -58,37 +61,59 @@ class Guard:
     (None: no login anywhere); ``throttle``: the login-attempt counter (one per app)."""
 
     def __init__(self, app, allowed_hosts, session_s: int = 8 * 3600, login=None, throttle: LoginThrottle | None = None,
-                 clock=time.monotonic) -> None:
+                 clock=time.monotonic, private_prefix: str = "", uploads: tuple[str, ...] | None = None,
+                 language: str = "zh-CN") -> None:
         self.app, self.login = app, login
         self.allowed = {h.strip().lower() for h in allowed_hosts if h.strip()}
         self.session_s = session_s
         self.throttle = throttle or LoginThrottle(clock=clock)
         self.clock = clock
         self.issued: dict[str, float] = {}  # login token → when it was issued
+        self.private_prefix = private_prefix  # the page behind the login ("/consultant"): nothing of it before login
+        self.uploads = uploads  # the only upload routes (None: any page may receive uploads)
+        self.language = language
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        host = headers.get("host", "")
-        if "*" not in self.allowed and _host_name(host) not in self.allowed:
-            await _plain(send, 400, "Invalid host header", websocket=scope["type"] == "websocket")
-            return
         source = headers.get("origin") or headers.get("referer") or ""
-        foreign = bool(source) and not same_origin(source, host)
-        method = scope.get("method", "GET")
-        if foreign and (method not in SAFE_METHODS or scope["type"] == "websocket"
-                        or "access-control-request-method" in headers):
-            await _plain(send, 403, "Cross-site request refused", websocket=scope["type"] == "websocket")
-            return
+        foreign = bool(source) and not same_origin(source, headers.get("host", ""))
         scope = self._expire_logins(scope)
-        if method == "POST" and self.login is not None and scope["path"].rstrip("/").endswith("/login"):
+        refused = self._refusal(scope, headers, foreign)
+        if refused:
+            await _plain(send, *refused, websocket=scope["type"] == "websocket")
+            return
+        if scope.get("method") == "POST" and self.login is not None and scope["path"].rstrip("/").endswith("/login"):
             await self._login(scope, receive, send, foreign)
             return
         await self.app(scope, receive, self._sender(send, foreign))
 
+    def _refusal(self, scope, headers: dict, foreign: bool) -> tuple[int, str] | None:
+        """(status, reason) when the request is refused before any page code runs, else None."""
+        if "*" not in self.allowed and _host_name(headers.get("host", "")) not in self.allowed:
+            return 400, "Invalid host header"
+        method, path = scope.get("method", "GET"), scope.get("path", "")
+        if foreign and (method not in SAFE_METHODS or scope["type"] == "websocket"
+                        or "access-control-request-method" in headers):
+            return 403, "Cross-site request refused"
+        if self.uploads is not None and path.rstrip("/").endswith("/gradio_api/upload") \
+                and path.rstrip("/") not in self.uploads:
+            return 403, "This page takes no uploads"
+        if self.private_prefix and path.startswith(self.private_prefix + "/") and not self._logged_in(scope) \
+                and any(part in path for part in PRIVATE_BEFORE_LOGIN):
+            return 401, "Not authenticated"
+        return None
+
+    def _logged_in(self, scope) -> bool:
+        cookies = b";".join(v for k, v in scope.get("headers", []) if k.lower() == b"cookie").decode("latin-1")
+        return any(name.strip().startswith(TOKEN_COOKIE) and value.strip() in self.issued
+                   for name, _, value in (c.partition("=") for c in cookies.split(";")))
+
     def _sender(self, send, foreign: bool):
+        held: list = []  # an HTML page (its language set) or a server error (its traceback withheld) in the making
+
         async def sending(message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", [])
@@ -96,8 +121,28 @@ class Guard:
                         and k.lower() not in {name for name, _ in SECURITY_HEADERS}]
                 kept = [(k, self._cookie(v) if k.lower() == b"set-cookie" else v) for k, v in kept]
                 message = {**message, "headers": kept + SECURITY_HEADERS}
+                if message["status"] >= 500 or (b"content-type", b"text/html; charset=utf-8") in kept:
+                    held.append(message)
+                    return
+            elif message["type"] == "http.response.body" and held:
+                if held[0]["status"] >= 500:
+                    if not message.get("more_body"):
+                        await _plain(send, held[0]["status"], "Internal error")
+                    return
+                held.append(message)
+                if message.get("more_body"):
+                    return
+                await self._send_page(send, held)
+                return
             await send(message)
         return sending
+
+    async def _send_page(self, send, held: list) -> None:
+        body = b"".join(m.get("body", b"") for m in held[1:])
+        body = body.replace(b'<html lang="en"', f'<html lang="{self.language}"'.encode(), 1)
+        headers = [(k, v) for k, v in held[0]["headers"] if k.lower() != b"content-length"]
+        await send({**held[0], "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
     def _cookie(self, value: bytes) -> bytes:
         """A login cookie made same-site only and given a lifetime; its token's issue time is remembered."""
@@ -203,7 +248,10 @@ def serve(pages: dict, settings, host: str, port: int, auth=None) -> None:
             server.add_api_route(path, _redirect(path + "/"), include_in_schema=False)
         server = gr.mount_gradio_app(server, page, path=path, auth=auth if path else None, auth_message="顾问登录",
                                      max_file_size=limit, show_error=False, allowed_paths=files)
-    app = Guard(server, allowed_hosts(settings, host), session_s=settings.consultant_session_hours * 3600, login=auth)
+    shared = auth is not None  # the owner page has no upload control: only the consultant page takes uploads
+    app = Guard(server, allowed_hosts(settings, host), session_s=settings.consultant_session_hours * 3600, login=auth,
+                private_prefix="/consultant" if shared else "",
+                uploads=("/consultant/gradio_api/upload",) if shared else None)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
