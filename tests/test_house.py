@@ -167,7 +167,7 @@ CHEAP_DOCTESTS = ["advisor.language", "advisor.llm.prompts", "advisor.llm.backen
                   "advisor.diagnosis.vocabulary", "advisor.qa.fusion", "advisor.config",
                   "advisor.qa.streaming", "advisor.qa.checks", "advisor.qa.answer_types", "advisor.qa.suggestions",
                   "advisor.corpus.sandbox", "advisor.diagnosis.plan_content", "advisor.diagnosis.priorities",
-                  "advisor.diagnosis.progress", "advisor.diagnosis.summary", "advisor.access", "advisor.text",
+                  "advisor.diagnosis.progress", "advisor.diagnosis.summary", "advisor.access", "advisor.text", "advisor.corpus.lookalikes",
                   "advisor.web.guard"]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from advisor.config import GUIDE_DOC_ID, Settings
+from advisor.corpus.lookalikes import too_close
 from advisor.corpus.parsing import (
     PARSER_VERSION,
     Clause,
@@ -113,9 +114,10 @@ class KnowledgeBase:
         doc_id = clean_doc_id(doc_id or Path(safe).stem)
         if not doc_id:
             raise ValueError("文档编号不能为空")
-        taken = next((d.doc_id for d in self.documents if canonical_doc_id(d.doc_id) == canonical_doc_id(doc_id)), None)
+        taken = next((d.doc_id for d in self.documents if canonical_doc_id(d.doc_id) == canonical_doc_id(doc_id)
+                      or too_close(doc_id, d.doc_id)), None)
         if taken is not None:
-            # look-alikes (another dash, a zero-width or ideographic space, other case) are the same id to a reader
+            # look-alikes (another dash or letter of another script, a mark, a filler, a suffix) read as the same id
             raise ValueError(f"文档编号“{doc_id}”与已有文档“{taken}”相同或形近，请换一个编号（或先删除原文档）")
         doc = parse_bounded(path, doc_id=doc_id, title=title or doc_id, limits=self.limits,
                             source_path=str(self.user_dir / safe))
