@@ -14,7 +14,7 @@ from advisor.qa.retrieval import CALIBRATION_NAME
 from evals.metrics import first_hit_rank
 from evals.schema import ClauseQACase, load_cases
 
-FEATURES = ("dense", "coverage", "unknown", "expanded")
+FEATURES = ("dense", "coverage", "unknown", "expanded", "asked")
 
 
 def question_rows(advisor, case_files: list[Path]) -> list[dict]:

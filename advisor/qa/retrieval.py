@@ -40,6 +40,7 @@ CALIBRATION_NAME = "retrieval_calibration.json"
 DENSE_CANDIDATES = 40
 # the everyday questions (clause_questions.yaml) vote like the clause text's own rankings, and more: they hold the
 # words owners use, which the guide's text does not
+BANK_WORDS = __import__("os").environ.get("BANK_WORDS", "1") == "1"
 FUSION_WEIGHTS = {"bm25": 1.0, "dense": 1.0, "asked": 2.0}
 
 
@@ -118,7 +119,11 @@ class Retriever:
         corpus = kb.snapshot()
         records = corpus.clauses()
         self.lexicon.add_words([c.title for c in records if 2 <= len(c.title) <= 12])
-        tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}") for c in records]
+        asked = defaultdict(str)  # a guide clause's everyday questions are searched as part of it
+        for clause_id, question in self.bank.entries:
+            asked[f"{GUIDE_DOC_ID}::{clause_id}"] += f" {question}"
+        tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}{asked[c.key] if BANK_WORDS else ''}")
+                  for c in records]
         df: dict[str, int] = defaultdict(int)
         for toks in tokens:
             for t in set(toks):
@@ -252,7 +257,8 @@ class Retriever:
         """Evidence that the best clauses answer the query, as features for the calibrated refusal model:
         dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
         best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
-        the corpus never uses; expanded: a synonym/glossary term fired."""
+        the corpus never uses; expanded: a synonym/glossary term fired; asked: cosine with the nearest everyday
+        question of the top 3 clauses (what people ask of them, clause_questions.yaml)."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
         # in English the user's own words are the guide terms the glossary found for them (English words are never
@@ -265,12 +271,13 @@ class Retriever:
         covered = 0.0
         if total > 0 and top:
             covered = max(sum(self._idf[t] for t in known if t in self._terms_of(e)) for e in top) / total
-        return {"dense": round(dense_best, 4), "coverage": round(covered, 4),
+        asked = max((e.asked_score for e in top), default=0.0)
+        return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
                 "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0}
 
     def _relevance(self, features: dict[str, float]) -> float:
         weights = _calibration()
-        z = weights["bias"] + sum(weights[name] * value for name, value in features.items())
+        z = weights["bias"] + sum(weights.get(name, 0.0) * value for name, value in features.items())
         return round(1.0 / (1.0 + math.exp(-z)), 4)
 
     def _terms_of(self, e: RetrievedClause) -> set[str]:
