@@ -255,7 +255,9 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_
     turn_outputs = [iv["box"], iv["chatbot"], iv["panel"], session, iv["send"]]
     report_outputs = [rep["report_md"], rep["matrix"], rep["radar"], rep["timeline"], rep["files"]]
     for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
-        trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name)
+        # more turns at once than the page's default: long answers wait for each other in the service, not here
+        trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
+                concurrency_limit=12, concurrency_id="turns")
     iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(
         lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")

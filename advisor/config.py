@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     max_new_sessions_per_hour: int = 20  # served beyond loopback: new interview sessions per visitor address
 
     max_message_chars: int = 4000
+    long_message_chars: int = 600  # answers longer than this are read one at a time (short turns are not held up)
     # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)
     session_retention_days: int = 180
     max_upload_bytes: int = 20 * 1024 * 1024

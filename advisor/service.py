@@ -11,6 +11,7 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -64,6 +65,7 @@ class Advisor:
         self._pending: dict[str, list] = {}  # session id → the model's extractions still running
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
+        self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
 
     @property
     def retriever(self) -> Retriever:
@@ -128,7 +130,10 @@ class Advisor:
     def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
         """One turn: extract, answer, and store the turn before returning it."""
         interview = self.load_interview(session_id)
-        turn = interview.reply(self.clip(text))
+        text = self.clip(text)
+        # fair sharing: long answers are read one at a time, so they never crowd out everyone's short turns
+        with self._long_readings if len(text) > self.settings.long_message_chars else contextlib.nullcontext():
+            turn = interview.reply(text)
         self.sessions.save(session_id, interview.state)
         return interview, turn
 

@@ -80,3 +80,38 @@ def test_one_visitor_cannot_open_sessions_without_end(tmp_path):
     assert adv.open_interview(opened[0], client="198.51.100.7")[0] == opened[0]  # resuming one's own goes on
     assert adv.open_interview(None, client="203.0.113.5")[0] not in opened  # another visitor is not held up
     assert adv.open_interview(None)[0]  # the single user on loopback (no client) has no quota
+
+
+def test_long_answers_are_read_one_at_a_time_and_short_turns_pass_them(tmp_path, monkeypatch):
+    """#25 item 5: two owners sending 4,000-character answers pushed another owner's short turn to 20-40 s. Long
+    answers now wait for each other; a short turn never waits for them. (No timing: events decide who runs.)"""
+    import threading
+
+    from advisor.diagnosis.interview import Interview
+    adv = Advisor(Settings(data_dir=tmp_path / "data", llm="none", long_message_chars=100))
+    ids = [adv.open_interview(None)[0] for _ in range(3)]
+    release, reading, done = threading.Event(), threading.Semaphore(0), []
+    real_reply = Interview.reply
+    running = {"long": 0, "most": 0}
+
+    def reply(self, text):
+        if len(text) > 100:
+            running["long"] += 1
+            running["most"] = max(running["most"], running["long"])
+            reading.release()
+            release.wait(timeout=60)
+            running["long"] -= 1
+        return real_reply(self, text[:50])
+    monkeypatch.setattr(Interview, "reply", reply)
+    long_answer = "我们做机械零部件，员工八十人。" * 20
+    threads = [threading.Thread(target=lambda sid=sid: done.append(adv.interview_reply(sid, long_answer)))
+               for sid in ids[:2]]
+    for t in threads:
+        t.start()
+    assert reading.acquire(timeout=60)  # one long answer is being read (and holds on)
+    adv.interview_reply(ids[2], "我们做纸箱")  # a short turn goes through meanwhile
+    assert running["long"] == 1 and len(done) == 0
+    release.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(done) == 2 and running["most"] == 1
