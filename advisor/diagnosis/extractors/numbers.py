@@ -48,18 +48,18 @@ def people(ctx: Context) -> None:
     digital_best: tuple[float, str] | None = None
     totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
-    corrected = False  # a clause before in the message was taken back ("六十个人，不对，……")
+    corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
     for clause in ctx.message.clauses:
         if clause.modality == "corrected":
-            counted += [q for q in find_quantities(clause.text) if _person_count(q, clause.text)]
-            corrected = True
+            corrected = [q for q in find_quantities(clause.text) if _person_count(q, clause.text)] or corrected
         if not _readable(clause):
             continue
         sentence = ctx.message.sentence_of(clause)
-        corrects = clause.correction or corrected
+        # a bare count right at the end of a correction of a headcount ("……刚才说错了，是八十个")
+        corrects = bool(corrected) and clause.correction or bool(corrected) and len(clause.text) <= 8
         for q in find_quantities(clause.text):
             if not _person_count(q, clause.text):
-                if corrects and counted and q.unit in ("", "个"):
+                if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
                 elif _bare_total(q, clause, counted):
                     totals.append((2, int(round(q.value)), clause.text))
@@ -71,6 +71,7 @@ def people(ctx: Context) -> None:
                 strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) else 1
                 totals.append((strength, int(round(q.value)), clause.text))
             counted.append(q)
+        corrected = corrected if clause.correction or not find_quantities(clause.text) else []
         people = _lex()["people"]
         if digital_best is None and has_word(clause.text, people["digital"]):
             if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):

@@ -137,7 +137,7 @@ def booleans(ctx: Context) -> None:
         for key in ("leadership", "integration", "manual_records"):
             value = _polarity(clause, lex[key])
             if value is not None:
-                ctx.add(key, value, clause.text)
+                ctx.add(key, value, clause.text, STRONG + (0.05 if clause.correction else 0))
         sentence = ctx.message.sentence_of(clause)
         rekey = find_word(clause.text, lex["integration"]["rekey"])
         if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
@@ -146,11 +146,35 @@ def booleans(ctx: Context) -> None:
         if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
+    _boss(ctx, lex["leadership"])
     _plan(ctx, lex["has_plan"])
+
+
+def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Whether the top boss leads digital work, from a sentence whose subject is the boss: what the boss does
+    ("老板天天盯着", "老板不管这些，都扔给IT经理"), in any clause of that sentence ("……，他一概不问")."""
+    if any(f.key == "leadership" for f in ctx.facts):
+        return  # said outright in the words of the booleans
+    for index in range(len(ctx.message.sentences)):
+        clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain")]
+        boss = next((c for c in clauses if has_word(c.text, words["boss"])), None)
+        if boss is None:
+            continue
+        for clause in clauses[clauses.index(boss):]:
+            leaves, leads = find_word(clause.text, words["boss_leaves"]), find_word(clause.text, words["boss_leads"])
+            if leaves is not None:
+                ctx.add("leadership", False, ctx.message.sentence_text(index).strip("。.，, "))
+                return
+            if leads is not None and not negated(clause.text, leads[0]):
+                ctx.add("leadership", True, ctx.message.sentence_text(index).strip("。.，, "))
+                return
 
 
 def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
     for clause in ctx.message.clauses:
+        if clause.modality == "fact" and has_word(clause.text, words["none_said"]):
+            ctx.add("has_plan", False, clause.text)
+            return
         subject = clause.text + clause.topic
         hit = find_word(subject, words["cue"])
         if hit is None or clause.modality != "fact" or has_word(clause.text, ["计划员", "生产计划"]):
