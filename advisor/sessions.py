@@ -32,6 +32,9 @@ MIGRATIONS = [
 ]
 
 
+BUSY_TIMEOUT_S = 5  # a database another process holds: wait this long, then say so (not 30 s for every request)
+
+
 class StorageError(RuntimeError):
     """The session could not be written (read-only folder, full disk): nothing was acknowledged, nothing lost."""
 
@@ -47,7 +50,7 @@ class SessionStore:
 
     def _connect(self) -> sqlite3.Connection:
         private_folder(self.path.parent)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA secure_delete=ON")  # deleted turns are overwritten, not left in free pages
@@ -196,6 +199,16 @@ def private_folder(path: Path) -> Path:
 
 
 def _storage_message(path: Path, exc: Exception) -> str:
+    """What went wrong with the session store, named by its cause (a damaged file is not a full disk)."""
+    said = str(exc).lower()
+    if "malformed" in said or "not a database" in said or "corrupt" in said:
+        return (f"会话数据库 {path.name} 已损坏（{exc}）。请停止应用，把该文件移到别处备份后重启（会新建空的会话库），"
+                "或从备份恢复；本轮内容未保存。")
+    if "locked" in said or "busy" in said:
+        return (f"会话数据库正被其他程序占用（{exc}），请稍后再试；若一直如此，请确认没有另一个进程在使用同一数据目录"
+                f"（{path.parent}）。本轮内容未保存，已保存的会话不受影响。")
+    if "readonly" in said or "read-only" in said or "permission" in said:
+        return f"数据目录只读（{path.parent}）：{exc}。请检查数据目录是否可写；本轮内容未保存，已保存的会话不受影响。"
     return (f"无法写入会话数据（{path.parent}）：{exc}。请检查数据目录是否可写、磁盘是否已满；"
             "本轮内容未保存，已保存的会话不受影响。")
 

@@ -115,3 +115,18 @@ def test_long_answers_are_read_one_at_a_time_and_short_turns_pass_them(tmp_path,
     for t in threads:
         t.join(timeout=60)
     assert len(done) == 2 and running["most"] == 1
+
+
+def test_a_damaged_or_locked_session_store_is_named_as_such(tmp_path):
+    """#25 item 9: a damaged database reported "disk full?"; a locked one held every request 30 s."""
+    import sqlite3
+
+    from advisor.sessions import BUSY_TIMEOUT_S, SessionStore, StorageError, _storage_message
+    damaged = tmp_path / "sessions.sqlite3"
+    damaged.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(StorageError) as raised:
+        SessionStore(damaged).create()
+    assert "已损坏" in str(raised.value) and "磁盘是否已满" not in str(raised.value)
+    locked = _storage_message(damaged, sqlite3.OperationalError("database is locked"))
+    assert "占用" in locked and "磁盘" not in locked
+    assert BUSY_TIMEOUT_S <= 5
