@@ -258,7 +258,8 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_
         # more turns at once than the page's default: long answers wait for each other in the service, not here
         trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
                 concurrency_limit=12, concurrency_id="turns")
-    iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report").then(
+    iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report",  # one progress bar
+                       show_progress_on=rep["report_md"]).then(
         lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")

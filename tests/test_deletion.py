@@ -130,3 +130,15 @@ def test_a_damaged_or_locked_session_store_is_named_as_such(tmp_path):
     locked = _storage_message(damaged, sqlite3.OperationalError("database is locked"))
     assert "占用" in locked and "磁盘" not in locked
     assert BUSY_TIMEOUT_S <= 5
+
+
+@pytest.mark.integration
+def test_making_a_report_shows_one_progress_bar_and_the_page_says_it_is_chinese(app_server):
+    """#25 item 9: four progress bars at once while a report was made; <html lang="en"> on a Chinese page."""
+    import json
+    with urllib.request.urlopen(app_server.url + "config", timeout=30) as response:
+        config = json.loads(response.read())
+    report = next(d for d in config["dependencies"] if d.get("api_name") == "report")
+    assert report["show_progress_on"] and len(report["show_progress_on"]) == 1
+    with urllib.request.urlopen(app_server.url, timeout=30) as response:
+        assert '<html lang="zh-CN"' in response.read().decode("utf-8")
