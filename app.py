@@ -319,7 +319,7 @@ def _wire_consultant_tabs(demo: gr.Blocks, kb: dict, ent: dict) -> None:
 
 
 def _consultant_app() -> gr.Blocks:
-    with gr.Blocks(title="数转顾问 · 顾问") as demo:
+    with gr.Blocks(title="数转顾问 · 顾问", delete_cache=(3600, 86400)) as demo:  # uploads cached a day at most
         gr.Markdown("# 数转顾问 · 顾问页面\n管理知识库（每次增删都记入审计日志）；企业访谈与问答在首页。")
         with gr.Tabs():
             consultant = _consultant_tabs()
