@@ -42,7 +42,7 @@ def _fake_app(calls: list, login=None):
         if request.url.path.endswith("/broken"):
             return PlainTextResponse("Traceback (most recent call last):\n  File secret.py ...", status_code=500)
         if request.url.path.endswith("/page"):
-            return HTMLResponse('<!doctype html><html lang="en"><body>数转顾问</body></html>')
+            return HTMLResponse('<!doctype html><html\n\tlang="en"\n\tstyle="margin: 0"><body>数转顾问</body></html>')
         return JSONResponse({"path": request.url.path})
 
     return Starlette(routes=[Route("/change", change, methods=["GET", "POST"]),
@@ -178,4 +178,4 @@ def test_a_server_error_shows_no_traceback_and_the_page_says_it_is_chinese():
     broken = client.get("/x/broken")
     assert broken.status_code == 500 and "Traceback" not in broken.text and "secret.py" not in broken.text
     page = client.get("/page")
-    assert '<html lang="zh-CN">' in page.text and int(page.headers["content-length"]) == len(page.content)
+    assert '<html\n\tlang="zh-CN"' in page.text and int(page.headers["content-length"]) == len(page.content)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -139,7 +140,7 @@ class Guard:
 
     async def _send_page(self, send, held: list) -> None:
         body = b"".join(m.get("body", b"") for m in held[1:])
-        body = body.replace(b'<html lang="en"', f'<html lang="{self.language}"'.encode(), 1)
+        body = re.sub(rb'<html(\s+)lang="en"', b'<html\\1lang="' + self.language.encode() + b'"', body, count=1)
         headers = [(k, v) for k, v in held[0]["headers"] if k.lower() != b"content-length"]
         await send({**held[0], "headers": headers + [(b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
