@@ -20,14 +20,13 @@ from advisor.diagnosis.vocabulary import Fact, PainPointId
 
 
 def _derived(ctx: Context) -> None:
-    """Facts that are pain points as well (paper records; systems that do not share data)."""
+    """Facts that are pain points as well (paper records; systems that do not share data). Having no IT person or
+    a small budget is not among them: it is an observation the report shows as such, not the owner's complaint."""
     for fact in list(ctx.facts):
         if fact.key == "manual_records" and fact.value:
             ctx.add(f"pain.{PainPointId.manual_records.value}", 2, fact.evidence)
         if fact.key == "integration" and fact.value is False:
             ctx.add(f"pain.{PainPointId.data_silos.value}", 2, fact.evidence)
-        if fact.key == "digital_staff" and fact.value == 0:
-            ctx.add(f"pain.{PainPointId.talent_shortage.value}", 2, fact.evidence)  # nobody to run digital tools
         if fact.key == "equipment_networked_pct" and fact.value >= 60:
             ctx.add("system.iot", True, fact.evidence, BRAND)  # most equipment networked: its data is collected
 

@@ -66,11 +66,13 @@ def pains(ctx: Context) -> None:
 
 
 def _pains_by_meaning(ctx: Context) -> None:
-    """Pains the words missed, found by meaning (a surer reading by the words is never overruled: these are marked
-    less sure and only add findings, they do not move the score)."""
+    """Pains the words missed, found by meaning in the sentences that complain (a surer reading by the words is never
+    overruled: these are marked less sure and only add findings, they do not move the score)."""
     from advisor.diagnosis.pain_classifier import classify
+    complaint = _lex()["complaint_markers"]
     readable = [i for i in range(len(ctx.message.sentences))
-                if any(c.modality in ("fact", "uncertain") for c in ctx.message.clauses_of(i))]
+                if any(c.modality in ("fact", "uncertain") for c in ctx.message.clauses_of(i))
+                and has_word(ctx.message.sentence_text(i), complaint)]
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
     for match in classify([ctx.message.sentence_text(i).strip() for i in readable]):
         if f"pain.{match.pain}" not in said:
