@@ -15,6 +15,7 @@ from __future__ import annotations
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import BRAND, _lex
 from advisor.diagnosis.lexicon import has_word
+from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Message, read
 from advisor.diagnosis.vocabulary import Fact, PainPointId
 
@@ -48,6 +49,25 @@ def intents_of(text: str, message: Message | None = None) -> set[str]:
     if has_word(text[:16], mod["correction"]):
         intents.add("correction")
     return intents
+
+
+def amended(previous: str, correction: str) -> str | None:
+    """The owner's previous message as a bare correction puts it right ("刚才说错了，是十台" after "冲床一共六十台，联网的
+    大概十五台"): the last number said there with the corrected number's unit takes the corrected value; None when the
+    correction carries no single number or nothing in the previous message has its unit.
+
+    >>> amended("冲床一共六十台，联网的大概十五台", "刚才说错了，是十台")
+    '冲床一共六十台，联网的大概十台'
+    """
+    said = find_quantities(correction)
+    if len(said) != 1:
+        return None
+    new = said[0]
+    before = [q for q in find_quantities(previous) if q.unit == new.unit]
+    if not before:
+        return None
+    old = before[-1]
+    return previous[:old.start] + correction[new.start:new.end] + previous[old.end:]
 
 
 def extract_rules(message: str, turn: int, question: str = "", known=frozenset()) -> tuple[list[Fact], set[str]]:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from advisor.config import knowledge_path
 from advisor.diagnosis.assessment import assess
-from advisor.diagnosis.extraction import extract_rules
+from advisor.diagnosis.extraction import amended, extract_rules
 from advisor.diagnosis.model_facts import extract_llm
 from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
@@ -130,6 +130,8 @@ class Interview:
         pending_id = self.state.turns[-1].asked if self.state.turns and not self.state.finished else None
         pending_q = self.question(pending_id)  # None after a confirmation ("confirm:revenue_wan")
         facts, intents = extract_rules(text, index, pending_id or "", set(self.state.profile.current()))
+        if "correction" in intents:
+            facts += self._corrected(text, index)
         added = [f for f in facts if self.state.profile.add(f)]
         if self.chat is not None:
             self._read_with_model(text, pending_q, index)
@@ -141,6 +143,22 @@ class Interview:
         turn.reply = "\n\n".join(p for p in parts if p)
         self._note_level()
         return self._record(turn)
+
+    def _corrected(self, text: str, index: int) -> list[Fact]:
+        """What a bare correction changes in the previous message ("刚才说错了，是十台"): that message read again with
+        the corrected number; the facts whose value changed, with the correction as their evidence, outranking what
+        they replace."""
+        previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
+        fixed = amended(previous, text) if previous else None
+        if fixed is None:
+            return []
+        current = self.state.profile.current()
+        out = []
+        for fact in extract_rules(fixed, index)[0]:
+            old = current.get(fact.key)
+            if old is not None and old.value != fact.value:
+                out.append(fact.model_copy(update={"evidence": text.strip(), "confidence": old.confidence + 0.05}))
+        return out
 
     def settle(self, timeout: float | None = None) -> list[str]:
         """Wait for the model's pending readings (up to ``timeout`` s each) and merge them."""

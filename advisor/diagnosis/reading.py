@@ -102,6 +102,9 @@ def read(said: str) -> Message:
             stripped = part.strip(" 。！!？?\n；;.")
             start = a + offset + part.find(stripped)
             modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
+            if modality == "fact" and len(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
+                    n + 1 < len(parts) and len(parts[n + 1].strip()) <= 8:
+                modality = "echo"  # "MES：也没": a topic named, then a bare answer to it
             if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):
                 wish = False
             if modality == "fact" and wish:

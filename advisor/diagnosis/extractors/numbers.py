@@ -165,6 +165,8 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
     """The share of networked equipment one clause says: none, a percentage, a fraction in words, or a part of a
     whole; a remark about some workshops is not the share of all."""
     eq = _lex()["equipment"]
+    if short_answer(clause) is False:
+        return 0.0  # "联网？没有的事"
     if has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"]):
         return None
     pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
@@ -176,8 +178,7 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
     ratio = _ratio(sentence, clause)
     if ratio is not None:
         return ratio
-    if has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"]) or \
-            short_answer(clause) is False:
+    if has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"]):
         return 0.0
     return None
 
