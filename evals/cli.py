@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_compare)
     p = sub.add_parser("calibrate", help="fit the refusal model on half the clause questions, report on the other half")
     p.add_argument("files", nargs="*", default=["evals/cases/clause_qa.yaml", "evals/calibration.yaml",
-                                                "../shared/cases/clause_followups-dev.yaml"])
+                                                "evals/calibration-own-words.yaml",
+                                                "../shared/cases/clause_followups-dev.yaml",
+                                                "../shared/cases/clause_qa-dev2.yaml"])
     p.add_argument("--write", action="store_true", help="store the weights and threshold fitted on the first half")
     p.set_defaults(func=cmd_calibrate)
     p = sub.add_parser("calibrate-pains", help="fit the pain classifier's threshold on half the interview cases, "
