@@ -74,8 +74,8 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     asks = stripped.endswith(("？", "?"))
     if asks and len(clause) <= 8 and not has_word(clause, mod["question_words"]) and clause == stripped.rstrip("？? "):
         return "echo"  # "设备联网？", "Budget?": the owner repeats our topic before answering it
-    if asks and (has_word(clause, mod["question_words"]) or last):
-        return "question"
+    if asks and (has_word(clause, mod["question_words"] + mod["addressed_to_us"]) or last):
+        return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question
     if has_word(clause, mod["third_party"]):
         return "other_party"
     if has_word(clause, mod["uncertain"]) and not has_word(clause, lex["pain_points"]["strategy_leadership"]):

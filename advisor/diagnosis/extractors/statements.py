@@ -26,6 +26,10 @@ def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
     return sorted(best.values())
 
 
+_LIST_RUN = re.compile(r"(?:\s*[、和跟与及/,，]\s*[A-Za-z\u4e00-\u9fff]{2,8}?(?=[、和跟与及/,，]|这些|这几个|啥的|什么的|之类|都|也|还))*"
+                       r"\s*(?:这些|这几个|啥的|什么的|之类的?)?")
+
+
 def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
     """True in use, False not in use, None: nothing said about ours."""
     syslex = _lex()["systems"]
@@ -36,6 +40,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
         return None if has_word(text, syslex["improve_verbs"]) else False
     if has_word(text[end:], syslex["is_not_a_system"]) and re.search(r"是|就是|其实", text[end:]):
         return False
+    run = _LIST_RUN.match(text, end)  # "MES、WMS这些都没有": what follows the list is said of each
+    end = run.end() if run else end
     after = text[end:end + 8]
     if re.match(r"\s*(?:也|都|还|倒)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
         return False
@@ -108,6 +114,8 @@ def systems(ctx: Context) -> None:
         mentions = _system_mentions(clause.text)
         named = mentions or named
         sentence = ctx.message.sentence_of(clause)
+        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, ["我们", "我", "we", "our"]):
+            continue  # "其中一家有供应商平台……那是人家的系统": someone else's
         for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end)
             if state is None:
