@@ -1,12 +1,15 @@
 """Concurrent interview sessions through the app's HTTP API, each checking it only ever sees its own data.
 
     python -m benchmarks.concurrency [--sessions 1 5 20] [--think S] [--client page|gradio_client] [--url URL]
-                                     [--no-document]
+                                     [--no-document] [--long-answers N]
     (starts its own app if no URL is given)
 
 Unless ``--no-document``, a consultant adds a 150-clause document through the app while the sessions run (it is
 parsed in a child process and indexed beside the searches; removed again at the end), and the table says how long
 that took and whether the sessions noticed.
+
+``--long-answers N``: N more owners send 4,000-character answers back to back for the whole run (#25: one owner
+must not slow everyone); the figures are the other owners' turns.
 
 Two clients: ``page`` (default) speaks the protocol the app's own web page speaks — one session hash per open page,
 ``POST /gradio_api/queue/join`` then the ``/gradio_api/queue/data`` event stream — through one shared connection
@@ -172,14 +175,50 @@ class DocumentAdder:
         return {"document_added_s": self.seconds, "document_error": self.error}
 
 
+class LongAnswers:
+    """``count`` owners sending 4,000-character answers back to back until stopped (their turns are not measured)."""
+
+    TEXT = ("我们车间的情况比较复杂，" + "设备有老有新，数据靠人工抄录，库存经常对不上，订单交期也经常延误。" * 120)[:4000]
+
+    def __init__(self, pages: "PageCaller", count: int) -> None:
+        import threading
+        self.stop = threading.Event()
+        self.turns = 0
+        self.threads = [threading.Thread(target=self._talk, args=(pages.open_page(),), daemon=True)
+                        for _ in range(count)]
+
+    def _talk(self, call) -> None:
+        session_id, *_ = call("start", "")
+        while not self.stop.is_set():
+            try:
+                call("chat", self.TEXT, session_id)
+                self.turns += 1
+            except Exception:  # noqa: BLE001 - the measured owners' figures are what counts
+                continue
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def finish(self) -> dict:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(120)
+        return {"long_answer_clients": len(self.threads), "long_answer_turns": self.turns}
+
+
 def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", server_pid: int | None = None,
-        add_document: bool = False) -> dict:
+        add_document: bool = False, long_answers: int = 0) -> dict:
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {CLIENTS}")
     pages = PageCaller(url) if client == "page" else None
     # pages and clients are opened before the clock starts: the figure is the turn, not the client's set-up
     callers = [pages.open_page() if pages else GradioClientCaller(url) for _ in range(sessions)]
     adder = DocumentAdder(url) if add_document else None
+    hogs = LongAnswers(PageCaller(url), long_answers) if long_answers else None
+    if hogs:
+        hogs.start()
+        time.sleep(1.0)  # the long answers are being read when the measured owners begin
     server_cpu, client_cpu, started = _cpu_seconds(server_pid), time.process_time(), time.perf_counter()
     if adder:
         adder.thread.start()
@@ -191,6 +230,7 @@ def run(url: str, sessions: int, think_s: float = 0.0, client: str = "page", ser
             closable.close()
     wall = time.perf_counter() - started
     document = adder.finish() if adder else {}
+    document.update(hogs.finish() if hogs else {})
     client_cpu = time.process_time() - client_cpu
     server_cpu = None if server_cpu is None else _cpu_seconds(server_pid) - server_cpu
     latencies = [t for r in results for t in r["latencies"]]
@@ -211,6 +251,8 @@ def rows(results: list[dict]) -> list[tuple[str, str, str]]:
         pace = f"owners think ~{r['think_s']:g} s" if r.get("think_s") else "back to back"
         cpu = (f"; CPU per call: server {r['server_cpu_ms_per_call']} ms, client {r['client_cpu_ms_per_call']} ms"
                if r.get("server_cpu_ms_per_call") is not None else "")
+        if r.get("long_answer_clients"):
+            pace += f", {r['long_answer_clients']} more owners sending 4,000-character answers ({r['long_answer_turns']})"
         if "document_added_s" in r:
             pace += (f", a 150-clause document added mid-run in {r['document_added_s']} s" if r["document_added_s"]
                      else f", adding a document FAILED: {r['document_error']}")
@@ -227,15 +269,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.0, help="seconds an owner takes between turns (0: none)")
     parser.add_argument("--client", choices=CLIENTS, default="page")
     parser.add_argument("--no-document", action="store_true", help="do not add a document during the run")
+    parser.add_argument("--long-answers", type=int, default=0, help="owners sending 4,000-character answers meanwhile")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     add = not args.no_document
     if args.url:
-        results = [run(args.url, n, args.think, args.client, add_document=add) for n in args.sessions]
+        results = [run(args.url, n, args.think, args.client, add_document=add, long_answers=args.long_answers)
+                   for n in args.sessions]
     else:
         with AppProcess() as app:
             warm_up(app.url)
-            results = [run(app.url, n, args.think, args.client, app.proc.pid, add) for n in args.sessions]
+            results = [run(app.url, n, args.think, args.client, app.proc.pid, add, args.long_answers)
+                       for n in args.sessions]
     print_table(rows(results), "Concurrent sessions (deterministic mode)")
     write_json(args.json, {"concurrency": results})
     return 0
