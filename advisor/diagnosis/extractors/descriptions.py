@@ -8,16 +8,16 @@ from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 
 # --- industry -------------------------------------------------------------------------------------------------
-_PLACE = r"(?:厂|店|院|公司|商|连锁|企业|工厂|酒店|作坊|门店|诊所|工作室|餐厅|批发部|商行|车行|药房)"
+_PLACE = r"(?:厂|店|院|公司|商|连锁|企业|工厂|酒店|作坊|门店|诊所|工作室|餐厅|批发部|商行|车行|药房|超市|医院|合作社|养殖场|农场|机构|门诊)"
 _INDUSTRY_ZH = [
     re.compile(rf"^(?P<obj>[^，。,；;我你他她它的]{{2,8}}{_PLACE})(?:[。，,；;！!]|$)"),  # "纸箱厂。瓦楞的……"
-    re.compile(r"(?:我们|我|公司|厂里|本厂)(?:就|主要)?(?:是|在)?[^，。,]{0,8}?(?:做|生产|搞|干|经营|炒|卖|开|加工|制造)(?P<obj>[^，。,；;的]{2,16}?)(?:的|生意|为主|，|。|,|$)"),
+    re.compile(r"(?:我们|我|公司|厂里|本厂)(?:就|主要)?(?:是|在)?[^，。,]{0,8}?(?:做|生产|搞|干|经营|主营|从事|炒|卖|开|种|养|加工|制造)(?P<obj>[^，。,；;的]{2,16}?)(?:的|生意|为主|，|。|,|$)"),
     re.compile(rf"(?:我们|我)(?:就)?是(?:[^，。,]{{0,8}}?的)?(?P<obj>[^，。,的]{{2,12}}{_PLACE})"),
-    re.compile(rf"(?:开了?家|一家)(?P<obj>[^，。,]{{2,14}}{_PLACE})"),
-    re.compile(r"(?:^|。)(?:主要)?(?:是)?做(?P<obj>[^，。,；;的]{2,16})"),
+    re.compile(rf"(?:开了?[个家间]|一家|一间)(?P<obj>[^，。,]{{2,14}}{_PLACE})"),
+    re.compile(r"(?:^|。)(?:主要)?(?:是)?(?:做|主营|从事)(?P<obj>[^，。,；;的]{2,16})"),
 ]
 _FIRM_EN = r"(?:factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill)"
-_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble)\s+"
+_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                            r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from)\b|[,.:;。]|$)", re.I),
                 re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small )?"
                            rf"(?P<obj>[a-z][a-z\s-]{{2,40}}?{_FIRM_EN})", re.I)]
