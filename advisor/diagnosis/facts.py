@@ -45,7 +45,7 @@ def _specs() -> dict[str, FactSpec]:
     specs = [
         FactSpec("industry", "text", "行业", "industry", question="basics"),
         FactSpec("employees", "int", "员工人数", "employees", "人", "basics", lower=1, upper=100_000),
-        FactSpec("revenue_wan", "float", "年营收", "annual revenue", "万元", "basics", lower=1, upper=10_000_000),
+        FactSpec("revenue_wan", "float", "年营收", "annual revenue", "万元", "basics", lower=10, upper=10_000_000),
         FactSpec("manual_records", "bool", "主要靠纸质/Excel记录", "records kept by hand", question="systems",
                  scoring="data_collection"),
         FactSpec("integration", "bool", "系统间数据打通", "systems share data", question="integration",

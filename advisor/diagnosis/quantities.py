@@ -79,7 +79,7 @@ def _adjacent_pair(text: str) -> float | None:
     if not m:
         return None
     a, b = _cn_integer(m.group("a")), _cn_integer(m.group("b"))
-    if a is None or b is None or b != a + 1:
+    if a is None or b is None or not 1 <= b - a <= 2:  # "六七十", "三五万"
         return None
     mag = {"": 1, "十": 10, "百": 100, "千": 1000}[m.group("mag")]
     head = _cn_integer(m.group("head")) if m.group("head") else 0.0
@@ -110,7 +110,7 @@ def _number(text: str) -> tuple[float | None, bool]:
     return _cn_integer(text), False
 
 
-_SPOKEN = {"俩": "两", "仨": "三"}
+_SPOKEN = {"俩": "两", "仨": "三", "万把": "一万", "千把": "一千", "百把": "一百"}
 _ENGLISH = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "a dozen": "12"}

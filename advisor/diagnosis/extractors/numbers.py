@@ -94,12 +94,16 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     before = clause.text[:q.start]
     near = {kind: _cue_before(before, len(before), money[kind], 16) for kind in ("budget", "other", "revenue_strong")}
     found = {k: v for k, v in near.items() if v}
+    if has_word(q.after(clause.text, 6), money["budget_after"]):
+        return "budget"
     if found:
         return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
     if has_word(sentence + clause.topic, money["budget"]) and not has_word(sentence, money["revenue_strong"]):
         return "budget"
     if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]):
         return "revenue_strong"
+    if has_word(sentence + clause.topic, money["budget_topic"]):
+        return "budget"
     if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None
@@ -119,7 +123,9 @@ def amounts(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
                 continue
-            kind = _money_kind(clause, q, sentence) or _ASKED_FOR.get(ctx.question)
+            kind = _money_kind(clause, q, sentence)
+            if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
+                kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
             if kind == "budget" and has_word(q.after(clause.text, 6), _lex()["money"]["budget_refused"]):
                 continue  # "几十万舍不得": the sum they will not spend
             if kind == "budget" or kind and clause.modality != "wish":
