@@ -299,7 +299,7 @@ def build_app(role: str = "all") -> gr.Blocks:
         timer.tick(_status_until_ready, outputs=[status_md, timer], api_name=False)
         wire_qa(demo, advisor, qa, session)
         if role == "all":
-            _wire_consultant_tabs(demo, *consultant)
+            _wire_consultant_tabs(demo, *consultant, status_md)
     demo.queue(default_concurrency_limit=4)
     return demo
 
@@ -313,8 +313,9 @@ def _consultant_tabs() -> tuple[dict, dict]:
     return kb, ent
 
 
-def _wire_consultant_tabs(demo: gr.Blocks, kb: dict, ent: dict) -> None:
+def _wire_consultant_tabs(demo: gr.Blocks, kb: dict, ent: dict, status_md: gr.Markdown) -> None:
     wire_knowledge(demo, advisor, kb)
+    kb["docs_md"].change(status, outputs=status_md, api_name=False)  # the status tab follows a knowledge-base change
     wire_enterprises(demo, advisor, ent)
 
 
@@ -326,7 +327,7 @@ def _consultant_app() -> gr.Blocks:
             with gr.Tab("状态", id="status-tab"):
                 status_md = gr.Markdown(elem_id="status")
         demo.load(status, outputs=status_md, api_name="status")
-        _wire_consultant_tabs(demo, *consultant)
+        _wire_consultant_tabs(demo, *consultant, status_md)
     demo.queue(default_concurrency_limit=2)
     return demo
 

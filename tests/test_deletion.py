@@ -143,3 +143,16 @@ def test_making_a_report_shows_one_progress_bar_and_the_page_says_it_is_chinese(
     assert report["show_progress_on"] and len(report["show_progress_on"]) == 1
     with urllib.request.urlopen(app_server.url, timeout=30) as response:
         assert re.search(r'<html\s+lang="zh-CN"', response.read().decode("utf-8"))
+
+
+@pytest.mark.integration
+def test_the_status_tab_follows_a_knowledge_base_change(app_server):
+    """#25 item 9: the status tab did not refresh after a knowledge-base change."""
+    import json
+    with urllib.request.urlopen(app_server.url + "config", timeout=30) as response:
+        config = json.loads(response.read())
+    ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    docs = next(i for i, elem in ids.items() if elem == "kb-docs")
+    status = next(i for i, elem in ids.items() if elem == "status")
+    assert any([docs, "change"] in [list(t) for t in d["targets"]] and status in d["outputs"]
+               for d in config["dependencies"])
