@@ -74,3 +74,13 @@ def test_an_echoed_topic_carries_into_a_bare_answer():
     profile = _interview("CRM？没有。MES：也没。联网？没有的事。").state.profile
     assert profile.get("system.crm") is False and profile.get("system.mes") is False
     assert profile.get("equipment_networked_pct") == 0.0
+
+
+def test_the_owners_own_target_becomes_a_goal_of_the_pilot():
+    from advisor.diagnosis.planning import build_plan
+    iv = _interview("我们做五金冲压件，八十来个人，订单全靠Excel排。", "按时交货率现在七成五，想提到九成。")
+    target = iv.state.profile.get("owner_targets")
+    assert target == [{"metric": "按时交货率", "now": 75.0, "target": 90.0, "unit": "%"}]
+    plan = build_plan(iv.assess(), iv.state.profile)
+    goal = plan.stages[0].goals[0]
+    assert (goal.baseline, goal.target) == ("75%", "90%") and "七成五" in goal.evidence

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from advisor.diagnosis.vocabulary import PAIN_POINTS, PainPointId
 
-ValueType = Literal["int", "float", "bool", "text", "trend", "list", "severity"]
+ValueType = Literal["int", "float", "bool", "text", "trend", "list", "severity", "targets"]
 
 SYSTEMS = {"erp": "ERP", "mes": "MES", "wms": "WMS", "crm": "CRM", "plm": "PLM", "oa": "OA", "scm": "SCM/SRM",
            "qms": "QMS", "hrm": "HR系统", "iot": "设备物联/数采", "bi": "BI看板", "cloud": "云服务/SaaS", "ai": "AI应用"}
@@ -69,6 +69,8 @@ def _specs() -> dict[str, FactSpec]:
         FactSpec("energy_trend", "trend", "能耗趋势", "energy-use trend", question="results", scoring="green"),
         FactSpec("revenue_trend", "trend", "营收趋势", "revenue trend", question="results", scoring="market"),
         FactSpec("goal.ai", "bool", "希望应用AI", "wants to apply AI", question="goals"),
+        # the owner's own figures and targets ("准时交货率八成五，想提到九成五"): [{metric, now, target, unit}]
+        FactSpec("owner_targets", "targets", "企业自己的指标目标", "the owner's own targets", question="goals", llm=False),
     ]
     specs += [FactSpec(f"system.{sid}", "bool", label, label, question="systems", scoring="info_systems")
               for sid, label in SYSTEMS.items()]
@@ -115,6 +117,8 @@ def describe_value(key: str, value: Any, language: str = "zh") -> str:
         return "、".join(labels.get(v, str(v)) for v in value) if value else "无"
     if s.type == "trend":
         return TRENDS.get(value, str(value))
+    if s.type == "targets":
+        return "；".join(f"{t['metric']} {t['now']:g}{t['unit']} → {t['target']:g}{t['unit']}" for t in value)
     if s.type == "severity":
         return {1: "提到", 2: "明确提出", 3: "严重"}.get(int(value), str(value))
     if s.type in ("int", "float"):

@@ -10,7 +10,7 @@ Example:
 from __future__ import annotations
 
 from advisor.diagnosis.plan_content import plan_content
-from advisor.diagnosis.priorities import budget_wan, capabilities, doable, prioritise, scene_kpi
+from advisor.diagnosis.priorities import budget_wan, capabilities, doable, owner_goals, prioritise, scene_kpi
 from advisor.diagnosis.vocabulary import (
     Assessment,
     EnterpriseProfile,
@@ -146,6 +146,8 @@ def _fill_stage(sp: StagePlan, assessment: Assessment, profile: EnterpriseProfil
         sp.scenes = [p.label for p in scenes]
         sp.goals = [_level_goal(assessment, p, deadline) for p in scenes]
         sp.goals += [scene_kpi(p.scene, p.label, profile, deadline) for p in scenes]
+        if s == Stage.pilot:
+            sp.goals = owner_goals(profile, deadline) + sp.goals
     if s == Stage.pilot:
         sp.actions.append(f"每3–6个月按PDCA复盘{'、'.join(sp.scenes)}试点的指标，达标后再扩大范围（6.4.3.2）")
     elif s == Stage.integration:

@@ -126,3 +126,14 @@ def scene_kpi(scene_id: str, label: str, profile: EnterpriseProfile, deadline: s
                          deadline=deadline, clause=clause, evidence=fact.evidence)
     return StageGoal(indicator=f"{label}：{kpi.name}", baseline="首月测定", target=target, deadline=deadline,
                      clause=clause, measure=kpi.measure)
+
+
+def owner_goals(profile: EnterpriseProfile, deadline: str) -> list[StageGoal]:
+    """The owner's own measures and targets ("准时交货率八成五，想提到九成五"), as goals with the owner's words; the
+    guide's 6.4.3.2 asks for goals the enterprise can measure, and these are the ones it already measures."""
+    fact = profile.current().get("owner_targets")
+    if fact is None:
+        return []
+    return [StageGoal(indicator=f"{t['metric']}（企业自定）", baseline=f"{t['now']:g}{t['unit']}",
+                      target=f"{t['target']:g}{t['unit']}", deadline=deadline, clause="6.4.3.2", evidence=fact.evidence)
+            for t in fact.value]

@@ -32,7 +32,7 @@ _QUANTITY = re.compile(
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万]))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个点|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
-    rf"万元|元|块|RMB\b|yuan\b|台|家|个|间|套|%)?"
+    rf"万元|元|块|RMB\b|yuan\b|台|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
@@ -155,6 +155,9 @@ def find_quantities(text: str) -> list[Quantity]:
             value *= 10_000
         if unit_said == "成":
             value *= 10
+            tenth = re.match(rf"[{_DIGIT}](?![{_CN}\d成])", text[m.end():])  # "八成五" = 85 %
+            if tenth and not m.group("post"):
+                value += _cn_integer(tenth.group(0)) or 0
         pre, post = (m.group("pre") or "").lower(), m.group("post") or ""
         upper = pre in ("不到", "不足", "under", "近", "将近", "接近", "nearly", "almost", "小") or post in ("不到", "以下")
         approx = approx or bool(pre or post or m.group("ge") or m.group("ge2") or m.group("ge3"))

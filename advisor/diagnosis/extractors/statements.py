@@ -6,6 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
 
@@ -234,3 +235,28 @@ def goals(ctx: Context) -> None:
             ctx.add("goal.ai", True, clause.text)
 
 
+
+
+@extractor
+def targets(ctx: Context) -> None:
+    """The owner's own measure with its value now and the value wanted, in one sentence ("准时交货率八成五，想提到
+    九成五", "交期现在二十天，想压到十天"): kept with the owner's words; the plan takes them as its own KPIs."""
+    words = _lex()["targets"]
+    found = []
+    for index in range(len(ctx.message.sentences)):
+        sentence = ctx.message.sentence_text(index)
+        metric = re.search(r"([\u4e00-\u9fffA-Za-z\- ]{0,12}?(?:" + "|".join(map(re.escape, words["metric_ends"])) + r"))",
+                           sentence)
+        goal = find_word(sentence, words["raise_to"])
+        if metric is None or goal is None or goal[0] < metric.end():
+            continue
+        now = next((q for q in find_quantities(sentence[metric.end():goal[0]]) if q.unit not in ("元", "人")), None)
+        wanted = next((q for q in find_quantities(sentence[goal[0]:]) if q.unit not in ("元", "人")), None)
+        if now is None or wanted is None:
+            continue
+        unit = "%" if "%" in (now.unit, wanted.unit) or metric.group(1).endswith("率") else now.unit or wanted.unit
+        name = re.sub(r"^(?:我们|我|现在|目前|的|our|the|\s)+", "", metric.group(1), flags=re.I).strip()
+        found.append({"metric": name, "now": now.value, "target": wanted.value, "unit": unit if len(unit) <= 2 else ""})
+        evidence = sentence.strip("。.，, ")
+    if found:
+        ctx.add("owner_targets", found, evidence)
