@@ -78,6 +78,9 @@ def people(ctx: Context) -> None:
                 digital_best = (1, clause.text)  # "有个兼职的IT"
             elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
                 digital_best = (0, clause.text)
+        elif digital_best is None and has_word(clause.topic, people["digital"]) and not find_quantities(clause.text) \
+                and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
+            digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
