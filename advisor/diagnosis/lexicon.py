@@ -66,7 +66,7 @@ def extraction_lexicon() -> dict:
 def _pattern(word: str) -> re.Pattern:
     if not word.isascii():
         return re.compile(re.escape(word))
-    if re.fullmatch(r"[A-Z][A-Z0-9]{1,3}", word):  # an acronym: "IT" is not the pronoun "it"
+    if _acronym(word):  # an acronym: "IT" is not the pronoun "it"
         return re.compile(rf"(?<![A-Za-z]){word}(?![A-Za-z])")
     # a lower-case English word of five letters or more is a stem: "ransom" in "ransomware", "backup" in "backups"
     tail = "" if " " not in word and len(word) >= 5 and word.islower() else "(?![A-Za-z])"
@@ -79,9 +79,14 @@ def _acronym_in_chinese(word: str, text: str, at: int) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", near))
 
 
+@lru_cache(maxsize=4096)
+def _acronym(word: str) -> bool:
+    return re.fullmatch(r"[A-Z][A-Z0-9]{1,3}", word) is not None
+
+
 def _matches(word: str, text: str, start: int = 0):
     yield from _pattern(word).finditer(text, start)
-    if re.fullmatch(r"[A-Z][A-Z0-9]{1,3}", word):
+    if _acronym(word):
         for m in re.finditer(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text[start:], re.IGNORECASE):
             at = m.start() + start
             if text[at:m.end() + start] != word and _acronym_in_chinese(word, text, at):
@@ -105,7 +110,8 @@ def find_word(text: str, words, start: int = 0) -> tuple[int, str] | None:
     """(position, word) of the earliest of ``words`` in ``text`` at or after ``start``, else None."""
     best: tuple[int, str] | None = None
     for word in words:
-        m = next(_matches(str(word), text, start), None)
+        word = str(word)
+        m = _pattern(word).search(text, start) if not _acronym(word) else next(_matches(word, text, start), None)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), str(word))
     return best
