@@ -5,7 +5,7 @@ Example:
     >>> from advisor.qa.answer import QAService
     >>> from advisor.qa.answer_types import answer_type
 from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
-from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite, switches_topic
 from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
@@ -29,7 +29,7 @@ from advisor.llm.client import ChatClient, LLMUnavailable
 from advisor.llm.prompts import neutralise, render
 from advisor.qa.answer_types import answer_type
 from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
-from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite
+from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite, switches_topic
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
 from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
 
@@ -135,6 +135,11 @@ class QAService:
         """The question as meant in its conversation, and the clauses found for it (the evals rank these too).
         With a model, a follow-up read from context is rewritten by it (kept only if it keeps the user's words)."""
         meant = rewrite(question, history or [], self.retriever.corpus)
+        if meant.how == "context":  # a topic switch or an unrelated question is asked alone (the old topic dropped)
+            alone = self.retriever.search(question, k=k)
+            last = next((e.anchor for e in reversed(history or []) if e.anchor), None)
+            if switches_topic(question, meant, alone, last, self.retriever.lexicon.tokenize):
+                return Rewrite(question=question, standalone=question), alone
         if use_llm and self.chat.available and meant.how == "context":
             meant = model_rewrite(self.chat, question, history or [], meant, self.retriever.lexicon)
         found = self.retriever.search(meant.standalone, k=k, anchors=meant.anchors,
@@ -231,7 +236,7 @@ class QAService:
 
     def _excerpt(self, r: RetrievedClause) -> str:
         """The clause text, with the matching list items first for long clauses (verbatim lines only)."""
-        if r.matched_items and len(r.text) > MAX_CLAUSE_CHARS:
+        if r.matched_items and (len(r.text) > MAX_CLAUSE_CHARS or r.via == "lookup"):  # a named item: that item
             lines = []
             for item_id in r.matched_items[:2]:
                 item = self.retriever.corpus.clause(r.doc_id, item_id)

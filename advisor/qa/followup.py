@@ -18,10 +18,13 @@ from advisor.config import GUIDE_DOC_ID
 
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十\d]{1,3})\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
 _LAST = re.compile(r"最后(?:一|那|的)?\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
-_NEXT = re.compile(r"接下来|下一步|然后呢|之后呢|再往后|紧接着|next step")
+_NEXT = re.compile(r"接下来|下一步|下一(?:条|个|点|项|阶段|部分)|后一(?:条|个|点|项)|然后呢|之后呢|再往后|紧接着|next (?:step|one|point|item)")
 _LEANS = re.compile(r"^(?:那|那么|其中|上面|刚才|这个|这类|这种|该|它|那个|那这|那在|要是|如果|还有|what about|and )|"
                     r"这个|这类|这一块|那块|那类|那一类|上面|刚才|其中|呢[？?]?$", re.IGNORECASE)
 _STANDALONE_LEN = 16  # a follow-up is short; a long question carries its own topic
+# words that point back at what was said ("这个", "其中", "它"): a question with one of them leans on the context
+_POINTS_BACK = re.compile(r"这个|这些|这种|这类|这块|这一块|这方面|这一步|这个阶段|该|它|它们|其中|上面|上述|刚才|前面|那个|那些|那块|"
+                          r"那类|那一类|那种|那一步|\b(?:this|that|it|these|those|them)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -94,12 +97,14 @@ def rewrite(question: str, history: list[Exchange], kb) -> Rewrite:
         return plain
     anchor = kb.clause(kb.guide.doc_id, last.anchor)
     n = ordinal(question)
-    if n is not None:
-        for source in (last.parts_of, last.anchor):
+    if n is not None:  # the parts counted: those listed last, the clause's own, else its siblings ("总体原则" → 4.x)
+        parent = anchor.parent if anchor is not None and not anchor.is_item else None
+        for source in (last.parts_of, last.anchor, parent):
             parts = parts_of(kb, source) if source else []
             if parts and -1 <= n <= len(parts) and n != 0:
                 picked = parts[n - 1] if n > 0 else parts[-1]
-                return Rewrite(question, f"{picked.title} {question}", [picked.base_id], "ordinal", source)
+                # a list item is anchored as itself ("6.3.1.1/2)"): the answer expands that item, not the whole list
+                return Rewrite(question, f"{picked.title} {question}", [picked.clause_id], "ordinal", source)
     if _NEXT.search(question) and anchor is not None and anchor.parent:
         siblings = parts_of(kb, anchor.parent)
         ids = [c.base_id for c in siblings]
@@ -110,7 +115,8 @@ def rewrite(question: str, history: list[Exchange], kb) -> Rewrite:
     if named is not None:
         return Rewrite(question, f"{named.title} {question}", [named.base_id], "part")
     title = anchor.title if anchor is not None else ""
-    return Rewrite(question, f"{question} {title} {last.standalone or last.question}".strip(), [], "context")
+    # only what it leans on: the clause in view and the question just before (not every earlier question again)
+    return Rewrite(question, f"{question} {title} {last.question}".strip(), [], "context")
 
 
 def _named_part(question: str, kb, last: Exchange, anchor):
@@ -125,6 +131,35 @@ def _named_part(question: str, kb, last: Exchange, anchor):
     scored = [(len(words & _bigrams(c.title)), c) for c in candidates]
     best = max(scored, key=lambda s: s[0], default=(0, None))
     return best[1] if best[0] >= 1 else None
+
+
+_ASKING_WORDS = frozenset("""具体 怎么 怎么办 怎么做 怎样 如何 什么 哪些 哪个 要求 方面 可以 需要 应该 一下 还有 那么 这样 意思 是不是 有没有
+能不能 为什么 举例 例子 比如 详细 说说 讲讲 展开 多少 呢 吗 的话 要是 如果 那 做 讲 说 是 有 要 能 会 怎么说 指南 里 中 上""".split())
+
+
+def own_topic(question: str, tokenize) -> list[str]:
+    """The question's words of its own (not asking words: "具体怎么做？" has none, "那人才培养呢？" has 人才, 培养)."""
+    return [t for t in tokenize(question) if len(t) >= 2 and t not in _ASKING_WORDS]
+
+
+def points_back(question: str) -> bool:
+    """The question names what came before ("这个怎么做", "其中那块") rather than a topic of its own."""
+    return bool(_POINTS_BACK.search(question))
+
+
+def switches_topic(question: str, meant: Rewrite, alone, last_anchor: str | None, tokenize=None) -> bool:
+    """A question read from context that leans on it only by its form ("那人才培养呢？", an unrelated next question):
+    it points back at nothing, and asked alone it finds a clause of its own (not refused, not the clause in view).
+    Judged by how little it leans on the context, not by its position in the conversation."""
+    if meant.how != "context" or points_back(question) or not alone.results:
+        return False
+    if tokenize is not None and not own_topic(question, tokenize):
+        return False
+    if alone.refused:  # asked alone it asks for a kind of answer the guide never gives ("金蝶和用友哪个好？")
+        return bool(alone.refusal_reason)
+    top = next((r.clause_id for r in alone.results if r.doc_id == GUIDE_DOC_ID), None)
+    return top is not None and not (last_anchor and (top == last_anchor or last_anchor.startswith(top + ".")
+                                                     or top.startswith(last_anchor.split("/")[0] + ".")))
 
 
 def exchange_of(rewritten: Rewrite, found) -> Exchange:

@@ -177,7 +177,7 @@ class Retriever:
             scope = self.corpus.clause(GUIDE_DOC_ID, SCOPE_CLAUSE)
             lookups = [scope, *[c for c in lookups if c != scope]] if scope else lookups
             result.scope_reading = scope_reading(own_words or query, "en" if expansion.english else "zh")
-        lookups += [c for c in (self.corpus.clause(filters.doc_id or GUIDE_DOC_ID, a) for a in anchors or []) if c]
+        lookups += self._anchored(anchors or [], filters)
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
         ranked = self._with_lookups(_guide_before_namesakes(self._fused(query, expansion, q_tokens, filters)), lookups)
@@ -298,6 +298,20 @@ class Retriever:
                 if item_id:
                     self._named_items[c.key] = [item_id]
         return found
+
+    def _anchored(self, anchors: list[str], filters: Filters) -> list[Clause]:
+        """Clauses a follow-up points at; a list item ("6.3.1.1/2)") as its clause with that item named."""
+        doc_id = filters.doc_id or GUIDE_DOC_ID
+        out = []
+        for anchor in anchors:
+            c = self.corpus.clause(doc_id, anchor)
+            if c is not None and c.is_item:
+                item, c = c, self.corpus.clause(doc_id, c.base_id)
+                if c is not None:
+                    self._named_items[c.key] = [item.clause_id]
+            if c is not None:
+                out.append(c)
+        return out
 
     @staticmethod
     def _allowed_guide(filters: Filters) -> bool:
