@@ -67,3 +67,38 @@ def test_a_model_rewrite_is_used_only_if_it_keeps_the_users_words():
     assert model_rewrite(drops, plain.question, history, plain, lexicon) is plain
     ordinal = Rewrite("第二件具体要看哪些方面？", "技术能力诊断 第二件具体要看哪些方面？", ["6.2.2"], "ordinal")
     assert model_rewrite(keeps, ordinal.question, history, ordinal, lexicon) is ordinal  # exact: no model needed
+
+
+def test_clause_numbers_said_in_words_or_by_position(kb):
+    from advisor.qa.clause_numbers import clause_refs
+    doc = kb.guide.doc_id
+    assert clause_refs("五点二点四讲了什么？", kb, doc) == [("5.2.4", None)]
+    assert clause_refs("第四章第二条是什么意思", kb, doc) == [("4.2", None)]
+    assert clause_refs("第六章第三节第二条", kb, doc) == [("6.3.2", None)]
+    assert clause_refs("5.3.3下面第一条怎么做", kb, doc) == [("5.3.3.1", None)]
+    assert clause_refs("6.3.1.1的最后一条", kb, doc) == [("6.3.1.1", "6.3.1.1/7)")]
+    assert clause_refs("投入三点五万够不够？", kb, doc) == [] and clause_refs("四点五个人", kb, doc) == []
+
+
+def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):
+    listed = [Exchange("制定目标有什么总体要求？", anchor="6.3.1.1")]
+    meant = rewrite("第二条具体怎么做？", listed, kb)
+    assert meant.how == "ordinal" and meant.anchors == ["6.3.1.1/2)"]
+    principles = [Exchange("总体原则有几条？", anchor="4.2")]  # the answer rested on one of the siblings
+    assert rewrite("第三条讲的是什么？", principles, kb).anchors == ["4.3"]
+    assert rewrite("下一条呢？", [Exchange("第三条", anchor="4.3", parts_of="4")], kb).anchors == ["4.4"]
+
+
+def test_a_context_reading_carries_only_the_previous_question(kb):
+    history = [Exchange("数据销毁有哪些要求？", anchor="5.3.2.7"),
+               Exchange("具体怎么做？", standalone="具体怎么做？ 数据销毁 数据销毁有哪些要求？", anchor="5.3.2.7")]
+    meant = rewrite("要是公司自己没这个能力呢？", history, kb)
+    assert meant.how == "context" and meant.standalone.count("数据销毁有哪些要求") == 0
+
+
+def test_what_points_back_and_what_has_a_topic_of_its_own():
+    from advisor.qa.followup import own_topic, points_back
+    from advisor.qa.lexicon import Lexicon
+    tok = Lexicon.load().tokenize
+    assert points_back("要是公司自己没这个能力呢？") and not points_back("那人才培养呢？")
+    assert own_topic("具体怎么做？", tok) == [] and "人才" in "".join(own_topic("那人才培养呢？", tok))

@@ -89,3 +89,34 @@ def test_user_document_can_be_added_and_found(real_retriever, tmp_path):
         kb.remove_document("厂规-001")
         real_retriever.refresh()
     assert all(r.doc_id != "厂规-001" for r in real_retriever.search("注塑模具保养").results)
+
+
+@pytest.mark.parametrize("query,expected", [("五点三点二点七讲了什么", "5.3.2.7"), ("第五章第二节第三条", "5.2.3"),
+                                            ("5.3.3下面第二条说了什么", "5.3.3.2")])
+def test_clause_numbers_said_in_words(real_retriever, query, expected):
+    found = real_retriever.search(query)
+    assert found.results[0].clause_id == expected and found.results[0].via == "lookup" and not found.refused
+
+
+def test_an_applicability_question_reads_the_scope_clause(real_retriever):
+    found = real_retriever.search("我们是河北的一家餐饮公司，这个指南适用吗？")
+    assert found.results[0].clause_id == "1" and not found.refused
+    assert "天津市中小企业" in found.scope_reading and "河北" in found.scope_reading
+    service = real_retriever.search("给企业做数字化服务的咨询公司能用这份指南吗？")
+    assert service.results[0].clause_id == "1" and "服务的各类机构" in service.scope_reading
+    assert real_retriever.search("SaaS适合我们这样的小厂吗？").results[0].clause_id != "1"  # not a scope question
+
+
+def test_everyday_words_meet_the_guide_through_the_questions_people_ask(real_retriever):
+    found = real_retriever.search("厂里老师傅不会用电脑，系统上了也白搭，指南咋说？")
+    assert "6.4.2" in found.guide_ids(5) and not found.refused
+    assert any(r.asked_rank for r in found.results[:5])  # the everyday questions voted
+
+
+@pytest.mark.parametrize("query,kind", [("金蝶和用友哪个好？", "vendor"), ("天津有多少家企业完成了数字化转型？", "statistics"),
+                                        ("防火墙端口策略具体怎么配置？", "configuration"),
+                                        ("等保三级一共有多少测评项？", "standard"),
+                                        ("试点申报的截止日期是哪天？", "date")])
+def test_answer_types_the_guide_never_gives_are_refused(real_retriever, query, kind):
+    found = real_retriever.search(query)
+    assert found.refused and found.refusal_reason == kind

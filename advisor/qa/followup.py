@@ -36,6 +36,7 @@ class Exchange:
     anchor: str | None = None  # the guide clause the answer rests on (best retrieved)
     parts_of: str | None = None  # when the anchor was picked from a list: the clause whose parts were listed
     answer: str = ""  # the answer as shown (to show the conversation again when the page is reopened)
+    alone: bool = False  # asked with 单独提问 (without the conversation): regenerate asks it the same way
 
 
 @dataclass

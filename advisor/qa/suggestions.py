@@ -57,3 +57,18 @@ def suggest_followups(anchor_id: str | None, corpus, lang: str = "zh", limit: in
     if here and len(siblings[here - 1].title) > 2:  # not "概述"
         out.append(_ask_about(siblings[here - 1], lang))
     return out[:limit]
+
+
+def nearest_questions(found, corpus, lang: str = "zh", limit: int = 3) -> list[str]:
+    """When a question is refused: questions about the nearest clauses the guide does have (what it can answer)."""
+    guide = corpus.guide
+    out: list[str] = []
+    for r in found.results if found is not None else []:
+        clause = corpus.clause(guide.doc_id, r.clause_id) if r.doc_id == guide.doc_id else None
+        if clause is not None and clause.text and clause.base_id not in ("封面", "前言"):
+            question = _ask_about(clause, lang)
+            if question not in out:
+                out.append(question)
+        if len(out) >= limit:
+            break
+    return out
