@@ -209,6 +209,10 @@ class Retriever:
         dense = [(self._record_pos[key], sim) for key, sim in hits if key in self._record_pos]
         asked = [(self._record_pos[f"{GUIDE_DOC_ID}::{cid}"], sim) for cid, sim in self.bank.rank(vector, q_tokens)
                  if f"{GUIDE_DOC_ID}::{cid}" in self._record_pos]
+        # a user's document has no everyday questions: its clauses vote here with their own words, so the guide's
+        # extra vote never buries an upload that answers the question better
+        uploads = [(i, s) for i, s in dense if self.corpus.document(self.records[i].doc_id).kind == DocKind.user]
+        asked = sorted(asked + uploads, key=lambda pair: -pair[1])
         return {"bm25": [(i, float(bm25_scores[i])) for i in bm25],
                 "dense": [(i, float(s)) for i, s in dense if allowed[i]],
                 "asked": [(i, s) for i, s in asked if self._allowed(self.records[i], filters)]}
@@ -341,7 +345,8 @@ def _guide_before_namesakes(ranked: list[RetrievedClause]) -> list[RetrievedClau
     """A user document's clause never ranks above the guide's clause of the same number (an upload titled
     "5.3.2.7 数据销毁" saying "no destruction needed" cannot push the real 5.3.2.7 down)."""
     out = list(ranked)
-    for guide in [e for e in ranked if e.doc_id == GUIDE_DOC_ID]:
+    # a chapter number ("1", "2") is every document's own: only a numbered clause below a chapter can impersonate
+    for guide in [e for e in ranked if e.doc_id == GUIDE_DOC_ID and "." in e.clause_id]:
         namesakes = [i for i, e in enumerate(out) if e.kind == DocKind.user and e.clause_id == guide.clause_id]
         here = out.index(guide)
         if namesakes and namesakes[0] < here:
