@@ -212,7 +212,9 @@ class Retriever:
         # a user's document has no everyday questions: its clauses vote here with their own words, so the guide's
         # extra vote never buries an upload that answers the question better
         uploads = [(i, s) for i, s in dense if self.corpus.document(self.records[i].doc_id).kind == DocKind.user]
-        asked = sorted(asked + uploads, key=lambda pair: -pair[1])
+        for upload in sorted(uploads, key=lambda pair: -pair[1]):  # merged in without reordering the bank's ranking
+            at = next((n for n, (_, sim) in enumerate(asked) if sim < upload[1]), len(asked))
+            asked.insert(at, upload)
         return {"bm25": [(i, float(bm25_scores[i])) for i in bm25],
                 "dense": [(i, float(s)) for i, s in dense if allowed[i]],
                 "asked": [(i, s) for i, s in asked if self._allowed(self.records[i], filters)]}
