@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_hostile_input import _kb
+from test_hostile_input import test_document_ids_that_look_like_the_guide_are_refused as refused_like_the_guide
 
 GUIDE = "T/TJBDA 002—2026"
 
@@ -18,12 +19,7 @@ GUIDE = "T/TJBDA 002—2026"
     "T/TJBDA 002—2026 附录",  # the guide's id plus a suffix
 ])
 def test_look_alikes_of_the_guides_id_are_refused(tmp_path, look_alike):
-    kb = _kb(tmp_path)
-    doc = tmp_path / "fake.txt"
-    doc.write_text("5.3.2.7 数据销毁\n数据无需销毁。\n", "utf-8")
-    with pytest.raises(ValueError, match="形近"):
-        kb.add_document(doc, doc_id=look_alike)
-    assert not any(kb.user_dir.iterdir())
+    refused_like_the_guide(tmp_path, look_alike)  # the same check, other look-alikes
 
 
 def test_ids_that_merely_share_a_beginning_are_still_different(tmp_path):

@@ -11,7 +11,6 @@ from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact, Level, Partner
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.planning import build_plan, choose_partners, choose_tech_path, start_stage
 from advisor.diagnosis.report import Report
-from advisor.config import Settings
 
 _WEAK = {"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}
 _STRONG = {"system__erp": True, "system__mes": True, "system__wms": True, "system__crm": True, "system__iot": True,
@@ -158,15 +157,7 @@ def test_the_summary_is_plain_and_a_models_invented_number_or_clause_is_caught()
     assert "一级初始" in report.summary and report.summary_note == "按诊断结果生成"
     assert report.summary in report.to_markdown()
 
-    class Model:
-        settings = Settings(llm="none", llm_timeout_s=5)
-
-        def __init__(self, text: str) -> None:
-            self.text = text
-
-        def complete(self, messages, **kwargs) -> str:
-            return self.text
-
+    from test_summary_check import Model  # a model that says what it is given
     guide = {"6.4.3.2", "6.3.2", "5.3.2.7"}
     honest = f"您的企业目前是一级初始，总分约{round(report.assessment.score_estimate)}分，先从质量管理试点（6.4.3.2）。"
     text, note = llm_summary(Model(honest), report, guide)

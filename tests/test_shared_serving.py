@@ -28,13 +28,18 @@ def test_serving_beyond_loopback_without_a_consultant_account_refuses_to_start(t
     assert done.returncode != 0 and "顾问账号" in done.stderr and "hash-password" in done.stderr
 
 
-def _get(url: str, host: str | None = None):
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+def _request(url: str, data: bytes | None = None, headers: dict | None = None):
+    """(status, headers, body) of one request; an HTTP error is an answer too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method="GET" if data is None else "POST")
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read().decode("utf-8", "replace")
+
+
+def _get(url: str, host: str | None = None):
+    return _request(url, headers={"Host": host} if host else {})
 
 
 def test_owners_get_no_knowledge_base_endpoint_and_consultants_log_in(real_data_dir, real_retriever, tmp_path):
@@ -70,12 +75,7 @@ def test_knowledge_base_changes_are_audited(app_server, tmp_path):
 
 
 def _post(url: str, data: bytes, headers: dict):
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read().decode("utf-8", "replace")
+    return _request(url, data, headers)
 
 
 def test_the_consultant_login_is_same_site_and_a_foreign_site_gets_nothing(real_data_dir, real_retriever, tmp_path):
