@@ -34,13 +34,19 @@ def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
     return "total"
 
 
-def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity]) -> bool:
-    """"每班二十来人，加上管理层十来个，大概七十" / "total 92": a bare number said after people were counted, with a word
-    that sums or rounds them, and at least as large as each of them, is their total."""
+def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_clause: str) -> bool:
+    """"每班二十来人，加上管理层十来个，大概七十" / "so 26 on the payroll": a bare number said after people were counted,
+    with a word that sums or rounds them (here or in the clause before), at least as large as each of them and not
+    absurdly larger (then it counts something else: "加起来两千六" is money), is their total; so is a bare number
+    followed by a summing word ("26 on the payroll")."""
     people = _lex()["people"]
-    before = clause.text[:q.start]
-    return bool(counted) and q.unit in ("", "个") and q.value >= max(c.value for c in counted) and \
-        has_word(before[-8:], people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])
+    if q.unit not in ("", "个"):
+        return False
+    if has_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"]):
+        return True
+    before = (before_clause + "，" + clause.text[:q.start])[-12:]
+    return bool(counted) and max(c.value for c in counted) <= q.value <= 10 * max(c.value for c in counted) and \
+        has_word(before, people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])
 
 
 @extractor
@@ -49,6 +55,7 @@ def people(ctx: Context) -> None:
     totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
     corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
+    previous: Clause | None = None
     for clause in ctx.message.clauses:
         if clause.modality == "corrected":
             corrected = [q for q in find_quantities(clause.text) if _person_count(q, clause.text)] or corrected
@@ -57,21 +64,24 @@ def people(ctx: Context) -> None:
         sentence = ctx.message.sentence_of(clause)
         # a bare count right at the end of a correction of a headcount ("……刚才说错了，是八十个")
         corrects = bool(corrected) and clause.correction or bool(corrected) and len(clause.text) <= 8
+        before_clause = previous.text if previous is not None and previous.sentence == clause.sentence else ""
         for q in find_quantities(clause.text):
             if not _person_count(q, clause.text):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
-                elif _bare_total(q, clause, counted):
+                elif _bare_total(q, clause, counted, before_clause):
                     totals.append((2, int(round(q.value)), clause.text))
+                    counted.append(q)
                 continue
             scope = _scope(clause, q, sentence)
-            if scope == "digital":
+            if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 digital_best = (q.value, clause.text)  # the last said stands ("两个……现在就一个")
             elif scope == "total":
                 strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) else 1
                 totals.append((strength, int(round(q.value)), clause.text))
             counted.append(q)
         corrected = corrected if clause.correction or not find_quantities(clause.text) else []
+        previous = clause
         people = _lex()["people"]
         if digital_best is None and has_word(clause.text, people["digital"]):
             if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
@@ -129,7 +139,8 @@ def amounts(ctx: Context) -> None:
             kind = _money_kind(clause, q, sentence)
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
-            if kind == "budget" and has_word(q.after(clause.text, 6), _lex()["money"]["budget_refused"]):
+            if kind == "budget" and has_word(clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):],
+                                             _lex()["money"]["budget_refused"]):
                 continue  # "几十万舍不得": the sum they will not spend
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
