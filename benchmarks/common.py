@@ -6,6 +6,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,7 +126,11 @@ class AppProcess:
     def stop(self, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.kill() if kill else self.proc.terminate()
-            self.proc.wait(timeout=30)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a model still loading or warming may hold the exit: end it
+                self.proc.kill()
+                self.proc.wait(timeout=30)
 
     def __enter__(self) -> "AppProcess":
         return self.start()
