@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import threading
 import time
 from collections import defaultdict
@@ -166,7 +167,8 @@ class Retriever:
                 own_words: str | None) -> RetrievalResult:
         started = time.perf_counter()
         filters = filters or Filters()
-        query = (query or "").strip()[: self.settings.max_message_chars]
+        # a character typed over and over ("啊啊啊啊", "？？？？") is one: noise must not outweigh the words
+        query = re.sub(r"(.)\1{3,}", r"\1", (query or "").strip()[: self.settings.max_message_chars])
         expansion = self.lexicon.expand(query)
         result = RetrievalResult(query=query, expanded_terms=expansion.added, english=expansion.english)
         if not query:
