@@ -12,6 +12,7 @@ import os
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -56,6 +57,9 @@ class Settings(BaseSettings):
     llm_ctx: int = 4096
     llm_timeout_s: float = 60.0
     llm_max_tokens: int = 400
+    # how the model reads an owner's answer beside the rules: "narrow" (one short question per fact still unknown),
+    # "schema" (the whole fact schema at once) or "off" (rules and the classifier alone)
+    llm_reading: Literal["narrow", "schema", "off"] = "off"
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = "qwen2.5"
     openai_api_key: str = "EMPTY"

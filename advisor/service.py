@@ -319,7 +319,7 @@ class Advisor:
         if self.settings.llm == "none":
             return 0
         from advisor.diagnosis.model_facts import extraction_prompt_prefix
-        warmed = self.chat.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix()])
+        warmed = self.chat.warm_up([QAService.prompt_prefix(), extraction_prompt_prefix(self.chat.settings.llm_reading)])
         self.model_warmed = warmed > 0
         return warmed
 

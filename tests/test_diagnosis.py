@@ -150,7 +150,7 @@ def test_llm_facts_with_string_numbers_do_not_break_scoring():
              ' {"key": "equipment_networked_pct", "value": "三成", "evidence": "联网三成"},'
              ' {"key": "digital_staff", "value": "2", "evidence": "两个IT"}]}')
     model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
-    iv = Interview(chat=ChatClient(model, Settings(llm="none", llm_timeout_s=5), label="fake"))
+    iv = Interview(chat=ChatClient(model, Settings(llm="none", llm_timeout_s=5, llm_reading="schema"), label="fake"))
     iv.start()
     iv.reply("员工80人，设备联网三成，有两个IT")
     iv.settle(timeout=5)

@@ -24,7 +24,7 @@ from advisor.sessions import SessionStore, StorageError
 
 
 def _chat(model, timeout: float = 1.0) -> ChatClient:
-    return ChatClient(model, Settings(llm="none", llm_timeout_s=timeout), label="fake")
+    return ChatClient(model, Settings(llm="none", llm_timeout_s=timeout, llm_reading="schema"), label="fake")
 
 
 @pytest.mark.parametrize("model,note", [

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from advisor.config import knowledge_path
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
-from advisor.diagnosis.model_facts import extract_llm
+from advisor.diagnosis.model_facts import extract_llm, extract_narrow
 from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
 from advisor.language import is_english
@@ -289,9 +289,15 @@ class Interview:
 
     # --- the model's facts, read in the background ---------------------------------------------------------------
     def _read_with_model(self, text: str, pending: Question | None, index: int) -> None:
-        previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
-        question = pending.zh if pending else ""
-        self.pending.append(_MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous))
+        mode = self.chat.settings.llm_reading
+        if mode == "narrow":
+            known = frozenset(self.state.profile.current())
+            self.pending.append(_MODEL_WORKER.submit(extract_narrow, self.chat, text, pending.id if pending else "",
+                                                     index, known))
+        elif mode == "schema":
+            previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
+            question = pending.zh if pending else ""
+            self.pending.append(_MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous))
 
     def _merge_model_facts(self) -> list[str]:
         notes: list[str] = []

@@ -10,10 +10,14 @@ Example:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+import yaml
+
 from advisor.diagnosis.extraction import extract_rules
 from advisor.diagnosis.facts import FACTS, coerce, llm_schema, plausible
 from advisor.diagnosis.lexicon import extraction_lexicon, has_word
-from advisor.diagnosis.quantities import fraction_percent, read_number
+from advisor.diagnosis.quantities import find_quantities, fraction_percent, read_number
 from advisor.diagnosis.vocabulary import Fact, FactSource
 
 MIN_EVIDENCE_CHARS = 4
@@ -51,6 +55,9 @@ def verify_llm_fact(key: str, value, evidence: str, message: str, turn: int) -> 
     if spec.type in ("int", "float"):
         unit = {"人": "人", "%": "%", "万元": "元"}.get(spec.unit)
         number = read_number(evidence, unit)
+        if number is None and unit == "人":  # "连总部一共两百出头": a bare number where people are counted
+            bare = [q for q in find_quantities(evidence) if q.unit == ""]
+            number = bare[0].value if len(bare) == 1 else None
         if number is None:
             frac = fraction_percent(evidence) if unit == "%" else None
             number = frac[0] if frac else None
@@ -78,9 +85,12 @@ def _system_prompt() -> str:
     return render("extract_system", markup={"keys": keys})
 
 
-def extraction_prompt_prefix() -> list[tuple[str, str]]:
-    """The part every extraction prompt starts with, for :meth:`ChatClient.warm_up`."""
+def extraction_prompt_prefix(mode: str = "narrow") -> list[tuple[str, str]]:
+    """The part every extraction prompt of ``mode`` starts with, for :meth:`ChatClient.warm_up`."""
     from advisor.llm.prompts import render
+    if mode == "narrow":
+        return [("system", render("extract_narrow_system")),
+                ("human", render("extract_narrow_user", message="", question="")[:8])]
     return [("system", _system_prompt()), ("human", render("extract_user", question="", previous="", message="")[:8])]
 
 
@@ -103,3 +113,51 @@ def extract_llm(chat, message: str, question: str, turn: int, previous: str = ""
     return facts, dropped
 
 
+
+
+# --- narrow questions: one fact at a time --------------------------------------------------------------------------
+MAX_NARROW = 3  # questions per turn (each one a short call; the interview does not wait for them)
+_NARROW_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}, "evidence": {"type": "string"}},
+                  "required": ["answer", "evidence"]}
+
+
+@lru_cache(maxsize=1)
+def narrow_questions() -> dict[str, str]:
+    from advisor.config import default_settings
+    path = default_settings().prompts_dir / "narrow_questions.yaml"
+    questions = yaml.safe_load(path.read_text("utf-8"))
+    unknown = [k for k in questions if k not in FACTS]
+    if unknown:
+        raise ValueError(f"{path}: not fact keys: {unknown}")
+    return questions
+
+
+def narrow_keys(message: str, question_id: str, known) -> list[str]:
+    """The keys worth asking the model about after a turn: those the question just asked was about, then those whose
+    topic the message speaks of, that no reading has yet (at most :data:`MAX_NARROW`)."""
+    asked = [k for k in narrow_questions() if FACTS[k].question == question_id]
+    spoken = [k for k in narrow_questions() if _topic_words(k) and has_word(message, _topic_words(k))]
+    return [k for k in dict.fromkeys(asked + spoken) if k not in known][:MAX_NARROW]
+
+
+def extract_narrow(chat, message: str, question_id: str, turn: int, known=frozenset()) -> tuple[list[Fact], int]:
+    """(facts the model found, one narrow question per key of :func:`narrow_keys`, that their evidence supports;
+    how many answers were dropped). The message comes first in every prompt, so the server reuses its processing
+    from one question to the next."""
+    from advisor.llm.prompts import render
+    system = render("extract_narrow_system")
+    facts, dropped = [], 0
+    for key in narrow_keys(message, question_id, known):
+        out = chat.json([("system", system),
+                         ("human", render("extract_narrow_user", message=message, question=narrow_questions()[key]))],
+                        _NARROW_SCHEMA, name="answer",
+                        first_token_timeout=chat.settings.llm_timeout_s / 2, total_timeout=chat.settings.llm_timeout_s)
+        answer = str(out.get("answer", "")).strip() if isinstance(out, dict) else ""
+        if not answer or answer.lower() in ("unknown", "未知", "没说", "none", "null"):
+            continue
+        fact = verify_llm_fact(key, answer, str(out.get("evidence", "")), message, turn)
+        if fact is None:
+            dropped += 1
+        else:
+            facts.append(fact)
+    return facts, dropped

@@ -218,7 +218,7 @@ class Report(BaseModel):
         L: list[str] = []
         L += ["", "## 八、依据的信息与缺失项", ""]
         for f in pr.current().values():
-            source = "规则提取" if f.source == "rules" else "大模型提取"
+            source = {"rules": "规则提取", "learned": "分类器判断"}.get(f.source, "大模型提取")
             L.append(f"- {f.describe()}（第{f.turn}轮，{source}：“{f.evidence}”）")
         if a.missing:
             L.append(f"- 尚缺：{'、'.join(a.missing)}")

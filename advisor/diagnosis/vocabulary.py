@@ -116,6 +116,7 @@ class Area(StrEnum):
 
 class FactSource(StrEnum):
     rules = "rules"
+    learned = "learned"  # the status classifier (advisor.diagnosis.status_classifier)
     llm = "llm"
 
 

@@ -22,11 +22,12 @@ class Context:
     facts: list[Fact] | None = None
     known: frozenset[str] = frozenset()  # keys the profile already holds
 
-    def add(self, key: str, value, evidence: str, confidence: float = STRONG, **extra) -> None:
+    def add(self, key: str, value, evidence: str, confidence: float = STRONG, source: FactSource = FactSource.rules,
+            **extra) -> None:
         if not plausible(key, value):
             return
         self.facts.append(Fact(key=key, value=value, evidence=self.message.as_said(evidence.strip()), turn=self.turn,
-                               source=FactSource.rules, confidence=confidence, **extra))
+                               source=source, confidence=confidence, **extra))
 
 
 Extractor = Callable[[Context], None]

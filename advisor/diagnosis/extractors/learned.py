@@ -1,0 +1,70 @@
+"""The status classifier's readings (:mod:`advisor.diagnosis.status_classifier`), after the rules: a yes/no fact the
+rules read nothing for in the whole message, and a second look at systems the rules took as in use only because they
+were named. Marked as learned and less sure than the rules, so a word-read statement in a later turn stands over it."""
+from __future__ import annotations
+
+from advisor.diagnosis.extractors.base import MEANING, Context, extractor
+from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds
+from advisor.diagnosis.vocabulary import FactSource
+
+_READ = ("fact", "corrected")  # a sentence is read when it states something as it is (not a guess, a wish, a question)
+
+
+def _readable_sentences(ctx: Context) -> list[int]:
+    return [i for i in range(len(ctx.message.sentences))
+            if any(c.modality in _READ for c in ctx.message.clauses_of(i))
+            and not any(c.modality in ("question", "other_party", "uncertain") for c in ctx.message.clauses_of(i))]
+
+
+@extractor
+def learned_statuses(ctx: Context) -> None:
+    if not available():
+        return
+    model, limits = status_model(), thresholds()
+    sentences = _readable_sentences(ctx)
+    said = {f.key for f in ctx.facts}
+    for key in BOOLEAN_KEYS:
+        if key in said:
+            continue
+        best = None
+        for i in sentences:
+            text = ctx.message.sentence_text(i).strip()
+            value, p = model.boolean(key, text)
+            if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
+                best = (value, text, p)
+        if best:
+            ctx.add(key, best[0], best[1], MEANING, source=FactSource.learned)
+    _second_look_at_systems(ctx, model, limits.systems)
+
+
+def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
+    """(the words said of system ``sid``, where it is named in them): from the clause that names it to the end of its
+    sentence ("我们那套MES，工人嫌麻烦早就不点了")."""
+    for clause in ctx.message.clauses:
+        spans = [(a, b) for a, b, s in system_spans(clause.text) if s == sid]
+        if not spans:
+            continue
+        text = clause.text
+        for after in ctx.message.clauses_of(clause.sentence):
+            if after.start <= clause.start:
+                continue
+            text += "，" + after.text
+        return text, *spans[0]
+    return None
+
+
+def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
+    """A system the rules read as in use, which the model reads as not in use (turned), someone else's or only
+    planned (dropped)."""
+    for fact in list(ctx.facts):
+        if not fact.key.startswith("system.") or fact.value is not True or fact.source != FactSource.rules:
+            continue
+        said = _said_of(ctx, fact.key.split(".", 1)[1])
+        if said is None:
+            continue
+        status, p = model.system(*said)
+        if p < limit or status == "in_use":
+            continue
+        ctx.facts.remove(fact)
+        if status == "not_in_use":
+            ctx.add(fact.key, False, said[0], MEANING, source=FactSource.learned)
