@@ -16,7 +16,6 @@ Example:
 """
 from __future__ import annotations
 
-import re
 import threading
 from functools import lru_cache
 from typing import Literal
@@ -155,6 +154,3 @@ def available() -> bool:
         return False
     return True
 
-
-def sentence_units(text: str) -> list[str]:
-    return [s for s in re.split(r"[。！!？?\n；;]+", text) if s.strip()]
