@@ -113,24 +113,25 @@ class StatusModel:
             if len(set(labels)) >= 2:
                 self.models[key] = _pipeline().fit(texts, labels)
 
-    def _best(self, key: str, text: str) -> tuple[str, float]:
+    def _best(self, key: str, texts: list[str]) -> list[tuple[str, float]]:
         model = self.models[key]
-        probs = model.predict_proba([text])[0]
-        i = int(probs.argmax())
-        return str(model.classes_[i]), float(probs[i])
+        return [(str(model.classes_[int(p.argmax())]), float(p.max())) for p in model.predict_proba(texts)]
+
+    def booleans(self, key: str, texts: list[str]) -> list[tuple[bool | None, float]]:
+        """For each text, (what it says of ``key``: True, False or None for nothing, the model's probability)."""
+        if key not in self.models or not texts:
+            return [(None, 0.0)] * len(texts)
+        return [(None if label == "none" else label == "yes", p)
+                for label, p in self._best(key, [mandarin(t) for t in texts])]
 
     def boolean(self, key: str, text: str) -> tuple[bool | None, float]:
-        """(what ``text`` says of ``key``: True, False or None for nothing, the model's probability of that)."""
-        if key not in self.models:
-            return None, 0.0
-        label, p = self._best(key, mandarin(text))
-        return (None if label == "none" else label == "yes"), p
+        return self.booleans(key, [text])[0]
 
     def system(self, text: str, start: int, end: int) -> tuple[str, float]:
         """(in_use | not_in_use | planned | others, probability) for the system named at ``text[start:end]``."""
         if "systems" not in self.models:
             return "in_use", 0.0
-        return self._best("systems", masked(mandarin(text), start, end))
+        return self._best("systems", [masked(mandarin(text), start, end)])[0]
 
 
 _lock = threading.Lock()

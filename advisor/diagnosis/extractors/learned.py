@@ -21,15 +21,13 @@ def learned_statuses(ctx: Context) -> None:
     if not available():
         return
     model, limits = status_model(), thresholds()
-    sentences = _readable_sentences(ctx)
+    texts = [ctx.message.sentence_text(i).strip() for i in _readable_sentences(ctx)]
     said = {f.key for f in ctx.facts}
     for key in BOOLEAN_KEYS:
-        if key in said:
+        if key in said or not texts:
             continue
         best = None
-        for i in sentences:
-            text = ctx.message.sentence_text(i).strip()
-            value, p = model.boolean(key, text)
+        for text, (value, p) in zip(texts, model.booleans(key, texts)):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
                 best = (value, text, p)
         if best:
