@@ -179,3 +179,16 @@ def test_a_system_counts_only_for_the_scenes_the_owner_named():
         p.add(fact)
     levels = {s.id: s.level for s in assess(p).scenes}
     assert levels["finance"] == 2 and levels["procurement"] is None and levels["warehouse"] is None
+
+
+@pytest.mark.parametrize("first,asks_equipment", [
+    ("我们是做餐饮连锁的，三家店，六十来个人，一年流水两千万左右", False),
+    ("我们做汽车零部件，员工120人，年营收8000万", True),
+])
+def test_a_question_is_asked_only_of_the_sectors_it_fits(first, asks_equipment):
+    iv = Interview()
+    iv.start()
+    asked = [iv.reply(first).asked]
+    for answer in ["用的金蝶", "库存老对不上", "没写规划", "没打通", "一个IT", "二十万", "有备份", "持平", "想用AI"]:
+        asked.append(iv.reply(answer).asked)
+    assert ("equipment" in asked) is asks_equipment

@@ -29,6 +29,7 @@ from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
 from advisor.diagnosis.model_facts import extract_llm, extract_narrow
 from advisor.diagnosis.facts import FACTS
+from advisor.diagnosis.lexicon import extraction_lexicon, sector_of
 from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
 from advisor.language import is_english
 
@@ -45,6 +46,10 @@ class Question(BaseModel):
     zh: str
     en: str
     follow_up: dict[str, str] | None = None
+    sectors: list[str] | None = None  # asked only of firms in these sectors (a firm whose sector is unknown: asked)
+
+    def fits(self, sector: str | None) -> bool:
+        return self.sectors is None or sector is None or sector in self.sectors
 
     def text(self, language: str, follow_up: bool = False) -> str:
         source = self.follow_up if follow_up and self.follow_up else {"zh": self.zh, "en": self.en}
@@ -62,6 +67,10 @@ def script() -> _Script:
     unknown = [k for q in loaded.questions for k in q.keys if not k.endswith(".") and k not in FACTS]
     if unknown:
         raise ValueError(f"knowledge/interview.yaml: keys not in the fact registry: {unknown}")
+    sectors = set(extraction_lexicon()["industry"]["sectors"])
+    unknown = [s for q in loaded.questions for s in q.sectors or [] if s not in sectors]
+    if unknown:
+        raise ValueError(f"knowledge/interview.yaml: sectors not in knowledge/lexicon/extraction.yaml: {unknown}")
     return loaded
 
 
@@ -205,7 +214,10 @@ class Interview:
         return any(self.answers(question, key) for key in self.state.profile.current())
 
     def _next_question(self) -> Question | None:
-        open_questions = [q for q in script().questions if q.id not in self.state.asked and not self.answered(q)]
+        industry = self.state.profile.current().get("industry")
+        sector = sector_of(str(industry.value)) if industry else None
+        open_questions = [q for q in script().questions
+                          if q.id not in self.state.asked and not self.answered(q) and q.fits(sector)]
         if len(self.state.asked) >= MAX_QUESTIONS:
             open_questions = []
         best = max(open_questions, key=lambda q: q.weight, default=None)
