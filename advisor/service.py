@@ -66,6 +66,8 @@ class Advisor:
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
         self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
+        from advisor.diagnosis.extraction import prepare_reader
+        threading.Thread(target=prepare_reader, daemon=True, name="prepare-reader").start()
 
     @property
     def retriever(self) -> Retriever:

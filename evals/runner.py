@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from advisor.diagnosis.extraction import prepare_reader
 from advisor.service import Advisor
 from evals.kinds import KINDS
 
@@ -41,6 +42,7 @@ def run_cases(advisor: Advisor, cases: list, with_llm: bool = False, jobs: int =
               progress: Progress | None = None, timeout_s: float | None = None) -> dict:
     results: list[dict] = [None] * len(cases)  # type: ignore[list-item]
     done = 0
+    prepare_reader()  # once, before any case is timed
 
     def one(i: int) -> None:
         nonlocal done

@@ -192,3 +192,13 @@ def test_a_question_is_asked_only_of_the_sectors_it_fits(first, asks_equipment):
     for answer in ["用的金蝶", "库存老对不上", "没写规划", "没打通", "一个IT", "二十万", "有备份", "持平", "想用AI"]:
         asked.append(iv.reply(answer).asked)
     assert ("equipment" in asked) is asks_equipment
+
+
+def test_the_strongest_complaint_comes_first():
+    p = EnterpriseProfile()
+    for key, value, confidence, turn in [("pain.data_quality", 2, 0.55, 1), ("pain.supply_chain", 2, 0.9, 3),
+                                         ("pain.quality_traceability", 2, 0.9, 2), ("pain.manual_records", 3, 0.9, 4)]:
+        p.add(Fact(key=key, value=value, evidence=key, turn=turn, confidence=confidence))
+    order = [f.id.value for f in assess(p).pain_points]
+    # the severe one, then those said in words in the order said, then the one found only by meaning
+    assert order == ["manual_records", "quality_traceability", "supply_chain", "data_quality"]

@@ -217,9 +217,11 @@ def _pain_points(p: EnterpriseProfile) -> list[PainPointFinding]:
             continue
         severity = min(3, max(int(f.value) for f in facts) + (1 if len(facts) >= 2 else 0))
         info = PAIN_POINTS[pid]
-        findings.append(PainPointFinding(id=pid, label=info.label, severity=severity, clauses=list(info.clauses),
-                                         evidence=[Evidence(quote=f.evidence, turn=f.turn) for f in facts[:3]]))
-    return sorted(findings, key=lambda f: -f.severity)
+        finding = PainPointFinding(id=pid, label=info.label, severity=severity, clauses=list(info.clauses),
+                                   evidence=[Evidence(quote=f.evidence, turn=f.turn) for f in facts[:3]])
+        # the strongest complaint first: the more severe, then said in words before found by meaning, then said first
+        findings.append(((-severity, -max(f.confidence for f in facts), min(f.turn for f in facts)), finding))
+    return [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
 
 
 MISSING_QUESTIONS = {

@@ -81,3 +81,10 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
     return ctx.facts, intents_of(text, ctx.message)  # the message is read once
 
 
+def prepare_reader() -> None:
+    """Load the word lists and fit the status classifier now (about a second), so no owner's first answer, nor a
+    timed evaluation case, pays for it."""
+    from advisor.diagnosis.status_classifier import available, status_model
+    _lex()
+    if available():
+        status_model()
