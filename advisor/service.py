@@ -24,6 +24,7 @@ from pathlib import Path
 from advisor.access import RateQuota, audit
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings
 from advisor.corpus.parsing import Clause, Document
+from advisor.diagnosis.extraction import prepare_reader
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
@@ -66,8 +67,7 @@ class Advisor:
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
         self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
-        from advisor.diagnosis.extraction import prepare_reader
-        threading.Thread(target=prepare_reader, daemon=True, name="prepare-reader").start()
+        self._reader_preparing = False  # set by the first open_interview()
 
     @property
     def retriever(self) -> Retriever:
@@ -109,6 +109,12 @@ class Advisor:
     def open_interview(self, session_id: str | None, client: str = "") -> tuple[str, Interview]:
         """Resume ``session_id`` or, when it is empty or unknown, start a new session. A ``client`` (served beyond
         loopback: the visitor's address) may start only ``max_new_sessions_per_hour`` sessions an hour."""
+        # the reader (word lists, status classifier: about a second) is prepared while the owner reads the greeting;
+        # not a daemon, so a process that ends meanwhile waits for it instead of aborting inside scikit-learn
+        with self._lock:
+            if not self._reader_preparing:
+                self._reader_preparing = True
+                threading.Thread(target=prepare_reader, name="prepare-reader").start()
         try:
             return session_id, self.load_interview(session_id)  # type: ignore[arg-type]
         except SessionNotFound:

@@ -143,7 +143,7 @@ def test_every_third_party_import_is_declared():
     names = {"docx": "python-docx", "yaml": "pyyaml", "rank_bm25": "rank-bm25", "langchain_core": "langchain-core",
              "langchain_openai": "langchain-openai", "pydantic_settings": "pydantic-settings",
              "markdown_it": "markdown-it-py", "gradio_client": "gradio-client", "sentence_transformers":
-             "sentence-transformers", "mplfonts": "mplfonts"}
+             "sentence-transformers", "mplfonts": "mplfonts", "sklearn": "scikit-learn"}
     local = {"advisor", "evals", "benchmarks", "app", "conftest"}
     missing = set()
     for path in [*PROJECT_ROOT.glob("advisor/**/*.py"), *PROJECT_ROOT.glob("evals/**/*.py"), PROJECT_ROOT / "app.py"]:

@@ -3,7 +3,8 @@ rules read nothing for in the whole message, and a second look at systems the ru
 were named. Marked as learned and less sure than the rules, so a word-read statement in a later turn stands over it."""
 from __future__ import annotations
 
-from advisor.diagnosis.extractors.base import MEANING, Context, extractor
+from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
+from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds
 from advisor.diagnosis.vocabulary import FactSource
 
@@ -52,11 +53,13 @@ def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
 
 
 def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
-    """A system the rules read as in use, which the model reads as not in use (turned), someone else's or only
+    """A system the rules read as in use from a clause without negation, which the model reads as not in use (turned), someone else's or only
     planned (dropped)."""
     for fact in list(ctx.facts):
         if not fact.key.startswith("system.") or fact.value is not True or fact.source != FactSource.rules:
             continue
+        if has_word(fact.evidence, _lex()["modality"]["negators"]):
+            continue  # the rules weighed a negation there ("不是没有CRM"): only a bare mention's reading is looked at
         said = _said_of(ctx, fact.key.split(".", 1)[1])
         if said is None:
             continue
