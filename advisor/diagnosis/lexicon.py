@@ -131,6 +131,16 @@ def has_word(text: str, words) -> bool:
     return find_word(text, words) is not None
 
 
+def system_names(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, system id, named by a brand) of every system name or brand in ``text``, in order."""
+    out = []
+    for sid, words in extraction_lexicon()["systems"].items():
+        if isinstance(words, dict):  # the other entries are verbs and markers, not systems
+            out += [(a, b, sid, False) for a, b, _ in find_all(text, words["names"])]
+            out += [(a, b, sid, True) for a, b, _ in find_all(text, words["brands"])]
+    return sorted(out)
+
+
 def sector_of(text: str) -> str | None:
     for sector, words in extraction_lexicon()["industry"]["sectors"].items():
         if has_word(text, words):

@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.config import knowledge_path
-from advisor.diagnosis.lexicon import extraction_lexicon, find_all, mandarin
+from advisor.diagnosis.lexicon import mandarin, system_names
 
 BOOLEAN_KEYS = ("leadership", "has_plan", "integration", "manual_records")
 SystemStatus = Literal["in_use", "not_in_use", "planned", "others"]
@@ -60,6 +60,7 @@ def examples() -> dict[str, list[StatusExample]]:
             for path in sorted(folder.glob("*.yaml")) if path.stem != "thresholds"}
 
 
+@lru_cache(maxsize=1)
 def thresholds() -> StatusThresholds:
     path = knowledge_path("lexicon", "status_examples", "thresholds.yaml")
     return StatusThresholds.model_validate(yaml.safe_load(path.read_text("utf-8")) if path.exists() else {})
@@ -67,11 +68,7 @@ def thresholds() -> StatusThresholds:
 
 def system_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, system id) of every system named in ``text``, by its names or brands."""
-    out = []
-    for sid, words in extraction_lexicon()["systems"].items():
-        if isinstance(words, dict):
-            out += [(a, b, sid) for a, b, _ in find_all(text, words["names"] + words["brands"])]
-    return sorted(out)
+    return [(a, b, sid) for a, b, sid, _ in system_names(text)]
 
 
 def masked(text: str, start: int, end: int) -> str:
@@ -147,6 +144,7 @@ def status_model() -> StatusModel:
         return _fitted()
 
 
+@lru_cache(maxsize=1)
 def available() -> bool:
     """scikit-learn is installed (without it the rules read alone)."""
     try:

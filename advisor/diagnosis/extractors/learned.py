@@ -53,8 +53,8 @@ def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
 
 
 def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
-    """A system the rules read as in use from a clause without negation, which the model reads as not in use (turned), someone else's or only
-    planned (dropped)."""
+    """A system the rules read as in use from a clause without negation, which the model reads as not in use
+    (turned), someone else's or only planned (dropped)."""
     for fact in list(ctx.facts):
         if not fact.key.startswith("system.") or fact.value is not True or fact.source != FactSource.rules:
             continue

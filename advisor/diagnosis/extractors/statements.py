@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
@@ -13,12 +13,7 @@ from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_an
 # --- systems --------------------------------------------------------------------------------------------------
 def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
     """(start, end, system id, confidence) of every system named in ``text``: its own name, or a brand."""
-    out = []
-    for sid, words in _lex()["systems"].items():
-        if not isinstance(words, dict):
-            continue
-        for strength, key in ((STRONG, "names"), (BRAND, "brands")):
-            out += [(a, b, sid, strength) for a, b, _ in find_all(text, words[key])]
+    out = [(a, b, sid, BRAND if brand else STRONG) for a, b, sid, brand in system_names(text)]
     # "金蝶的ERP", "SAP Business One has been our ERP": one system named twice is one mention, by its surest name
     best: dict[str, tuple[int, int, str, float]] = {}
     for hit in sorted(out):
