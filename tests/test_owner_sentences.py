@@ -85,3 +85,19 @@ def test_the_owners_own_target_becomes_a_goal_of_the_pilot():
     plan = build_plan(iv.assess(), iv.state.profile)
     goal = plan.stages[0].goals[0]
     assert (goal.baseline, goal.target) == ("75%", "90%") and "七成五" in goal.evidence
+
+
+# --- money by construction (issue 21, item 2), sentences written for this test -------------------------------------
+@pytest.mark.parametrize("turns,revenue", [
+    (["去年开票两亿三千万左右。"], 23000),  # 亿 then 万: one amount
+    (["营业额一千二百来万，这一行毛利低，也就一百来万。"], 1200),  # the profit's frame is in the clause before
+    (["批发那边一千五百万，门店零售八百来万，合计两千三左右。"], 2300),  # a bare total after its parts, in their 万
+])
+def test_money_by_its_frame_and_its_parts(turns, revenue):
+    profile = _interview(*turns).state.profile
+    assert profile.get("revenue_wan") == revenue
+    assert profile.get("employees") is None  # "合计两千三" sums money, not people
+
+
+def test_a_one_character_trade_is_read():
+    assert _interview("我们家是做茶的，在福建。").state.profile.get("industry") == "茶"

@@ -165,7 +165,24 @@ def find_quantities(text: str) -> list[Quantity]:
                             approx=approx, upper_bound=upper))
         raw = _number(num)[0] or 1.0
         scales.append(None if not mag and unit_said not in ("成", "万元") else value / raw)
-    return _ranges(text, out, scales)
+    return _ranges(text, *_compounds(text, out, scales))
+
+
+def _compounds(text: str, found: list[Quantity], scales: list[float | None]) -> tuple[list[Quantity], list[float | None]]:
+    """"三亿一千万", "1亿2000万", "两亿零五百万": an amount in 亿 followed at once by one in 万 is one amount."""
+    out: list[Quantity] = []
+    out_scales: list[float | None] = []
+    for q, scale in zip(found, scales):
+        last = out[-1] if out else None
+        if last is not None and out_scales[-1] == 100_000_000 and scale == 10_000 and q.value < 100_000_000 and \
+                text[last.end:q.start].strip() in ("", "零") and q.unit == last.unit == "元":
+            out[-1] = Quantity(value=last.value + q.value, unit="元", start=last.start, end=q.end,
+                               text=text[last.start:q.end].strip(), approx=last.approx or q.approx,
+                               upper_bound=q.upper_bound)
+            continue
+        out.append(q)
+        out_scales.append(scale)
+    return out, out_scales
 
 
 _RANGE = re.compile(r"\s*(?:到|至|-|~|～|—|to)\s*$", re.IGNORECASE)

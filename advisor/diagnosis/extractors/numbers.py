@@ -66,6 +66,8 @@ def people(ctx: Context) -> None:
         corrects = bool(corrected) and clause.correction or bool(corrected) and len(clause.text) <= 8
         before_clause = previous.text if previous is not None and previous.sentence == clause.sentence else ""
         for q in find_quantities(clause.text):
+            if _money_total(q, clause, sentence) is not None:
+                continue  # "……五六百万，加起来两千六": money summed, not people
             if not _person_count(q, clause.text):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
@@ -105,8 +107,13 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(q.after(clause.text, 2), money["not_money_after"]) and q.unit != "元":
         return None
     before = clause.text[:q.start]
-    near = {kind: _cue_before(before, len(before), money[kind], 16) for kind in ("budget", "other", "revenue_strong")}
-    found = {k: v for k, v in near.items() if v}
+    kinds = ("budget", "other", "revenue_strong")
+    found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
+    offset = sentence.find(clause.text)
+    if not found and not has_word(before, money["revenue_weak"]) and offset > 0:
+        # a clause with no frame of its own takes the nearest one before it ("利润薄，也就五六百万" is a profit)
+        lead = sentence[:offset + q.start]
+        found = {k: v for k in kinds if (v := _cue_before(lead, len(lead), money[k], 16))}
     if has_word(q.after(clause.text, 6), money["budget_after"]):
         return "budget"
     if found:
@@ -122,6 +129,19 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     return None
 
 
+def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:
+    """A bare number after a summing word, said after amounts of money in the same sentence, is their total in the
+    parts' magnitude ("工厂两千万，门店五六百万，加起来两千六" → 2600 万): the value in 万, or None."""
+    if q.unit != "" or _cue_before(clause.text, q.start, _lex()["people"]["sum"], 6) is None:
+        return None
+    offset = sentence.find(clause.text)
+    parts = [p.wan for p in find_quantities(sentence[:max(offset, 0)] + clause.text[:q.start]) if p.unit == "元"]
+    for scale in (1, 10_000):  # in 万 ("两千六"), or in 亿 ("一共一点二")
+        if parts and max(parts) <= q.value * scale <= 10 * sum(parts):
+            return q.value * scale
+    return None
+
+
 # an amount said with no word for what it is answers the question asked ("不对，是五千万" after "年营收约5亿，对吗？")
 _ASKED_FOR = {"budget": "budget", "confirm:revenue_wan": "revenue_weak"}
 
@@ -134,6 +154,14 @@ def amounts(ctx: Context) -> None:
         if clause.modality not in ("fact", "wish", "uncertain"):
             continue  # an estimate said with doubt ("大概两三个亿吧，具体得问财务") is still the owner's figure
         for q in find_quantities(clause.text):
+            total = _money_total(q, clause, sentence)
+            if total is not None and clause.modality == "fact":
+                kinds = [kind for kind, found in candidates.items() if found and found[-1][1] in sentence]
+                if kinds == ["budget"]:
+                    candidates["budget"].insert(0, (total, clause.text))  # the total before its parts
+                else:
+                    candidates["revenue_strong"].append((total, clause.text))  # said last, it stands
+                continue
             if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
                 continue
             kind = _money_kind(clause, q, sentence)
