@@ -4,6 +4,7 @@ were named. Marked as learned and less sure than the rules, so a word-read state
 from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
+from advisor.diagnosis.extractors.statements import use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds
 from advisor.diagnosis.vocabulary import FactSource
@@ -58,8 +59,9 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
     for fact in list(ctx.facts):
         if not fact.key.startswith("system.") or fact.value is not True or fact.source != FactSource.rules:
             continue
-        if has_word(fact.evidence, _lex()["modality"]["negators"]):
-            continue  # the rules weighed a negation there ("不是没有CRM"): only a bare mention's reading is looked at
+        if has_word(fact.evidence, _lex()["modality"]["negators"]) or use_said(fact.evidence):
+            continue  # the rules weighed a negation or a use there ("不是没有CRM", "ERP天天用"): only a bare mention's
+            # reading is looked at
         said = _said_of(ctx, fact.key.split(".", 1)[1])
         if said is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.lexicon import find_word, has_word, system_names
+from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
@@ -44,9 +44,31 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     if negated(text, start):
         return False
     rest = sentence[sentence.find(text) + len(text):] if text in sentence else ""
-    if has_word(text[end:] + rest[:20], syslex["idle"]):
-        return False
+    # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
+    # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
+    # sealed owners it cost more readings of systems in use than it found unused ones
+    for said, own in ((text[end:], True), (rest[:20], False)):
+        others = _system_mentions(said)
+        said = said[:others[0][0]] if others else said
+        use = use_said(said) if own else None
+        if has_word(said, syslex["idle"]) or use is False:
+            return False
+        if use:
+            return True
     return True
+
+
+def use_said(text: str) -> bool | None:
+    """Whether ``text`` says the system is used (a use verb), not used (one negated), or neither."""
+    syslex = _lex()["systems"]
+    verdict = None
+    for start, end, _ in find_all(text, syslex["use_verbs"]):
+        if has_word(text[end:end + 2], syslex["no_need_after"]):
+            continue  # "不用换": no need to, not "does not use"
+        if negated(text, start):
+            return False
+        verdict = True
+    return verdict
 
 
 def _named_scenes(ctx: Context, clause: Clause, system: str) -> list[str] | None:
@@ -88,6 +110,9 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
     named systems answers for those systems."""
     if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
         return
+    if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
+           for _, end, word in find_all(clause.text, ["不用"])):
+        return  # "不用换": no need to change it, not a no
     state = answer_polarity(clause.text)
     if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
         for _, _, sid, strength in named:
