@@ -59,10 +59,12 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
     for fact in list(ctx.facts):
         if not fact.key.startswith("system.") or fact.value is not True or fact.source != FactSource.rules:
             continue
-        if has_word(fact.evidence, _lex()["modality"]["negators"]) or use_said(fact.evidence):
+        sid = fact.key.split(".", 1)[1]
+        named = [end for _, end, s in system_spans(fact.evidence) if s == sid]
+        if has_word(fact.evidence, _lex()["modality"]["negators"]) or named and use_said(fact.evidence[named[0]:]):
             continue  # the rules weighed a negation or a use there ("不是没有CRM", "ERP天天用"): only a bare mention's
             # reading is looked at
-        said = _said_of(ctx, fact.key.split(".", 1)[1])
+        said = _said_of(ctx, sid)
         if said is None:
             continue
         status, p = model.system(*said)
