@@ -22,6 +22,10 @@ import time
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advisor.sessions import SessionStore
 
 ITERATIONS = 200_000
 
@@ -174,11 +178,16 @@ class RateQuota:
             return True
 
 
-def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None = None) -> None:
-    """Append one knowledge-base change: when, who, what, which document, and the sha256 of its file."""
+def audit(data_dir: Path, who: str, action: str, doc_id: str, path: Path | None = None,
+          store: SessionStore | None = None) -> None:
+    """Append one knowledge-base change: when, who, what, which document, and the sha256 of its file. Given the
+    service's store, the change goes into its ``audit`` table first, where every process serving that database sees
+    it (the file is this machine's copy)."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.exists() else ""
     entry = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "who": who or "local", "action": action,
              "doc_id": doc_id, "sha256": digest}
+    if store is not None:
+        store.audit(entry)
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / "audit.log", "a", encoding="utf-8") as log:
         log.write(json.dumps(entry, ensure_ascii=False) + "\n")

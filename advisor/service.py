@@ -95,7 +95,7 @@ class Advisor:
     # --- interview sessions (stored before every reply is shown) ------------------------------------------------
     @cached_property
     def sessions(self) -> SessionStore:
-        store = SessionStore(self.settings.sessions_db)
+        store = SessionStore(self.settings.sessions_db, url=self.settings.database_url)
         if self.settings.session_retention_days > 0:
             store.purge(self.settings.session_retention_days)
         return store
@@ -302,14 +302,14 @@ class Advisor:
         corpus as it was) until the new one is swapped in."""
         with self._kb_changes:
             doc = self.retriever.kb.add_document(path, doc_id=doc_id)
-            audit(self.settings.data_dir, who, "add", doc.doc_id, Path(doc.source_path))
+            audit(self.settings.data_dir, who, "add", doc.doc_id, Path(doc.source_path), store=self.sessions)
             self.retriever.refresh(progress=progress)
             return doc
 
     def remove_document(self, doc_id: str, progress=None, who: str = "") -> None:
         with self._kb_changes:
             doc = self.retriever.kb.document(doc_id)
-            audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path))
+            audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path), store=self.sessions)
             forget_cached_copies(self.cache_dir(), [Path(doc.source_path)])  # the uploaded copy the page kept
             self.retriever.kb.remove_document(doc_id)
             self.retriever.refresh(progress=progress)

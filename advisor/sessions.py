@@ -1,5 +1,7 @@
-"""Interview sessions in SQLite (schema migrations by ``user_version``); every turn is written before the reply
-is shown, so a crash or restart loses nothing acknowledged.
+"""Interview sessions in one store with two engines: SQLite, a file under the data folder (the default), or
+PostgreSQL (``ADVISOR_DATABASE_URL``) when several processes or machines serve owners. Both run the same SQLAlchemy
+Core statements and the same named migrations. Every turn is written before the reply is shown, so a crash or restart
+loses nothing acknowledged. The audit of knowledge-base changes is kept here too, where every process sees it.
 
 Example:
     >>> import tempfile, pathlib
@@ -14,103 +16,90 @@ import hashlib
 import logging
 import secrets
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import (DDL, Column, Connection, Engine, Executable, Float, Integer, MetaData, Table, Text, column,
+                        create_engine, delete, event, func, insert, select, table, update)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.schema import CreateTable
 
 from advisor.diagnosis.interview import InterviewState
 
 log = logging.getLogger(__name__)
-MIGRATIONS = [
-    "CREATE TABLE sessions (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL)",
+
+# The schema's history, applied in order on either engine and recorded by name in ``migrations``. A released step is
+# never edited: a change is a new step.
+MIGRATIONS: list[tuple[str, Executable]] = [
+    ("sessions", CreateTable(Table("sessions", MetaData(), Column("id", Text, primary_key=True),
+                                   Column("created", Float, nullable=False), Column("updated", Float, nullable=False),
+                                   Column("state", Text, nullable=False)))),
     # an enterprise a session belongs to (a name the user chose), to compare its diagnoses over time
-    "ALTER TABLE sessions ADD COLUMN enterprise TEXT",
+    ("sessions.enterprise", DDL("ALTER TABLE sessions ADD COLUMN enterprise TEXT")),
+    # knowledge-base changes (access.audit), seen by every process serving this database
+    ("audit", CreateTable(Table("audit", MetaData(), Column("id", Integer, primary_key=True),
+                                Column("when", Text, nullable=False), Column("who", Text, nullable=False),
+                                Column("action", Text, nullable=False), Column("doc_id", Text, nullable=False),
+                                Column("sha256", Text, nullable=False)))),
 ]
+APPLIED = Table("migrations", MetaData(), Column("name", Text, primary_key=True),
+                Column("applied", Float, nullable=False))
+MIGRATION_LOCK = 240_001  # PostgreSQL advisory lock: processes starting on one database migrate one after the other
+SESSIONS = table("sessions", *(column(name) for name in ("id", "created", "updated", "state", "enterprise")))
+AUDIT = table("audit", *(column(name) for name in ("id", "when", "who", "action", "doc_id", "sha256")))
+UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}  # INSERT … ON CONFLICT, the same on both
 
 
 BUSY_TIMEOUT_S = 5  # a database another process holds: wait this long, then say so (not 30 s for every request)
+FAILURES = (SQLAlchemyError, sqlite3.Error, OSError)  # sqlite3's own: the checkpoint after a delete runs on the driver
 
 
 class StorageError(RuntimeError):
-    """The session could not be written (read-only folder, full disk): nothing was acknowledged, nothing lost."""
+    """The session could not be written (read-only folder, full disk, database server down): nothing was
+    acknowledged, nothing lost."""
 
 
 class SessionStore:
-    def __init__(self, path: Path) -> None:
+    """Sessions in the SQLite file ``path``, or in the PostgreSQL database at ``url`` when one is given."""
+
+    def __init__(self, path: Path, url: str | None = None) -> None:
         self.path = path
-        self._lock = threading.Lock()  # one connection, one operation at a time (SQLite has one writer anyway)
-        self._connection: sqlite3.Connection | None = None
-        self._file_id: tuple[int, int] | None = None  # (device, inode) of the file the connection has open
+        self._server = make_url(url).render_as_string(hide_password=True) if url else None
+        self._engine = _postgresql_engine(url) if url else _sqlite_engine(path)
         with self._db():
             pass  # open (and migrate) now: a folder we cannot write is reported at start, not at the first turn
 
-    def _connect(self) -> sqlite3.Connection:
-        private_folder(self.path.parent)
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA secure_delete=ON")  # deleted turns are overwritten, not left in free pages
-            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
-            # BEGIN IMMEDIATE: two processes opening one folder at once migrate one after the other
-            db.execute("BEGIN IMMEDIATE")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-                db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
-            db.execute("COMMIT")
-            for part in (self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
-                if part.exists():
-                    part.chmod(0o600)  # the owner's words: readable by this user only
-            stat = self.path.stat()
-        except BaseException:
-            db.close()
-            raise
-        self._file_id = (stat.st_dev, stat.st_ino)
-        return db
-
-    def _still_our_file(self) -> bool:
-        """False when the database file was deleted or replaced under the open connection (someone removed the data
-        folder while the app runs): writing on would put acknowledged turns into a file nobody can open again."""
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return False
-        return (stat.st_dev, stat.st_ino) == self._file_id
-
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """The store's connection (autocommit, fsync on commit) for one operation, under the lock.
+    def _db(self) -> Iterator[Connection]:
+        """A connection for one operation, in one transaction committed at the end (SQLite: fsync on commit).
 
-        The connection is kept open: opening one per operation cost more than the write itself, and closing the last
-        connection to a WAL database checkpoints it, so 20 sessions answering at once queued behind each other's
-        checkpoints. Any SQLite failure (read-only folder, full disk) surfaces as StorageError and drops the
-        connection, so the next operation starts on a fresh one."""
-        with self._lock:
-            try:
-                if self._connection is not None and not self._still_our_file():
-                    self._close_connection()
-                if self._connection is None:
-                    self._connection = self._connect()
-                yield self._connection
-            except (sqlite3.Error, OSError) as exc:
-                self._close_connection()
-                raise StorageError(_storage_message(self.path, exc)) from exc
-
-    def _close_connection(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.close()
-            except sqlite3.Error:  # already broken: nothing more to release
-                pass
-            self._connection = None
+        A connection new to the pool first brings the schema up to date (so a data folder removed under a running app
+        gets a new file with its tables). Any failure (read-only folder, full disk, server down) surfaces as
+        StorageError and drops the connection, so the next operation starts on a fresh one."""
+        try:
+            with self._engine.connect() as db:
+                try:
+                    if not db.info.get("migrated"):
+                        _migrate(db)
+                        db.commit()
+                        db.info["migrated"] = True
+                    yield db
+                    db.commit()
+                except FAILURES:
+                    db.invalidate()
+                    raise
+        except FAILURES as exc:
+            cause = exc.orig if isinstance(exc, DBAPIError) else exc  # the driver's words, not SQLAlchemy's wrapping
+            raise StorageError(_storage_message(self.path, cause, self._server)) from exc
 
     def close(self) -> None:
-        with self._lock:
-            self._close_connection()
+        self._engine.dispose()
 
     def create(self) -> str:
         session_id = secrets.token_urlsafe(24)  # unguessable (192 bits)
@@ -120,47 +109,50 @@ class SessionStore:
         return session_id
 
     def save(self, session_id: str, state: InterviewState) -> None:
-        """One atomic write (SQLite, WAL, synchronous=FULL): either the whole turn is on disk or none of it."""
+        """One atomic write: either the whole turn is stored or none of it."""
         now, payload = time.time(), state.model_dump_json()
         with self._db() as db:
-            db.execute("INSERT INTO sessions(id, created, updated, state) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, state=excluded.state",
-                       (session_id, now, now, payload))
+            upsert = UPSERT[db.dialect.name](SESSIONS).values(id=session_id, created=now, updated=now, state=payload)
+            db.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={
+                "updated": upsert.excluded.updated, "state": upsert.excluded.state}))
 
     def load(self, session_id: str) -> InterviewState | None:
         with self._db() as db:
-            row = db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return InterviewState.model_validate_json(row[0]) if row else None
+            state = db.scalar(select(SESSIONS.c.state).where(SESSIONS.c.id == session_id))
+        return InterviewState.model_validate_json(state) if state is not None else None
 
     def summary(self, session_id: str) -> "SessionSummary | None":
         """When the session began and was last written, and how many answers it holds (for a resume confirmation)."""
         with self._db() as db:
-            row = db.execute("SELECT created, updated, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if not row:
+            row = db.execute(select(SESSIONS.c.created, SESSIONS.c.updated, SESSIONS.c.state)
+                             .where(SESSIONS.c.id == session_id)).first()
+        if row is None:
             return None
-        state = InterviewState.model_validate_json(row[2])
-        return SessionSummary(created=row[0], updated=row[1], answers=sum(1 for t in state.turns if t.user))
+        state = InterviewState.model_validate_json(row.state)
+        return SessionSummary(created=row.created, updated=row.updated, answers=sum(1 for t in state.turns if t.user))
 
     def set_enterprise(self, session_id: str, name: str) -> bool:
         with self._db() as db:
-            return db.execute("UPDATE sessions SET enterprise = ? WHERE id = ?", (name, session_id)).rowcount > 0
+            return db.execute(update(SESSIONS).where(SESSIONS.c.id == session_id).values(enterprise=name)).rowcount > 0
 
     def enterprise_of(self, session_id: str) -> str | None:
         with self._db() as db:
-            row = db.execute("SELECT enterprise FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return row[0] if row else None
+            return db.scalar(select(SESSIONS.c.enterprise).where(SESSIONS.c.id == session_id))
 
     def sessions_of(self, name: str) -> list[tuple[str, float, float]]:
         """(session id, created, updated) of the enterprise's sessions, oldest first."""
         with self._db() as db:
-            return db.execute("SELECT id, created, updated FROM sessions WHERE enterprise = ? ORDER BY created",
-                              (name,)).fetchall()
+            rows = db.execute(select(SESSIONS.c.id, SESSIONS.c.created, SESSIONS.c.updated)
+                              .where(SESSIONS.c.enterprise == name).order_by(SESSIONS.c.created))
+            return [tuple(row) for row in rows]
 
     def enterprises(self) -> list[tuple[str, int, float, float]]:
         """(name, sessions, first created, last updated) for every enterprise."""
         with self._db() as db:
-            return db.execute("SELECT enterprise, COUNT(*), MIN(created), MAX(updated) FROM sessions WHERE enterprise "
-                              "IS NOT NULL GROUP BY enterprise ORDER BY enterprise").fetchall()
+            rows = db.execute(select(SESSIONS.c.enterprise, func.count(), func.min(SESSIONS.c.created),
+                                     func.max(SESSIONS.c.updated)).where(SESSIONS.c.enterprise.is_not(None))
+                              .group_by(SESSIONS.c.enterprise).order_by(SESSIONS.c.enterprise))
+            return [tuple(row) for row in rows]
 
     def purge(self, older_than_days: int) -> int:
         """Delete sessions not updated for ``older_than_days`` days (the guide's 5.3.2.7: destroy what is no longer
@@ -168,24 +160,98 @@ class SessionStore:
         cutoff = time.time() - older_than_days * 86400
         try:
             with self._db() as db:
-                return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+                return db.execute(delete(SESSIONS).where(SESSIONS.c.updated < cutoff)).rowcount
         except StorageError as exc:  # a read-only folder: reading still works, the purge waits for next time
             log.warning("could not purge old sessions: %s", exc)
             return 0
 
     def delete(self, session_id: str) -> bool:
-        """Delete the session; its pages are overwritten and the write-ahead log is emptied, so nothing of it stays
-        on disk in this database."""
+        """Delete the session. In SQLite its pages are overwritten and the write-ahead log is emptied, so nothing of
+        it stays on disk in this database; in PostgreSQL the row is gone at once and the server's vacuum reclaims its
+        space (the server's backups and WAL archive are its operator's to keep or destroy)."""
         with self._db() as db:
-            deleted = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            deleted = db.execute(delete(SESSIONS).where(SESSIONS.c.id == session_id)).rowcount > 0
+            db.commit()
+            if db.dialect.name == "sqlite":  # not inside a transaction (ours all BEGIN): on the driver's connection
+                db.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return deleted
+
+    def audit(self, entry: dict[str, str]) -> None:
+        """Record one knowledge-base change (``access.audit``'s entry: when, who, action, doc_id, sha256)."""
+        with self._db() as db:
+            db.execute(insert(AUDIT).values(**entry))
 
 
 class SessionSummary(BaseModel):
     created: float  # epoch seconds
     updated: float
     answers: int
+
+
+def _migrate(db: Connection) -> None:
+    """Apply the steps of MIGRATIONS this database lacks, one process at a time: SQLite's transaction holds the write
+    lock from its BEGIN IMMEDIATE, PostgreSQL's an advisory lock until it commits. A file written before migrations had
+    names is adopted: its ``user_version`` N means the first N steps."""
+    if db.dialect.name == "postgresql":
+        db.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+    db.execute(CreateTable(APPLIED, if_not_exists=True))
+    recorded = set(db.scalars(select(APPLIED.c.name)))
+    adopted = db.exec_driver_sql("PRAGMA user_version").scalar() if not recorded and db.dialect.name == "sqlite" else 0
+    for number, (name, step) in enumerate(MIGRATIONS):
+        if name in recorded:
+            continue
+        if number >= adopted:
+            db.execute(step)
+        db.execute(insert(APPLIED).values(name=name, applied=time.time()))
+
+
+def _postgresql_engine(url: str) -> Engine:
+    """A pool of connections through psycopg 3, whatever driver the URL names; each is checked before use, so a
+    restarted server costs no failed turn."""
+    return create_engine(make_url(url).set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    """One connection, lent to one operation at a time (SQLite has one writer anyway). It is kept open: opening one
+    per operation cost more than the write itself, and closing the last connection to a WAL database checkpoints it,
+    so 20 sessions answering at once queued behind each other's checkpoints."""
+    def connect() -> sqlite3.Connection:
+        private_folder(path.parent)
+        # isolation_level=None: the driver's own BEGIN (deferred, only before writes) is off; ours is below
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA secure_delete=ON")  # deleted turns are overwritten, not left in free pages
+            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
+            for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                if part.exists():
+                    part.chmod(0o600)  # the owner's words: readable by this user only
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    engine = create_engine(f"sqlite:///{path}", creator=connect, poolclass=QueuePool, pool_size=1, max_overflow=0)
+    # every transaction takes the write lock at its start: two processes on one file (migrating, or writing after a
+    # read) go one after the other instead of failing on a lock upgrade
+    event.listen(engine, "begin", lambda db: db.exec_driver_sql("BEGIN IMMEDIATE"))
+    event.listen(engine, "checkout", _still_our_file(path))
+    return engine
+
+
+def _still_our_file(path: Path) -> Callable[..., None]:
+    """A pool check: when the database file was deleted or replaced under an open connection (someone removed the data
+    folder while the app runs), writing on would put acknowledged turns into a file nobody can open again, so the pool
+    drops that connection and opens the file as it is now."""
+    def check(dbapi_connection: sqlite3.Connection, record, proxy) -> None:
+        try:
+            stat = path.stat()
+            file_id: tuple[int, int] | None = (stat.st_dev, stat.st_ino)
+        except OSError:
+            file_id = None
+        if record.info.setdefault("file_id", file_id) != file_id:
+            raise DisconnectionError(f"{path} was removed or replaced")
+    return check
 
 
 def private_folder(path: Path) -> Path:
@@ -198,8 +264,11 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def _storage_message(path: Path, exc: Exception) -> str:
+def _storage_message(path: Path, exc: Exception, server: str | None = None) -> str:
     """What went wrong with the session store, named by its cause (a damaged file is not a full disk)."""
+    if server:
+        return (f"无法访问会话数据库 {server}（{exc}）。请检查数据库服务器是否在运行、ADVISOR_DATABASE_URL 是否正确；"
+                "本轮内容未保存，已保存的会话不受影响。")
     said = str(exc).lower()
     if "malformed" in said or "not a database" in said or "corrupt" in said:
         return (f"会话数据库 {path.name} 已损坏（{exc}）。请停止应用，把该文件移到别处备份后重启（会新建空的会话库），"

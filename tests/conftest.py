@@ -133,3 +133,16 @@ def profile_of(**facts):
     for key, value in facts.items():
         profile.add(Fact(key=key.replace("__", "."), value=value, evidence=str(value), turn=1))
     return profile
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL for the whole run (tests/postgres_server.py); skipped only where it is not installed.
+    ``postgres_server.new_database()`` gives each test an empty database of its own."""
+    from postgres_server import PostgresServer, why_unavailable
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = PostgresServer().start()
+    yield server
+    server.stop()

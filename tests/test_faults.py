@@ -111,8 +111,8 @@ def test_full_disk_is_a_clear_error_and_earlier_sessions_survive(tmp_path):
     iv.reply("员工50人")
     store.save(kept, iv.state)
     with store._db() as db:  # SQLite's own page limit raises SQLITE_FULL exactly as a full disk does
-        pages = db.execute("PRAGMA page_count").fetchone()[0]
-        db.execute(f"PRAGMA max_page_count = {pages + 1}")
+        pages = db.exec_driver_sql("PRAGMA page_count").scalar()
+        db.exec_driver_sql(f"PRAGMA max_page_count = {pages + 1}")
     big = InterviewState()
     big.turns = iv.state.turns * 2000
     with pytest.raises(StorageError, match="磁盘是否已满"):
