@@ -107,10 +107,11 @@ def calibrate_pains(case_files: list[Path], max_unlisted: float = 1.0) -> dict:
     """Fit the pain classifier's threshold on every other interview case that lists expected pains and report on the
     rest: recall of the expected pains, and pains found that the case does not list (per case; a prompt to review,
     often real), by meaning alone, by words alone and by both. The threshold is fitted on meaning alone: the highest
-    recall whose unlisted finds stay within ``max_unlisted`` per case (about what the words alone add). The word lists
-    were written with these cases in view, so only the classifier's own figures say how it carries over."""
+    recall whose unlisted finds stay within ``max_unlisted`` per case. The word lists were written with these cases in
+    view, so only the classifier's own figures say how it carries over."""
     from advisor.diagnosis import pain_classifier
     from advisor.diagnosis.extraction import extract_rules
+    from advisor.diagnosis.extractors.descriptions import pain_candidates
     from advisor.diagnosis.reading import read
     cases = [c for c in load_cases(case_files) if c.kind == "interview" and c.expect.pain_points]
     rows = []
@@ -119,20 +120,19 @@ def calibrate_pains(case_files: list[Path], max_unlisted: float = 1.0) -> dict:
         by_words = {f.key[5:] for i, t in enumerate(case.turns, 1) for f in extract_rules(t, i)[0]
                     if f.key.startswith("pain.")}
         pain_classifier.use_embedder(None)
-        sentences = [m.sentence_text(i).strip() for t in case.turns for m in [read(t)]
-                     for i in range(len(m.sentences)) if any(c.modality in ("fact", "uncertain") for c in m.clauses_of(i))]
-        rows.append((set(case.expect.pain_points), by_words, pain_classifier.best_matches(sentences)))
+        rows.append((set(case.expect.pain_points), by_words, [m for t in case.turns for m in pain_candidates(read(t))]))
 
     def figures(part, threshold: float | None, words_too: bool = True) -> dict:
         expected = found = unlisted = 0
         for want, words, matches in part:
             got = (words if words_too else set()) | (
-                {m.pain for m in matches if m.similarity >= threshold} if threshold is not None else set())
+                {m.pain for m in matches if m.probability >= threshold}
+                if threshold is not None else set())
             expected, found, unlisted = expected + len(want), found + len(want & got), unlisted + len(got - want)
         return {"recall": round(found / max(expected, 1), 4), "unlisted_per_case": round(unlisted / max(len(part), 1), 2)}
 
     fit, held = rows[0::2], rows[1::2]
-    grid = [round(0.80 + 0.005 * i, 3) for i in range(33)]
+    grid = [round(0.1 + 0.025 * i, 3) for i in range(33)]
     within = [t for t in grid if figures(fit, t, False)["unlisted_per_case"] <= max_unlisted] or grid[-1:]
     best = max(within, key=lambda t: (figures(fit, t, False)["recall"], t))
     return {"threshold": best, "cases": len(rows), "fit_cases": len(fit), "held_out_cases": len(held),
@@ -142,6 +142,6 @@ def calibrate_pains(case_files: list[Path], max_unlisted: float = 1.0) -> dict:
 
 def write_pain_threshold(threshold: float) -> None:
     import re
-    path = knowledge_path("lexicon", "pain_exemplars.yaml")
+    path = knowledge_path("lexicon", "pain_examples", "threshold.yaml")
     text = path.read_text("utf-8")
     path.write_text(re.sub(r"(?m)^threshold: .*$", f"threshold: {threshold}", text, count=1), "utf-8")

