@@ -266,7 +266,8 @@ class Retriever:
         dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
         best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
         the corpus never uses; expanded: a synonym/glossary term fired; asked: cosine with the nearest everyday
-        question of the top 3 clauses (what people ask of them, clause_questions.yaml)."""
+        question of the top 3 clauses (what people ask of them, clause_questions.yaml); english: the question is in
+        English (an English question meets the Chinese clauses at a lower cosine for the same fit)."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
         # in English the user's own words are the guide terms the glossary found for them (English words are never
@@ -281,7 +282,8 @@ class Retriever:
             covered = max(sum(self._idf[t] for t in known if t in self._terms_of(e)) for e in top) / total
         asked = max((e.asked_score for e in top), default=0.0)
         return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
-                "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0}
+                "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0,
+                "english": 1.0 if expansion.english else 0.0}
 
     def _relevance(self, features: dict[str, float]) -> float:
         weights = _calibration()
