@@ -126,6 +126,10 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
     assert "● 业务现状" in panel.inner_text() and "暂估等级" in panel.inner_text()
     # the last answer ("结束") finished the interview: the report is built and its tab shown without a click
     page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()
+    # "没有IT人员" said plainly is the advisor's observation, with the owner's words as its reason, not a pain
+    observations = page.locator("#report-md").get_by_text("诊断观察")
+    observations.first.wait_for()
+    assert "依据：企业原话：“没有IT人员”" in page.locator("#report-md").inner_text()
     page.get_by_role("tab", name="诊断访谈").click()
     shot(page, "interview-1280")
     shot(page, "interview-phone", width=390)
@@ -135,7 +139,8 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
         link.click()
     saved = tmp_path / "report.docx"
     download.value.save_as(saved)
-    assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(saved)).paragraphs)
+    paragraphs = [p.text for p in docx.Document(str(saved)).paragraphs]
+    assert any("数字化转型诊断报告" in t for t in paragraphs) and any("诊断观察" in t for t in paragraphs)
     shot(page, "report-1280")
     shot(page, "report-phone", width=390)
 

@@ -202,3 +202,34 @@ def test_the_strongest_complaint_comes_first():
     order = [f.id.value for f in assess(p).pain_points]
     # the severe one, then those said in words in the order said, then the one found only by meaning
     assert order == ["manual_records", "quality_traceability", "supply_chain", "data_quality"]
+
+
+def _interviewed(*turns: str) -> Interview:
+    iv = Interview()
+    iv.start()
+    for text in turns:
+        iv.reply(text)
+    return iv
+
+
+def test_a_plain_fact_is_an_observation_with_its_reason_not_a_pain(tmp_path):
+    """No IT person, no written plan, few machines networked: said plainly, they are the advisor's observations (with
+    the owner's words as the reason), in their own part of the report and the .docx, never among the pains."""
+    iv = _interviewed("我们做塑料件的，四十个人。", "IT人员没有，电脑坏了找外面的人。", "数字化规划没写过。",
+                      "注塑机二十台，联网的就两台。")
+    a = iv.assess()
+    observed = {o.text: o for o in a.observations}
+    assert len(observed) == 3 and all(o.reason.startswith("企业原话") and o.clauses for o in a.observations)
+    assert any("IT人员没有" in o.reason for o in a.observations)
+    assert not {p.id.value for p in a.pain_points} & {"talent_shortage", "strategy_leadership", "production_visibility"}
+    report = Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile))
+    md = report.to_markdown()
+    assert md.index("痛点与证据") < md.index("诊断观察") < md.index("分阶段路线图")
+    paragraphs = [p.text for p in docx.Document(str(report.write(tmp_path / "r.docx"))).paragraphs]
+    assert any("诊断观察" in t for t in paragraphs) and any("IT人员没有" in t for t in paragraphs)
+
+
+def test_a_complaint_of_the_same_thing_leaves_no_observation():
+    a = _interviewed("我们做塑料件的，四十个人。", "最头疼的是没人懂电脑，IT人员一个都没有，招也招不到。").assess()
+    assert "talent_shortage" in {p.id.value for p in a.pain_points}
+    assert not any("IT" in o.text for o in a.observations)

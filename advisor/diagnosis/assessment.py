@@ -15,6 +15,7 @@ from functools import lru_cache
 import yaml
 
 from advisor.config import knowledge_path
+from advisor.diagnosis.observations import observations
 from advisor.diagnosis.vocabulary import (
     PAIN_POINTS,
     Assessment,
@@ -303,4 +304,5 @@ def assess(p: EnterpriseProfile) -> Assessment:
     return Assessment(level=level, level_label=level.label if level else "信息不足", insufficient=insufficient,
                       score_low=round(low, 1), score_high=round(high, 1), score_estimate=round(estimate, 1),
                       dimension_scores=dims, items=items, scenes=scenes, pain_points=_pain_points(p),
-                      confidence=confidence, missing=missing[:5], reasoning=reasoning)
+                      confidence=confidence, missing=missing[:5], reasoning=reasoning,
+                      observations=observations(p))

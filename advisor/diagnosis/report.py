@@ -183,6 +183,9 @@ class Report(BaseModel):
             L += [f"  - 第{e.turn}轮原话：“{e.quote}”" for e in x.evidence]
         if not a.pain_points:
             L.append("- 访谈中尚未识别出明确痛点。")
+        if a.observations:
+            L += ["", "### 诊断观察（顾问根据企业所述事实的推断，不是企业提出的痛点）", ""]
+            L += [line for o in a.observations for line in (f"- **{o.text}**{_cite(o.clauses)}", f"  - 依据：{o.reason}")]
         return L
 
     def _md_plan(self) -> list[str]:

@@ -193,6 +193,15 @@ class PainPointFinding(BaseModel):
     clauses: list[str]
 
 
+class Observation(BaseModel):
+    """What the advisor infers from a fact the owner stated plainly (no IT person, no written plan): shown apart from
+    the owner's pain points, with its reason (``knowledge/observations.yaml``)."""
+    text: str
+    text_en: str
+    reason: str  # the fact and the owner's words
+    clauses: list[str]
+
+
 class ItemScore(BaseModel):
     id: str
     label: str
@@ -229,6 +238,7 @@ class Assessment(BaseModel):
     confidence: float
     missing: list[str]  # facts that would change the result most, most important first
     reasoning: list[str]
+    observations: list[Observation] = Field(default_factory=list)  # inferred from facts, not the owner's complaints
     label_note: str = ("等级为依据《中小企业数字化水平评测指标（2024年版）》公开结构的估算：分值与等级规则来自第三方工具的"
                        "实现，基于公开信息，请以官方文本和正式评测为准。")
 
