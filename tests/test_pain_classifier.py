@@ -70,3 +70,27 @@ def test_a_plain_fact_is_an_observation_not_a_complaint():
     pain_classifier.use_embedder(None)
     found = _pains("我们没有专门的IT，电脑坏了找外面的人；数字化预算一年五万左右，规划没写过。")
     assert not found & {"talent_shortage", "funding", "strategy_leadership"}
+
+
+def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
+    """#25 fair sharing: each sentence read by meaning costs an embedding, so a 4,000-character answer is read in
+    bounded work: at most MEANING_SENTENCES sentences, the complaining ones first."""
+    from advisor.diagnosis.extractors.descriptions import MEANING_SENTENCES, pain_candidates
+    from advisor.diagnosis.reading import read
+
+    class Counting(HashEmbeddings):
+        embedded: list[str] = []
+
+        def embed_documents(self, texts):
+            if len(texts) < 100:  # not the training sentences
+                Counting.embedded += texts
+            return super().embed_documents(texts)
+
+    pain_classifier.use_embedder(Counting())
+    try:
+        plain = "".join(f"车间第{i}号机床今天开了八个小时。" for i in range(40))
+        pain_candidates(read(plain + "最头疼的是库存天天对不上。"))
+        assert len(Counting.embedded) == MEANING_SENTENCES
+        assert "最头疼的是库存天天对不上。" in Counting.embedded
+    finally:
+        pain_classifier.use_embedder(None)

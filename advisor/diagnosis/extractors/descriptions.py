@@ -65,6 +65,10 @@ def pains(ctx: Context) -> None:
     _pains_by_meaning(ctx)
 
 
+# each sentence read by meaning costs an embedding (~15 ms): a 4,000-character answer must not cost everyone else
+MEANING_SENTENCES = 16
+
+
 def pain_candidates(message) -> list:
     """Every pain the sentences that state something may complain of, by meaning, with its probability (the
     classifier's ``PainMatch``; none below any threshold is dropped here). A pain that a plain fact resembles (a small
@@ -74,6 +78,9 @@ def pain_candidates(message) -> list:
     lex = _lex()
     sentences = [message.sentence_text(i).strip() for i in range(len(message.sentences))
                  if any(c.modality in ("fact", "uncertain") for c in message.clauses_of(i))]
+    if len(sentences) > MEANING_SENTENCES:  # a bounded reading per turn: the complaining sentences first
+        ranked = sorted(range(len(sentences)), key=lambda i: not has_word(sentences[i], lex["complaint_markers"]))
+        sentences = [sentences[i] for i in sorted(ranked[:MEANING_SENTENCES])]
     return [m for m in matches(sentences) if m.pain != NONE and
             (m.pain not in lex["observation_pains"] or has_word(m.sentence, lex["complaint_markers"]))]
 
