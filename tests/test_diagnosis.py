@@ -233,3 +233,13 @@ def test_a_complaint_of_the_same_thing_leaves_no_observation():
     a = _interviewed("我们做塑料件的，四十个人。", "最头疼的是没人懂电脑，IT人员一个都没有，招也招不到。").assess()
     assert "talent_shortage" in {p.id.value for p in a.pain_points}
     assert not any("IT" in o.text for o in a.observations)
+
+
+def test_a_system_introduced_bare_keeps_its_scenes_when_one_user_is_named_later():
+    """"系统有ERP" then "仓库的人还要手工录进ERP": the warehouse is one of the ERP's users, not the whole of its use;
+    "财务用金蝶" introduces it with its scene: finance only."""
+    later = {s.id: s.level for s in _interviewed("系统有ERP，用的是用友。", "仓库那边的人还要手工把入库单录进ERP。")
+             .assess().scenes}
+    first = {s.id: s.level for s in _interviewed("财务用金蝶，别的都是表格。").assess().scenes}
+    assert later["warehouse"] == 2 and later["procurement"] == 2 and later["finance"] == 2
+    assert first["finance"] == 2 and first.get("procurement") != 2

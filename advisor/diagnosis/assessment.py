@@ -173,11 +173,17 @@ def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]])
     """The scenes a system in use puts at level 2: those the owner tied it to, over every time it was mentioned
     ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves; and whether the
     owner named them."""
-    named = [f.scenes for f in p.facts if f.key == key and f.value and not f.superseded and f.scenes is not None]
-    if named:
-        return list(dict.fromkeys(scene for scenes in named for scene in scenes)), True
+    mentions = [f for f in p.facts if f.key == key and f.value and not f.superseded]
+    named = [f.scenes for f in mentions if f.scenes is not None]
     system = key.split(".", 1)[1]
-    return [scene for scene, systems in served.items() if system in systems], False
+    every = [scene for scene, systems in served.items() if system in systems]
+    if not named:
+        return every, False
+    # introduced with its scenes ("财务用金蝶"), it serves those; introduced bare ("系统有ERP"), a scene named later
+    # ("采购员手工录进ERP") is one of its users, not the whole of its use
+    first = min(mentions, key=lambda f: f.turn)
+    base = [] if first.scenes is not None else every
+    return list(dict.fromkeys([*base, *(scene for scenes in named for scene in scenes)])), True
 
 
 def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
