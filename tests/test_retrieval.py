@@ -116,7 +116,10 @@ def test_everyday_words_meet_the_guide_through_the_questions_people_ask(real_ret
 @pytest.mark.parametrize("query,kind", [("金蝶和用友哪个好？", "vendor"), ("天津有多少家企业完成了数字化转型？", "statistics"),
                                         ("防火墙端口策略具体怎么配置？", "configuration"),
                                         ("等保三级一共有多少测评项？", "standard"),
-                                        ("试点阶段的截止日期是哪天？", "date")])
+                                        ("试点阶段的截止日期是哪天？", "date"),
+                                        ("Which cloud provider is cheapest for a small factory?", "vendor"),
+                                        ("What does GB/T 23001 say about the certification audit in detail?",
+                                         "standard")])
 def test_answer_types_the_guide_never_gives_are_refused(real_retriever, query, kind):
     found = real_retriever.search(query)
     assert found.refused and found.refusal_reason == kind
