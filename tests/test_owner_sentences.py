@@ -114,3 +114,20 @@ def test_a_one_character_trade_is_read():
 ])
 def test_a_system_said_unused_after_its_name(text, system, in_use):
     assert _interview(text).state.profile.get(f"system.{system}") is in_use
+
+
+# --- written for this test: constructions of the language found missing on a fresh set (issue 21) -----------------
+@pytest.mark.parametrize("text,key,value", [
+    ("数字化这块今年预算大概15个W。", "digital_budget_wan", 15.0),  # W for 万, as typed
+    ("For IT we could spend somewhere between 20 and 40k RMB.", "digital_budget_wan", 3.0),  # between … and …
+    ("电脑网络这些是我侄子在管，他也兼做销售。", "digital_staff", 1),  # someone who looks after the computers
+    ("My sister takes care of the computers besides her accounting job.", "digital_staff", 1),
+    ("我们厂电脑没人管，坏了再说。", "digital_staff", 0),
+])
+def test_words_of_the_language_for_budget_and_it_staff(text, key, value):
+    assert _interview(text).state.profile.get(key) == value
+
+
+def test_someone_elses_boss_and_a_boss_who_leaves_it():
+    assert _interview("我们有个供应商，他们老板亲自抓信息化，做得很好。").state.profile.get("leadership") is None
+    assert _interview("我们老板这些事是不会管的，全交给我。").state.profile.get("leadership") is False

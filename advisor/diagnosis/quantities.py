@@ -29,12 +29,12 @@ _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_
 _QUANTITY = re.compile(
     rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
     rf"(?P<cur>RMB|CNY|¥|￥)?\s*(?P<pct>百分之)?"
-    rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万]))?(?P<ge2>多)?"
-    rf"(?P<mag>[万亿千百]|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
+    rf"(?P<num>{_NUM})\s*(?P<ge>[多来余])?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<ge2>多)?"
+    rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个点|个人|号人|名|人|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
     rf"万元|元|块|RMB\b|yuan\b|台|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
-_MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
+_MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
 _FRACTIONS = [(re.compile(r"一小半|少部分|小部分|少数"), 30.0), (re.compile(r"一大半|大部分|大多数|绝大部分|most of"), 75.0),
               (re.compile(r"一半多|过半|半数以上|more than half"), 55.0), (re.compile(r"一半|半数|half"), 50.0),
@@ -150,7 +150,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if not unit_said and (m.group("cur") or mag in ("k", "million", "mn", "m", "billion", "bn") and money_word):
             unit_said = "元"
         unit = "%" if unit_said in ("%", "％", "成", "个点") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
-            "元" if unit_said in _MONEY_UNITS or mag in ("万", "亿") and not unit_said else unit_said
+            "元" if unit_said in _MONEY_UNITS or mag in ("万", "w", "亿") and not unit_said else unit_said
         if unit_said == "万元":
             value *= 10_000
         if unit_said == "成":
@@ -186,6 +186,7 @@ def _compounds(text: str, found: list[Quantity], scales: list[float | None]) -> 
 
 
 _RANGE = re.compile(r"\s*(?:到|至|-|~|～|—|to)\s*$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)  # "between 50 and 100k"
 
 
 def _ranges(text: str, found: list[Quantity], scales: list[float | None]) -> list[Quantity]:
@@ -196,7 +197,11 @@ def _ranges(text: str, found: list[Quantity], scales: list[float | None]) -> lis
     while i < len(found):
         low = found[i]
         high = found[i + 1] if i + 1 < len(found) else None
-        if high is None or not _RANGE.fullmatch(text[low.end:high.start].rstrip() + " ") or \
+        joined = _RANGE.fullmatch(text[low.end:high.start].rstrip() + " ") if high else None
+        if high is not None and not joined and text[low.end:high.start].strip().lower() == "and" and \
+                _BETWEEN.search(text[max(0, low.start - 12):low.start]):
+            joined = True
+        if high is None or not joined or \
                 low.unit and high.unit and low.unit != high.unit:
             out.append(low)
             i += 1

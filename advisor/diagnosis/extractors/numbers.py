@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.lexicon import has_word
+from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
 from advisor.diagnosis.reading import Clause, negated, short_answer
 
@@ -93,12 +93,31 @@ def people(ctx: Context) -> None:
         elif digital_best is None and has_word(clause.topic, people["digital"]) and not find_quantities(clause.text) \
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
+    if digital_best is None:
+        digital_best = _tended(ctx)
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _tended(ctx: Context) -> tuple[float, str] | None:
+    """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
+    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管")."""
+    people = _lex()["people"]
+    for clause in ctx.message.clauses:
+        if not _readable(clause) or has_word(clause.text, people["outsider"]):
+            continue
+        verb, tended = find_word(clause.text, people["tend_verbs"]), find_word(clause.text, people["tended"])
+        if verb is None or tended is None:
+            continue
+        if negated(clause.text, verb[0]):
+            return 0, clause.text
+        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+        return (counted[0] if counted else 1), clause.text
+    return None
 
 
 # --- money ----------------------------------------------------------------------------------------------------
