@@ -17,7 +17,8 @@ import re
 import shutil
 import threading
 import time
-from dataclasses import asdict
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -45,6 +46,15 @@ def _well_formed(session_id: str | None) -> bool:
     return bool(session_id and _SESSION_ID.match(session_id))
 
 
+@dataclass
+class _SessionReadings:
+    """One session's model readings still running, shared by every Interview of the session, and the session's one
+    lock: it guards them, and a turn, a report or a Q&A change loads, changes and saves the session's state under it
+    (two at once would each save over the other's change)."""
+    futures: list[Future] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
 class TooManySessions(ValueError):
     """A client started more sessions than its quota allows (the message says what to do)."""
 
@@ -63,7 +73,7 @@ class Advisor:
         self._lock = threading.RLock()  # brief: creating the shared parts (page loads take it)
         self._kb_changes = threading.Lock()  # long: one knowledge-base change at a time, never under ``_lock``
         self.model_warmed = False  # set by prepare_model()
-        self._pending: dict[str, list] = {}  # session id → the model's extractions still running
+        self._pending: dict[str, _SessionReadings] = {}  # session id → the model's readings still running, its lock
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
         self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
@@ -129,20 +139,31 @@ class Advisor:
 
     def load_interview(self, session_id: str) -> Interview:
         state = self.sessions.load(session_id) if _well_formed(session_id) else None
-        if state is None:
+        with self._lock:
+            if state is None:
+                if (unknown := self._pending.get(session_id)) is not None and not unknown.futures:
+                    del self._pending[session_id]  # made by _session_lock for an id with no session
+                raise SessionNotFound(session_id)
+            readings = self._pending.setdefault(session_id, _SessionReadings())
+        return Interview(state=state, chat=self.interview_chat(), answerer=self.owner_question_reply,
+                         pending=readings.futures, lock=readings.lock)
+
+    def _session_lock(self, session_id: str | None) -> threading.RLock:
+        """The session's one lock (held while its state is loaded, changed and saved)."""
+        if not _well_formed(session_id):
             raise SessionNotFound(session_id)
         with self._lock:
-            pending = self._pending.setdefault(session_id, [])
-        return Interview(state=state, chat=self.interview_chat(), answerer=self.owner_question_reply, pending=pending)
+            return self._pending.setdefault(session_id, _SessionReadings()).lock  # type: ignore[arg-type]
 
     def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
         """One turn: extract, answer, and store the turn before returning it."""
-        interview = self.load_interview(session_id)
-        text = self.clip(text)
-        # fair sharing: long answers are read one at a time, so they never crowd out everyone's short turns
-        with self._long_readings if len(text) > self.settings.long_message_chars else contextlib.nullcontext():
-            turn = interview.reply(text)
-        self.sessions.save(session_id, interview.state)
+        with self._session_lock(session_id):
+            interview = self.load_interview(session_id)
+            text = self.clip(text)
+            # fair sharing: long answers are read one at a time, so they never crowd out everyone's short turns
+            with self._long_readings if len(text) > self.settings.long_message_chars else contextlib.nullcontext():
+                turn = interview.reply(text)
+            self.sessions.save(session_id, interview.state)
         return interview, turn
 
     def qa_history(self, session_id: str | None) -> list[Exchange]:
@@ -175,12 +196,12 @@ class Advisor:
 
     def _edit_qa(self, session_id: str | None, change) -> None:
         try:
-            interview = self.load_interview(session_id) if session_id else None
+            with self._session_lock(session_id):
+                interview = self.load_interview(session_id)  # type: ignore[arg-type]
+                interview.state.qa = change(list(interview.state.qa))
+                self.sessions.save(session_id, interview.state)  # type: ignore[arg-type]
         except SessionNotFound:
             return
-        if interview is not None:
-            interview.state.qa = change(list(interview.state.qa))
-            self.sessions.save(session_id, interview.state)
 
     def clip(self, text: str | None) -> str:
         """The one place a message is made fit to read and store: normalised (control characters removed, a lone
@@ -213,8 +234,11 @@ class Advisor:
     def report(self, session_id: str) -> Report:
         interview = self.load_interview(session_id)
         if interview.pending:  # the model's last readings join the report if they come within the time budget
-            interview.settle(timeout=self.settings.llm_timeout_s)
-            self.sessions.save(session_id, interview.state)
+            interview.wait(timeout=self.settings.llm_timeout_s)  # not under the lock: a turn meanwhile goes on
+            with interview.lock:  # merged into the state as stored now (a turn may have been saved meanwhile)
+                interview = self.load_interview(session_id)
+                interview.settle(timeout=0)
+                self.sessions.save(session_id, interview.state)
         assessment = interview.assess()
         profile = interview.state.profile
         enterprise = self.sessions.enterprise_of(session_id)

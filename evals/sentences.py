@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from advisor.diagnosis.extraction import extract_rules
 from advisor.diagnosis.vocabulary import EnterpriseProfile
-from evals.kinds.interview import _atoms, compare_facts, gold_view
+from evals.gold import gold_view
+from evals.kinds.interview import _atoms, compare_facts
 from evals.metrics import rate
 
 SCORED = ("industry", "employees", "revenue_wan", "equipment_networked_pct", "digital_staff", "leadership", "has_plan",

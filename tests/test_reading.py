@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from advisor.diagnosis.extraction import extract_rules
-from advisor.diagnosis.facts import FACTS, gold_view, same_industry
+from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import read
 from advisor.diagnosis.vocabulary import EnterpriseProfile
+from evals.gold import gold_view, same_industry
 
 
 def _facts(*turns: str) -> dict:

@@ -1,7 +1,8 @@
 """The one vocabulary of interview facts: every key the extractors may produce, its value type and unit, its
 Chinese/English label, the question that asks for it and the scoring item that uses it. Labels, the LLM extraction
-schema, coercion of model values, the interview's question keys and the evaluation's view derive from :data:`FACTS`
-(``tests/test_facts.py`` proves every key consumed is produced and every key produced is labelled).
+schema, coercion of model values and the interview's question keys derive from :data:`FACTS`
+(``tests/test_reading.py::test_every_key_produced_is_labelled_and_every_key_consumed_is_produced`` proves it whole;
+the evaluation's view of a profile is ``evals/gold.py``).
 
 Families: ``system.<id>`` (a system in use or not), ``pain.<id>`` (a pain point, value = severity 1–3).
 
@@ -142,7 +143,7 @@ def describe(key: str, value: Any, language: str = "zh") -> str:
 
 def coerce(key: str, value: Any) -> Any:
     """A model's value in the key's type ("是" → True, "80" → 80), or None when it is not of that type. Numbers are
-    re-read from the evidence by the caller (:func:`advisor.diagnosis.extraction.verify_llm_fact`)."""
+    re-read from the evidence by the caller (:func:`advisor.diagnosis.model_facts.verify_llm_fact`)."""
     s = FACTS.get(key)
     if s is None:
         return None
@@ -181,39 +182,3 @@ def llm_schema() -> dict:
                        "value": {"type": ["string", "number", "boolean"]},
                        "evidence": {"type": "string"}}}}},
         "required": ["facts"]}
-
-
-# --- the evaluation's view: the dev set's fact schema (../shared/cases/interviews-dev.yaml) ------------------------
-GOLD_SCALARS = ("industry", "employees", "revenue_wan", "equipment_networked_pct", "digital_staff", "leadership",
-                "has_plan", "integration", "manual_records", "digital_budget_wan", "digital_budget_pct")
-
-
-def gold_view(profile) -> dict[str, Any]:
-    """The profile in the case files' ``facts:`` vocabulary (systems split into in use / not in use)."""
-    current = profile.current()
-    view: dict[str, Any] = {k: current[k].value for k in GOLD_SCALARS if k in current}
-    systems = {k.split(".", 1)[1]: f.value for k, f in current.items() if k.startswith("system.")}
-    if any(systems.values()):
-        view["systems_in_use"] = sorted(s for s, v in systems.items() if v)
-    if not all(systems.values()):
-        view["systems_not_in_use"] = sorted(s for s, v in systems.items() if not v)
-    if current.get("security_measures") and current["security_measures"].value:
-        view["security_measures"] = sorted(current["security_measures"].value)
-    return view
-
-
-def same_industry(a: str, b: str) -> bool:
-    """Loosely the same industry: one label contains the other, they share a specific two-character term, or the
-    sector lexicon puts both in one sector."""
-    from advisor.diagnosis.lexicon import extraction_lexicon, sector_of
-    a, b = a.strip().lower(), b.strip().lower()
-    if not a or not b:
-        return False
-    if a in b or b in a:
-        return True
-    generic = set(extraction_lexicon()["industry"]["generic_terms"])
-    pairs = {a[i:i + 2] for i in range(len(a) - 1)} & {b[i:i + 2] for i in range(len(b) - 1)}
-    if any(p not in generic and all("\u4e00" <= ch <= "\u9fff" for ch in p) for p in pairs):
-        return True
-    sector = sector_of(a)
-    return sector is not None and sector == sector_of(b)

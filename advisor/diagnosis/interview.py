@@ -108,12 +108,14 @@ Answerer = Callable[[str], str]  # an owner's own question → a short grounded 
 
 class Interview:
     def __init__(self, state: InterviewState | None = None, chat=None, answerer: Answerer | None = None,
-                 pending: list[Future] | None = None) -> None:
+                 pending: list[Future] | None = None, lock: threading.RLock | None = None) -> None:
+        """``pending`` and ``lock``: the model's readings still running and the lock that guards them, shared by
+        every Interview of one session (the service keeps one pair per session); by default this one's own."""
         self.state = state or InterviewState()
         self.chat = chat if chat is not None and getattr(chat, "available", False) else None
         self.answerer = answerer
         self.pending = pending if pending is not None else []  # the model's extractions still being read
-        self._lock = threading.Lock()
+        self.lock = lock if lock is not None else threading.RLock()
 
     # --- conversation ---------------------------------------------------------------------------------------
     def start(self) -> Turn:
@@ -169,13 +171,19 @@ class Interview:
                 out.append(fact.model_copy(update={"evidence": text.strip(), "confidence": old.confidence + 0.05}))
         return out
 
-    def settle(self, timeout: float | None = None) -> list[str]:
-        """Wait for the model's pending readings (up to ``timeout`` s each) and merge them."""
-        for future in list(self.pending):
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the model's pending readings (up to ``timeout`` s each), merging nothing yet."""
+        with self.lock:
+            waiting = list(self.pending)
+        for future in waiting:
             try:
                 future.result(timeout=timeout)
             except (FutureTimeout, Exception):  # noqa: BLE001 - reported by _merge_model_facts
                 pass
+
+    def settle(self, timeout: float | None = None) -> list[str]:
+        """Wait for the model's pending readings (up to ``timeout`` s each) and merge them."""
+        self.wait(timeout)
         return self._merge_model_facts()
 
     def assess(self) -> Assessment:
@@ -304,16 +312,19 @@ class Interview:
         mode = self.chat.settings.llm_reading
         if mode == "narrow":
             known = frozenset(self.state.profile.current())
-            self.pending.append(_MODEL_WORKER.submit(extract_narrow, self.chat, text, pending.id if pending else "",
-                                                     index, known))
+            future = _MODEL_WORKER.submit(extract_narrow, self.chat, text, pending.id if pending else "", index, known)
         elif mode == "schema":
             previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
             question = pending.zh if pending else ""
-            self.pending.append(_MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous))
+            future = _MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous)
+        else:
+            return
+        with self.lock:
+            self.pending.append(future)
 
     def _merge_model_facts(self) -> list[str]:
         notes: list[str] = []
-        with self._lock:
+        with self.lock:
             done = [f for f in self.pending if f.done()]
             for future in done:
                 self.pending.remove(future)

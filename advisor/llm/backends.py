@@ -188,11 +188,6 @@ def resolve_backend(settings: Settings) -> Backend:
     return BACKENDS[name]
 
 
-def make_chat_model(settings: Settings, progress=None) -> BaseChatModel | None:
-    """The configured langchain chat model, or None for ``none`` (and for ``auto`` with nothing installed)."""
-    return resolve_backend(settings).make(settings, progress)
-
-
 def _make_openai(settings: Settings, progress=None) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
     return ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model,

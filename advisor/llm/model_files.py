@@ -57,18 +57,6 @@ def bundled_parts_available(spec: ModelSpec = BUNDLED_MODEL) -> bool:
     return all(importlib.util.find_spec(name) is not None for name in spec.part_modules)
 
 
-def sha256_of(path: Path, progress: Progress | None = None, total: int | None = None) -> str:
-    digest = hashlib.sha256()
-    done = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            if progress and total:
-                progress(done, total, "校验模型")
-    return digest.hexdigest()
-
-
 def prepare_model(cache_dir: Path, spec: ModelSpec = BUNDLED_MODEL, parts: list[Path] | None = None,
                   progress: Progress | None = None) -> Path:
     """Join the parts into ``cache_dir`` once and verify them; returns the model path.

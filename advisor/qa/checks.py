@@ -41,10 +41,6 @@ def mark_claims(text: str, counts: set[int], texts: list[str]) -> str:
     return _FIGURE.sub(figure, _COUNT.sub(count, text))
 
 
-def claims_marked(text: str) -> int:
-    return text.count("（⚠条款列出") + text.count("（⚠条款中无此数字）")
-
-
 def rests_on(corpus, pairs: list[tuple[str, str]]) -> tuple[set[int], list[str]]:
     """For the (document, clause) pairs an answer rests on: how many parts each lists (sub-clauses or list items,
     when two or more) and their texts, with their parts' texts."""

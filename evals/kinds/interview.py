@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.diagnosis.facts import gold_view
 from advisor.diagnosis.interview import Interview
 from advisor.diagnosis.planning import build_plan
+from evals.gold import gold_view, same_industry
 from evals.kinds.base import CaseBase, EvalKind, register_kind, table
 from evals.metrics import median, rate
 
@@ -51,7 +51,6 @@ def _same(key: str, got, want) -> bool:
     if isinstance(want, (int, float)) and isinstance(got, (int, float)):
         return abs(got - want) <= NUMBER_TOLERANCE * abs(want) + 1e-9
     if key == "industry":
-        from advisor.diagnosis.facts import same_industry
         return same_industry(str(got), str(want))
     return got == want
 
