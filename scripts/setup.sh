@@ -19,12 +19,12 @@ if [ "$mode" = "test" ]; then
   # Browser tests use Debian's chromium and CJK fonts (never playwright's own download); the report test converts
   # the .docx with LibreOffice and reads the PDF.
   if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-     || ! command -v soffice >/dev/null 2>&1; then
+     || ! command -v soffice >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        chromium fonts-noto-cjk libreoffice-writer-nogui >/dev/null
+        chromium fonts-noto-cjk libreoffice-writer-nogui nginx-light >/dev/null
     else
-      echo "warning: chromium/fonts-noto-cjk/libreoffice missing and cannot be installed; those tests are skipped" >&2
+      echo "warning: chromium/fonts-noto-cjk/libreoffice/nginx missing and cannot be installed; those tests are skipped" >&2
     fi
   fi
 else

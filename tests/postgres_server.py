@@ -68,3 +68,30 @@ class PostgresServer:
             self._run(_binary("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def main() -> None:
+    """``PYTHONPATH=. python tests/postgres_server.py [DATABASE]``: a throwaway server for a demo
+    (scripts/serve-cluster.sh). Prints the URL of the new, empty database ``DATABASE`` (default ``advisor``) on one
+    line, then runs until SIGTERM or Ctrl-C and removes everything."""
+    import signal
+    import sys
+    reason = why_unavailable()
+    if reason:
+        raise SystemExit(reason)
+    name = sys.argv[1] if len(sys.argv) > 1 else "advisor"
+    server = PostgresServer().start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # SystemExit: the finally below stops the server
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        print(server.url(name), flush=True)
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
