@@ -126,6 +126,16 @@ def words_only_pain_reading(request):
     pain_classifier.use_embedder(None)
 
 
+def interviewed(*turns: str):
+    """An interview (words only in unit tests) after the owner said ``turns``."""
+    from advisor.diagnosis.interview import Interview
+    iv = Interview()
+    iv.start()
+    for text in turns:
+        iv.reply(text)
+    return iv
+
+
 def profile_of(**facts):
     """An enterprise profile from keyword facts (``system__erp=True`` → "system.erp"), evidence = the value."""
     from advisor.diagnosis.vocabulary import EnterpriseProfile, Fact

@@ -1,7 +1,7 @@
 
 import docx
 import pytest
-from conftest import profile_of
+from conftest import interviewed, profile_of
 
 from advisor.config import GUIDE_DOC_ID, PROJECT_ROOT
 from advisor.corpus.parsing import DocKind, parse_text
@@ -204,18 +204,10 @@ def test_the_strongest_complaint_comes_first():
     assert order == ["manual_records", "quality_traceability", "supply_chain", "data_quality"]
 
 
-def _interviewed(*turns: str) -> Interview:
-    iv = Interview()
-    iv.start()
-    for text in turns:
-        iv.reply(text)
-    return iv
-
-
 def test_a_plain_fact_is_an_observation_with_its_reason_not_a_pain(tmp_path):
     """No IT person, no written plan, few machines networked: said plainly, they are the advisor's observations (with
     the owner's words as the reason), in their own part of the report and the .docx, never among the pains."""
-    iv = _interviewed("我们做塑料件的，四十个人。", "IT人员没有，电脑坏了找外面的人。", "数字化规划没写过。",
+    iv = interviewed("我们做塑料件的，四十个人。", "IT人员没有，电脑坏了找外面的人。", "数字化规划没写过。",
                       "注塑机二十台，联网的就两台。")
     a = iv.assess()
     observed = {o.text: o for o in a.observations}
@@ -230,7 +222,7 @@ def test_a_plain_fact_is_an_observation_with_its_reason_not_a_pain(tmp_path):
 
 
 def test_a_complaint_of_the_same_thing_leaves_no_observation():
-    a = _interviewed("我们做塑料件的，四十个人。", "最头疼的是没人懂电脑，IT人员一个都没有，招也招不到。").assess()
+    a = interviewed("我们做塑料件的，四十个人。", "最头疼的是没人懂电脑，IT人员一个都没有，招也招不到。").assess()
     assert "talent_shortage" in {p.id.value for p in a.pain_points}
     assert not any("IT" in o.text for o in a.observations)
 
@@ -238,8 +230,8 @@ def test_a_complaint_of_the_same_thing_leaves_no_observation():
 def test_a_system_introduced_bare_keeps_its_scenes_when_one_user_is_named_later():
     """"系统有ERP" then "仓库的人还要手工录进ERP": the warehouse is one of the ERP's users, not the whole of its use;
     "财务用金蝶" introduces it with its scene: finance only."""
-    later = {s.id: s.level for s in _interviewed("系统有ERP，用的是用友。", "仓库那边的人还要手工把入库单录进ERP。")
+    later = {s.id: s.level for s in interviewed("系统有ERP，用的是用友。", "仓库那边的人还要手工把入库单录进ERP。")
              .assess().scenes}
-    first = {s.id: s.level for s in _interviewed("财务用金蝶，别的都是表格。").assess().scenes}
+    first = {s.id: s.level for s in interviewed("财务用金蝶，别的都是表格。").assess().scenes}
     assert later["warehouse"] == 2 and later["procurement"] == 2 and later["finance"] == 2
     assert first["finance"] == 2 and first.get("procurement") != 2

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import interviewed
+
 from advisor.config import PROJECT_ROOT
-from advisor.diagnosis.interview import Interview
 from evals.sentences import judge, load, score
 
 SENTENCES = load(PROJECT_ROOT / "tests" / "data" / "owner_sentences.yaml")
@@ -32,12 +33,7 @@ def test_the_table_as_a_whole_stays_above_its_figures():
     assert result["precision"] >= 0.92 and result["recall"] >= 0.82, result
 
 
-def _interview(*turns: str) -> Interview:
-    iv = Interview()
-    iv.start()
-    for text in turns:
-        iv.reply(text)
-    return iv
+_interview = interviewed
 
 
 # --- what a new owner typed in the browser and the reader got wrong (issue 21), each in a fresh wording ------------
