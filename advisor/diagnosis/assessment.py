@@ -15,7 +15,7 @@ from functools import lru_cache
 import yaml
 
 from advisor.config import knowledge_path
-from advisor.diagnosis.observations import observations
+from advisor.diagnosis.observations import budget_share, observations
 from advisor.diagnosis.vocabulary import (
     PAIN_POINTS,
     Assessment,
@@ -134,9 +134,7 @@ def _talent(p: EnterpriseProfile) -> Score:
 
 
 def _funding(p: EnterpriseProfile) -> Score:
-    pct = p.get("digital_budget_pct")
-    if pct is None and p.has("digital_budget_wan") and p.get("revenue_wan"):
-        pct = p.get("digital_budget_wan") / p.get("revenue_wan") * 100
+    pct, _ = budget_share(p)
     if pct is not None:
         value = _steps(pct, ((0.5, 1.5), (1, 2.5), (3, 4.5), (5, 6.0)), 7.5)
         return value, value, f"数字化投入约占营收{pct:.1f}%"

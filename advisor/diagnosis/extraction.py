@@ -82,9 +82,12 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
 
 
 def prepare_reader() -> None:
-    """Load the word lists and fit the status classifier now (about a second), so no owner's first answer, nor a
-    timed evaluation case, pays for it."""
+    """Load the word lists and fit the status and pain classifiers now (a second or two; the pain classifier's
+    training embeddings come from the model cache after the first start), so no owner's first answer, nor a timed
+    evaluation case, pays for it."""
+    from advisor.diagnosis.pain_classifier import pain_model
     from advisor.diagnosis.status_classifier import available, status_model
     _lex()
     if available():
         status_model()
+        pain_model()

@@ -30,7 +30,7 @@ def observation_rules() -> tuple[ObservationRule, ...]:
     return tuple(ObservationRule.model_validate(item) for item in data["observations"])
 
 
-def _budget_share(p: EnterpriseProfile) -> tuple[float | None, str]:
+def budget_share(p: EnterpriseProfile) -> tuple[float | None, str]:
     """The digital budget as a share of revenue (said, or computed), with the owner's words it rests on."""
     if p.has("digital_budget_pct"):
         return p.get("digital_budget_pct"), p.current()["digital_budget_pct"].evidence
@@ -48,7 +48,7 @@ def observations(p: EnterpriseProfile) -> list[Observation]:
         if p.has(f"pain.{rule.unless_pain.value}"):
             continue
         if rule.fact == "budget_share_pct":
-            value, words = _budget_share(p)
+            value, words = budget_share(p)
         else:
             fact = p.current().get(rule.fact)
             value, words = (fact.value, fact.evidence) if fact else (None, "")
