@@ -155,11 +155,24 @@ def _dialect_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))), table
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional characters as their simplified form, one character for one (zhconv's MediaWiki table), so that
+    "系統？冇啊，全部手寫單" is read like "系统？没啊，全部手写单"."""
+    from zhconv import zhconv
+    zhconv.loaddict()
+    dialect = "".join(_dialect_pattern()[1])  # "嗰" stays for the dialect table (it means 那), not zhconv's "𠮶"
+    return {ord(k): v for k, v in zhconv.zhcdicts["zh2Hans"].items() if len(k) == 1 and len(v) == 1 and k not in dialect}
+
+
 def mandarin(text: str) -> str:
-    """Dialect function words as their Mandarin meaning, same length (offsets and quotes stay the owner's).
+    """Traditional characters simplified and dialect function words as their Mandarin meaning, same length (offsets
+    and quotes stay the owner's).
 
     >>> mandarin("我哋冇ERP，系统都冇")
     '我们没ERP，系统都没'
+    >>> mandarin("庫存就用緊秦絲")
+    '库存就在用秦丝'
     """
     pattern, table = _dialect_pattern()
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    return pattern.sub(lambda m: table[m.group(0)], text.translate(_simplified()))

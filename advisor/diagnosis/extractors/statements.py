@@ -47,15 +47,30 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
     # sealed owners it cost more readings of systems in use than it found unused ones
-    for said, own in ((text[end:], True), (rest[:20], False)):
+    for said, own in ((text[end:], True), (rest[:40], False)):
         others = _system_mentions(said)
-        said = said[:others[0][0]] if others else said
+        if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
+            said = said[:others[0][0]]
+            said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use = use_said(said) if own else None
-        if has_word(said, syslex["idle"]) or use is False:
+        if has_word(said, syslex["idle"]) or use is False or not own and _reverted(said):
             return False
         if use:
             return True
     return True
+
+
+def _reverted(later: str) -> bool:
+    """"……，结果仓库还是拿本子记" / "but the crew went back to paper": after a contrast, the work is done on paper or in
+    a spreadsheet again (and not said of the rest: "其他几条线还是纸质报工" leaves the system in use)."""
+    lex = _lex()
+    contrast = find_word(later, lex["modality"]["contrast"] + ["结果", "可"])
+    if contrast is None:
+        return False
+    after = later[contrast[0]:]
+    manual = lex["booleans"]["manual_records"]
+    return has_word(after, lex["systems"]["reverted"]) and has_word(after, manual["affirm"] + manual["media"]) and \
+        not has_word(after, lex["systems"]["the_rest"])
 
 
 def use_said(text: str) -> bool | None:
@@ -113,6 +128,8 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
     if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
            for _, end, word in find_all(clause.text, ["不用"])):
         return  # "不用换": no need to change it, not a no
+    if has_word(clause.text, _lex()["systems"]["the_rest"]):
+        return  # "财务用用友记账，其他就没有了": a no about the rest
     state = answer_polarity(clause.text)
     if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
         for _, _, sid, strength in named:
