@@ -143,3 +143,29 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     matches = classify([sentence])
     assert [m.pain for m in matches] == ["supply_chain"]
     assert "pain.supply_chain" in _facts(sentence)
+
+
+@pytest.mark.parametrize("text,system,in_use", [
+    ("前年上了套WMS，可是库管员照样拿本子记出入库。", "wms", False),  # back to paper after a contrast
+    ("The CRM came with the bundle, but sales went back to spreadsheets after a week.", "crm", False),
+    ("MES在总装线上跑着，其他车间还是手写报工。", "mes", True),  # paper said of the rest leaves it in use
+    ("会计在用金蝶做账，其他的就没了。", "erp", True),  # a no about the rest, not about the one named
+    ("OA系統買咗三年，冇人用。", "oa", False),  # traditional characters and Cantonese read as Mandarin
+    ("CRM续了一年费，后来没续费，业务员都不登。", "crm", False),
+])
+def test_a_systems_state_by_construction(text, system, in_use):
+    assert _facts(text)[f"system.{system}"] is in_use
+
+
+@pytest.mark.parametrize("text,trade", [
+    ("我们客户都是做汽车座椅的，我们自己做的是海绵发泡。", "海绵发泡"),  # the customers' trade comes first, not ours
+    ("原来做小家电，前几年转做户外储能电源了。", "户外储能电源"),  # the trade now beats the former one
+    ("我们是一家口腔诊所，医生护士加前台二十个人。", "口腔诊所"),
+    ("冷链运输，六十多人，年营收八千万。", "冷链运输"),  # the trade first, then its size
+])
+def test_the_trade_is_the_enterprises_own(text, trade):
+    assert _facts(text)["industry"] == trade
+
+
+def test_a_verbs_result_is_not_a_trade():
+    assert "industry" not in _facts("单子经常搞错，版本也乱。")

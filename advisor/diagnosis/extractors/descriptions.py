@@ -2,45 +2,87 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 
 # --- industry -------------------------------------------------------------------------------------------------
-_PLACE = r"(?:厂|店|院|公司|商|连锁|企业|工厂|酒店|作坊|门店|诊所|工作室|餐厅|批发部|商行|车行|药房|超市|医院|合作社|养殖场|农场|机构|门诊)"
-_INDUSTRY_ZH = [
-    re.compile(rf"^(?P<obj>[^，。,；;我你他她它的]{{2,8}}{_PLACE})(?:[。，,；;！!]|$)"),  # "纸箱厂。瓦楞的……"
-    re.compile(r"(?:我们|我|公司|厂里|本厂)(?:就|主要)?(?:是|在)?[^，。,]{0,8}?(?:做|生产|搞|干|经营|主营|从事|炒|卖|开|种|养|加工|制造)(?P<obj>[^，。,；;的]{1,16}?)(?:的|生意|为主|，|。|,|$)"),
-    re.compile(rf"(?:我们|我)(?:就)?是(?:[^，。,]{{0,8}}?的)?(?P<obj>[^，。,的]{{2,12}}{_PLACE})"),
-    re.compile(rf"(?:开了?[个家间]|一家|一间)(?P<obj>[^，。,]{{2,14}}{_PLACE})"),
-    re.compile(r"(?:^|。)(?:主要)?(?:是)?(?:做|主营|从事)(?P<obj>[^，。,；;的]{2,16})"),
-]
+def _words(key: str) -> str:
+    return "|".join(map(re.escape, sorted(_lex()["industry"][key], key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _trade_patterns() -> list[re.Pattern]:
+    """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
+    "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
+    verbs, places = _words("trade_verbs"), _words("places")
+    stop = r"[^，。,；;！!？?的]"
+    return [
+        re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
+        re.compile(rf"(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}?(?:{places}))"),
+        re.compile(rf"(?:开了?|办了?|搞了?)(?:[一两三四五六七八九十几\d]*[个家间所])?(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
+        re.compile(rf"(?P<verb>{verbs})(?P<obj>{stop}{{1,16}}?)(?=的|生意|为主|$)"),
+        re.compile(rf"^(?P<obj>[^，。,；;我你他她它的]{{2,10}}(?:{places}))$"),
+        re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
+                   r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
+        re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is|of) an? (?:[\d,]+-(?:person|people|man) |small |mid-size "
+                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?{_FIRM_EN})", re.I),
+        re.compile(rf"^(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?(?:{_FIRM_EN[3:-1]}|bakery|plantation|clinics?))\b", re.I),
+    ]
+
+
 _FIRM_EN = r"(?:factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill)"
-_INDUSTRY_EN = [re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
-                           r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from)\b|[,.:;。]|$)", re.I),
-                re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small )?"
-                           rf"(?P<obj>[a-z][a-z\s-]{{2,40}}?{_FIRM_EN})", re.I)]
+
+
+def _trade(obj: str) -> str | None:
+    """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
+    no trade ("公司", "三四十人", "做了等保")."""
+    lex = _lex()["industry"]
+    obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several )+", "", obj.strip(" ，。,"),
+                 flags=re.I).rstrip("的了啦呢吧嘛啊哦")
+    if not obj or re.match(r"[了过好完着个]", obj) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+        return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
+    if has_word(obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
+        return None
+    return obj
 
 
 @extractor
 def industry(ctx: Context) -> None:
+    """The trade said in a clause about the enterprise itself; a clause about a customer's, a relative's, the town's or
+    a former trade is passed over, and one that says what it does now ("现在主要做…") beats one said before."""
     if "industry" in ctx.known:
         return
-    vague = _lex()["industry"]["vague"]
-    text = "。".join(c.text for c in ctx.message.clauses if c.modality == "fact")
-    for pattern in _INDUSTRY_ZH + _INDUSTRY_EN:
-        m = pattern.search(text)
-        if m and not has_word(m.group("obj"), vague):
-            obj = re.sub(r"^(?:一家|一个|些|点)", "", m.group("obj").strip())
-            if re.match(r"[了过好完着]", obj):
-                continue  # "做了等保": a verb's aspect, not a trade
-            if obj and obj not in vague and not any(obj.endswith(v) and len(obj) <= len(v) + 1 for v in vague):
-                ctx.add("industry", obj, m.group(0).strip("，。,"))
-                return
+    lex = _lex()["industry"]
+    best: tuple[int, str, str] | None = None
+    for clause in ctx.message.clauses:
+        if clause.modality != "fact":
+            continue
+        for pattern in _trade_patterns():
+            m = pattern.search(clause.text)
+            if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
+                    not has_word(clause.text[:m.start("obj")], lex["now"]):
+                continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
+            trade = _trade(m.group("obj"))
+            if trade:
+                strength = 2 if has_word(clause.text, lex["now"]) else 1
+                if best is None or strength > best[0]:
+                    best = (strength, trade, clause.text)
+                break
+    if best is not None:
+        ctx.add("industry", best[1], best[2])
+        return
+    head = re.split(r"[，,；;\s]", ctx.message.text.strip(), maxsplit=1)
+    if len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and find_quantities(head[1]) and \
+            not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"]) and \
+            re.fullmatch(r"[\u4e00-\u9fff]+", head[0]):
+        ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万": the trade first, then its size
+        return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and not find_quantities(short) and \
-            not has_word(short, _lex()["modality"]["skip"] + vague):
+            not has_word(short, _lex()["modality"]["skip"] + lex["vague"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
 
 
