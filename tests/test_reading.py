@@ -169,3 +169,23 @@ def test_the_trade_is_the_enterprises_own(text, trade):
 
 def test_a_verbs_result_is_not_a_trade():
     assert "industry" not in _facts("单子经常搞错，版本也乱。")
+
+
+@pytest.mark.parametrize("text,asked,key,value", [
+    ("营业额两个亿，可数字化这块抠得很，一年也就三十万。", "", "digital_budget_wan", 30),  # "一年" yields to the budget before
+    ("去年刚还完一百五十万贷款，软件这块最多掏个五六万。", "", "digital_budget_wan", 5.5),  # the loan is named after it
+    ("系统预算年初批了四十万，年中压到二十五万。", "", "digital_budget_wan", 25),  # a revised amount replaces the first
+    ("六千万出头。", "basics", "revenue_wan", 6000),  # an amount with no frame answers the question asked
+    ("大概百分之二。", "budget", "digital_budget_pct", 2),
+    ("三个。", "talent", "digital_staff", 3),
+])
+def test_money_and_people_by_their_frame(text, asked, key, value):
+    profile = EnterpriseProfile()
+    for fact in extract_rules(text, turn=1, question=asked)[0]:
+        profile.add(fact)
+    assert profile.current()[key].value == pytest.approx(value, rel=0.05)
+
+
+def test_a_plan_still_being_drafted_is_not_a_plan_yet():
+    assert _facts("数字化规划请人在起草了，估计年底才能定稿。")["has_plan"] is False
+    assert _facts("我们有一份去年写好的三年数字化规划。")["has_plan"] is True

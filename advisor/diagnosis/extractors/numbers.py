@@ -94,7 +94,11 @@ def people(ctx: Context) -> None:
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
     if digital_best is None:
-        digital_best = _tended(ctx)
+        digital_best = _tended(ctx) or _asked_staff(ctx)
+    if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
+        counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
+        if len(counts) == 1 and counts[0].value >= 1:  # "八十来个。" answering how many people
+            totals.append((1, int(round(counts[0].value)), ctx.message.text))
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
@@ -120,19 +124,40 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
     return None
 
 
+def _asked_staff(ctx: Context) -> tuple[float, str] | None:
+    """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
+    text = ctx.message.text.strip()
+    if ctx.question != "talent" or len(text) > 12:
+        return None
+    counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
+    if counts and not negated(text, counts[0].start, 3):
+        return counts[0].value, text
+    clause = ctx.message.clauses[0] if ctx.message.clauses else None
+    if clause is not None and (short_answer(clause) is False or has_word(text, _lex()["people"]["nobody"])):
+        return 0, text
+    return None
+
+
 # --- money ----------------------------------------------------------------------------------------------------
 def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     money = _lex()["money"]
     if has_word(q.after(clause.text, 2), money["not_money_after"]) and q.unit != "元":
         return None
     before = clause.text[:q.start]
+    if has_word(q.after(clause.text, 3), money["other"]):
+        return "other"  # "还了两百万贷款": named right after the amount
     kinds = ("budget", "other", "revenue_strong")
     found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
     offset = sentence.find(clause.text)
-    if not found and not has_word(before, money["revenue_weak"]) and offset > 0:
-        # a clause with no frame of its own takes the nearest one before it ("利润薄，也就五六百万" is a profit)
+    if not found and offset > 0:
+        # a clause with no frame of its own takes the nearest one before it ("利润薄，也就五六百万" is a profit); one
+        # that says only "一年" takes a budget said before it ("信息化投入很少，一年也就五十万")
         lead = sentence[:offset + q.start]
-        found = {k: v for k in kinds if (v := _cue_before(lead, len(lead), money[k], 16))}
+        weak = has_word(before, money["revenue_weak"])
+        cues = {k: money[k] + (money["budget_topic"] if weak and k == "budget" else []) for k in kinds}
+        found = {k: v for k in kinds if (v := _cue_before(lead, len(lead), cues[k], 16))}
+        if found and weak and max(found, key=lambda k: found[k][0]) != "budget":
+            found = {}
     if has_word(q.after(clause.text, 6), money["budget_after"]):
         return "budget"
     if found:
@@ -162,7 +187,7 @@ def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:
 
 
 # an amount said with no word for what it is answers the question asked ("不对，是五千万" after "年营收约5亿，对吗？")
-_ASKED_FOR = {"budget": "budget", "confirm:revenue_wan": "revenue_weak"}
+_ASKED_FOR = {"budget": "budget", "basics": "revenue_weak", "confirm:revenue_wan": "revenue_weak"}
 
 
 @extractor
@@ -195,7 +220,11 @@ def amounts(ctx: Context) -> None:
     revenue = candidates["revenue_strong"] or candidates["revenue_weak"]
     for value, evidence in revenue:  # several: a correction ("十二个亿——不对…九个亿出头"); the last one stands
         ctx.add("revenue_wan", round(value, 2), evidence)
-    for value, evidence in candidates["budget"][:1]:
+    budget = candidates["budget"][:1]
+    for later in candidates["budget"][1:]:  # "本来说三十万，后来砍到二十万": a revised amount replaces the first
+        if has_word(later[1], _lex()["money"]["revised"]):
+            budget = [later]
+    for value, evidence in budget:
         ctx.add("digital_budget_wan", round(value, 2), evidence)
 
 
@@ -272,7 +301,8 @@ def shares(ctx: Context) -> None:
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
-        if _readable(clause) and has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]):
+        if _readable(clause) and (has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]) or
+                                  ctx.question == "budget" and short_answer(clause) is not False):
             pct = next((q for q in find_quantities(clause.text) if q.unit == "%"), None)
             if pct is not None and not any(f.key == "digital_budget_wan" for f in ctx.facts):
                 ctx.add("digital_budget_pct", pct.value, clause.text)
