@@ -119,7 +119,13 @@ def test_everyday_words_meet_the_guide_through_the_questions_people_ask(real_ret
                                         ("试点阶段的截止日期是哪天？", "date"),
                                         ("Which cloud provider is cheapest for a small factory?", "vendor"),
                                         ("What does GB/T 23001 say about the certification audit in detail?",
-                                         "standard")])
+                                         "standard"),
+                                        # fresh shapes: a wage, a dismissal, a ledger entry, a graphics card, a year
+                                        ("招个懂ERP的实施顾问，年薪开多少合适？", "amount"),
+                                        ("业务员把客户资料带走了，我能不能起诉他？", "law"),
+                                        ("买的软件系统按几年折旧？", "accounting"),
+                                        ("本地跑大模型，显存至少要多大？", "configuration"),
+                                        ("数据治理最晚哪年前要做完？", "date")])
 def test_answer_types_the_guide_never_gives_are_refused(real_retriever, query, kind):
     found = real_retriever.search(query)
     assert found.refused and found.refusal_reason == kind
