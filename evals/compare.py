@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-LOWER_IS_BETTER = ("errors", "answerable_refused", "redundant_questions", "questions_to_level")
+LOWER_IS_BETTER = ("errors", "answerable_refused", "redundant_questions", "questions_to_level", "unlisted_pains_per_case")
 NOT_A_QUALITY = ("latency_ms", "cases", "answerable", "passed", "checks")
 
 

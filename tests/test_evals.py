@@ -172,3 +172,14 @@ def test_interview_cases_with_facts_report_fact_precision_and_recall(tmp_path):
     assert summary["fact_recall"] == round(6 / 7, 4) and summary["fact_precision"] == 1.0
     assert summary["redundant_questions"] == 0 and summary["fact_per_key"]["employees"]["precision"] == 1.0
     assert "事实提取（逐项" in to_html(result)
+
+
+def test_pains_are_scored_for_precision_as_well_as_recall():
+    """#22 item 8: per pain and overall, the share of pains found that the owner voiced, and the unvoiced a case."""
+    from evals.kinds.interview import summarise
+    results = [{"expect": {"pain_points": ["data_silos", "security"]}, "checks": {},
+                "result": {"pain_points": ["data_silos", "funding", "strategy_leadership"]}},
+               {"expect": {"pain_points": ["funding"]}, "checks": {}, "result": {"pain_points": ["funding"]}}]
+    s = summarise(results, with_llm=False)
+    assert s["pain_recall"] == round(2 / 3, 4) and s["pain_precision"] == 0.5 and s["unlisted_pains_per_case"] == 1.0
+    assert s["pain_point_recall"]["funding"] == {"expected": 1, "found": 1, "found_unlisted": 1, "precision": 0.5}

@@ -149,7 +149,13 @@ def summarise(iv: list[dict], with_llm: bool) -> dict:
     if any("fact_counts" in r for r in iv):
         s.update(_fact_figures(iv))
     s["level_confusion"] = level_confusion(iv)
-    s["pain_point_recall"] = pain_point_table(iv)
+    s["pain_point_recall"] = pains = pain_point_table(iv)
+    # the pains found against what the owners voiced: recall, precision, and pains they never raised per case
+    found, expected = sum(v["found"] for v in pains.values()), sum(v["expected"] for v in pains.values())
+    unlisted = sum(v["found_unlisted"] for v in pains.values())
+    with_pains = sum(1 for r in iv if (r.get("expect") or {}).get("pain_points") and r.get("result"))
+    s["pain_recall"], s["pain_precision"] = rate(found, expected), rate(found, found + unlisted)
+    s["unlisted_pains_per_case"] = round(unlisted / with_pains, 2) if with_pains else 0.0
     return s
 
 
@@ -181,6 +187,8 @@ def pain_point_table(results: list[dict]) -> dict[str, dict[str, int]]:
             row["expected"] += pid in expected
             row["found"] += pid in expected and pid in found
             row["found_unlisted"] += pid in found and pid not in expected
+    for row in table_.values():
+        row["precision"] = rate(row["found"], row["found"] + row["found_unlisted"])
     return dict(sorted(table_.items()))
 
 
@@ -193,10 +201,10 @@ def report_section(values: dict) -> list[str]:
         lines += table(["期望 \\ 估计", *columns], [[row, *[confusion[row].get(c, 0) for c in columns]] for row in confusion])
     pains = values.get("pain_point_recall")
     if pains:
-        lines += ["### 痛点识别（期望该痛点的用例中识别出的比例；“未列入期望”仅供复核）", ""]
-        lines += table(["痛点", "期望", "识别", "识别率", "未列入期望"],
+        lines += ["### 痛点识别（识别率：期望该痛点的用例中识别出的比例；精确率：识别出的该痛点中企业确实提过的比例）", ""]
+        lines += table(["痛点", "期望", "识别", "识别率", "未列入期望", "精确率"],
                        [[p, v["expected"], v["found"], f"{v['found'] / v['expected']:.2f}" if v["expected"] else "-",
-                         v["found_unlisted"]] for p, v in pains.items()])
+                         v["found_unlisted"], v["precision"]] for p, v in pains.items()])
     per_key = values.get("fact_per_key")
     if per_key:
         lines += ["### 事实提取（逐项；数值允许 ±20%）", ""]
