@@ -162,6 +162,7 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("原来做小家电，前几年转做户外储能电源了。", "户外储能电源"),  # the trade now beats the former one
     ("我们是一家口腔诊所，医生护士加前台二十个人。", "口腔诊所"),
     ("冷链运输，六十多人，年营收八千万。", "冷链运输"),  # the trade first, then its size
+    ("We run a small tire and auto repair shop.", "tire and auto repair shop（轮胎、汽车、维修）"),  # glossed for the sector
 ])
 def test_the_trade_is_the_enterprises_own(text, trade):
     assert _facts(text)["industry"] == trade
@@ -188,4 +189,5 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
 
 def test_a_plan_still_being_drafted_is_not_a_plan_yet():
     assert _facts("数字化规划请人在起草了，估计年底才能定稿。")["has_plan"] is False
+    assert _facts("有一份五年规划，今年在做第三期。")["has_plan"] is True  # carried out, not being written
     assert _facts("我们有一份去年写好的三年数字化规划。")["has_plan"] is True

@@ -153,9 +153,9 @@ def summarise(iv: list[dict], with_llm: bool) -> dict:
     # the pains found against what the owners voiced: recall, precision, and pains they never raised per case
     found, expected = sum(v["found"] for v in pains.values()), sum(v["expected"] for v in pains.values())
     unlisted = sum(v["found_unlisted"] for v in pains.values())
-    with_pains = sum(1 for r in iv if (r.get("expect") or {}).get("pain_points") and r.get("result"))
+    judged = sum(1 for r in iv if r.get("result"))
     s["pain_recall"], s["pain_precision"] = rate(found, expected), rate(found, found + unlisted)
-    s["unlisted_pains_per_case"] = round(unlisted / with_pains, 2) if with_pains else 0.0
+    s["unlisted_pains_per_case"] = round(unlisted / judged, 2) if judged else 0.0
     return s
 
 

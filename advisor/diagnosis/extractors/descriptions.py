@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 
 # --- industry -------------------------------------------------------------------------------------------------
@@ -40,13 +40,24 @@ def _trade(obj: str) -> str | None:
     """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
     no trade ("公司", "三四十人", "做了等保")."""
     lex = _lex()["industry"]
-    obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several )+", "", obj.strip(" ，。,"),
+    obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
+                 obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
     if not obj or re.match(r"[了过好完着个]", obj) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if has_word(obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj
+
+
+def _glossed(trade: str) -> str:
+    """An English trade with its Chinese words after it ("print shop（印刷）"), so that the sector, the plan and the
+    Chinese report know it; the owner's own words stay first."""
+    if not trade.isascii():
+        return trade
+    glosses = [zh for _, _, zh in find_all(trade.lower(), list(_lex()["industry"]["english"]))]
+    glosses = list(dict.fromkeys(_lex()["industry"]["english"][w] for w in glosses))
+    return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
 @extractor
@@ -72,7 +83,7 @@ def industry(ctx: Context) -> None:
                     best = (strength, trade, clause.text)
                 break
     if best is not None:
-        ctx.add("industry", best[1], best[2])
+        ctx.add("industry", _glossed(best[1]), best[2])
         return
     head = re.split(r"[，,；;\s]", ctx.message.text.strip(), maxsplit=1)
     if len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and find_quantities(head[1]) and \

@@ -228,7 +228,8 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
         said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
         said_no = said_no or has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
         # a plan still being written is not there yet ("正在起草，还没弄完", "咨询公司在做，下个月出初稿")
-        said_no = said_no or has_word(ctx.message.sentence_of(clause), words["drafting"])
+        said_no = said_no or has_word(clause.text, words["drafting"]) or \
+            has_word(ctx.message.sentence_of(clause), words["unfinished"])
         ctx.add("has_plan", not said_no, clause.text)
         return
 
