@@ -21,7 +21,7 @@ def _trade_patterns() -> list[re.Pattern]:
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
-        re.compile(rf"(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}?(?:{places}))"),
+        re.compile(rf"(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
         re.compile(rf"(?:开了?|办了?|搞了?)(?:[一两三四五六七八九十几\d]*[个家间所])?(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         re.compile(rf"(?P<verb>{verbs})(?P<obj>{stop}{{1,16}}?)(?=的|生意|为主|$)"),
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的]{{2,10}}(?:{places}))$"),
