@@ -191,3 +191,20 @@ def test_a_plan_still_being_drafted_is_not_a_plan_yet():
     assert _facts("数字化规划请人在起草了，估计年底才能定稿。")["has_plan"] is False
     assert _facts("有一份五年规划，今年在做第三期。")["has_plan"] is True  # carried out, not being written
     assert _facts("我们有一份去年写好的三年数字化规划。")["has_plan"] is True
+
+
+@pytest.mark.parametrize("text,key", [
+    ("我负责财务，平时在做报表。", "industry"),  # a role and an activity are not the trade
+    ("每次打开网站都很慢。", "industry"),
+    ("去年开发了不少新供应商。", "industry"),
+    ("Our factory runs two shifts.", "industry"),
+    ("有ERP，报价单都从里面出。", "system.erp"),  # a quote sheet printed by the ERP: the ERP is in use
+])
+def test_ordinary_sentences_are_not_over_read(text, key):
+    """A second reviewer's examples of rules that matched too much (stop 29)."""
+    facts = _facts(text)
+    assert key not in facts or facts[key] is True
+
+
+def test_a_qualified_amount_keeps_its_frame():
+    assert _facts("去年开票一个亿含税。")["revenue_wan"] == 10000

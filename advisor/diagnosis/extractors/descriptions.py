@@ -17,23 +17,31 @@ def _words(key: str) -> str:
 def _trade_patterns() -> list[re.Pattern]:
     """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
     "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
-    verbs, places = _words("trade_verbs"), _words("places")
+    verbs, places, subject = _words("trade_verbs"), _words("places"), _words("subjects")
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
-        re.compile(rf"(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
-        re.compile(rf"(?:开了?|办了?|搞了?)(?:[一两三四五六七八九十几\d]*[个家间所])?(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
-        re.compile(rf"(?P<verb>{verbs})(?P<obj>{stop}{{1,16}}?)(?=的|生意|为主|$)"),
-        re.compile(rf"^(?P<obj>[^，。,；;我你他她它的]{{2,10}}(?:{places}))$"),
+        # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
+        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
+        re.compile(rf"(?<!打)(?:开了?|办了?|搞了?)(?![发始会票心关])(?:[一两三四五六七八九十几\d]*[个家间所])?"
+                   rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
+        # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
+        # anywhere ("每年在做一次复盘")
+        re.compile(rf"(?:^|(?:{subject}|主要|专门|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?P<verb>{verbs})(?P<obj>{stop}{{1,16}}?)"
+                   rf"(?=的|生意|为主|$)"),
+        re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
+        re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                    r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
-        re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is|of) an? (?:[\d,]+-(?:person|people|man) |small |mid-size "
-                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?{_FIRM_EN})", re.I),
-        re.compile(rf"^(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?(?:{_FIRM_EN[3:-1]}|bakery|plantation|clinics?))\b", re.I),
+        re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size "
+                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
+        # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
+        re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
+                   rf"(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
     ]
 
 
-_FIRM_EN = r"(?:factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill)"
+_FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
 
 
 def _trade(obj: str) -> str | None:
@@ -45,6 +53,8 @@ def _trade(obj: str) -> str | None:
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
     if not obj or re.match(r"[了过好完着个]", obj) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
+    if not obj.isascii() and len(obj) < 2 or obj.lower() in _FIRM_EN.split("|"):
+        return None  # "用金蝶做账": one character is no trade; "company" alone names none
     if has_word(obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj
@@ -55,8 +65,8 @@ def _glossed(trade: str) -> str:
     Chinese report know it; the owner's own words stay first."""
     if not trade.isascii():
         return trade
-    glosses = [zh for _, _, zh in find_all(trade.lower(), list(_lex()["industry"]["english"]))]
-    glosses = list(dict.fromkeys(_lex()["industry"]["english"][w] for w in glosses))
+    english = _lex()["industry"]["english"]
+    glosses = list(dict.fromkeys(english[word] for _, _, word in find_all(trade.lower(), list(english))))
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
@@ -86,9 +96,9 @@ def industry(ctx: Context) -> None:
         ctx.add("industry", _glossed(best[1]), best[2])
         return
     head = re.split(r"[，,；;\s]", ctx.message.text.strip(), maxsplit=1)
-    if len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and find_quantities(head[1]) and \
-            not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"]) and \
-            re.fullmatch(r"[\u4e00-\u9fff]+", head[0]):
+    if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
+            find_quantities(head[1]) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
+            not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"]):
         ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万": the trade first, then its size
         return
     short = ctx.message.text.strip().strip("。.！!")

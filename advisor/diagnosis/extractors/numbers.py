@@ -97,7 +97,8 @@ def people(ctx: Context) -> None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
     if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
         counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
-        if len(counts) == 1 and counts[0].value >= 1:  # "八十来个。" answering how many people
+        if len(counts) == 1 and counts[0].value >= 1 and _nothing_else_counted(ctx.message.text, counts[0]):
+            # "八十来个。" answering how many people ("两个厂区。" counts something else)
             totals.append((1, int(round(counts[0].value)), ctx.message.text))
     if totals:
         strength = max(t[0] for t in totals)
@@ -127,15 +128,22 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
 def _asked_staff(ctx: Context) -> tuple[float, str] | None:
     """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
     text = ctx.message.text.strip()
-    if ctx.question != "talent" or len(text) > 12:
-        return None
+    if ctx.question != "talent" or len(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
+        return None  # "外包公司派两个人": not the firm's own
     counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
-    if counts and not negated(text, counts[0].start, 3):
+    if counts and not negated(text, counts[0].start, 3) and _nothing_else_counted(text, counts[0]):
         return counts[0].value, text
     clause = ctx.message.clauses[0] if ctx.message.clauses else None
     if clause is not None and (short_answer(clause) is False or has_word(text, _lex()["people"]["nobody"])):
         return 0, text
     return None
+
+
+def _nothing_else_counted(text: str, q: Quantity) -> bool:
+    """A bare count counts people: nothing but people words, hedges and particles around it ("八十来个吧", "兼职的有一个"),
+    not "两个厂区"."""
+    rest = text[:q.start] + text[q.end:]
+    return re.fullmatch(r"[\s大概约差不多左右来多出头个号人名吧啊呢的有兼职专职就只。.！!,，~]*", rest) is not None
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -144,8 +152,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(q.after(clause.text, 2), money["not_money_after"]) and q.unit != "元":
         return None
     before = clause.text[:q.start]
-    if has_word(q.after(clause.text, 3), money["other"]):
-        return "other"  # "还了两百万贷款": named right after the amount
+    if has_word(q.after(clause.text, 3), money["other"]) and not has_word(q.after(clause.text, 3), money["qualifiers"]):
+        return "other"  # "还了两百万贷款": named right after the amount (not "一个亿含税")
     kinds = ("budget", "other", "revenue_strong")
     found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
     offset = sentence.find(clause.text)
@@ -302,7 +310,8 @@ def shares(ctx: Context) -> None:
         _networking(ctx, index)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
         if _readable(clause) and (has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]) or
-                                  ctx.question == "budget" and short_answer(clause) is not False):
+                                  ctx.question == "budget" and len(ctx.message.text) <= 12 and
+                                  not has_word(clause.text, lex["money"]["other"])):  # "大概百分之二。", not a margin
             pct = next((q for q in find_quantities(clause.text) if q.unit == "%"), None)
             if pct is not None and not any(f.key == "digital_budget_wan" for f in ctx.facts):
                 ctx.add("digital_budget_pct", pct.value, clause.text)

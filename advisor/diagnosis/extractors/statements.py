@@ -47,13 +47,14 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
     # sealed owners it cost more readings of systems in use than it found unused ones
-    for said, own in ((text[end:], True), (rest[:40], False)):
+    for said, own in ((text[end:], True), (rest[:60], False)):
         others = _system_mentions(said)
         if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
             said = said[:others[0][0]]
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use = use_said(said) if own else None
-        if has_word(said, syslex["idle"]) or use is False or not own and _reverted(said):
+        idle = syslex["idle"] + (syslex["choosing"] if own else [])
+        if has_word(said if own else said[:20], idle) or use is False or not own and _reverted(said):
             return False
         if use:
             return True
