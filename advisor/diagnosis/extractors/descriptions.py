@@ -44,7 +44,7 @@ def _trade_patterns() -> list[re.Pattern]:
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
 
 
-def _trade(obj: str) -> str | None:
+def _trade(obj: str, closed: bool = False) -> str | None:
     """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
     no trade ("公司", "三四十人", "做了等保")."""
     lex = _lex()["industry"]
@@ -53,8 +53,8 @@ def _trade(obj: str) -> str | None:
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
     if not obj or re.match(r"[了过好完着个]", obj) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
-    if not obj.isascii() and len(obj) < 2 or obj.lower() in _FIRM_EN.split("|"):
-        return None  # "用金蝶做账": one character is no trade; "company" alone names none
+    if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
+        return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
     if has_word(obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj
@@ -86,7 +86,7 @@ def industry(ctx: Context) -> None:
             if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                     not has_word(clause.text[:m.start("obj")], lex["now"]):
                 continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
-            trade = _trade(m.group("obj"))
+            trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
                 if best is None or strength > best[0]:
