@@ -137,7 +137,7 @@ def pain_candidates(message) -> list:
     ``PainMatch``; none below any threshold is dropped here). Only a sentence that states something and sounds like a
     complaint (difficulty, delay, error, loss, a lack) is read: a plain fact that resembles a pain ("预算一年三万",
     "IT没人", "批次号手写在单子上") is an observation, not the owner's pain. On the open dev interviews this kept every
-    expected pain found and cut the pains they do not list from 1.9 to 1.2 a case."""
+    expected pain found and cut the pains they do not list from 1.9 to 1.3 a case."""
     from advisor.diagnosis.pain_classifier import NONE, matches
     complaints = _lex()["complaint_markers"]
     sentences = [message.sentence_text(i).strip() for i in range(len(message.sentences))
