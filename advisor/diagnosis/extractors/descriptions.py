@@ -18,6 +18,7 @@ def _trade_patterns() -> list[re.Pattern]:
     """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
     "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
     verbs, places, subject = _words("trade_verbs"), _words("places"), _words("subjects")
+    firm = "|".join(re.escape(w) for w in _lex()["industry"]["subjects"] if w not in _lex()["industry"]["persons"])
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
@@ -27,8 +28,11 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
         # anywhere ("每年在做一次复盘")
-        re.compile(rf"(?:^|(?:{subject}|主要|专门|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?P<verb>{verbs})(?P<obj>{stop}{{1,16}}?)"
+        re.compile(rf"(?:^|(?:{subject}|主要|专门|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
+                   rf"(?P<obj>{stop}{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
+        # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
+        re.compile(rf"^(?:{firm})(?:就|也|主要|其实)?是(?P<obj>[^，。,；;！!？?是]{{3,12}}?)的$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
@@ -51,7 +55,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个]", obj) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none

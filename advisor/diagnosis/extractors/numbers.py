@@ -90,7 +90,8 @@ def people(ctx: Context) -> None:
                 digital_best = (1, clause.text)  # "有个兼职的IT"
             elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
                 digital_best = (0, clause.text)
-        elif digital_best is None and has_word(clause.topic, people["digital"]) and not find_quantities(clause.text) \
+        elif digital_best is None and has_word(clause.topic, people["digital"]) and \
+                (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
     if digital_best is None:
@@ -166,8 +167,9 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         found = {k: v for k in kinds if (v := _cue_before(lead, len(lead), cues[k], 16))}
         if found and weak and max(found, key=lambda k: found[k][0]) != "budget":
             found = {}
-    if has_word(q.after(clause.text, 6), money["budget_after"]):
-        return "budget"
+    if has_word(q.after(clause.text, 6), money["budget_after"]) or \
+            _cue_before(before, len(before), money["offer_if"], 8) and has_word(q.after(clause.text, 3), money["offer_buys"]):
+        return "budget"  # "拿三十万出来"; "要是一年万把块钱能把批次管起来": what a sum would buy is what they would pay
     if found:
         return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
     if has_word(sentence + clause.topic, money["budget"]) and not has_word(sentence, money["revenue_strong"]):
