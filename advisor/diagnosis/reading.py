@@ -117,8 +117,9 @@ def read(said: str) -> Message:
             elif topic:
                 clause.topic, topic = topic, ""
             message.clauses.append(clause)
-    for before, after in zip(message.clauses, message.clauses[1:]):
-        if before.correction and len(before.text) <= 6 and after.sentence == before.sentence:
+    said = [clause.correction for clause in message.clauses]  # the correction word itself, before it carries over
+    for n, (before, after) in enumerate(zip(message.clauses, message.clauses[1:])):
+        if said[n] and len(before.text) <= 6 and after.sentence == before.sentence:
             after.correction = True  # "不对，系统之间根本没打通": the clause after a bare "不对" is the correction
     for before, after in zip(message.clauses, message.clauses[1:]):
         if after.correction and after.sentence == before.sentence:

@@ -29,7 +29,7 @@ def _trade_patterns() -> list[re.Pattern]:
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
         # anywhere ("每年在做一次复盘")
         re.compile(rf"(?:^|(?:{subject}|主要|专门|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
-                   rf"(?P<obj>{stop}{{1,16}}?)"
+                   rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
         # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
         re.compile(rf"^(?:{firm})(?:就|也|主要|其实)?是(?P<obj>[^，。,；;！!？?是]{{3,12}}?)的$"),
@@ -102,12 +102,13 @@ def industry(ctx: Context) -> None:
     head = re.split(r"[，,；;\s]", ctx.message.text.strip(), maxsplit=1)
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             find_quantities(head[1]) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
-            not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"]):
+            not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
+                         _lex()["people"]["person_nouns"]):
         ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万": the trade first, then its size
         return
     short = ctx.message.text.strip().strip("。.！!")
-    if ctx.question == "basics" and 2 <= len(short) <= 8 and not find_quantities(short) and \
-            not has_word(short, _lex()["modality"]["skip"] + lex["vague"]):
+    if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \
+            not has_word(short, _lex()["modality"]["skip"] + lex["vague"] + _lex()["people"]["person_nouns"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
 
 

@@ -13,6 +13,14 @@ from advisor.diagnosis.reading import Clause, negated, short_answer
 # --- people -------------------------------------------------------------------------------------------------
 def _person_count(q: Quantity, clause: str) -> bool:
     after = q.after(clause, 3)
+    if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
+        return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
+    people = _lex()["people"]
+    noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
+    if noun_before is not None and q.unit in ("个", "名", ""):
+        between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
+        if not between.strip() or has_word(between, people["hedges"]) and len(between.strip()) <= 8:
+            return True  # "总共staff大概180个", "员工有两百": the people named, then how many
     return q.unit == "人" or q.unit in ("个", "名", "") and (
         has_word(after, _lex()["people"]["person_nouns"]) or re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
         _cue_before(clause, q.start, _lex()["people"]["total"] + _lex()["people"]["digital"], 8) is not None)
@@ -56,9 +64,13 @@ def people(ctx: Context) -> None:
     counted: list[Quantity] = []  # every count of people so far
     corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
     previous: Clause | None = None
+
+    def counts_people(q: Quantity, clause: Clause) -> bool:
+        return _person_count(q, clause.text) or _people_topic(ctx, clause) and _nothing_else_counted(clause.text, q)
+
     for clause in ctx.message.clauses:
         if clause.modality == "corrected":
-            corrected = [q for q in find_quantities(clause.text) if _person_count(q, clause.text)] or corrected
+            corrected = [q for q in find_quantities(clause.text) if counts_people(q, clause)] or corrected
         if not _readable(clause):
             continue
         sentence = ctx.message.sentence_of(clause)
@@ -68,7 +80,7 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
-            if not _person_count(q, clause.text):
+            if not counts_people(q, clause):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
                 elif _bare_total(q, clause, counted, before_clause):
@@ -79,7 +91,9 @@ def people(ctx: Context) -> None:
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 digital_best = (q.value, clause.text)  # the last said stands ("两个……现在就一个")
             elif scope == "total":
-                strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) else 1
+                # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
+                strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) or \
+                    q.start == 0 and has_word(before_clause[-8:], _lex()["people"]["sum"]) else 1
                 totals.append((strength, int(round(q.value)), clause.text))
             counted.append(q)
         corrected = corrected if clause.correction or not find_quantities(clause.text) else []
@@ -107,6 +121,15 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _people_topic(ctx: Context, clause: Clause) -> bool:
+    """Whether the sentence is about people before it counts anything: its first clause names people and no number
+    ("人不多，四十五个", "全厂连老师傅算进去，差不多一百五"), or people were the echoed topic ("人？一百零几个")."""
+    first = ctx.message.clauses_of(clause.sentence)[0]
+    nouns = _lex()["people"]["person_nouns"]
+    return has_word(clause.topic, nouns) or first is not clause and has_word(first.text, nouns) and \
+        not find_quantities(first.text)
 
 
 def _tended(ctx: Context) -> tuple[float, str] | None:

@@ -194,6 +194,7 @@ def booleans(ctx: Context) -> None:
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
     _boss(ctx, lex["leadership"])
+    _leader(ctx, lex["leadership"])
     _plan(ctx, lex["has_plan"])
 
 
@@ -217,6 +218,49 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                 return
 
 
+def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Who leads the digital work, said as the agent of a leading verb: the top boss or the speaker leads it
+    ("数字化我亲自抓", "是我牵头", "Me." after "who leads?"); someone below them does ("由分管副总负责", "是我小弟在管",
+    "Digital is led by our COO") and the boss does not."""
+    if any(f.key == "leadership" for f in ctx.facts):
+        return
+    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
+    asked = ctx.question == "leadership" or any(
+        c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
+        for c in ctx.message.clauses)
+    for clause in ctx.message.clauses:
+        if clause.modality != "fact":
+            continue
+        about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
+            has_word(clause.topic, words["lead_verbs"])
+        if not about_it:
+            continue
+        agent = None
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?:{verbs})",
+                        rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?:{verbs})",
+                        r"\bled by (?P<agent>[A-Za-z' ]{1,30}?)(?=,|$| not| and)",
+                        rf"^(?P<agent>[A-Za-z' ]{{1,30}}?) (?:{verbs})\b"):
+            m = re.search(pattern, clause.text, re.IGNORECASE)
+            rest = clause.text[m.end():].strip(" 的了呢啊呗嘛吧哈.") if m else ""
+            if m and (not rest or has_word(rest, words["digital_work"])):  # "我负责采购" leads something else
+                agent = m.group("agent")
+                break
+        if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
+                not has_word(clause.text, words["lead_verbs"]):
+            said = re.sub(r"^(?:那还得|还得|当然|那)?是|[呗啊呀嘛吧了的哈!.！。 ]+$", "", clause.text)
+            people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
+            if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
+                agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
+        if agent is None:
+            continue
+        if has_word(agent, words["deputies"]):
+            ctx.add("leadership", False, clause.text)
+            return
+        if has_word(agent, words["self"] + words["boss"]) and not negated(clause.text, 0):
+            ctx.add("leadership", True, clause.text)
+            return
+
+
 def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
     for clause in ctx.message.clauses:
         if clause.modality == "fact" and has_word(clause.text, words["none_said"]):
@@ -224,10 +268,16 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
             return
         subject = clause.text + clause.topic
         hit = find_word(subject, words["cue"])
-        if hit is None or clause.modality != "fact" or has_word(clause.text, words["not_a_plan"]):
+        if hit is None and has_word(clause.topic, words["bare"]):
+            hit = find_word(subject, words["bare"])  # "计划？没写过": a bare 计划 as the echoed topic
+        rest = ctx.message.sentence_of(clause)[ctx.message.sentence_of(clause).find(clause.text):]
+        later_no = has_word(rest, words["deny_later"])  # "有是有，没写下来": conceded, then taken back
+        if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
+                has_word(clause.text, words["not_a_plan"]):
             continue
         said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
-        said_no = said_no or has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
+        said_no = said_no or later_no or \
+            has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
         # a plan still being written is not there yet ("正在起草，还没弄完", "咨询公司在做，下个月出初稿")
         said_no = said_no or has_word(clause.text, words["drafting"]) or \
             has_word(ctx.message.sentence_of(clause), words["unfinished"])
