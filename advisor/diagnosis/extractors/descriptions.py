@@ -23,8 +23,8 @@ def _trade_patterns() -> list[re.Pattern]:
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
-        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
-        re.compile(rf"(?<!打)(?:开了?|办了?|搞了?)(?![发始会票心关])(?:[一两三四五六七八九十几\d]*[个家间所])?"
+        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
+        re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
         # anywhere ("每年在做一次复盘")
@@ -33,11 +33,13 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?=的|生意|为主|$)"),
         # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
         re.compile(rf"^(?:{firm})(?:就|也|主要|其实)?是(?P<obj>[^，。,；;！!？?是]{{3,12}}?)的$"),
+        # "我们学校主要是少儿美术培训": what the enterprise mainly is, said of it
+        re.compile(rf"^(?:{firm})(?:{places})?(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                    r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
-        re.compile(rf"\b(?:we(?:'re| are)|I (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size "
+        re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
                    rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
         re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
@@ -55,7 +57,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
@@ -81,7 +83,7 @@ def industry(ctx: Context) -> None:
     if "industry" in ctx.known:
         return
     lex = _lex()["industry"]
-    best: tuple[int, str, str] | None = None
+    best: tuple[float, str, str] | None = None
     for clause in ctx.message.clauses:
         if clause.modality != "fact":
             continue
@@ -93,6 +95,8 @@ def industry(ctx: Context) -> None:
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
+                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)", clause.text):
+                    strength = 0.5  # "我是做财务的": the speaker's job, unless nothing says the enterprise's trade
                 if best is None or strength > best[0]:
                     best = (strength, trade, clause.text)
                 break

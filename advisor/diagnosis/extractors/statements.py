@@ -39,7 +39,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     run = _LIST_RUN.match(text, end)  # "MES、WMS这些都没有": what follows the list is said of each
     end = run.end() if run else end
     after = text[end:end + 8]
-    if re.match(r"\s*(?:也|都|还|倒)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
+    if re.match(r"\s*(?:我们|咱们|我|咱|俺们|俺)?(?:也|都|还|倒)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
         return False
     if negated(text, start):
         return False
@@ -58,6 +58,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
             return False
         if use:
             return True
+    if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]):
+        return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
     return True
 
 
