@@ -238,14 +238,16 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if not about_it:
             continue
         agent = None
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?:{verbs})",
-                        rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?:{verbs})",
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+                        rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         r"\bled by (?P<agent>[A-Za-z' ]{1,30}?)(?=,|$| not| and)",
                         rf"^(?P<agent>[A-Za-z' ]{{1,30}}?) (?:{verbs})\b"):
             m = re.search(pattern, clause.text, re.IGNORECASE)
             rest = clause.text[m.end():].strip(" 的了呢啊呗嘛吧哈.") if m else ""
             if m and (not rest or has_word(rest, words["digital_work"])):  # "我负责采购" leads something else
                 agent = m.group("agent")
+                if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
+                    return  # "这块我不负责": who does is not said
                 break
         if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
                 not has_word(clause.text, words["lead_verbs"]):
@@ -258,9 +260,21 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if has_word(agent, words["deputies"]):
             ctx.add("leadership", False, clause.text)
             return
-        if has_word(agent, words["self"] + words["boss"]) and not negated(clause.text, 0):
+        if has_word(agent, words["boss"]) or has_word(agent, words["self"]) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)
             return
+        if has_word(agent, words["self"]):
+            ctx.add("leadership", False, clause.text)  # "我在推这个事，老板不太上心": the speaker is not the boss
+            return
+
+
+def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
+    """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
+    and "I am the owner" say the opposite)."""
+    text = ctx.message.text
+    if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{'|'.join(map(re.escape, words['boss']))})", text, re.I):
+        return False
+    return has_word(text, words["boss"])
 
 
 def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
