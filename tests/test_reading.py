@@ -152,6 +152,10 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("会计在用金蝶做账，其他的就没了。", "erp", True),  # a no about the rest, not about the one named
     ("OA系統買咗三年，冇人用。", "oa", False),  # traditional characters and Cantonese read as Mandarin
     ("CRM续了一年费，后来没续费，业务员都不登。", "crm", False),
+    ("OA咱们没有，请假还是填单子。", "oa", False),  # the subject between the system and its no
+    ("排产系统那是大厂玩的，我们用不起。", "mes", False),  # a system said by what it is for, and refused
+    ("以前上过一个会员积分软件，半年就停了。", "crm", False),
+    ("We looked at a warehouse system in spring, but the quote scared us off.", "wms", False),
 ])
 def test_a_systems_state_by_construction(text, system, in_use):
     assert _facts(text)[f"system.{system}"] is in_use
@@ -163,6 +167,9 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("我们是一家口腔诊所，医生护士加前台二十个人。", "口腔诊所"),
     ("冷链运输，六十多人，年营收八千万。", "冷链运输"),  # the trade first, then its size
     ("We run a small tire and auto repair shop.", "tire and auto repair shop（轮胎、汽车、维修）"),  # glossed for the sector
+    ("咱们是腌咸菜的，在镇上。", "腌咸菜"),  # the enterprise classed by what it does (是…的)
+    ("我是管账的，我们店主要是做婚纱摄影。", "婚纱摄影"),  # the speaker's job weaker than the enterprise's trade
+    ("本公司为一家市政园林绿化企业。", "市政园林绿化企业"),  # 为 as the copula
 ])
 def test_the_trade_is_the_enterprises_own(text, trade):
     assert _facts(text)["industry"] == trade
@@ -179,12 +186,39 @@ def test_a_verbs_result_is_not_a_trade():
     ("六千万出头。", "basics", "revenue_wan", 6000),  # an amount with no frame answers the question asked
     ("大概百分之二。", "budget", "digital_budget_pct", 2),
     ("三个。", "talent", "digital_staff", 3),
+    ("人嘛不算多，七十个，不对，七十六个。", "basics", "employees", 76),  # people named first, then corrected counts
+    ("总共workers大约90个，光仓库就三十。", "basics", "employees", 90),
+    ("去年开票九百出头万人民币。", "", "revenue_wan", 900),  # 出头 before 万, and 人民币 is no person
+    ("如果一年三万块能把账理清，我就干。", "", "digital_budget_wan", 3),  # what a sum would buy is what they'd pay
+    ("开票大概五个亿，不对，三个多亿，五个亿那是合同额。", "", "revenue_wan", 30000),  # a correction ends at its clause
+    ("会电脑的？车间一个都找不出来。", "talent", "digital_staff", 0),
 ])
 def test_money_and_people_by_their_frame(text, asked, key, value):
     profile = EnterpriseProfile()
     for fact in extract_rules(text, turn=1, question=asked)[0]:
         profile.add(fact)
     assert profile.current()[key].value == pytest.approx(value, rel=0.05)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("信息化这摊由常务副总负责，我基本不过问。", False),  # someone below the boss leads it
+    ("谁来抓数字化？还能有谁，是我。", True),  # the answer is only who
+    ("我在张罗这个事，老板嫌麻烦不上心。", False),  # the speaker is not the boss spoken of
+    ("Digital is run by my nephew, I stay out of it.", False),
+])
+def test_who_leads_the_digital_work(text, value):
+    assert _facts(text)["leadership"] is value
+
+
+def test_ordinary_leading_is_not_leading_the_digital_work():
+    assert "leadership" not in _facts("我负责销售，生产归厂长。")
+    assert "leadership" not in _facts("这块我不负责。")
+
+
+def test_a_plan_conceded_then_taken_back_is_no_plan():
+    assert _facts("规划？有倒是有，都在老板脑子里，没写。")["has_plan"] is False
+    assert _facts("计划？没写过，想到哪做到哪。")["has_plan"] is False
+    assert "has_plan" not in _facts("生产计划都写在白板上。")
 
 
 def test_a_plan_still_being_drafted_is_not_a_plan_yet():
@@ -199,6 +233,11 @@ def test_a_plan_still_being_drafted_is_not_a_plan_yet():
     ("去年开发了不少新供应商。", "industry"),
     ("Our factory runs two shifts.", "industry"),
     ("有ERP，报价单都从里面出。", "system.erp"),  # a quote sheet printed by the ERP: the ERP is in use
+    ("质量问题在系统里查不出来。", "system.qms"),  # a domain word and a system word in two phrases
+    ("每年预算五万，ERP已经用了三年。", "system.erp"),  # a system in use beside a budget
+    ("杀毒就装了个360。", "digital_staff"),  # a number after a classifier names a product
+    ("我们是给大车厂配套的。", "industry"),  # for whom, not what
+    ("生产计划都是手写的。", "industry"),
 ])
 def test_ordinary_sentences_are_not_over_read(text, key):
     """A second reviewer's examples of rules that matched too much (stop 29)."""

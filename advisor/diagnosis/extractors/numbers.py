@@ -176,8 +176,10 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(q.after(clause.text, 2), money["not_money_after"]) and q.unit != "元":
         return None
     before = clause.text[:q.start]
-    if has_word(q.after(clause.text, 3), money["other"]) and not has_word(q.after(clause.text, 3), money["qualifiers"]):
-        return "other"  # "还了两百万贷款": named right after the amount (not "一个亿含税")
+    named_after = q.after(clause.text, 8) if re.match(r"\s*(?:那|这)?(?:是|算|都是)", q.after(clause.text, 3)) else \
+        q.after(clause.text, 3)
+    if has_word(named_after, money["other"]) and not has_word(named_after, money["qualifiers"]):
+        return "other"  # "还了两百万贷款", "五个亿那是合同额": named right after the amount (not "一个亿含税")
     kinds = ("budget", "other", "revenue_strong")
     found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
     offset = sentence.find(clause.text)

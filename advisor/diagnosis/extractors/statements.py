@@ -43,6 +43,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
         return False
     if negated(text, start):
         return False
+    if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
+        return False  # "We looked at a warehouse system": English puts the verb before the system
     rest = sentence[sentence.find(text) + len(text):] if text in sentence else ""
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
@@ -240,7 +242,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent = None
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
-                        r"\bled by (?P<agent>[A-Za-z' ]{1,30}?)(?=,|$| not| and)",
+                        r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' ]{1,30}?)(?=,|$| not| and)",
                         rf"^(?P<agent>[A-Za-z' ]{{1,30}}?) (?:{verbs})\b"):
             m = re.search(pattern, clause.text, re.IGNORECASE)
             rest = clause.text[m.end():].strip(" 的了呢啊呗嘛吧哈.") if m else ""
