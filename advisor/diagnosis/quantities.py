@@ -131,9 +131,10 @@ def find_quantities(text: str) -> list[Quantity]:
     text = _normalise(text)
     for m in _QUANTITY.finditer(text):
         num = m.group("num")
-        if not num or not re.search(rf"[\d{_CN}几]", num) or num in ("十百", "百", "千"):
+        bare_magnitude = num in ("百", "千") and bool(m.group("ge") or m.group("ge3"))  # "百来号人", "千多个"
+        if not num or not re.search(rf"[\d{_CN}几]", num) or num in ("十百", "百", "千") and not bare_magnitude:
             continue
-        value, approx = _number(num)
+        value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
         if value is None:
             continue
         said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))

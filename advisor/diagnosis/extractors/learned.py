@@ -6,6 +6,7 @@ from __future__ import annotations
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.extractors.statements import use_said
 from advisor.diagnosis.lexicon import has_word
+from advisor.diagnosis.reading import answer_polarity
 from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds
 from advisor.diagnosis.vocabulary import FactSource
 
@@ -23,7 +24,9 @@ def learned_statuses(ctx: Context) -> None:
     if not available():
         return
     model, limits = status_model(), thresholds()
-    texts = [ctx.message.sentence_text(i).strip() for i in _readable_sentences(ctx)]
+    # a bare answer ("没有。", "有的") says nothing the model can tie to a key: the rules read it against its topic
+    texts = [text for i in _readable_sentences(ctx) if len(text := ctx.message.sentence_text(i).strip()) >= 6 and
+             answer_polarity(text) is None]
     said = {f.key for f in ctx.facts}
     for key in BOOLEAN_KEYS:
         if key in said or not texts:
@@ -42,7 +45,7 @@ def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
     sentence ("我们那套MES，工人嫌麻烦早就不点了")."""
     for clause in ctx.message.clauses:
         spans = [(a, b) for a, b, s in system_spans(clause.text) if s == sid]
-        if not spans:
+        if not spans or clause.modality == "echo":  # "ERP？用友，就财务在用": the topic echoed says nothing of it
             continue
         text = clause.text
         for after in ctx.message.clauses_of(clause.sentence):

@@ -34,6 +34,8 @@ def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
         return "digital"
     if has_word(before, people["temporary"]):
         return "temporary"
+    if _cue_before(clause.text, q.start, people["part_of"], 6) is not None:
+        return "subgroup"  # "eighteen people including the two partners": a part named inside the total
     if q.value < 3 and not has_word(before, people["total"]):
         return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
     if has_word(before, people["subgroup"]) or re.match(r"\s*(?:个)?(?:工人|师傅|计件工|设计师)", after) and \
@@ -80,6 +82,8 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
+            if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None:
+                continue  # "上个月又招了十个": how many came or left, not how many there are
             if not counts_people(q, clause):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
@@ -167,6 +171,8 @@ def _nothing_else_counted(text: str, q: Quantity) -> bool:
     """A bare count counts people: nothing but people words, hedges and particles around it ("八十来个吧", "兼职的有一个"),
     not "两个厂区"."""
     rest = text[:q.start] + text[q.end:]
+    for word in _lex()["people"]["sum"] + ["一起", "我", "在内"]:  # "连我一起十三个": the speaker summed in
+        rest = rest.replace(word, "") if not word.isascii() else rest
     return re.fullmatch(r"[\s大概约差不多左右来多出头个号人名吧啊呢的有兼职专职就只。.！!,，~]*", rest) is not None
 
 
@@ -246,9 +252,10 @@ def amounts(ctx: Context) -> None:
             kind = _money_kind(clause, q, sentence)
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
-            if kind == "budget" and has_word(clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):],
-                                             _lex()["money"]["budget_refused"]):
-                continue  # "几十万舍不得": the sum they will not spend
+            later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
+            refused = find_word(later, _lex()["money"]["budget_refused"])
+            if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]):
+                continue  # "几十万舍不得": the sum they will not spend ("五六万可以，太多了拿不出" is a ceiling)
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
@@ -336,7 +343,12 @@ def shares(ctx: Context) -> None:
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
-        if _readable(clause) and (has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]) or
+        share = re.search(rf"(?:{'|'.join(lex['money']['share_of'])})的?\s*(?:大概|大约|约|差不多)?\s*(?:百分之|[\d.]+\s*[%％])"
+                          rf"|[\d.]+\s*[%％]\s*of (?:our |the )?(?:revenue|sales|turnover)", clause.text, re.I)
+        if share and has_word(clause.text, lex["money"]["other"]):
+            share = None  # "利润是营收的百分之五": a margin, not a budget
+        # a budget is what they mean to spend: said of next year it is still the budget ("明年大概营收的3%")
+        if clause.modality in ("fact", "wish") and (has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]) or share or
                                   ctx.question == "budget" and len(ctx.message.text) <= 12 and
                                   not has_word(clause.text, lex["money"]["other"])):  # "大概百分之二。", not a margin
             pct = next((q for q in find_quantities(clause.text) if q.unit == "%"), None)
