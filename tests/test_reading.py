@@ -192,6 +192,14 @@ def test_a_verbs_result_is_not_a_trade():
     ("如果一年三万块能把账理清，我就干。", "", "digital_budget_wan", 3),  # what a sum would buy is what they'd pay
     ("开票大概五个亿，不对，三个多亿，五个亿那是合同额。", "", "revenue_wan", 30000),  # a correction ends at its clause
     ("会电脑的？车间一个都找不出来。", "talent", "digital_staff", 0),
+    ("年销售额早就过亿了。", "", "revenue_wan", 10000),
+    ("去年开票六千万，好的时候差点破亿。", "", "revenue_wan", 6000),  # a figure not reached is no figure
+    ("销售额去年七千万，今年估计能到九千万。", "", "revenue_wan", 7000),  # this year's estimate is not the figure
+    ("人手嘛，原来五十个，前阵子又走了八个，现在四十二个。", "basics", "employees", 42),  # a change is no headcount
+    ("百十号人，都是本村的。", "basics", "employees", 100),
+    ("About twenty people, including my two sons.", "basics", "employees", 20),  # a part inside the total
+    ("以后每年想拿销售额的百分之二来搞信息化。", "", "digital_budget_pct", 2),
+    ("一年投个三四万可以，再多就拿不出了。", "", "digital_budget_wan", 3.5),  # a ceiling, not a refusal
 ])
 def test_money_and_people_by_their_frame(text, asked, key, value):
     profile = EnterpriseProfile()

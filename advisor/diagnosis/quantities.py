@@ -110,7 +110,7 @@ def _number(text: str) -> tuple[float | None, bool]:
     return _cn_integer(text), False
 
 
-_SPOKEN = {"俩": "两", "仨": "三", "万把": "一万", "千把": "一千", "百把": "一百"}
+_SPOKEN = {"俩": "两", "仨": "三", "万把": "一万", "千把": "一千", "百把": "一百", "百十": "一百", "过亿": "一亿", "破亿": "一亿"}
 _ENGLISH = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "a dozen": "12"}
@@ -134,6 +134,8 @@ def find_quantities(text: str) -> list[Quantity]:
         bare_magnitude = num in ("百", "千") and bool(m.group("ge") or m.group("ge3"))  # "百来号人", "千多个"
         if not num or not re.search(rf"[\d{_CN}几]", num) or num in ("十百", "百", "千") and not bare_magnitude:
             continue
+        if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
+            continue  # "差点破亿": a figure not reached is no figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
         if value is None:
             continue

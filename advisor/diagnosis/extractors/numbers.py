@@ -23,7 +23,7 @@ def _person_count(q: Quantity, clause: str) -> bool:
             return True  # "总共staff大概180个", "员工有两百": the people named, then how many
     return q.unit == "人" or q.unit in ("个", "名", "") and (
         has_word(after, _lex()["people"]["person_nouns"]) or re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
-        _cue_before(clause, q.start, _lex()["people"]["total"] + _lex()["people"]["digital"], 8) is not None)
+        _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"], 8) is not None)
 
 
 def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
