@@ -22,6 +22,7 @@ def _trade_patterns() -> list[re.Pattern]:
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
+        re.compile(r"^(?:我们|公司|本公司)?(?:的)?主营(?:业务|产品|项目)?(?:是|为)(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
         re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
@@ -92,6 +93,8 @@ def industry(ctx: Context) -> None:
             if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                     not has_word(clause.text[:m.start("obj")], lex["now"]):
                 continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
+            if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
+                continue  # "搞电脑的就我自己": who does it, not what the enterprise does
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1

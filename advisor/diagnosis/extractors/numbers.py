@@ -109,6 +109,13 @@ def people(ctx: Context) -> None:
             elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
                 digital_best = (0, clause.text)
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
+                has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
+                not negated(clause.text, find_word(clause.text, people["tend_verbs"])[0]):
+            digital_best = (1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
+        elif digital_best is None and has_word(before_clause, people["digital"]) and \
+                has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
+            digital_best = (0, f"{before_clause}，{clause.text}")  # "IT外包给一家公司，我们自己没人"
+        elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
