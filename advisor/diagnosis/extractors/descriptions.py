@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities
 
 # --- industry -------------------------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or obj[0] in lex["not_after_verb"] or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
@@ -115,6 +115,7 @@ def industry(ctx: Context) -> None:
         return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \
+            not system_names(short) and \
             not has_word(short, _lex()["modality"]["skip"] + lex["vague"] + _lex()["people"]["person_nouns"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
 

@@ -64,7 +64,7 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
             continue
         sid = fact.key.split(".", 1)[1]
         named = [end for _, end, s in system_spans(fact.evidence) if s == sid]
-        if has_word(fact.evidence, _lex()["modality"]["negators"]) or named and use_said(fact.evidence[named[0]:]):
+        if has_word(fact.evidence, _lex()["modality"]["negators"]) or named and use_said(fact.evidence):
             continue  # the rules weighed a negation or a use there ("不是没有CRM", "ERP天天用"): only a bare mention's
             # reading is looked at
         said = _said_of(ctx, sid)
