@@ -175,6 +175,15 @@ def test_the_trade_is_the_enterprises_own(text, trade):
     assert _facts(text)["industry"] == trade
 
 
+@pytest.mark.parametrize("text,value", [
+    ("缝纫机五十台，一台也没联网。", 0),  # not one, not all but one
+    ("Roughly a third of the kilns are connected.", 33),
+    ("织机六十台，联网的有十五台。", 25),
+])
+def test_the_networked_share(text, value):
+    assert _facts(text)["equipment_networked_pct"] == pytest.approx(value, abs=1)
+
+
 def test_a_verbs_result_is_not_a_trade():
     assert "industry" not in _facts("单子经常搞错，版本也乱。")
 
@@ -246,6 +255,8 @@ def test_a_plan_still_being_drafted_is_not_a_plan_yet():
     ("杀毒就装了个360。", "digital_staff"),  # a number after a classifier names a product
     ("我们是给大车厂配套的。", "industry"),  # for whom, not what
     ("生产计划都是手写的。", "industry"),
+    ("一大半吧。", "industry"),  # 吧 is a particle, not a bar
+    ("开票和做账都用金蝶。", "industry"),
 ])
 def test_ordinary_sentences_are_not_over_read(text, key):
     """A second reviewer's examples of rules that matched too much (stop 29)."""

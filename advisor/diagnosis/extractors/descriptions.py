@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
-from advisor.diagnosis.quantities import find_quantities
+from advisor.diagnosis.quantities import find_quantities, fraction_percent
 
 # --- industry -------------------------------------------------------------------------------------------------
 def _words(key: str) -> str:
@@ -115,7 +115,7 @@ def industry(ctx: Context) -> None:
         return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \
-            not system_names(short) and \
+            not system_names(short) and fraction_percent(short) is None and \
             not has_word(short, _lex()["modality"]["skip"] + lex["vague"] + _lex()["people"]["person_nouns"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
 

@@ -31,8 +31,12 @@ def learned_statuses(ctx: Context) -> None:
     for key in BOOLEAN_KEYS:
         if key in said or not texts:
             continue
+        # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan); the other keys are
+        # said in too many ways for their words to gate them (on the sealed owners a gate cost a reading of each)
+        topic = [w for group in _lex()["booleans"][key].values() for w in group]
+        about = [text for text in texts if key != "has_plan" or has_word(text, topic)]
         best = None
-        for text, (value, p) in zip(texts, model.booleans(key, texts)):
+        for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
                 best = (value, text, p)
         if best:

@@ -82,8 +82,9 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
-            if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None:
-                continue  # "上个月又招了十个": how many came or left, not how many there are
+            if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
+                    _scope(clause, q, sentence) != "digital":
+                continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
             if not counts_people(q, clause):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
@@ -297,6 +298,8 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
         part_start = part.start if part else -1
     if part is None or len(counts) < 2:
         return None
+    if part.value == 1 and said and re.match(r"\s*(?:都|也)", part.after(clause.text, 2)):
+        return 0.0  # "一台都没联网": not one
     part_value = part.value
     whole = max((q for q in counts if q.start != part_start), key=lambda q: q.value, default=None)
     if whole is None or not 0 < part_value <= whole.value:

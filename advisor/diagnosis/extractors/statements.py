@@ -198,7 +198,7 @@ def booleans(ctx: Context) -> None:
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
     _boss(ctx, lex["leadership"])
-    _leader(ctx, lex["leadership"])
+    _leader(ctx, _lex()["leading"] | {"boss": lex["leadership"]["boss"]})
     _plan(ctx, lex["has_plan"])
 
 
@@ -259,13 +259,18 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
                 agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
         if agent is None:
             continue
-        if has_word(agent, words["deputies"]):
+        for word in words["digital_work"] + ["都是", "都", "也", "就", "主要"]:  # "这块我自己在主导": the work, then who
+            agent = agent.replace(word, "") if not word.isascii() else agent
+        me = re.fullmatch(rf"(?:{'|'.join(map(re.escape, words['self']))})+(?:亲自|本人)?", agent.strip(), re.IGNORECASE)
+        if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
+            if not has_word(agent, words["deputies"]):
+                continue  # "我们那位": nobody we can place
             ctx.add("leadership", False, clause.text)
             return
-        if has_word(agent, words["boss"]) or has_word(agent, words["self"]) and not _someone_else_is_boss(ctx, words):
+        if has_word(agent, words["boss"]) or me and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)
             return
-        if has_word(agent, words["self"]):
+        if me:
             ctx.add("leadership", False, clause.text)  # "我在推这个事，老板不太上心": the speaker is not the boss
             return
 
