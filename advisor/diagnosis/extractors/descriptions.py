@@ -58,7 +58,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or obj[0] in lex["not_after_verb"] or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
@@ -93,6 +93,8 @@ def industry(ctx: Context) -> None:
             if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                     not has_word(clause.text[:m.start("obj")], lex["now"]):
                 continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
+            if m.groupdict().get("verb") and m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"]:
+                continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade
             if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
                 continue  # "搞电脑的就我自己": who does it, not what the enterprise does
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
