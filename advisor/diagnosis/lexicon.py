@@ -155,7 +155,7 @@ def _described_systems(text: str, systems: dict) -> list[tuple[int, int, str]]:
             continue
         domains = "|".join(map(re.escape, sorted(words["described"], key=len, reverse=True)))
         gap = rf"[^\W\d_A-Za-z{re.escape(systems['described_gap_stop'])}]"
-        pattern = rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?|(?: [A-Za-z-]+){{0,2}} ?)(?:{nouns})(?![A-Za-z])"
+        pattern = rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?| management | )(?:{nouns})(?![A-Za-z])"
         out += [(m.start(), m.end(), sid) for m in re.finditer(pattern, text, re.IGNORECASE)]
     return out
 

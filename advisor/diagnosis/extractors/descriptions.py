@@ -35,7 +35,7 @@ def _trade_patterns() -> list[re.Pattern]:
         # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
         re.compile(rf"^(?:{firm})(?:就|也|主要|其实)?是(?P<obj>[^，。,；;！!？?是]{{3,12}}?)的$"),
         # "我们学校主要是少儿美术培训": what the enterprise mainly is, said of it
-        re.compile(rf"^(?:{firm})(?:{places})?(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
+        re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
@@ -58,7 +58,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪给帮替]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
@@ -112,7 +112,7 @@ def industry(ctx: Context) -> None:
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             find_quantities(head[1]) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
-                         _lex()["people"]["person_nouns"]):
+                         _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
         ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万": the trade first, then its size
         return
     short = ctx.message.text.strip().strip("。.！!")

@@ -34,7 +34,8 @@ def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
         return "digital"
     if has_word(before, people["temporary"]):
         return "temporary"
-    if _cue_before(clause.text, q.start, people["part_of"], 6) is not None:
+    part = _cue_before(clause.text, q.start, people["part_of"], 6)
+    if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
     if q.value < 3 and not has_word(before, people["total"]):
         return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
@@ -83,7 +84,7 @@ def people(ctx: Context) -> None:
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
             if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
-                    _scope(clause, q, sentence) != "digital":
+                    _scope(clause, q, sentence) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
                 continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
             if not counts_people(q, clause):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
@@ -94,7 +95,8 @@ def people(ctx: Context) -> None:
                 continue
             scope = _scope(clause, q, sentence)
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
-                digital_best = (q.value, clause.text)  # the last said stands ("两个……现在就一个")
+                nobody = q.value == 1 and has_word(q.after(clause.text, 6), _lex()["people"]["nobody"] + ["都找不", "也找不"])
+                digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
             elif scope == "total":
                 # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
                 strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) or \
@@ -114,6 +116,7 @@ def people(ctx: Context) -> None:
                 not negated(clause.text, find_word(clause.text, people["tend_verbs"])[0]):
             digital_best = (1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
         elif digital_best is None and has_word(before_clause, people["digital"]) and \
+                has_word(before_clause, people["outsider"]) and \
                 has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
             digital_best = (0, f"{before_clause}，{clause.text}")  # "IT外包给一家公司，我们自己没人"
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
@@ -207,7 +210,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         if found and weak and max(found, key=lambda k: found[k][0]) != "budget":
             found = {}
     if has_word(q.after(clause.text, 6), money["budget_after"]) or \
-            _cue_before(before, len(before), money["offer_if"], 8) and has_word(q.after(clause.text, 3), money["offer_buys"]):
+            _cue_before(before, len(before), money["offer_if"], 8) and has_word(q.after(clause.text, 3), money["offer_buys"]) \
+            and not has_word(clause.text, money["revenue_strong"] + ["卖到", "做到", "达到"]):
         return "budget"  # "拿三十万出来"; "要是一年万把块钱能把批次管起来": what a sum would buy is what they would pay
     if found:
         return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
@@ -262,7 +266,8 @@ def amounts(ctx: Context) -> None:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
             refused = find_word(later, _lex()["money"]["budget_refused"])
-            if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]):
+            if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \
+                    not has_word(clause.text[q.end:], _lex()["money"]["accepted"]):
                 continue  # "几十万舍不得": the sum they will not spend ("五六万可以，太多了拿不出" is a ceiling)
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
@@ -355,8 +360,10 @@ def shares(ctx: Context) -> None:
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
         share = re.search(rf"(?:{'|'.join(lex['money']['share_of'])})的?\s*(?:大概|大约|约|差不多)?\s*(?:百分之|[\d.]+\s*[%％])"
                           rf"|[\d.]+\s*[%％]\s*of (?:our |the )?(?:revenue|sales|turnover)", clause.text, re.I)
-        if share and has_word(clause.text, lex["money"]["other"]):
-            share = None  # "利润是营收的百分之五": a margin, not a budget
+        if share and (has_word(clause.text, lex["money"]["other"]) or
+                      re.match(r"[\s零〇一二两三四五六七八九十百点\d.%％]*(?:都)?(?:来自|是|靠|属于|from|comes?)",
+                               clause.text[share.end():], re.I)):
+            share = None  # "利润是营收的百分之五" is a margin, "营收的百分之三十来自外贸" a part of sales
         # a budget is what they mean to spend: said of next year it is still the budget ("明年大概营收的3%")
         if clause.modality in ("fact", "wish") and (has_word(clause.text + clause.topic, lex["money"]["budget"] + ["占营收"]) or share or
                                   ctx.question == "budget" and len(ctx.message.text) <= 12 and

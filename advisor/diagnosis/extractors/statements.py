@@ -60,7 +60,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
             return False
         if use:
             return True
-    if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]):
+    if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]) and \
+            not use_said(sentence):
         return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
     return True
 
@@ -229,12 +230,15 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
     if any(f.key == "leadership" for f in ctx.facts):
         return
     verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
+    plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
     asked = ctx.question == "leadership" or any(
         c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
         for c in ctx.message.clauses)
     for clause in ctx.message.clauses:
         if clause.modality != "fact":
             continue
+        if has_word(clause.text, plan_words):
+            continue  # "计划是会计在弄": who writes the plan, not who leads the work
         about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"])
         if not about_it:
@@ -294,7 +298,8 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
         if hit is None and has_word(clause.topic, words["bare"]):
             hit = find_word(subject, words["bare"])  # "计划？没写过": a bare 计划 as the echoed topic
         rest = ctx.message.sentence_of(clause)[ctx.message.sentence_of(clause).find(clause.text):]
-        later_no = has_word(rest, words["deny_later"])  # "有是有，没写下来": conceded, then taken back
+        # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数")
+        later_no = has_word(rest, words["deny_later"]) and not has_word(clause.text, words["written"])
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
                 has_word(clause.text, words["not_a_plan"]):
             continue
