@@ -139,24 +139,30 @@ def system_names(text: str) -> list[tuple[int, int, str, bool]]:
         if isinstance(words, dict):  # the other entries are verbs and markers, not systems
             out += [(a, b, sid, False) for a, b, _ in find_all(text, words["names"])]
             out += [(a, b, sid, True) for a, b, _ in find_all(text, words["brands"])]
-    for a, b, sid in _described_systems(text, systems):
+    for a, b, sid in _described_systems(text):
         if not any(x < b and a < y for x, y, _, _ in out):
             out.append((a, b, sid, True))  # as sure as a brand: the owner's description, not the system's name
     return sorted(out)
 
 
-def _described_systems(text: str, systems: dict) -> list[tuple[int, int, str]]:
+def _described_systems(text: str) -> list[tuple[int, int, str]]:
     """A system said by what it is for ("会员营销系统", "订货平台", "溯源系统", "booking system"): a word of its domain,
     then at most a few more words (no 的, no comma), then a word for software."""
+    return [(m.start(), m.end(), sid) for sid, pattern in _description_patterns() for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _description_patterns() -> list[tuple[str, re.Pattern]]:
+    """One pattern per system, compiled once: system names are looked for in every clause of every turn."""
+    systems = extraction_lexicon()["systems"]
     nouns = "|".join(map(re.escape, sorted(systems["system_nouns"], key=len, reverse=True)))
+    gap = rf"[^\W\d_A-Za-z{re.escape(systems['described_gap_stop'])}]"
     out = []
     for sid, words in systems.items():
-        if not isinstance(words, dict) or not words.get("described"):
-            continue
-        domains = "|".join(map(re.escape, sorted(words["described"], key=len, reverse=True)))
-        gap = rf"[^\W\d_A-Za-z{re.escape(systems['described_gap_stop'])}]"
-        pattern = rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?| management | )(?:{nouns})(?![A-Za-z])"
-        out += [(m.start(), m.end(), sid) for m in re.finditer(pattern, text, re.IGNORECASE)]
+        if isinstance(words, dict) and words.get("described"):
+            domains = "|".join(map(re.escape, sorted(words["described"], key=len, reverse=True)))
+            out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?| management | )(?:{nouns})(?![A-Za-z])",
+                                        re.IGNORECASE)))
     return out
 
 

@@ -33,8 +33,8 @@ def learned_statuses(ctx: Context) -> None:
             continue
         # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan); the other keys are
         # said in too many ways for their words to gate them (on the sealed owners a gate cost a reading of each)
-        topic = [w for group in _lex()["booleans"][key].values() for w in group]
-        about = [text for text in texts if key != "has_plan" or has_word(text, topic)]
+        plan_words = [w for group in _lex()["booleans"]["has_plan"].values() for w in group]
+        about = [text for text in texts if has_word(text, plan_words)] if key == "has_plan" else texts
         best = None
         for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):

@@ -95,7 +95,7 @@ def people(ctx: Context) -> None:
                 continue
             scope = _scope(clause, q, sentence)
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
-                nobody = q.value == 1 and has_word(q.after(clause.text, 6), _lex()["people"]["nobody"] + ["都找不", "也找不"])
+                nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
                 digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
             elif scope == "total":
                 # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
@@ -182,7 +182,7 @@ def _nothing_else_counted(text: str, q: Quantity) -> bool:
     """A bare count counts people: nothing but people words, hedges and particles around it ("八十来个吧", "兼职的有一个"),
     not "两个厂区"."""
     rest = text[:q.start] + text[q.end:]
-    for word in _lex()["people"]["sum"] + ["一起", "我", "在内"]:  # "连我一起十三个": the speaker summed in
+    for word in _lex()["people"]["sum"] + _lex()["people"]["summed_in"]:  # "连我一起十三个": the speaker summed in
         rest = rest.replace(word, "") if not word.isascii() else rest
     return re.fullmatch(r"[\s大概约差不多左右来多出头个号人名吧啊呢的有兼职专职就只。.！!,，~]*", rest) is not None
 
@@ -211,7 +211,7 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
             found = {}
     if has_word(q.after(clause.text, 6), money["budget_after"]) or \
             _cue_before(before, len(before), money["offer_if"], 8) and has_word(q.after(clause.text, 3), money["offer_buys"]) \
-            and not has_word(clause.text, money["revenue_strong"] + ["卖到", "做到", "达到"]):
+            and not has_word(clause.text, money["revenue_strong"] + money["sales_reached"]):
         return "budget"  # "拿三十万出来"; "要是一年万把块钱能把批次管起来": what a sum would buy is what they would pay
     if found:
         return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount

@@ -263,7 +263,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
                 agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
         if agent is None:
             continue
-        for word in words["digital_work"] + ["都是", "都", "也", "就", "主要"]:  # "这块我自己在主导": the work, then who
+        for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         me = re.fullmatch(rf"(?:{'|'.join(map(re.escape, words['self']))})+(?:亲自|本人)?", agent.strip(), re.IGNORECASE)
         if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
@@ -297,7 +297,8 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
         hit = find_word(subject, words["cue"])
         if hit is None and has_word(clause.topic, words["bare"]):
             hit = find_word(subject, words["bare"])  # "计划？没写过": a bare 计划 as the echoed topic
-        rest = ctx.message.sentence_of(clause)[ctx.message.sentence_of(clause).find(clause.text):]
+        sentence = ctx.message.sentence_of(clause)
+        rest = sentence[sentence.find(clause.text):]
         # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数")
         later_no = has_word(rest, words["deny_later"]) and not has_word(clause.text, words["written"])
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
