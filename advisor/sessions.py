@@ -222,7 +222,7 @@ def _sqlite_engine(path: Path) -> Engine:
         try:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA secure_delete=ON")  # deleted turns are overwritten, not left in free pages
-            db.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
+            _switch_to_wal(db)
             for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 if part.exists():
                     part.chmod(0o600)  # the owner's words: readable by this user only
@@ -237,6 +237,21 @@ def _sqlite_engine(path: Path) -> Engine:
     event.listen(engine, "begin", lambda db: db.exec_driver_sql("BEGIN IMMEDIATE"))
     event.listen(engine, "checkout", _still_our_file(path))
     return engine
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    """WAL, persistent in the file (a no-op once set). Processes opening a new file at once race for the exclusive lock
+    the switch takes, and SQLite answers that race with "database is locked" at once, without its busy timeout: so
+    the switch is retried for as long as the timeout would have waited."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _still_our_file(path: Path) -> Callable[..., None]:
