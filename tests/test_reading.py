@@ -26,6 +26,8 @@ def _facts(*turns: str) -> dict:
     ("百分之五左右", 5, "%"), ("三千二百万", 32_000_000, "元"), ("九十来个人", 90, "人"), ("两万五", 25_000, "元"),
     ("about 45 people", 45, "人"), ("roughly 12 million RMB", 12_000_000, "元"), ("俩人", 2, "人"),
     ("差不多百分之六十", 60, "%"), ("七八百万", 7_500_000, "元"),
+    # a foreign currency is converted at the lexicon's rough rate (money.yuan_per: usd 7.2, eur 7.8)
+    ("around 4 million US dollars", 28_800_000, "元"), ("$150k", 1_080_000, "元"), ("三十万欧元", 2_340_000, "元"),
 ])
 def test_quantities_as_owners_say_them(text, value, unit):
     q = find_quantities(text)[0]
@@ -158,6 +160,11 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("排产系统那是大厂玩的，我们用不起。", "mes", False),  # a system said by what it is for, and refused
     ("以前上过一个会员积分软件，半年就停了。", "crm", False),
     ("We looked at a warehouse system in spring, but the quote scared us off.", "wms", False),
+    ("仓储这一块还没有软件，全凭库管记性。", "wms", False),  # a domain said to have no system
+    ("人事方面没系统，考勤用打卡机。", "hrm", False),
+    ("CRM喺度，WMS就未有。", "wms", False),  # Cantonese 未有 is 没有
+    ("The BI tool is still there but nobody opens it anymore.", "bi", False),
+    ("OA前年上过一套，后来改回纸质签字了。", "oa", False),
 ])
 def test_a_systems_state_by_construction(text, system, in_use):
     assert _facts(text)[f"system.{system}"] is in_use
@@ -227,9 +234,16 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("谁来抓数字化？还能有谁，是我。", True),  # the answer is only who
     ("我在张罗这个事，老板嫌麻烦不上心。", False),  # the speaker is not the boss spoken of
     ("Digital is run by my nephew, I stay out of it.", False),
+    ("我们厂长对上系统这事盯得很紧。", True),  # a verb's degree complement says how closely the boss follows it
 ])
 def test_who_leads_the_digital_work(text, value):
     assert _facts(text)["leadership"] is value
+
+
+@pytest.mark.parametrize("text,value", [("My sister-in-law handles it.", False), ("我儿子负责这些。", False)])
+def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
+    facts, _ = extract_rules(text, turn=3, question="leadership")
+    assert [f.value for f in facts if f.key == "leadership"] == [value]
 
 
 def test_ordinary_leading_is_not_leading_the_digital_work():
@@ -241,6 +255,8 @@ def test_a_plan_conceded_then_taken_back_is_no_plan():
     assert _facts("规划？有倒是有，都在老板脑子里，没写。")["has_plan"] is False
     assert _facts("计划？没写过，想到哪做到哪。")["has_plan"] is False
     assert "has_plan" not in _facts("生产计划都写在白板上。")
+    # said written before the head that also knows it: nothing taken back
+    assert _facts("两年前做过一份规划，写得挺全的，董事长心里也有数。")["has_plan"] is True
 
 
 def test_a_plan_still_being_drafted_is_not_a_plan_yet():

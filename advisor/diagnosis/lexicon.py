@@ -44,7 +44,7 @@ class _Shape(BaseModel):
     dialect: _Dialect
     modality: dict[str, list[str]]
     people: dict[str, list[str]]
-    money: dict[str, list[str]]
+    money: dict[str, list[str] | dict[str, float]]  # words by role; yuan_per: exchange rates
     equipment: dict[str, list[str]]
     systems: dict
     booleans: dict[str, dict[str, list[str]]]
@@ -157,12 +157,15 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
     systems = extraction_lexicon()["systems"]
     nouns = "|".join(map(re.escape, sorted(systems["system_nouns"], key=len, reverse=True)))
     gap = rf"[^\W\d_A-Za-z{re.escape(systems['described_gap_stop'])}]"
+    fillers = "|".join(map(re.escape, systems["domain_fillers"]))
     out = []
     for sid, words in systems.items():
         if isinstance(words, dict) and words.get("described"):
             domains = "|".join(map(re.escape, sorted(words["described"], key=len, reverse=True)))
             out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?| management | )(?:{nouns})(?![A-Za-z])",
                                         re.IGNORECASE)))
+            # "质量这块没系统": the domain stands for the system, and the no that follows it is read as of a name
+            out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|还)?(?:没有|没啥|没什么|没|无)(?:{nouns}))")))
     return out
 
 

@@ -25,14 +25,19 @@ import cn2an
 _DIGIT = "零〇一二两三四五六七八九"
 _CN = f"{_DIGIT}十百千"
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_DIGIT}]+)?)"
+# a foreign currency named after the amount ("3 million dollars", "50k USD", "两百万美元"), by its code
+_FOREIGN_NAMES = {"usd": r"(?:US )?dollars?\b|USD\b|美元|美金|刀(?![具片])", "eur": r"euros?\b|EUR\b|欧元",
+                  "gbp": r"pounds?(?: sterling)?\b|GBP\b|英镑", "hkd": r"HKD\b|港币|港元", "jpy": r"JPY\b|yen\b|日元"}
+_FOREIGN_SIGNS = {"us$": "usd", "$": "usd", "hk$": "hkd", "€": "eur", "£": "gbp"}
+_FOREIGN = "|".join(_FOREIGN_NAMES.values())
 # a number, optionally "个" before 亿/万, a magnitude, a trailing digit of the next magnitude ("一亿六", "两万五")
 _QUANTITY = re.compile(
     rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
-    rf"(?P<cur>RMB|CNY|¥|￥)?\s*(?P<pct>百分之)?"
+    rf"(?P<cur>RMB|CNY|¥|￥|US\$|HK\$|\$|€|£)?\s*(?P<pct>百分之)?"
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余]|出头(?=[万亿]))?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?(?P<unit>%|％|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
-    rf"万元|元|块|RMB\b|yuan\b|台|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
+    rf"万元|元|块|RMB\b|yuan\b|{_FOREIGN}|台|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
@@ -157,6 +162,10 @@ def find_quantities(text: str) -> list[Quantity]:
             "元" if unit_said in _MONEY_UNITS or mag in ("万", "w", "亿") and not unit_said else unit_said
         if unit_said == "万元":
             value *= 10_000
+        currency = _FOREIGN_SIGNS.get((m.group("cur") or "").lower()) or _currency_named(unit_said)
+        if currency:
+            unit = "元"
+            value *= yuan_per(currency)
         if unit_said == "成":
             value *= 10
             tenth = re.match(rf"[{_DIGIT}](?![{_CN}\d成])", text[m.end():])  # "八成五" = 85 %
@@ -245,3 +254,13 @@ def read_number(text: str, unit: str | None = None) -> float | None:
         if unit is None or q.unit == unit:
             return q.value
     return None
+
+
+def _currency_named(unit: str) -> str | None:
+    return next((code for code, pattern in _FOREIGN_NAMES.items() if unit and re.fullmatch(pattern, unit, re.I)), None)
+
+
+def yuan_per(currency: str) -> float:
+    """Yuan to one unit of ``currency`` (knowledge/lexicon/extraction.yaml, money.yuan_per)."""
+    from advisor.diagnosis.lexicon import extraction_lexicon  # the lexicon's loader is above this parser
+    return float(extraction_lexicon()["money"]["yuan_per"][currency])

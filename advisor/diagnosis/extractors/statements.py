@@ -39,7 +39,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     run = _LIST_RUN.match(text, end)  # "MES、WMS这些都没有": what follows the list is said of each
     end = run.end() if run else end
     after = text[end:end + 8]
-    if re.match(r"\s*(?:我们|咱们|我|咱|俺们|俺)?(?:也|都|还|倒)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
+    if re.match(r"\s*(?:我们|咱们|我|咱|俺们|俺)?(?:也|都|还|倒|就)?(?:没有|没上|没用|没|未上|还没)", after) or re.match(r"^\s*(?:是)?(?:没有|无)\b", after):
         return False
     if negated(text, start):
         return False
@@ -246,11 +246,12 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent = None
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
-                        r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' ]{1,30}?)(?=,|$| not| and)",
-                        rf"^(?P<agent>[A-Za-z' ]{{1,30}}?) (?:{verbs})\b"):
+                        r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
+                        rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
             m = re.search(pattern, clause.text, re.IGNORECASE)
             rest = clause.text[m.end():].strip(" 的了呢啊呗嘛吧哈.") if m else ""
-            if m and (not rest or has_word(rest, words["digital_work"])):  # "我负责采购" leads something else
+            stands_for_it = asked and rest.lower() in words["pronouns"]
+            if m and (not rest or stands_for_it or has_word(rest, words["digital_work"])):  # "我负责采购": something else
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
                     return  # "这块我不负责": who does is not said
@@ -299,8 +300,10 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
             hit = find_word(subject, words["bare"])  # "计划？没写过": a bare 计划 as the echoed topic
         sentence = ctx.message.sentence_of(clause)
         rest = sentence[sentence.find(clause.text):]
-        # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数")
-        later_no = has_word(rest, words["deny_later"]) and not has_word(clause.text, words["written"])
+        # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数", "有规划，写得很细，老板心里也有数":
+        # said written before the head that also knows it)
+        taken_back = find_word(rest, words["deny_later"])
+        later_no = taken_back is not None and not has_word(rest[:taken_back[0]], words["written"])
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
                 has_word(clause.text, words["not_a_plan"]):
             continue
