@@ -221,6 +221,13 @@ def test_a_verbs_result_is_not_a_trade():
     ("About twenty people, including my two sons.", "basics", "employees", 20),  # a part inside the total
     ("以后每年想拿销售额的百分之二来搞信息化。", "", "digital_budget_pct", 2),
     ("一年投个三四万可以，再多就拿不出了。", "", "digital_budget_wan", 3.5),  # a ceiling, not a refusal
+    # a short clause naming the IT people is the topic of the count after it; a correction keeps the group counted
+    ("信息中心嘛，算上主任五个。", "talent", "digital_staff", 5),
+    ("IT三个人，哦不对，是四个。", "talent", "digital_staff", 4),
+    ("We have two people in IT.", "talent", "digital_staff", 2),
+    ("IT外包了，全厂一百二十人。", "basics", "employees", 120),
+    ("数字化预算八十万，不对，是六十万。", "budget", "digital_budget_wan", 60),
+    ("We turn over roughly 2 million dollars a year.", "basics", "revenue_wan", 1440),
 ])
 def test_money_and_people_by_their_frame(text, asked, key, value):
     profile = EnterpriseProfile()

@@ -26,12 +26,17 @@ def _person_count(q: Quantity, clause: str) -> bool:
         _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"], 8) is not None)
 
 
-def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
+def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
     people = _lex()["people"]
     before = clause.text[:q.start]
     after = q.after(clause.text, 4)
+    if clause.text.isascii():  # "two people in IT", "3 guys on the tech team": English names the group after
+        group = re.match(r"\s*[a-z]*\s*(?:in|on|doing)\s+(?:the\s+|our\s+)?(?P<group>[A-Za-z ]{2,16})", q.after(clause.text, 30))
+        after += " " + group.group("group") if group else ""
     if has_word(before + after, people["digital"]):
         return "digital"
+    if _digital_topic(before_clause) and not has_word(before, people["firm_wide"]):
+        return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     if has_word(before, people["temporary"]):
         return "temporary"
     part = _cue_before(clause.text, q.start, people["part_of"], 6)
@@ -43,6 +48,13 @@ def _scope(clause: Clause, q: Quantity, sentence: str) -> str:
             has_word(sentence, people["total"] + ["一共"]) and not has_word(before, ["一共", "总共", "共有"]):
         return "total" if has_word(before, ["一共", "总共", "加"]) else "subgroup"
     return "total"
+
+
+def _digital_topic(text: str) -> bool:
+    """A short clause that only names the IT people, said as the topic of the count that follows."""
+    limit = 40 if text.isascii() else 10
+    return 0 < len(text) <= limit and has_word(text, _lex()["people"]["digital"]) and not find_quantities(text) and \
+        not has_word(text, _lex()["people"]["outsider"])
 
 
 def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_clause: str) -> bool:
@@ -66,6 +78,7 @@ def people(ctx: Context) -> None:
     totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
     corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
+    corrected_digital = False  # and they were the IT people
     previous: Clause | None = None
 
     def counts_people(q: Quantity, clause: Clause) -> bool:
@@ -73,7 +86,11 @@ def people(ctx: Context) -> None:
 
     for clause in ctx.message.clauses:
         if clause.modality == "corrected":
-            corrected = [q for q in find_quantities(clause.text) if counts_people(q, clause)] or corrected
+            taken_back = [q for q in find_quantities(clause.text) if counts_people(q, clause)]
+            corrected = taken_back or corrected
+            if taken_back:  # "IT两个人，不对，三个": the new count is of the group the old one counted
+                corrected_digital = any(_scope(clause, q, ctx.message.sentence_of(clause)) == "digital"
+                                        for q in taken_back)
         if not _readable(clause):
             continue
         sentence = ctx.message.sentence_of(clause)
@@ -84,16 +101,19 @@ def people(ctx: Context) -> None:
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
             if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
-                    _scope(clause, q, sentence) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
+                    _scope(clause, q, sentence, before_clause) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
                 continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
             if not counts_people(q, clause):
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
-                    totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
+                    if corrected_digital:
+                        digital_best = (q.value, clause.text)
+                    else:
+                        totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
                 elif _bare_total(q, clause, counted, before_clause):
                     totals.append((2, int(round(q.value)), clause.text))
                     counted.append(q)
                 continue
-            scope = _scope(clause, q, sentence)
+            scope = _scope(clause, q, sentence, before_clause)
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
                 digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
@@ -276,8 +296,9 @@ def amounts(ctx: Context) -> None:
     for value, evidence in revenue:  # several: a correction ("十二个亿——不对…九个亿出头"); the last one stands
         ctx.add("revenue_wan", round(value, 2), evidence)
     budget = candidates["budget"][:1]
-    for later in candidates["budget"][1:]:  # "本来说三十万，后来砍到二十万": a revised amount replaces the first
-        if has_word(later[1], _lex()["money"]["revised"]):
+    corrections = {clause.text for clause in ctx.message.clauses if clause.correction}
+    for later in candidates["budget"][1:]:  # "本来说三十万，后来砍到二十万", "一百万，不对，一百五": the revised amount
+        if has_word(later[1], _lex()["money"]["revised"]) or later[1] in corrections:
             budget = [later]
     for value, evidence in budget:
         ctx.add("digital_budget_wan", round(value, 2), evidence)
