@@ -178,6 +178,8 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("We run a small tire and auto repair shop.", "tire and auto repair shop（轮胎、汽车、维修）"),  # glossed for the sector
     ("咱们是腌咸菜的，在镇上。", "腌咸菜"),  # the enterprise classed by what it does (是…的)
     ("我是管账的，我们店主要是做婚纱摄影。", "婚纱摄影"),  # the speaker's job weaker than the enterprise's trade
+    ("我们是建材公司，货都发到河北。", "建材公司"),  # a trade before a generic firm noun; a destination is no trade
+    ("We're a small courier and freight forwarder.", "courier and freight forwarder（货运、货代）"),  # a firm named by its trade
     ("本公司为一家市政园林绿化企业。", "市政园林绿化企业"),  # 为 as the copula
 ])
 def test_the_trade_is_the_enterprises_own(text, trade):

@@ -41,7 +41,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                    r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
-                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
+                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}|{_TRADE_FIRM_EN}))", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
         re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
                    rf"(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
@@ -49,6 +49,8 @@ def _trade_patterns() -> list[re.Pattern]:
 
 
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
+# English nouns that name a firm by its trade ("a freight forwarder", "a family-run bakery")
+_TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
 
 
 def _trade(obj: str, closed: bool = False) -> str | None:
@@ -58,11 +60,12 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size, not a trade
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
-    if has_word(obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
+    core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
+    if has_word(core or obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj
 
