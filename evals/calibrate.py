@@ -19,7 +19,7 @@ from advisor.qa.retrieval import CALIBRATION_NAME
 from evals.metrics import first_hit_rank
 from evals.schema import ClauseQACase, load_cases
 
-FEATURES = ("dense", "asked", "english")
+FEATURES = ("dense", "asked", "english", "off_topic")
 MAX_WRONGLY_REFUSED = 0.02  # of the fitted half's answerable questions
 
 

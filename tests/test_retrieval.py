@@ -57,6 +57,15 @@ def test_out_of_corpus_is_refused(real_retriever, query):
     assert found.refused and found.relevance < 0.5
 
 
+def test_a_question_nearer_the_off_topic_ones_than_any_clauses_is_refused(real_retriever):
+    """Nothing in the word lists catches these (no price, date, law or named product): the off-topic questions do."""
+    for query in ("抖音直播带货怎么提高转化率？", "Can you translate this email into Japanese for me?"):
+        found = real_retriever.search(query)
+        assert found.features["off_topic"] > 0 and found.refused and not found.refusal_reason, query
+    on_topic = real_retriever.search("数据治理第一步做什么？")  # nearer a clause's own questions: no evidence against
+    assert on_topic.features["off_topic"] == 0 and not on_topic.refused
+
+
 def test_filters(real_retriever):
     found = real_retriever.search("数据安全", filters=Filters(chapter="6"))
     assert found.results and all(r.clause_id.startswith("6") for r in found.results)

@@ -89,6 +89,31 @@ class QuestionBank:
         return BankMatch(self.entries[i][0], float(sims[i]), self.entries[i][1])
 
 
+OFF_TOPIC_NAME = "off_topic_questions.yaml"
+
+
+class OffTopicBank:
+    """Questions the guide does not answer (``knowledge/lexicon/off_topic_questions.yaml``): how near a question comes
+    to the nearest of them is evidence against answering it, beside how near it comes to the clauses' own questions."""
+
+    def __init__(self, questions: tuple[str, ...], vectors: np.ndarray) -> None:
+        self.questions = questions
+        self.vectors = vectors
+
+    @classmethod
+    def load(cls, embeddings) -> OffTopicBank:
+        data = yaml.safe_load(knowledge_path("lexicon", OFF_TOPIC_NAME).read_text("utf-8")) or {}
+        questions = tuple(str(q) for q in data.get("questions") or [])
+        return cls(questions, _vectors(embedder_name(embeddings), questions, embeddings))
+
+    def nearest(self, vector) -> float:
+        """The cosine of ``vector`` and the nearest off-topic question (0 with none)."""
+        if not self.questions:
+            return 0.0
+        v = np.asarray(vector, dtype=np.float32)
+        return float(np.max(self.vectors @ (v / (np.linalg.norm(v) or 1.0))))
+
+
 _lock = threading.Lock()
 
 

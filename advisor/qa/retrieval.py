@@ -34,7 +34,7 @@ from advisor.qa.clause_numbers import clause_refs
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
-from advisor.qa.question_bank import QuestionBank
+from advisor.qa.question_bank import OffTopicBank, QuestionBank
 from advisor.qa.scope import SCOPE_CLAUSE, asks_scope, scope_reading
 
 CALIBRATION_NAME = "retrieval_calibration.json"
@@ -105,6 +105,7 @@ class Retriever:
         self._lock = threading.Lock()  # one refresh at a time
         self._swap = threading.Lock()  # a search's view is taken whole, never half old and half new
         self.bank = QuestionBank.load(index.embeddings, lexicon)
+        self.off_topic = OffTopicBank.load(index.embeddings)
         self.__dict__.update(self._sparse_view(kb))
 
     @classmethod
@@ -182,12 +183,19 @@ class Retriever:
         lookups += self._anchored(anchors or [], filters)
         result.lookup = [c.clause_id for c in lookups]
         q_tokens = self.lexicon.tokenize(expansion.text)
-        ranked = self._with_lookups(_guide_before_namesakes(self._fused(query, expansion, q_tokens, filters)), lookups)
+        vector = self.bank.embed(expansion.text if expansion.english else query)
+        ranked = self._with_lookups(_guide_before_namesakes(self._fused(query, expansion, q_tokens, filters, vector)),
+                                    lookups)
         q_set = set(q_tokens)
         for e in ranked[:k]:
             e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
         result.results = ranked[:k]
-        result.features = self.relevance_features(own_words or query, expansion, q_tokens, ranked)
+        # off-topic questions are compared with the question as asked (an English one with the English ones)
+        asked_as = own_words or query
+        own_vector = vector if asked_as == query and not expansion.english else self.bank.embed(asked_as)
+        nearest_bank = float(max(self.bank.similarities(own_vector), default=0.0))
+        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked,
+                                                  self.off_topic.nearest(own_vector) - nearest_bank)
         result.relevance = self._relevance(result.features)
         threshold = self.settings.refusal_threshold
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
@@ -198,7 +206,7 @@ class Retriever:
         result.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
 
-    def _rankings(self, query: str, expansion, q_tokens: list[str], filters: Filters):
+    def _rankings(self, query: str, expansion, q_tokens: list[str], filters: Filters, vector):
         """Each retriever's ranked records: (record index, score) for BM25 and for the dense index."""
         # headings without a body ("5.3.2 数据要素技术") are reached through their sub-clauses or by number
         allowed = [bool(c.text) and self._allowed(c, filters) for c in self.records]
@@ -206,7 +214,6 @@ class Retriever:
         bm25 = sorted((i for i in range(len(self.records)) if allowed[i] and bm25_scores[i] > 0),
                       key=lambda i: -bm25_scores[i])[:DENSE_CANDIDATES]
         dense_query = expansion.text if expansion.english else query
-        vector = self.bank.embed(dense_query)
         hits = self.index.dense_search(dense_query, DENSE_CANDIDATES, where=self._where(filters), vector=vector)
         dense = [(self._record_pos[key], sim) for key, sim in hits if key in self._record_pos]
         asked = [(self._record_pos[f"{GUIDE_DOC_ID}::{cid}"], sim) for cid, sim in self.bank.rank(vector, q_tokens)
@@ -221,9 +228,9 @@ class Retriever:
                 "dense": [(i, float(s)) for i, s in dense if allowed[i]],
                 "asked": [(i, s) for i, s in asked if self._allowed(self.records[i], filters)]}
 
-    def _fused(self, query: str, expansion, q_tokens: list[str], filters: Filters) -> list[RetrievedClause]:
+    def _fused(self, query: str, expansion, q_tokens: list[str], filters: Filters, vector) -> list[RetrievedClause]:
         """Clauses by reciprocal-rank fusion of the two rankings (a clause takes the best rank of its records)."""
-        rankings = self._rankings(query, expansion, q_tokens, filters)
+        rankings = self._rankings(query, expansion, q_tokens, filters, vector)
         key = lambda i: (self.records[i].doc_id, self.records[i].base_id)
         fused = reciprocal_rank_fusion({name: [key(i) for i, _ in ranking] for name, ranking in rankings.items()},
                                        RRF_K, tie_break=lambda k: k[1], weights=FUSION_WEIGHTS)
@@ -260,14 +267,17 @@ class Retriever:
         return ranked
 
     # --- internals ------------------------------------------------------------------------------------------
-    def relevance_features(self, query: str, expansion, q_tokens: list[str],
-                           ranked: list[RetrievedClause]) -> dict[str, float]:
+    def relevance_features(self, query: str, expansion, q_tokens: list[str], ranked: list[RetrievedClause],
+                           off_topic: float = 0.0) -> dict[str, float]:
         """Evidence that the best clauses answer the query, as features for the calibrated refusal model:
         dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
         best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
         the corpus never uses; expanded: a synonym/glossary term fired; asked: cosine with the nearest everyday
         question of the top 3 clauses (what people ask of them, clause_questions.yaml); english: the question is in
-        English (an English question meets the Chinese clauses at a lower cosine for the same fit)."""
+        English (an English question meets the Chinese clauses at a lower cosine for the same fit); off_topic: how
+        much nearer the question as asked comes to a question the guide does not answer (off_topic_questions.yaml)
+        than to any clause's own question (``off_topic``, the difference of the two cosines; 0 when it is nearer
+        those)."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
         # in English the user's own words are the guide terms the glossary found for them (English words are never
@@ -283,7 +293,10 @@ class Retriever:
         asked = max((e.asked_score for e in top), default=0.0)
         return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
                 "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0,
-                "english": 1.0 if expansion.english else 0.0}
+                "english": 1.0 if expansion.english else 0.0,
+                # evidence only against (a question far from both, "红烧肉怎么做", gains nothing from being far from
+                # the off-topic ones)
+                "off_topic": round(max(0.0, off_topic), 4)}
 
     def _relevance(self, features: dict[str, float]) -> float:
         weights = _calibration()
