@@ -38,11 +38,21 @@ def test_english_question(real_retriever):
 
 
 @pytest.mark.parametrize("query,expected", [("5.2.3 讲的是什么", "5.2.3"), ("条款6.5.4", "6.5.4"),
-                                            ("第4章有哪些原则", "4")])
+                                            ("第4章有哪些原则", "4"),
+                                            # typed otherwise: full-width, other separators, said on after the dots
+                                            ("６．４．２讲什么", "6.4.2"), ("5-2-5说了啥", "5.2.5"),
+                                            ("6 4 3 1 的内容", "6.4.3.1"), ("5.3.2点3呢", "5.3.2.3"),
+                                            ("What does clause 6.3.2 cover?", "6.3.2"), ("5.3.2（4）", "5.3.2.4")])
 def test_clause_number_lookup(real_retriever, query, expected):
     found = real_retriever.search(query)
     assert found.results[0].clause_id == expected and found.results[0].via == "lookup"
     assert not found.refused
+
+
+def test_a_list_item_numbered_on_as_a_sub_clause_is_that_item(real_retriever):
+    found = real_retriever.search("6.4.3.2.2说的是什么")
+    assert found.results[0].clause_id == "6.4.3.2" and found.results[0].matched_items == ["6.4.3.2/2)"]
+    assert real_retriever.search("5.3.2.9").lookup == []  # neither a clause nor a part of 5.3.2
 
 
 def test_long_clause_found_by_its_item(real_retriever):

@@ -26,10 +26,24 @@ _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*
 # "五点二点四" (two 点 at least: "四点五" alone is a number, not a clause)
 _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点])({_N}(?:\s*点\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
 _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:\s*的?\s*第\s*({_N})\s*[节条](?:\s*的?\s*第\s*({_N})\s*[条款项点])?)?"
-                      r"|(?:chapter|clause|section)\s+(\d{1,2})\b|条款\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
+                      r"|(?:chapter|clause|section)\s+(\d{1,2})(?![\d.]*\d)|条款\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
-                       rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个))")
+                       rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
+                       rf"|[（(]\s*({_N})\s*[)）])")  # "5.3.2（7）"
 _NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|G\b|GB)")
+
+
+# "5-3-2-7", "5 3 2 7", "5，3，2，7", "5。3。2。7": three numbers or more of one or two digits, one separator between
+_SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\1\d{1,2}){1,4}(?![\d])")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _as_written(query: str) -> str:
+    """The question with clause numbers typed otherwise written with dots, the length unchanged (positions hold):
+    full-width digits, "5-3-2-7" and its kin, and "5.3.2点7" (a dotted number said on)."""
+    query = query.translate(_FULL_WIDTH)
+    query = _SEPARATED_ID.sub(lambda m: re.sub(r"[-\s,，、。·]", ".", m.group(0)), query)
+    return re.sub(r"(?<=\d\.\d)点(?=\d)|(?<=\d\.\d\d)点(?=\d)", ".", query)
 
 
 def numeral(text: str) -> int | None:
@@ -66,18 +80,25 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
 def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
     """The clauses the question names, each with the list item it points at (or None), in the order named."""
     out: list[tuple[str, str | None]] = []
+    query = _as_written(query)
     for _start, end, said in _mentions(query):
-        clause = kb.clause(doc_id, said)
+        clause, n = kb.clause(doc_id, said), None
+        if clause is None and "." in said:  # "6.4.3.2.2": the list item numbered on as if it were a sub-clause
+            parent, _, last = said.rpartition(".")
+            clause, n = kb.clause(doc_id, parent), int(last)
         if clause is None:
             continue
         ref: tuple[str, str | None] = (clause.clause_id, None)
         position = _POSITION.match(query, end)
         if position:
+            n = -1 if position.group(2) else numeral(position.group(1) or position.group(3) or "")
+        if n is not None:
             parts = parts_of(kb, clause.clause_id)
-            n = -1 if position.group(2) else numeral(position.group(1) or "")
-            if parts and n is not None and n != 0 and -1 <= n <= len(parts):
+            if parts and n != 0 and -1 <= n <= len(parts):
                 picked = parts[n - 1] if n > 0 else parts[-1]
                 ref = (picked.clause_id, None) if not picked.is_item else (clause.clause_id, picked.clause_id)
+            elif said != clause.clause_id:
+                continue  # "5.3.2.9": no such clause, and no such part of 5.3.2 either
         if ref not in out:
             out.append(ref)
     return out
