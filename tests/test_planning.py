@@ -185,3 +185,27 @@ def test_the_trade_is_read_by_meaning_when_no_word_says_it():
     assert content.industry_of("Hong Kong-owned furniture factory").id == "furniture"
     assert content.industry_of("家电批发商").id == "trading"  # 家电 and 批发 tie: the meaning decides
     assert content.industry_of("人不多") is None  # nothing near enough: no sector is guessed
+
+
+def test_a_service_firm_is_asked_no_production_question_and_gets_a_plan_without_a_shop_floor():
+    """#22: a design studio's interview never asks about production equipment, and its paper records are fixed in its
+    office work, not on a production line it does not have."""
+    from advisor.diagnosis.interview import Interview
+    from advisor.diagnosis.priorities import prioritise
+    iv = Interview()
+    iv.start()
+    asked = [iv.reply(text).asked for text in (
+        "我们是一家景观设计工作室，二十八个人，一年营收一千五百万左右。",
+        "用企业微信审批，财务用畅捷通，项目进度全靠Excel表和纸质签字单。",
+        "最烦的是项目工时和成本对不上，纸质单据经常找不到。",
+        "没有成文的规划，我自己盯着这个事。",
+        "一年能投十万左右。")]
+    while not iv.state.finished and len(asked) < 20:
+        asked.append(iv.reply("跳过").asked)
+    assert "equipment" not in asked
+    assessment = assess(iv.state.profile)
+    scenes = [p.scene for p in prioritise(assessment, iv.state.profile)]
+    assert scenes and not {"production_control", "equipment", "energy"} & set(scenes)
+    plan = build_plan(assessment, iv.state.profile)
+    lines = " ".join(action for sp in plan.stages for action in sp.actions)
+    assert "报工" not in lines and "车间" not in lines

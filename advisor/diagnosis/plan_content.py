@@ -51,6 +51,9 @@ class Industry(BaseModel):
     description: str  # what the sector is, in Chinese and English (compared in meaning when no word matches)
     scenes: list[str]
     first_step: str
+    # scenes a firm of this sector does not have (a design studio has no production line), and the scene that takes
+    # their pains instead ("纸质记录" at a studio is fixed in its office work, not on a shop floor)
+    instead: dict[str, str] = {}
 
 
 class PlanContent(BaseModel):
@@ -69,7 +72,7 @@ class PlanContent(BaseModel):
             if entry.get("scene") not in scene_ids:
                 raise ValueError(f"plan.yaml: pain {pain} points at unknown scene {entry.get('scene')}")
         for industry in self.industries:
-            if unknown := set(industry.scenes) - scene_ids:
+            if unknown := (set(industry.scenes) | set(industry.instead) | set(industry.instead.values())) - scene_ids:
                 raise ValueError(f"plan.yaml: industry {industry.id} lists unknown scenes {unknown}")
         for scene_id, scene in self.scenes.items():
             if scene.kpi.baseline_fact and scene.kpi.baseline_fact not in FACTS:

@@ -65,6 +65,7 @@ def prioritise(assessment: Assessment, profile: EnterpriseProfile) -> list[Prior
         scene = _scene_of(pain, content.pains.get(str(pain.id), {}).get("scene"))
         if scene is None:
             continue
+        scene = industry.instead.get(scene, scene) if industry is not None else scene
         count[scene] = count.get(scene, 0) + 1
         money = any(_MONEY.search(e.quote) for e in pain.evidence) or pains.get(scene, (0, "", False))[2]
         if pain.severity > pains.get(scene, (0, "", False))[0]:
@@ -72,10 +73,12 @@ def prioritise(assessment: Assessment, profile: EnterpriseProfile) -> list[Prior
         else:
             pains[scene] = (*pains[scene][:2], money)
     out = []
-    known = [s for s in assessment.scenes if s.id in content.scenes and (s.level or 0) < 2 and
+    unfit = set(industry.instead) if industry is not None else set()
+    known = [s for s in assessment.scenes if s.id in content.scenes and (s.level or 0) < 2 and s.id not in unfit and
              (s.id in pains or (industry is not None and s.id in industry.scenes) or s.level is not None)]
     if len(known) < 2:  # the interview said little: the constrained scenes fill in, and say so
-        known += [s for s in assessment.scenes if s.constrained and s.level is None and s not in known][:2 - len(known)]
+        known += [s for s in assessment.scenes if s.constrained and s.level is None and s not in known and
+                  s.id not in unfit][:2 - len(known)]
     for scene in known:
         severity, pain_label, money = pains.get(scene.id, (0, "", False))
         typical = industry is not None and scene.id in industry.scenes
