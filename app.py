@@ -107,7 +107,8 @@ def chat(message: str, session_id: str, request: gr.Request = None):
         yield (*turn, *_NO_REPORT)
         return
     yield (*turn, *_NO_REPORT)  # the last reply shows at once; the report follows
-    yield (*turn, *make_report(session_id), gr.Tabs(selected="report-tab"))
+    for shown in make_report(session_id):
+        yield (*turn, *shown, gr.Tabs(selected="report-tab"))
 
 
 def _send_ready():
@@ -123,9 +124,17 @@ def new_session(request: gr.Request = None):
 
 
 def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress hook
-    """The report, or a message saying what failed and what to do: never nothing."""
+    """The report, or a message saying what failed and what to do: never nothing. With a model, the report shows
+    first with the summary built from the diagnosis (a slow model never holds it up), then again with the model's
+    summary once it is written and checked."""
     try:
-        return _make_report(session_id, progress)
+        report = advisor.report(session_id, model_summary=False)
+        waiting = advisor.interview_chat() is not None
+        if waiting:
+            report.summary_note = "按诊断结果生成；大模型的摘要正在撰写，写好并核对后替换"
+        yield _shown(report, session_id, progress)
+        if waiting:
+            yield _shown(advisor.with_model_summary(report), session_id, progress)
     except SessionNotFound:
         raise gr.Error("没有找到该会话，请先开始访谈。") from None
     except StorageError as exc:
@@ -135,9 +144,9 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
                        "若仍失败，请用“导出我的访谈数据”保存后联系顾问。") from None
 
 
-def _make_report(session_id: str, progress):
+def _shown(report, session_id: str, progress):
+    """The report's Markdown, charts and files (written anew: the downloads always match what the page shows)."""
     progress(0.1, desc="评估数字化水平")
-    report = advisor.report(session_id)
     out_dir = Path(tempfile.mkdtemp(prefix="report-", dir=advisor.session_files(session_id)))
     progress(0.4, desc="绘制图表")
     radar = out_dir / "维度雷达图.png"
@@ -258,9 +267,10 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_
         # more turns at once than the page's default: long answers wait for each other in the service, not here
         trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
                 concurrency_limit=12, concurrency_id="turns")
-    iv["finish"].click(make_report, inputs=session, outputs=report_outputs, api_name="report",  # one progress bar
-                       show_progress_on=rep["report_md"]).then(
-        lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False)
+    # the report's tab first, so its progress and the report built from the diagnosis show while the model writes
+    iv["finish"].click(lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False).then(
+        make_report, inputs=session, outputs=report_outputs, api_name="report",  # one progress bar
+        show_progress_on=rep["report_md"])
     iv["resume"].click(_open, inputs=session, outputs=start_outputs, api_name="resume")
     iv["again"].click(new_session, outputs=start_outputs, api_name="restart")
     iv["export_btn"].click(export_data, inputs=session, outputs=iv["export_file"], api_name="export")

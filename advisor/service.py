@@ -231,7 +231,9 @@ class Advisor:
         return (f"顺带回答您的问题：指南 {GUIDE_DOC_ID} {best.clause_id}《{best.title}》写道：“{excerpt}”"
                 f"（原文见“条款问答”）。我们接着访谈。")
 
-    def report(self, session_id: str) -> Report:
+    def report(self, session_id: str, model_summary: bool = True) -> Report:
+        """The diagnosis of a session. ``model_summary=False``: with the summary built from the diagnosis at once
+        (the page shows that report first and asks ``with_model_summary`` for the model's afterwards)."""
         interview = self.load_interview(session_id)
         if interview.pending:  # the model's last readings join the report if they come within the time budget
             interview.wait(timeout=self.settings.llm_timeout_s)  # not under the lock: a turn meanwhile goes on
@@ -249,11 +251,17 @@ class Advisor:
                 comparison = compare(self._snapshot(ids[0]), self._snapshot(session_id, interview))
         report = Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
                         enterprise=enterprise or "", comparison=comparison)
+        return self.with_model_summary(report) if model_summary else report
+
+    def with_model_summary(self, report: Report) -> Report:
+        """The report with the model's summary, kept only if its numbers and clauses check out (else the built one
+        and why); the report as it was when no model is configured."""
         chat = self.interview_chat()
-        if chat is not None:  # the model writes the summary; kept only if its numbers and clauses check out
-            guide = {c.clause_id for c in self.retriever.corpus.guide.sections}
-            report.summary, report.summary_note = llm_summary(chat, report, guide)
-        return report
+        if chat is None:
+            return report
+        guide = {c.clause_id for c in self.retriever.corpus.guide.sections}
+        summary, note = llm_summary(chat, report, guide)
+        return report.model_copy(update={"summary": summary, "summary_note": note})
 
     # --- enterprises followed over time -----------------------------------------------------------------------
     def set_enterprise(self, session_id: str, name: str) -> str:

@@ -6,6 +6,7 @@ import functools
 import http.server
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from conftest import AppServer, free_port
@@ -72,11 +73,19 @@ class FakeModelServer(http.server.BaseHTTPRequestHandler):
     """An OpenAI-compatible model on 127.0.0.1 that does what an injected owner asked: its summary repeats the owner's
     false level, amount and address; everything else it is asked gets an empty JSON object."""
 
+    summary = INJECTED_SUMMARY
+    summary_delay_s = 0.0
+    summaries_answered: list[float] = []  # when each summary was sent (a subclass keeps its own list)
+
     def do_POST(self):  # noqa: N802 - the http.server hook
         import json
+        import time
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         said = " ".join(str(m.get("content", "")) for m in body.get("messages", []))
-        text = INJECTED_SUMMARY if "执行摘要" in said else "{}"
+        asked_summary = "执行摘要" in said
+        if asked_summary:
+            time.sleep(self.summary_delay_s)
+        text = self.summary if asked_summary else "{}"
         if body.get("stream"):
             chunks = [{"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "fake",
                        "choices": [{"index": 0, "delta": {"role": "assistant", "content": text}, "finish_reason": None}]},
@@ -97,30 +106,68 @@ class FakeModelServer(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        if asked_summary:
+            self.summaries_answered.append(time.monotonic())
 
     def log_message(self, *args) -> None:
         pass
 
 
-def test_an_injected_summary_is_replaced_by_the_built_one_and_the_reason_shown(
-        browser, real_data_dir, real_retriever, tmp_path):  # noqa: F811
-    from test_browser import open_app, send
+@contextmanager
+def model_app(handler, real_data_dir, tmp_path, timeout_s: int = 20):
+    """The app on a copy of the built index, its model the fake OpenAI-compatible ``handler`` on 127.0.0.1."""
     port = free_port()
-    model = http.server.ThreadingHTTPServer(("127.0.0.1", port), FakeModelServer)
+    model = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=model.serve_forever, daemon=True).start()
     data_dir = tmp_path / "data"
     shutil.copytree(real_data_dir, data_dir)
-    env = {"ADVISOR_OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "ADVISOR_LLM_TIMEOUT_S": "20"}
+    env = {"ADVISOR_OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "ADVISOR_LLM_TIMEOUT_S": str(timeout_s)}
     try:
-        with AppServer(data_dir, llm="openai", extra_env=env) as server, guarded_page(browser, 120_000) as page:
-            open_app(page, server.url)
-            send(page, OWNER_SAYS)
-            page.locator("#finish").click()
-            report = page.locator("#report-md")
-            report.get_by_text("摘要来源").wait_for()
-            shown = report.inner_text()
-            assert "已改用按诊断结果生成的摘要" in shown and "五级" in shown.split("摘要来源")[1]
-            summary = shown.split("给企业负责人的摘要")[1].split("摘要来源")[0]
-            assert "三百万" not in summary and "grant-office" not in summary and "经专家评定" not in summary
+        with AppServer(data_dir, llm="openai", extra_env=env) as server:
+            yield server
     finally:
         model.shutdown()
+
+
+def test_an_injected_summary_is_replaced_by_the_built_one_and_the_reason_shown(
+        browser, real_data_dir, real_retriever, tmp_path):  # noqa: F811
+    from test_browser import open_app, send
+    with model_app(FakeModelServer, real_data_dir, tmp_path) as server, guarded_page(browser, 120_000) as page:
+        open_app(page, server.url)
+        send(page, OWNER_SAYS)
+        page.locator("#finish").click()
+        report = page.locator("#report-md")
+        report.get_by_text("已改用按诊断结果生成的摘要").wait_for()
+        shown = report.inner_text()
+        assert "五级" in shown.split("摘要来源")[1]
+        summary = shown.split("给企业负责人的摘要")[1].split("摘要来源")[0]
+        assert "三百万" not in summary and "grant-office" not in summary and "经专家评定" not in summary
+
+
+class SlowModelServer(FakeModelServer):
+    """A model that takes 25 s to write the summary, and then writes a plain one that passes the checks."""
+
+    summary = "贵企业的库存账实不符是眼下最要紧的事，建议先把出入库记录搬进系统，再谈别的。"
+    summary_delay_s = 25.0
+    summaries_answered: list[float] = []
+
+
+def test_a_slow_model_never_holds_the_report_up(browser, real_data_dir, real_retriever, tmp_path):  # noqa: F811
+    """#22: the report shows with the summary built from the diagnosis while the model is still writing its own;
+    the model's, once written and checked, replaces it on the page."""
+    from test_browser import open_app, send
+    with model_app(SlowModelServer, real_data_dir, tmp_path, timeout_s=60) as server, \
+            guarded_page(browser, 120_000) as page:
+        open_app(page, server.url)
+        send(page, "我们做机械零部件，员工80人，库存老对不上。")
+        page.locator("#finish").click()
+        report = page.locator("#report-md")
+        try:
+            report.get_by_text("大模型的摘要正在撰写", exact=False).wait_for(timeout=20_000)
+        finally:
+            from test_browser import shot
+            shot(page, "report-slow-model-1280")
+        assert not SlowModelServer.summaries_answered, "the report waited for the model"
+        assert "主要痛点" in report.inner_text() and "标注说明" in report.inner_text()  # the whole report
+        report.get_by_text("大模型依据诊断结果撰写", exact=False).wait_for(timeout=90_000)
+        assert SlowModelServer.summary in report.inner_text()

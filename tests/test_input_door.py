@@ -68,9 +68,9 @@ def test_a_report_that_fails_says_so_and_what_to_do(monkeypatch):
     import gradio as gr
 
     import app
-    monkeypatch.setattr(app.advisor, "report", lambda session_id: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(app.advisor, "report", lambda session_id, **_: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(gr.Error) as raised:
-        app.make_report("x" * 32, progress=lambda *a, **k: None)
+        list(app.make_report("x" * 32, progress=lambda *a, **k: None))
     assert "报告未能生成" in str(raised.value) and "导出我的访谈数据" in str(raised.value)
 
 
