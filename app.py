@@ -129,12 +129,11 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     summary once it is written and checked."""
     try:
         report = advisor.report(session_id, model_summary=False)
+        out_dir = Path(tempfile.mkdtemp(prefix="report-", dir=advisor.session_files(session_id)))
         waiting = advisor.interview_chat() is not None
         if waiting:
             report.summary_note = "按诊断结果生成；大模型的摘要正在撰写，写好并核对后替换"
-        yield _shown(report, session_id, progress)
-        if waiting:
-            yield _shown(advisor.with_model_summary(report), session_id, progress)
+        yield _shown(report, out_dir, progress)
     except SessionNotFound:
         raise gr.Error("没有找到该会话，请先开始访谈。") from None
     except StorageError as exc:
@@ -142,12 +141,18 @@ def make_report(session_id: str, progress=gr.Progress()):  # noqa: B008 - Gradio
     except Exception as exc:  # noqa: BLE001 - any failure is shown, with what to do
         raise gr.Error(f"报告未能生成（{type(exc).__name__}）。您的访谈已保存：请稍后再点“结束并生成报告”；"
                        "若仍失败，请用“导出我的访谈数据”保存后联系顾问。") from None
+    if waiting:  # the report is on the page: a failure now keeps it, with the built summary, and says so
+        try:
+            yield _shown(advisor.with_model_summary(report), out_dir, progress)
+        except Exception as exc:  # noqa: BLE001 - the built summary stays
+            report.summary_note = f"按诊断结果生成（大模型的摘要未能完成：{type(exc).__name__}）"
+            yield _shown(report, out_dir, progress)
 
 
-def _shown(report, session_id: str, progress):
-    """The report's Markdown, charts and files (written anew: the downloads always match what the page shows)."""
+def _shown(report, out_dir: Path, progress):
+    """The report's Markdown, charts and files, written into ``out_dir`` (over the first version when the model's
+    summary replaces the built one: the downloads always match what the page shows)."""
     progress(0.1, desc="评估数字化水平")
-    out_dir = Path(tempfile.mkdtemp(prefix="report-", dir=advisor.session_files(session_id)))
     progress(0.4, desc="绘制图表")
     radar = out_dir / "维度雷达图.png"
     radar.write_bytes(report.radar_png())

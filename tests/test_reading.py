@@ -304,5 +304,21 @@ def test_ordinary_sentences_are_not_over_read(text, key):
     assert key not in facts or facts[key] is True
 
 
+@pytest.mark.parametrize("text,key,value", [
+    ("我们是一家小公司，做五金的。", "industry", "五金"),  # the kind of firm is no trade
+    ("数字化方面，车间三十人，办公室十人。", "digital_staff", None),  # no group of IT people named
+    ("自动化程度低，八十个工人全靠手。", "digital_staff", None),
+    ("We are 45 people in IT consulting.", "digital_staff", None),  # the firm's trade, not its IT team
+    ("去年卖了三万刀宣纸。", "revenue_wan", None),  # 刀 is a ream here
+    ("质量上没什么系统问题，主要是人。", "system.qms", None),
+    ("ERP是前年上的，在考虑做二期。", "system.erp", True),  # the next phase is being considered, not the ERP
+    ("老板被客户催得紧，哪有空管系统。", "leadership", None),
+    ("有规划，书面的东西没有，都在我脑子里。", "has_plan", False),  # the written word itself denied
+    ("We have a freight forwarder who handles all our shipping.", "industry", None),  # a partner, not our trade
+])
+def test_a_second_readers_examples_of_the_stop_31_rules(text, key, value):
+    assert _facts(text).get(key) == value
+
+
 def test_a_qualified_amount_keeps_its_frame():
     assert _facts("去年开票一个亿含税。")["revenue_wan"] == 10000

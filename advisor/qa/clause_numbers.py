@@ -30,11 +30,14 @@ _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:\s*的?\s*第\s*({_N})\s*[节条](
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
                        rf"|[（(]\s*({_N})\s*[)）])")  # "5.3.2（7）"
-_NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|G\b|GB)")
+_NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|度|℃|点\s*\d|G\b|GB)")
 
 
 # "5-3-2-7", "5 3 2 7", "5，3，2，7", "5。3。2。7": three numbers or more of one or two digits, one separator between
 _SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\1\d{1,2}){1,4}(?![\d])")
+# only where the question speaks of a clause there ("第5-3-2条", "5 3 2 7说了什么"): not a bin code, a score or a room
+_CLAUSE_BEFORE = re.compile(r"(?:第|条款|条文|clause|section|指南|标准)\s*$", re.IGNORECASE)
+_CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是啥|的内容|里面|里头|[?？]|$)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -42,8 +45,10 @@ def _as_written(query: str) -> str:
     """The question with clause numbers typed otherwise written with dots, the length unchanged (positions hold):
     full-width digits, "5-3-2-7" and its kin, and "5.3.2点7" (a dotted number said on)."""
     query = query.translate(_FULL_WIDTH)
-    query = _SEPARATED_ID.sub(lambda m: re.sub(r"[-\s,，、。·]", ".", m.group(0)), query)
-    return re.sub(r"(?<=\d\.\d)点(?=\d)|(?<=\d\.\d\d)点(?=\d)", ".", query)
+    query = _SEPARATED_ID.sub(lambda m: re.sub(r"[-\s,，、。·]", ".", m.group(0))
+                              if _CLAUSE_BEFORE.search(query[:m.start()]) or _CLAUSE_AFTER.match(query, m.end())
+                              else m.group(0), query)
+    return re.sub(r"(?<=\d\.\d\.\d)点(?=\d)", ".", query)  # two dots at least: "6.4点3度" is a measure
 
 
 def numeral(text: str) -> int | None:

@@ -107,7 +107,10 @@ class OffTopicBank:
         return cls(questions, _vectors(embedder_name(embeddings), questions, embeddings))
 
     def nearest(self, vector) -> float:
-        """The cosine of ``vector`` and the nearest off-topic question (0 with none)."""
+        """The cosine of ``vector`` and the nearest off-topic question (0 with none). An English question meets the
+        English ones here but only Chinese ones among the clauses' questions, so it comes a little nearer these by
+        language alone: measured, comparing it with the Chinese ones only refused fewer out-of-corpus questions
+        (sealed 0.9 → 0.8) and no fewer answerable ones, so both languages are kept."""
         if not self.questions:
             return 0.0
         v = np.asarray(vector, dtype=np.float32)

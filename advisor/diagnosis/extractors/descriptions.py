@@ -41,7 +41,10 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                    r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
-                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}|{_TRADE_FIRM_EN}))", re.I),
+                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
+        # a firm named by its trade, said of ourselves ("We're a freight forwarder"; not "we have a forwarder who…")
+        re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:small |mid-size |regional |local |family-run )?"
+                   rf"(?P<obj>(?:[a-z-]+ ){{0,3}}?(?:{_TRADE_FIRM_EN}))\b(?! (?:to|for|of)\b)", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
         re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
                    rf"(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
@@ -65,6 +68,8 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
+    if core != obj and core in lex["firm_kinds"] + [""]:
+        return None  # "小公司", "外资企业": what kind of firm, not what it does
     if has_word(core or obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj

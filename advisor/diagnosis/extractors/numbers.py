@@ -31,11 +31,12 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
     before = clause.text[:q.start]
     after = q.after(clause.text, 4)
     if clause.text.isascii():  # "two people in IT", "3 guys on the tech team": English names the group after
-        group = re.match(r"\s*[a-z]*\s*(?:in|on|doing)\s+(?:the\s+|our\s+)?(?P<group>[A-Za-z ]{2,16})", q.after(clause.text, 30))
+        group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
+                         r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
         after += " " + group.group("group") if group else ""
     if has_word(before + after, people["digital"]):
         return "digital"
-    if _digital_topic(before_clause) and not has_word(before, people["firm_wide"]):
+    if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     if has_word(before, people["temporary"]):
         return "temporary"
@@ -52,9 +53,10 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
 
 def _digital_topic(text: str) -> bool:
     """A short clause that only names the IT people, said as the topic of the count that follows."""
+    people = _lex()["people"]
     limit = 40 if text.isascii() else 10
-    return 0 < len(text) <= limit and has_word(text, _lex()["people"]["digital"]) and not find_quantities(text) and \
-        not has_word(text, _lex()["people"]["outsider"])
+    return 0 < len(text) <= limit and has_word(text, people["digital"]) and has_word(text, people["digital_group"]) \
+        and not find_quantities(text) and not has_word(text, people["outsider"])
 
 
 def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_clause: str) -> bool:

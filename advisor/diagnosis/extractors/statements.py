@@ -218,6 +218,11 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             if leaves is not None:
                 ctx.add("leadership", False, ctx.message.sentence_text(index).strip("。.，, "))
                 return
+            towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]]) if leads is not None else None
+            if leads is not None and (clause.text[leads[0] + len(leads[1]):].startswith("的") or towards and not (
+                    has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
+                    _system_mentions(towards.group("what")) or "系统" in towards.group("what"))):
+                continue  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
             if leads is not None and not negated(clause.text, leads[0]):
                 ctx.add("leadership", True, ctx.message.sentence_text(index).strip("。.，, "))
                 return
@@ -267,6 +272,9 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         me = re.fullmatch(rf"(?:{'|'.join(map(re.escape, words['self']))})+(?:亲自|本人)?", agent.strip(), re.IGNORECASE)
+        if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
+            ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
+            return
         if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
             if not has_word(agent, words["deputies"]):
                 continue  # "我们那位": nobody we can place
@@ -303,7 +311,12 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
         # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数", "有规划，写得很细，老板心里也有数":
         # said written before the head that also knows it)
         taken_back = find_word(rest, words["deny_later"])
-        later_no = taken_back is not None and not has_word(rest[:taken_back[0]], words["written"])
+        written = find_word(rest[:taken_back[0]], words["written"]) if taken_back else None
+        if written and (negated(rest, written[0]) or re.search(r"(?:要|想|打算|准备|应该|supposed to be|to be)\s*\S?$",
+                                                                 rest[:written[0]]) or
+                        re.match(r"\S{0,4}?(?:的东西)?(?:没有|没)", rest[written[0] + len(written[1]):])):
+            written = None  # "书面的东西没有", "说了要写成文": not said to be written
+        later_no = taken_back is not None and written is None
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
                 has_word(clause.text, words["not_a_plan"]):
             continue
