@@ -241,8 +241,8 @@ def _sqlite_engine(path: Path) -> Engine:
 
 def _switch_to_wal(db: sqlite3.Connection) -> None:
     """WAL, persistent in the file (a no-op once set). Processes opening a new file at once race for the exclusive lock
-    the switch takes, and SQLite answers that race with "database is locked" at once, without its busy timeout: so
-    the switch is retried for as long as the timeout would have waited."""
+    the switch takes; where SQLite answers that race with "database is locked" at once (not after its busy timeout,
+    as it does while another holds a shared lock), the switch is retried for as long as the timeout would wait."""
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
