@@ -190,12 +190,10 @@ class Retriever:
         for e in ranked[:k]:
             e.matched_terms = sorted(q_set & self._terms_of(e), key=lambda t: -self._idf.get(t, 0))[:12]
         result.results = ranked[:k]
-        # off-topic questions are compared with the question as asked (an English one with the English ones)
-        asked_as = own_words or query
+        asked_as = own_words or query  # the off-topic questions meet the question as asked, in its own language
         own_vector = vector if asked_as == query and not expansion.english else self.bank.embed(asked_as)
-        nearest_bank = float(max(self.bank.similarities(own_vector), default=0.0))
-        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked,
-                                                  self.off_topic.nearest(own_vector) - nearest_bank)
+        off_topic = self.off_topic.nearest(own_vector) - float(max(self.bank.similarities(own_vector), default=0.0))
+        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked, off_topic)
         result.relevance = self._relevance(result.features)
         threshold = self.settings.refusal_threshold
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
@@ -276,8 +274,7 @@ class Retriever:
         question of the top 3 clauses (what people ask of them, clause_questions.yaml); english: the question is in
         English (an English question meets the Chinese clauses at a lower cosine for the same fit); off_topic: how
         much nearer the question as asked comes to a question the guide does not answer (off_topic_questions.yaml)
-        than to any clause's own question (``off_topic``, the difference of the two cosines; 0 when it is nearer
-        those)."""
+        than to any clause's own question (the difference of the two cosines; 0 when it is nearer those)."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
         # in English the user's own words are the guide terms the glossary found for them (English words are never
@@ -294,8 +291,7 @@ class Retriever:
         return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
                 "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0,
                 "english": 1.0 if expansion.english else 0.0,
-                # evidence only against (a question far from both, "红烧肉怎么做", gains nothing from being far from
-                # the off-topic ones)
+                # evidence only against: a question far from both ("红烧肉怎么做") gains nothing by it
                 "off_topic": round(max(0.0, off_topic), 4)}
 
     def _relevance(self, features: dict[str, float]) -> float:
