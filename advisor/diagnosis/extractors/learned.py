@@ -33,8 +33,7 @@ def learned_statuses(ctx: Context) -> None:
             continue
         # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan); the other keys are
         # said in too many ways for their words to gate them (on the sealed owners a gate cost a reading of each)
-        plan_words = [w for group in _lex()["booleans"]["has_plan"].values() for w in group]
-        about = [text for text in texts if has_word(text, plan_words)] if key == "has_plan" else texts
+        about = [text for text in texts if has_word(text, _plan_words())] if key == "has_plan" else texts
         best = None
         for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
@@ -80,3 +79,7 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
         ctx.facts.remove(fact)
         if status == "not_in_use":
             ctx.add(fact.key, False, said[0], MEANING, source=FactSource.learned)
+
+
+def _plan_words() -> list[str]:
+    return [w for group in _lex()["booleans"]["has_plan"].values() for w in group]
