@@ -165,6 +165,12 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("CRM喺度，WMS就未有。", "wms", False),  # Cantonese 未有 is 没有
     ("The BI tool is still there but nobody opens it anymore.", "bi", False),
     ("OA前年上过一套，后来改回纸质签字了。", "oa", False),
+    ("CRM、BI、OA这几样一个也没上。", "crm", False),  # a no after a list is said of each item
+    ("CRM、BI、OA这几样一个也没上。", "oa", False),
+    ("BI啊PLM啊，我们压根没有。", "bi", False),  # the list's no in a clause of its own
+    ("WMS PLM 这些统统没装", "wms", False),  # items parted by a space
+    ("用着金蝶，都没问题。", "erp", True),  # a set phrase that starts with 没 is no no
+    ("ERP和OA，一样也没少，都在跑。", "erp", True),
 ])
 def test_a_systems_state_by_construction(text, system, in_use):
     assert _facts(text)[f"system.{system}"] is in_use
@@ -244,12 +250,16 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("我在张罗这个事，老板嫌麻烦不上心。", False),  # the speaker is not the boss spoken of
     ("Digital is run by my nephew, I stay out of it.", False),
     ("我们厂长对上系统这事盯得很紧。", True),  # a verb's degree complement says how closely the boss follows it
+    ("上系统这摊子归我管。", True),  # 归 + agent + a one-character leading verb
+    ("信息化由分管厂长的副总负责。", False),  # 管 inside the agent is no verb: the longest agent is tried next
+    ("没人专门管这块，谁闲谁弄。", False),
 ])
 def test_who_leads_the_digital_work(text, value):
     assert _facts(text)["leadership"] is value
 
 
-@pytest.mark.parametrize("text,value", [("My sister-in-law handles it.", False), ("我儿子负责这些。", False)])
+@pytest.mark.parametrize("text,value", [("My sister-in-law handles it.", False), ("我儿子负责这些。", False),
+                                        ("那肯定得是我嘛。", True), ("It's me.", True), ("全是我一个人在操心。", True)])
 def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
     facts, _ = extract_rules(text, turn=3, question="leadership")
     assert [f.value for f in facts if f.key == "leadership"] == [value]

@@ -135,6 +135,8 @@ def answer_polarity(text: str) -> bool | None:
         return None
     while (lead := find_word(text, mod["answer_lead"])) is not None and lead[0] == 0 and len(lead[1]) < len(text):
         text = text[len(lead[1]):].lstrip(" ，,")
+    if (set_phrase := find_word(text, mod["not_a_no"])) is not None and set_phrase[0] == 0:
+        return None
     no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
     for hit, value in ((no, False), (yes, True)):
         # the answer word and at most a particle or a few words after it ("没有的事", "有，财务在用" is two clauses)

@@ -3,7 +3,7 @@ systems share data, records are kept by hand, and whether a system named is in u
 else's. A logistic regression over character n-grams is fitted at first use on sentences written for it
 (``knowledge/lexicon/status_examples/*.yaml``, one file per writer, never phrases of a case), in well under a second.
 
-How it combines with the rules (``advisor.diagnosis.extractors.statements``): the rules keep precision, the classifier
+How it combines with the rules (``advisor.diagnosis.extractors.statements`` and ``.systems``): the rules keep precision, the classifier
 adds recall. A yes/no fact is learned only for a key the rules read nothing for in the whole message, and only where the
 model is at least as sure as the key's threshold (fitted writer against writer by ``python -m evals statuses``). A
 system the rules took as in use only because it was named (their default) is turned to not in use, or dropped when it is

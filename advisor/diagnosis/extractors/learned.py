@@ -4,7 +4,7 @@ were named. Marked as learned and less sure than the rules, so a word-read state
 from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.extractors.statements import use_said
+from advisor.diagnosis.extractors.systems import use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.reading import answer_polarity
 from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds

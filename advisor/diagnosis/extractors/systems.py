@@ -1,0 +1,194 @@
+"""Systems in use or not, and the scenes they serve: a system named (by its name or a brand) is in use unless its
+clause or its sentence says otherwise (negated, idle, someone else's, only wished for, a list denied as a whole)."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _lex, extractor
+from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
+from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
+
+
+# --- systems --------------------------------------------------------------------------------------------------
+def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, system id, confidence) of every system named in ``text``: its own name, or a brand."""
+    out = [(a, b, sid, BRAND if brand else STRONG) for a, b, sid, brand in system_names(text)]
+    # "金蝶的ERP", "SAP Business One has been our ERP": one system named twice is one mention, by its surest name
+    best: dict[str, tuple[int, int, str, float]] = {}
+    for hit in sorted(out):
+        if hit[2] not in best or hit[3] > best[hit[2]][3]:
+            best[hit[2]] = hit
+    return sorted(best.values())
+
+
+_LIST_JOINT = re.compile(r"[\s啊呀吧]*(?:[、和跟与及/,，]|也好|或者?|以及|and|or)?\s*", re.IGNORECASE)
+_LIST_WORD = re.compile(r"\s*[、和跟与及/,，]\s*[A-Za-z\u4e00-\u9fff]{2,8}?(?=[、和跟与及/,，\s啊呀]|这|啥|什么|之类|都|也|还|全|一)")
+_LIST_CLOSE = re.compile(r"[啊呀吧]?\s*(?:这些|这几个|这几样|啥的|什么的|之类的?|这[种类]系统|等等|等)?")
+
+
+def _list_end(text: str, end: int) -> tuple[int, int]:
+    """(where a list that starts with the system ending at ``end`` ends, how many items it has): "MES、WMS这些",
+    "ERP啊MES啊", "ERP MES", "MES、扫码枪之类": what follows the list is said of each of them."""
+    items = 1
+    while True:
+        joined = next((b for a, b, _, _ in _system_mentions(text) if a >= end and _LIST_JOINT.fullmatch(text[end:a])), None)
+        word = _LIST_WORD.match(text, end) if joined is None else None
+        if joined is None and word is None:
+            return _LIST_CLOSE.match(text, end).end(), items
+        end, items = joined if joined is not None else word.end(), items + 1
+
+
+def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
+    """"都没有", "一个也没上", "我们厂一概没有": a no said after a list (with 都/全/一个… when it is a clause of its own,
+    so that "有ERP，没有别的" stays a yes)."""
+    syslex = _lex()["systems"]
+    subject = r"(?:我们|咱们|我|咱|俺们|俺|厂里|我们厂|公司|we)?"
+    every = "|".join(map(re.escape, syslex["all_of_them"]))
+    hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
+    no = r"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|无)(?!少|问题|毛病|错|关系|事)"
+    if quantifier_needed:
+        return bool(re.match(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}", after))
+    return bool(re.match(rf"\s*{subject}(?:{hedge})*{no}", after) or re.match(r"^\s*是?(?:没有|无)\b", after))
+
+
+def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
+    """True in use, False not in use, None: nothing said about ours."""
+    syslex = _lex()["systems"]
+    text = clause.text
+    if clause.modality == "other_party" or clause.modality in ("question", "uncertain", "echo"):
+        return None
+    if clause.modality == "wish":  # "CRM打算明年上", "MES明年": not there yet; "想把ERP用好": it is there
+        return None if has_word(text, syslex["improve_verbs"]) else False
+    if has_word(text[end:], syslex["is_not_a_system"]) and re.search(r"是|就是|其实", text[end:]):
+        return False
+    end, items = _list_end(text, end)
+    rest = sentence[sentence.find(text) + len(text):] if text in sentence else ""
+    if _denied_of_all(text[end:end + 12], False) or not text[end:].strip() and (items > 1 or end - start > 3) and \
+            _denied_of_all(rest.lstrip("，,；; ")[:12], True):
+        return False  # "ERP、MES、WMS这些一个都没有"; "像ERP、CRM这种系统，我们厂一个也没有"
+    if negated(text, start):
+        return False
+    if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
+        return False  # "We looked at a warehouse system": English puts the verb before the system
+    # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
+    # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
+    # sealed owners it cost more readings of systems in use than it found unused ones
+    for said, own in ((text[end:], True), (rest[:60], False)):
+        others = _system_mentions(said)
+        if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
+            said = said[:others[0][0]]
+            said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
+        use = use_said(said) if own else None
+        idle = syslex["idle"] + (syslex["choosing"] if own else [])
+        if has_word(said if own else said[:20], idle) or use is False or not own and _reverted(said):
+            return False
+        if use:
+            return True
+    if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]) and \
+            not use_said(sentence):
+        return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
+    return True
+
+
+def _reverted(later: str) -> bool:
+    """"……，结果仓库还是拿本子记" / "but the crew went back to paper": after a contrast, the work is done on paper or in
+    a spreadsheet again (and not said of the rest: "其他几条线还是纸质报工" leaves the system in use)."""
+    lex = _lex()
+    contrast = find_word(later, lex["modality"]["contrast"] + ["结果", "可"])
+    if contrast is None:
+        return False
+    after = later[contrast[0]:]
+    manual = lex["booleans"]["manual_records"]
+    return has_word(after, lex["systems"]["reverted"]) and has_word(after, manual["affirm"] + manual["media"]) and \
+        not has_word(after, lex["systems"]["the_rest"])
+
+
+def use_said(text: str) -> bool | None:
+    """Whether ``text`` says the system is used (a use verb), not used (one negated), or neither."""
+    syslex = _lex()["systems"]
+    verdict = None
+    for start, end, _ in find_all(text, syslex["use_verbs"]):
+        if has_word(text[end:end + 2], syslex["no_need_after"]):
+            continue  # "不用换": no need to, not "does not use"
+        if negated(text, start):
+            return False
+        verdict = True
+    return verdict
+
+
+def _named_scenes(ctx: Context, clause: Clause, system: str) -> list[str] | None:
+    """The scenes the owner tied a system to in its sentence: named in a clause that is not negated ("财务在用" yes;
+    "采购、仓库都不往里录" no: the scenes it serves less those). None when no scene is named either way."""
+    from advisor.diagnosis.assessment import scene_systems, scene_words
+    said, denied = [], []
+    manual = _lex()["booleans"]["manual_records"]
+    for other in ctx.message.clauses_of(clause.sentence):
+        if other is not clause and (has_word(other.text, manual["affirm"] + manual["media"]) or
+                                    _system_mentions(other.text)):
+            continue  # "订单都在微信群里接": that scene is on WeChat, not in the system
+        negative = re.search(r"不|没|未|never|not|n't", other.text) and other is not clause
+        for scene, words in scene_words().items():
+            if has_word(other.text, words):
+                (denied if negative else said).append(scene)
+    if said:
+        return list(dict.fromkeys(said))
+    if denied:
+        return [scene for scene, systems in scene_systems().items() if system in systems and scene not in denied]
+    return None
+
+
+def _answered_systems(clause: Clause) -> None | tuple[bool, list[tuple[int, int, str, float]]]:
+    """A clause that answers an echoed system ("ERP？没有。", "MES？买了，没用起来"): (in use, the echoed systems)."""
+    if not clause.topic or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
+        return None
+    named = _system_mentions(clause.topic)
+    if not named:
+        return None
+    state = short_answer(clause)
+    if has_word(clause.text, _lex()["systems"]["idle"]):
+        state = False
+    return None if state is None else (state, named)
+
+
+def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
+    """"隔壁厂上了MES，我们还没有" / "刚才说有MES，其实没有": a bare yes or no about ourselves right after a clause that
+    named systems answers for those systems."""
+    if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
+        return
+    if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
+           for _, end, word in find_all(clause.text, ["不用"])):
+        return  # "不用换": no need to change it, not a no
+    if has_word(clause.text, _lex()["systems"]["the_rest"]):
+        return  # "财务用用友记账，其他就没有了": a no about the rest
+    state = answer_polarity(clause.text)
+    if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
+        for _, _, sid, strength in named:
+            ctx.add(f"system.{sid}", state, clause.text, strength + 0.05)
+
+
+@extractor
+def systems(ctx: Context) -> None:
+    named: list = []  # the systems the clauses before named (in the same sentence)
+    sentence_index = -1
+    for clause in ctx.message.clauses:
+        if clause.sentence != sentence_index:
+            named, sentence_index = [], clause.sentence
+        answered = _answered_systems(clause)
+        if answered is not None:
+            for _, _, sid, strength in answered[1]:
+                ctx.add(f"system.{sid}", answered[0], f"{clause.topic}？{clause.text}", strength)
+            continue
+        _said_of_the_last(ctx, clause, named)
+        mentions = _system_mentions(clause.text)
+        named = mentions or named
+        sentence = ctx.message.sentence_of(clause)
+        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, ["我们", "我", "we", "our"]):
+            continue  # "其中一家有供应商平台……那是人家的系统": someone else's
+        for start, end, sid, strength in mentions:
+            state = _system_state(clause, sentence, start, end)
+            if state is None:
+                continue
+            confidence = WISH if clause.modality == "wish" else strength
+            scenes = _named_scenes(ctx, clause, sid) if state else None
+            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
+                    scenes=scenes)
