@@ -280,7 +280,7 @@ class Retriever:
         # in English the user's own words are the guide terms the glossary found for them (English words are never
         # in a Chinese corpus, so they say nothing about whether it covers the question)
         own = set(self.lexicon.tokenize(" ".join(expansion.added) if expansion.english else query))
-        known = [t for t in set(q_tokens) if t in self._idf]
+        known = [t for t in set(q_tokens) if t in self._idf and (t in own or not expansion.english)]
         unknown = [t for t in own if t not in self._idf and len(t) >= 2]
         max_idf = max(self._idf.values(), default=1.0)
         total = sum(self._idf[t] for t in known) + max_idf * len(unknown)
