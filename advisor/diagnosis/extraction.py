@@ -8,7 +8,7 @@ Example:
     >>> {f.key: f.value for f in facts}["employees"], {f.key: f.value for f in facts}["system.mes"]
     (120, False)
     >>> {f.key: f.value for f in extract_rules("厂里一百四十来号人，去年卖了八千多万，IT部门3个人", turn=1)[0]}
-    {'employees': 140, 'digital_staff': 3, 'revenue_wan': 8000.0}
+    {'revenue_wan': 8000.0, 'employees': 140, 'digital_staff': 3}
 """
 from __future__ import annotations
 

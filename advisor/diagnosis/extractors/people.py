@@ -1,0 +1,210 @@
+"""People and what they count: the headcount (a total said, a bare count after people were named, a correction) and
+the IT team (a count scoped to the IT people, none said, someone who tends the computers)."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
+from advisor.diagnosis.extractors.numbers import _money_total
+from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.quantities import Quantity, find_quantities
+from advisor.diagnosis.reading import Clause, negated, short_answer
+
+
+def _person_count(q: Quantity, clause: str) -> bool:
+    after = q.after(clause, 3)
+    if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
+        return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
+    people = _lex()["people"]
+    noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
+    if noun_before is not None and q.unit in ("个", "名", ""):
+        between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
+        between = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
+        if not between.strip(" ，,") or has_word(between, people["hedges"]) and len(between.strip()) <= 8:
+            return True  # "总共staff大概180个", "员工有两百": the people named, then how many
+    return q.unit == "人" or q.unit in ("个", "名", "") and (
+        has_word(after, _lex()["people"]["person_nouns"]) or re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
+        _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"] + people["regular"], 8) is not None)
+
+
+def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
+    people = _lex()["people"]
+    before = clause.text[:q.start]
+    after = q.after(clause.text, 4)
+    if clause.text.isascii():  # "two people in IT", "3 guys on the tech team": English names the group after
+        group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
+                         r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
+        after += " " + group.group("group") if group else ""
+    if has_word(before + after, people["digital"]):
+        return "digital"
+    if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
+        return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
+    if has_word(before, people["temporary"]):
+        return "temporary"
+    part = _cue_before(clause.text, q.start, people["part_of"], 6)
+    if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
+        return "subgroup"  # "eighteen people including the two partners": a part named inside the total
+    if q.value < 3 and not has_word(before, people["total"]):
+        return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
+    if has_word(before, people["subgroup"]) or re.match(r"\s*(?:个)?(?:工人|师傅|计件工|设计师)", after) and \
+            has_word(sentence, people["total"] + ["一共"]) and not has_word(before, ["一共", "总共", "共有"]):
+        return "total" if has_word(before, ["一共", "总共", "加"]) else "subgroup"
+    return "total"
+
+
+def _digital_topic(text: str) -> bool:
+    """A short clause that only names the IT people, said as the topic of the count that follows."""
+    people = _lex()["people"]
+    limit = 40 if text.isascii() else 10
+    return 0 < len(text) <= limit and has_word(text, people["digital"]) and has_word(text, people["digital_group"]) \
+        and not find_quantities(text) and not has_word(text, people["outsider"])
+
+
+def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_clause: str) -> bool:
+    """"每班二十来人，加上管理层十来个，大概七十" / "so 26 on the payroll": a bare number said after people were counted,
+    with a word that sums or rounds them (here or in the clause before), at least as large as each of them and not
+    absurdly larger (then it counts something else: "加起来两千六" is money), is their total; so is a bare number
+    followed by a summing word ("26 on the payroll")."""
+    people = _lex()["people"]
+    if q.unit not in ("", "个"):
+        return False
+    if has_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"]):
+        return True
+    before = (before_clause + "，" + clause.text[:q.start])[-12:]
+    return bool(counted) and max(c.value for c in counted) <= q.value <= 10 * max(c.value for c in counted) and \
+        has_word(before, people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])
+
+
+@extractor
+def people(ctx: Context) -> None:
+    digital_best: tuple[float, str] | None = None
+    totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
+    counted: list[Quantity] = []  # every count of people so far
+    corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
+    corrected_digital = False  # and they were the IT people
+    previous: Clause | None = None
+
+    def counts_people(q: Quantity, clause: Clause) -> bool:
+        return _person_count(q, clause.text) or _people_topic(ctx, clause) and _nothing_else_counted(clause.text, q)
+
+    for clause in ctx.message.clauses:
+        if clause.modality == "corrected":
+            taken_back = [q for q in find_quantities(clause.text) if counts_people(q, clause)]
+            corrected = taken_back or corrected
+            if taken_back:  # "IT两个人，不对，三个": the new count is of the group the old one counted
+                corrected_digital = any(_scope(clause, q, ctx.message.sentence_of(clause)) == "digital"
+                                        for q in taken_back)
+        if not _readable(clause):
+            continue
+        sentence = ctx.message.sentence_of(clause)
+        # a bare count right at the end of a correction of a headcount ("……刚才说错了，是八十个")
+        corrects = bool(corrected) and clause.correction or bool(corrected) and len(clause.text) <= 8
+        before_clause = previous.text if previous is not None and previous.sentence == clause.sentence else ""
+        for q in find_quantities(clause.text):
+            if _money_total(q, clause, sentence) is not None:
+                continue  # "……五六百万，加起来两千六": money summed, not people
+            if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
+                    _scope(clause, q, sentence, before_clause) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
+                continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
+            if not counts_people(q, clause):
+                if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
+                    if corrected_digital:
+                        digital_best = (q.value, clause.text)
+                    else:
+                        totals.append((3, int(round(q.value)), clause.text))  # "六十个人，不对，是八十个"
+                elif _bare_total(q, clause, counted, before_clause):
+                    totals.append((2, int(round(q.value)), clause.text))
+                    counted.append(q)
+                continue
+            scope = _scope(clause, q, sentence, before_clause)
+            if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
+                nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
+                digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
+            elif scope == "total":
+                # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
+                strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) or \
+                    q.start == 0 and has_word(before_clause[-8:], _lex()["people"]["sum"]) else 1
+                totals.append((strength, int(round(q.value)), clause.text))
+            counted.append(q)
+        corrected = corrected if clause.correction or not find_quantities(clause.text) else []
+        previous = clause
+        people = _lex()["people"]
+        if digital_best is None and has_word(clause.text, people["digital"]):
+            if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
+                digital_best = (1, clause.text)  # "有个兼职的IT"
+            elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
+                digital_best = (0, clause.text)
+        elif digital_best is None and has_word(clause.topic, people["digital"]) and \
+                has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
+                not negated(clause.text, find_word(clause.text, people["tend_verbs"])[0]):
+            digital_best = (1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
+        elif digital_best is None and has_word(before_clause, people["digital"]) and \
+                has_word(before_clause, people["outsider"]) and \
+                has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
+            digital_best = (0, f"{before_clause}，{clause.text}")  # "IT外包给一家公司，我们自己没人"
+        elif digital_best is None and has_word(clause.topic, people["digital"]) and \
+                (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
+                and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
+            digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
+    if digital_best is None:
+        digital_best = _tended(ctx) or _asked_staff(ctx)
+    if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
+        counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
+        if len(counts) == 1 and counts[0].value >= 1 and _nothing_else_counted(ctx.message.text, counts[0]):
+            # "八十来个。" answering how many people ("两个厂区。" counts something else)
+            totals.append((1, int(round(counts[0].value)), ctx.message.text))
+    if totals:
+        strength = max(t[0] for t in totals)
+        _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
+        ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
+    if digital_best is not None:
+        ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _people_topic(ctx: Context, clause: Clause) -> bool:
+    """Whether the sentence is about people before it counts anything: its first clause names people and no number
+    ("人不多，四十五个", "全厂连老师傅算进去，差不多一百五"), or people were the echoed topic ("人？一百零几个")."""
+    first = ctx.message.clauses_of(clause.sentence)[0]
+    nouns = _lex()["people"]["person_nouns"]
+    return has_word(clause.topic, nouns) or first is not clause and has_word(first.text, nouns) and \
+        not find_quantities(first.text)
+
+
+def _tended(ctx: Context) -> tuple[float, str] | None:
+    """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
+    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管")."""
+    people = _lex()["people"]
+    for clause in ctx.message.clauses:
+        if not _readable(clause) or has_word(clause.text, people["outsider"]):
+            continue
+        verb, tended = find_word(clause.text, people["tend_verbs"]), find_word(clause.text, people["tended"])
+        if verb is None or tended is None:
+            continue
+        if negated(clause.text, verb[0]):
+            return 0, clause.text
+        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+        return (counted[0] if counted else 1), clause.text
+    return None
+
+
+def _asked_staff(ctx: Context) -> tuple[float, str] | None:
+    """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
+    text = ctx.message.text.strip()
+    if ctx.question != "talent" or len(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
+        return None  # "外包公司派两个人": not the firm's own
+    counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
+    if counts and not negated(text, counts[0].start, 3) and _nothing_else_counted(text, counts[0]):
+        return counts[0].value, text
+    clause = ctx.message.clauses[0] if ctx.message.clauses else None
+    if clause is not None and (short_answer(clause) is False or has_word(text, _lex()["people"]["nobody"])):
+        return 0, text
+    return None
+
+
+def _nothing_else_counted(text: str, q: Quantity) -> bool:
+    """A bare count counts people: nothing but people words, hedges and particles around it ("八十来个吧", "兼职的有一个"),
+    not "两个厂区"."""
+    rest = text[:q.start] + text[q.end:]
+    for word in _lex()["people"]["sum"] + _lex()["people"]["summed_in"] + _lex()["people"]["regular"]:  # "连我一起十三个"
+        rest = rest.replace(word, "") if not word.isascii() else rest
+    return re.fullmatch(r"[\s大概约差不多左右来多出头个号人名吧啊呢的有兼职专职就只。.！!,，~]*", rest) is not None
