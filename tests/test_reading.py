@@ -171,6 +171,8 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("WMS PLM 这些统统没装", "wms", False),  # items parted by a space
     ("用着金蝶，都没问题。", "erp", True),  # a set phrase that starts with 没 is no no
     ("ERP和OA，一样也没少，都在跑。", "erp", True),
+    ("CRM跟OA一直没打通。", "crm", True),  # a no about the link, not about having them
+    ("PLM和ERP没有串起来。", "plm", True),
 ])
 def test_a_systems_state_by_construction(text, system, in_use):
     assert _facts(text)[f"system.{system}"] is in_use
@@ -238,6 +240,8 @@ def test_a_verbs_result_is_not_a_trade():
     ("员工不算多，在编的三十来个。", "basics", "employees", 30),  # regular staff counted
     ("长期的四十几个，做账的一个。", "basics", "employees", 45),
     ("人不多 二十个，哦不对，二十二个。", "basics", "employees", 22),  # a space, then a correction
+    ("IT部门四个人，上个月辞职了一个。", "talent", "digital_staff", 4),  # who left is no count of who is there
+    ("資訊人員有三位。", "talent", "digital_staff", 3),
     ("搞信息化的钱，每年拿销售额的百分之二，大概六十万。", "budget", "digital_budget_wan", 60),  # a share of revenue
     ("去年有一笔四十万的货款压到现在。", "basics", "revenue_wan", None),  # one sum is no revenue
     ("数字化预算八十万，不对，是六十万。", "budget", "digital_budget_wan", 60),
@@ -262,6 +266,9 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("上系统这摊子归我管。", True),  # 归 + agent + a one-character leading verb
     ("信息化由分管厂长的副总负责。", False),  # 管 inside the agent is no verb: the longest agent is tried next
     ("没人专门管这块，谁闲谁弄。", False),
+    ("资讯这块我自己在盯。", True),  # 資訊 (Taiwan) is the digital work
+    ("信息化这块副厂长管。", False),
+    ("信息化呢啲嘢係我个仔负责。", False),  # Cantonese: my son
 ])
 def test_who_leads_the_digital_work(text, value):
     assert _facts(text)["leadership"] is value

@@ -17,7 +17,7 @@ def _person_count(q: Quantity, clause: str) -> bool:
         return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
     people = _lex()["people"]
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
-    if noun_before is not None and q.unit in ("个", "名", ""):
+    if noun_before is not None and q.unit in ("个", "名", "位", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
         between = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
         if not between.strip(" ，,") or has_word(between, people["hedges"]) and len(between.strip()) <= 8:
@@ -103,7 +103,8 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
-            if _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
+            if _cue_before(clause.text, q.start, _lex()["people"]["left"], 4) is not None or \
+                    _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
                     _scope(clause, q, sentence, before_clause) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
                 continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
             if not counts_people(q, clause):

@@ -45,7 +45,7 @@ def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
     subject = r"(?:我们|咱们|我|咱|俺们|俺|厂里|我们厂|公司|we)?"
     every = "|".join(map(re.escape, syslex["all_of_them"]))
     hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
-    no = r"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|无)(?!少|问题|毛病|错|关系|事)"
+    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|无)(?!有?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
     if quantifier_needed:
         return bool(re.match(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}", after))
     return bool(re.match(rf"\s*{subject}(?:{hedge})*{no}", after) or re.match(r"^\s*是?(?:没有|无)\b", after))
