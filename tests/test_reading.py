@@ -267,6 +267,7 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("信息化由分管厂长的副总负责。", False),  # 管 inside the agent is no verb: the longest agent is tried next
     ("没人专门管这块，谁闲谁弄。", False),
     ("资讯这块我自己在盯。", True),  # 資訊 (Taiwan) is the digital work
+    ("数字化这摊事董事长一手操办，谁也插不上手", True),  # read by the words since stop 32 (was the classifier's)
     ("信息化这块副厂长管。", False),
     ("信息化呢啲嘢係我个仔负责。", False),  # Cantonese: my son
 ])
@@ -344,6 +345,27 @@ def test_ordinary_sentences_are_not_over_read(text, key):
 ])
 def test_a_second_readers_examples_of_the_stop_31_rules(text, key, value):
     assert _facts(text).get(key) == value
+
+
+@pytest.mark.parametrize("asked,text,key,value", [
+    # a second reader's examples of the stop-32 rules (fresh sentences)
+    ("systems", "PLM、QMS，一样都没有。", "systems_not_in_use", ["plm", "qms"]),  # a two-item list before a no of its own
+    ("systems", "CRM、OA这些软件我们公司都没有。", "systems_not_in_use", ["crm", "oa"]),
+    ("systems", "CRM、OA一个都没停过，天天在用。", "systems_in_use", ["crm", "oa"]),  # a no about stopping
+    ("systems", "PLM和ERP没能打通。", "systems_in_use", ["erp", "plm"]),  # a no about the link, words between
+    ("systems", "WMS？没少花钱，最后没用起来。", "systems_not_in_use", ["wms"]),  # 没少 is no set phrase to skip
+    ("market", "我们经销商管得严，从来没串货。", "integration", None),  # 串货 is no link of systems
+    ("leadership", "采购我管，数字化我也管。", "leadership", True),  # a topic, then "I"
+    ("pains", "出了质量问题没人负责。", "leadership", None),  # nobody answerable for quality is not about digital work
+    ("basics", "固定的客户就七八十个。", "employees", None),  # regular customers are no staff
+    ("basics", "人的话分在两个厂区。", "employees", None),  # a count of sites is no headcount
+    ("basics", "我们一年拿货六百万左右。", "digital_budget_wan", None),  # buying stock is no budget
+    ("budget", "营收的两个点吧，大概六十万。", "digital_budget_wan", 60),  # a share of revenue said in 个点
+])
+def test_a_second_readers_examples_of_the_stop_32_rules(asked, text, key, value):
+    from evals.sentences import OwnerSentence, read_alone
+    got = read_alone(OwnerSentence(text=text, asked=asked, facts={}))
+    assert (sorted(got[key]) if isinstance(got.get(key), list) else got.get(key)) == value
 
 
 def test_a_qualified_amount_keeps_its_frame():

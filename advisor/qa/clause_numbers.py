@@ -13,6 +13,8 @@ Example:
     [('6.3.2', '6.3.2/2)')]
     >>> clause_refs("投入三点五万够不够", kb, kb.guide.doc_id)
     []
+    >>> clause_refs("What does clause five point three point two say?", kb, kb.guide.doc_id)
+    [('5.3.2', None)]
 """
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ _SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\
 _CLAUSE_BEFORE = re.compile(r"(?:第|条款|条文|clause|section|指南|标准)\s*$", re.IGNORECASE)
 _CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是啥|的内容|里面|里头|[?？]|$)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# "clause five point three point two" / "section 6 point 3 point 2": English says the dots
+_EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
+_EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
 
 
 def _as_written(query: str) -> str:
@@ -72,6 +78,10 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
         said = _spoken_id(m.group(1))
         if said and not _NOT_AN_ID_AFTER.match(query, m.end()):
             found.append((m.start(), m.end(), said))
+    for m in _EN_SPOKEN_ID.finditer(query):
+        if _CLAUSE_BEFORE.search(query[:m.start()]) or m.group(1).count("point") + m.group(1).count("dot") >= 2:
+            said = re.split(r"\s+(?:point|dot)\s+", m.group(1).lower())
+            found.append((m.start(), m.end(), ".".join(_EN_DIGITS.get(p, p) for p in said)))
     for m in _CHAPTER.finditer(query):
         if m.group(1):
             numbers = [numeral(g) for g in m.groups()[:3] if g]
@@ -79,7 +89,9 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
                 found.append((m.start(), m.end(), ".".join(map(str, numbers))))
         else:
             found.append((m.start(), m.end(), next(g for g in m.groups()[3:] if g)))
-    return sorted(found)
+    # one number read two ways ("section 5 point 4" is not also chapter 5): the longer reading stands
+    return sorted(f for f in found if not any(o[0] < f[1] and f[0] < o[1] and o[2].count(".") > f[2].count(".")
+                                              for o in found))
 
 
 def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:

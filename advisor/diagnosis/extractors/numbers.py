@@ -42,7 +42,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
     if has_word(sentence + clause.topic, money["budget"]) and not has_word(sentence, money["revenue_strong"]):
         return "budget"
-    if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]):
+    if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]) and not re.search(
+            rf"(?:{'|'.join(map(re.escape, money['revenue_strong']))}){_SHARE_OF}", sentence):
         return "revenue_strong"
     if has_word(sentence + clause.topic, money["budget_topic"]):
         return "budget"
@@ -51,7 +52,7 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     return None
 
 
-_SHARE_OF = r"的(?:百分之|千分之|[\d.]+%|[一二三四五六七八九]成)"
+_SHARE_OF = r"的?(?:百分之|千分之|[\d.]+%|[一二三四五六七八九]成|[\d一二三四五六七八九十两]+个点)"
 
 
 def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:

@@ -19,12 +19,16 @@ def _person_count(q: Quantity, clause: str) -> bool:
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
     if noun_before is not None and q.unit in ("个", "名", "位", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
-        between = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
-        if not between.strip(" ，,") or has_word(between, people["hedges"]) and len(between.strip()) <= 8:
-            return True  # "总共staff大概180个", "员工有两百": the people named, then how many
+        marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
+        counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])
+        if not between.strip() or marked != between and not marked.strip(" ，,") and counts_nothing_else or \
+                has_word(between, people["hedges"]) and len(between.strip()) <= 8:
+            return True  # "总共staff大概180个", "员工有两百", "人的话一百二十个": the people named, then how many
     return q.unit == "人" or q.unit in ("个", "名", "") and (
         has_word(after, _lex()["people"]["person_nouns"]) or re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
-        _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"] + people["regular"], 8) is not None)
+        _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"], 8) is not None or
+        re.search(rf"(?:{'|'.join(map(re.escape, people['regular']))})(?:{'|'.join(map(re.escape, people['hedges']))})?$",
+                  clause[:q.start]) is not None)  # "在编的三十来个": regular staff, right before their count
 
 
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:

@@ -113,6 +113,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
+        agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
         me = re.fullmatch(rf"(?:{'|'.join(map(re.escape, words['self']))})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone

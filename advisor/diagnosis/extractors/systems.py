@@ -22,8 +22,8 @@ def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
 
 
 _LIST_JOINT = re.compile(r"[\s啊呀吧]*(?:[、和跟与及/,，]|也好|或者?|以及|and|or)?\s*", re.IGNORECASE)
-_LIST_WORD = re.compile(r"\s*[、和跟与及/,，]\s*[A-Za-z\u4e00-\u9fff]{2,8}?(?=[、和跟与及/,，\s啊呀]|这|啥|什么|之类|都|也|还|全|一)")
-_LIST_CLOSE = re.compile(r"[啊呀吧]?\s*(?:这些|这几个|这几样|啥的|什么的|之类的?|这[种类]系统|等等|等)?")
+_LIST_WORD = re.compile(r"\s*[、和跟与及/,，]\s*[A-Za-z\u4e00-\u9fff]{2,8}?(?=[、和跟与及/,，\s啊呀]|这|那|啥|什么|之类|都|也|还|全|一|$)")
+_LIST_CLOSE = re.compile(r"[啊呀吧]?\s*(?:[这那]些(?:系统|东西|软件)?|这几个|这几样|啥的|什么的|之类的?|这一?[种类](?:系统|东西|软件)?|等等|等)?")
 
 
 def _list_end(text: str, end: int) -> tuple[int, int]:
@@ -42,10 +42,11 @@ def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
     """"都没有", "一个也没上", "我们厂一概没有": a no said after a list (with 都/全/一个… when it is a clause of its own,
     so that "有ERP，没有别的" stays a yes)."""
     syslex = _lex()["systems"]
-    subject = r"(?:我们|咱们|我|咱|俺们|俺|厂里|我们厂|公司|we)?"
+    subject = r"(?:我们公司|我们厂|我们这儿?|我们|咱们|我|咱|俺们|俺|厂里|公司|we)?"
     every = "|".join(map(re.escape, syslex["all_of_them"]))
     hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
-    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|无)(?!有?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
+    # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
+    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没)(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
     if quantifier_needed:
         return bool(re.match(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}", after))
     return bool(re.match(rf"\s*{subject}(?:{hedge})*{no}", after) or re.match(r"^\s*是?(?:没有|无)\b", after))
@@ -63,7 +64,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
         return False
     end, items = _list_end(text, end)
     rest = sentence[sentence.find(text) + len(text):] if text in sentence else ""
-    if _denied_of_all(text[end:end + 12], False) or not text[end:].strip() and (items > 1 or end - start > 3) and \
+    if _denied_of_all(text[end:end + 12], False) or not text[end:].strip() and \
+            (len(_system_mentions(text)) > 1 or items > 1 or end - start > 3) and \
             _denied_of_all(rest.lstrip("，,；; ")[:12], True):
         return False  # "ERP、MES、WMS这些一个都没有"; "像ERP、CRM这种系统，我们厂一个也没有"
     if negated(text, start):
