@@ -361,6 +361,8 @@ def test_a_second_readers_examples_of_the_stop_31_rules(text, key, value):
     ("basics", "人的话分在两个厂区。", "employees", None),  # a count of sites is no headcount
     ("basics", "我们一年拿货六百万左右。", "digital_budget_wan", None),  # buying stock is no budget
     ("budget", "营收的两个点吧，大概六十万。", "digital_budget_wan", 60),  # a share of revenue said in 个点
+    ("systems", "CRM and WMS, none of them.", "systems_not_in_use", ["crm", "wms"]),  # English: a no after the list
+    ("systems", "Neither a CRM nor a WMS.", "systems_not_in_use", ["crm", "wms"]),
 ])
 def test_a_second_readers_examples_of_the_stop_32_rules(asked, text, key, value):
     from evals.sentences import OwnerSentence, read_alone

@@ -26,6 +26,10 @@ _LIST_WORD = re.compile(r"\s*[、和跟与及/,，]\s*[A-Za-z\u4e00-\u9fff]{2,8}
 _LIST_CLOSE = re.compile(r"[啊呀吧]?\s*(?:[这那]些(?:系统|东西|软件)?|这几个|这几样|啥的|什么的|之类的?|这一?[种类](?:系统|东西|软件)?|等等|等)?")
 
 
+_NONE_OF_THEM = re.compile(r"[\s,.?;:\-–—]*(?:(?:we have |we've got |there'?s |there are )?none(?: of (?:them|those|that|it))?|"
+                           r"nothing like that|neither(?: of them)?|not (?:one|any) of (?:them|those))\b", re.IGNORECASE)
+
+
 def _list_end(text: str, end: int) -> tuple[int, int]:
     """(where a list that starts with the system ending at ``end`` ends, how many items it has): "MES、WMS这些",
     "ERP啊MES啊", "ERP MES", "MES、扫码枪之类": what follows the list is said of each of them."""
@@ -47,6 +51,8 @@ def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
     hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
     # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
     no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没)(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
+    if _NONE_OF_THEM.match(after):
+        return True  # "ERP and MES, none of them.", "ERP, MES - nothing like that."
     if quantifier_needed:
         return bool(re.match(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}", after))
     return bool(re.match(rf"\s*{subject}(?:{hedge})*{no}", after) or re.match(r"^\s*是?(?:没有|无)\b", after))
