@@ -17,7 +17,7 @@ def _person_count(q: Quantity, clause: str) -> bool:
         return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
     people = _lex()["people"]
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
-    if noun_before is not None and q.unit in ("个", "名", "位", ""):
+    if noun_before is not None and q.unit in ("个", "名", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
         marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
         counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])

@@ -3,6 +3,7 @@ clause or its sentence says otherwise (negated, idle, someone else's, only wishe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
@@ -33,29 +34,34 @@ _NONE_OF_THEM = re.compile(r"[\s,.?;:\-–—]*(?:(?:we have |we've got |there'?
 def _list_end(text: str, end: int) -> tuple[int, int]:
     """(where a list that starts with the system ending at ``end`` ends, how many items it has): "MES、WMS这些",
     "ERP啊MES啊", "ERP MES", "MES、扫码枪之类": what follows the list is said of each of them."""
-    items = 1
+    items, mentions = 1, _system_mentions(text)
     while True:
-        joined = next((b for a, b, _, _ in _system_mentions(text) if a >= end and _LIST_JOINT.fullmatch(text[end:a])), None)
+        joined = next((b for a, b, _, _ in mentions if a >= end and _LIST_JOINT.fullmatch(text[end:a])), None)
         word = _LIST_WORD.match(text, end) if joined is None else None
         if joined is None and word is None:
             return _LIST_CLOSE.match(text, end).end(), items
         end, items = joined if joined is not None else word.end(), items + 1
 
 
-def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
-    """"都没有", "一个也没上", "我们厂一概没有": a no said after a list (with 都/全/一个… when it is a clause of its own,
-    so that "有ERP，没有别的" stays a yes)."""
+@lru_cache(maxsize=1)
+def _denials() -> tuple[re.Pattern, re.Pattern]:
+    """The no said after a list: (with 都/全/一个… required, with them optional), built once from the lexicon."""
     syslex = _lex()["systems"]
     subject = r"(?:我们公司|我们厂|我们这儿?|我们|咱们|我|咱|俺们|俺|厂里|公司|we)?"
     every = "|".join(map(re.escape, syslex["all_of_them"]))
     hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
     # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
     no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没)(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
+    return (re.compile(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}"),
+            re.compile(rf"\s*{subject}(?:{hedge})*{no}|^\s*是?(?:没有|无)\b"))
+
+
+def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
+    """"都没有", "一个也没上", "我们厂一概没有": a no said after a list (with 都/全/一个… when it is a clause of its own,
+    so that "有ERP，没有别的" stays a yes)."""
     if _NONE_OF_THEM.match(after):
-        return True  # "ERP and MES, none of them.", "ERP, MES - nothing like that."
-    if quantifier_needed:
-        return bool(re.match(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}", after))
-    return bool(re.match(rf"\s*{subject}(?:{hedge})*{no}", after) or re.match(r"^\s*是?(?:没有|无)\b", after))
+        return True  # "ERP and MES, none of them.", "Neither a CRM nor a WMS"
+    return bool(_denials()[0 if quantifier_needed else 1].match(after))
 
 
 def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
