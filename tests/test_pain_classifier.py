@@ -96,3 +96,47 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
         assert len(Counting.embedded) == 1 + MEANING_SENTENCES
     finally:
         pain_classifier.use_embedder(None)
+
+
+@pytest.mark.parametrize("text,pain,heard", [
+    # a word of the topic alone is no complaint; with a complaint in the same sentence it is
+    ("我们的批次号都印在纸箱侧面。", "quality_traceability", False),
+    ("批次一混，出了问题根本查不到是哪一炉的料。", "quality_traceability", True),
+    ("交期一般是二十五天左右。", "supply_chain", False),
+    ("交期老是拖，客户天天催。", "supply_chain", True),
+    ("会员有两千多个，营销主要靠朋友圈。", "customer_marketing", False),
+    ("老会员回头的越来越少，营销的钱花了也没用。", "customer_marketing", True),
+    # "不太" softens no 太: the hedge is read as its first character
+    ("图纸版本我们不太操心，设计只有一个人。", "product_lifecycle", False),
+])
+def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):
+    pain_classifier.use_embedder(False)  # the words alone
+    try:
+        assert (pain in _pains(text)) is heard
+    finally:
+        pain_classifier.use_embedder(None)
+
+
+def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():
+    from advisor.diagnosis.extraction import extract_rules
+    from advisor.diagnosis.extractors.base import Context
+    from advisor.diagnosis.extractors.descriptions import _stated_plainly
+    from advisor.diagnosis.reading import read
+
+    def stated(text: str) -> bool:
+        ctx = Context(read(text), 1, "", facts=extract_rules(text, 1)[0])
+        return _stated_plainly(ctx, "talent_shortage", text)
+    assert stated("IT就一个人，兼着管网络。")
+    assert not stated("IT就一个人，系统坏了经常半天没人修。")
+
+
+@pytest.mark.parametrize("text,about", [
+    ("财务是金蝶。", False),  # one system named, nothing passed on: says nothing of links
+    ("电脑装了杀毒，每周备份一次。", False),
+    ("网店的订单每天导进金蝶。", True),
+    ("用友和钉钉是两套，各记各的。", True),
+    ("几个系统的数据不通。", True),
+])
+def test_the_classifier_reads_links_only_where_a_sentence_can_say_them(text, about):
+    from advisor.diagnosis.extractors.learned import _about
+    assert _about("integration", text) is about

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from advisor.config import knowledge_path
 
 _REQUIRED = ("dialect", "modality", "people", "money", "equipment", "systems", "booleans", "security", "trends", "industry",
-             "pain_points", "severity_markers")
+             "pain_points", "pain_topics", "pain_facts", "pain_needs", "complaint_markers", "complaint_softeners", "severity_markers")
 
 
 class _Dialect(BaseModel):
@@ -52,6 +52,11 @@ class _Shape(BaseModel):
     trends: dict[str, list[str]]
     industry: dict
     pain_points: dict[str, list[str]]
+    pain_topics: dict[str, list[str]]
+    pain_facts: dict[str, list[str]]
+    pain_needs: dict[str, list[str]]
+    complaint_markers: list[str]
+    complaint_softeners: list[str]
     severity_markers: list[str]
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
+from advisor.diagnosis.vocabulary import PainPointId
 
 # --- industry -------------------------------------------------------------------------------------------------
 def _words(key: str) -> str:
@@ -138,17 +139,34 @@ def pains(ctx: Context) -> None:
         if clause.modality in ("question", "other_party"):
             continue
         sentence = ctx.message.sentence_of(clause)
-        for pain, words in lex["pain_points"].items():
-            hit = find_word(clause.text, words)
-            if hit is None:
-                continue
-            if pain == "security" and not has_word(clause.text, ["中毒", "病毒", "勒索", "黑客", "泄露", "拷走", "插U盘",
-                                                                 "没备份", "没有备份", "丢", "没管控", "没分权限", "hacked",
-                                                                 "ransom", "leak"]):
-                continue
-            severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
-            ctx.add(f"pain.{pain}", severity, clause.text)
+        for pain in PainPointId:
+            if has_word(clause.text, lex["pain_points"].get(pain.value, [])) or \
+                    has_word(clause.text, lex["pain_topics"].get(pain.value, [])) and complains(sentence) and \
+                    not _stated_plainly(ctx, pain.value, sentence):
+                severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
+                ctx.add(f"pain.{pain.value}", severity, clause.text)
     _pains_by_meaning(ctx)
+
+
+def complains(text: str) -> bool:
+    """Whether ``text`` sounds like a complaint (difficulty, delay, error, loss, a lack), a hedge read as its first
+    character ("不太懂" is 不懂, no 太)."""
+    for hedge in _lex()["complaint_softeners"]:
+        text = text.replace(hedge, hedge[0])
+    return has_word(text, _lex()["complaint_markers"])
+
+
+def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
+    """The sentence states a fact of the pain's topic (a budget, who leads, the IT staff) without weight on it: an
+    observation the report shows as such, not the owner's complaint."""
+    keys = _lex()["pain_facts"].get(pain, [])
+    stated = [f.evidence for f in ctx.facts if f.key in keys and (f.evidence in sentence or sentence in f.evidence)]
+    if not stated or has_word(sentence, _lex()["severity_markers"]):
+        return False
+    rest = sentence  # what the sentence says besides the fact: "IT就两个人，安全他们也不太懂" complains in its second half
+    for evidence in stated:
+        rest = rest.replace(evidence, "，")
+    return not complains(rest)
 
 
 # each sentence read by meaning costs an embedding (~15 ms): a 4,000-character answer must not cost everyone else
@@ -162,11 +180,10 @@ def pain_candidates(message) -> list:
     "IT没人", "批次号手写在单子上") is an observation, not the owner's pain. On the open dev interviews this kept every
     expected pain found and cut the pains they do not list from 1.9 to 1.3 a case."""
     from advisor.diagnosis.pain_classifier import NONE, matches
-    complaints = _lex()["complaint_markers"]
     sentences = [message.sentence_text(i).strip() for i in range(len(message.sentences))
                  if any(c.modality in ("fact", "uncertain") for c in message.clauses_of(i))]
     # a bounded reading per turn: each sentence read by meaning costs an embedding
-    sentences = [s for s in sentences if has_word(s, complaints)][:MEANING_SENTENCES]
+    sentences = [s for s in sentences if complains(s)][:MEANING_SENTENCES]
     return [m for m in matches(sentences) if m.pain != NONE]
 
 
@@ -176,6 +193,8 @@ def _pains_by_meaning(ctx: Context) -> None:
     from advisor.diagnosis.pain_classifier import threshold
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
     for match in pain_candidates(ctx.message):
-        if match.probability >= threshold() and f"pain.{match.pain}" not in said:
+        needs = _lex()["pain_needs"].get(match.pain)
+        if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
+                not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
             said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)

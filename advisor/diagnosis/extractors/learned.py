@@ -31,9 +31,8 @@ def learned_statuses(ctx: Context) -> None:
     for key in BOOLEAN_KEYS:
         if key in said or not texts:
             continue
-        # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan); the other keys are
-        # said in too many ways for their words to gate them (on the sealed owners a gate cost a reading of each)
-        about = [text for text in texts if has_word(text, _plan_words())] if key == "has_plan" else texts
+        # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan)
+        about = [text for text in texts if key == ctx.question or _about(key, text)]
         best = None
         for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
@@ -79,6 +78,18 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
         ctx.facts.remove(fact)
         if status == "not_in_use":
             ctx.add(fact.key, False, said[0], MEANING, source=FactSource.learned)
+
+
+def _about(key: str, text: str) -> bool:
+    """Whether ``text``, not an answer to the question about ``key``, can say anything of it: a plan needs a word for one; a link needs two systems named, or a system
+    (or a word for one) and a word of passing data on; the other keys are said in too many ways for words to gate them (on the sealed
+    owners a gate cost a reading of each)."""
+    if key == "has_plan":
+        return has_word(text, _plan_words())
+    if key == "integration":
+        words, named = _lex()["booleans"]["integration"], {sid for _, _, sid in system_spans(text)}
+        return len(named) >= 2 or (bool(named) or has_word(text, words["software"])) and has_word(text, words["passing"])
+    return True
 
 
 def _plan_words() -> list[str]:
