@@ -149,10 +149,10 @@ def pains(ctx: Context) -> None:
 
 
 def complains(text: str) -> bool:
-    """Whether ``text`` sounds like a complaint (difficulty, delay, error, loss, a lack), a hedge read as its first
-    character ("不太懂" is 不懂, no 太)."""
+    """Whether ``text`` sounds like a complaint (difficulty, delay, error, loss, a lack), a hedge taken out with the
+    word it softens ("没那么麻烦", "不怎么难" complain of nothing)."""
     for hedge in _lex()["complaint_softeners"]:
-        text = text.replace(hedge, hedge[0])
+        text = re.sub(re.escape(hedge) + ".{0,2}", "，", text)
     return has_word(text, _lex()["complaint_markers"])
 
 
