@@ -87,7 +87,7 @@ def _about(key: str, text: str) -> bool:
     if key == "has_plan":
         return has_word(text, _plan_words())
     if key == "integration":
-        words, named = _lex()["booleans"]["integration"], {sid for _, _, sid in system_spans(text)}
+        words, named = _lex()["link_gate"], {sid for _, _, sid in system_spans(text)}
         return len(named) >= 2 or (bool(named) or has_word(text, words["software"])) and has_word(text, words["passing"])
     return True
 
