@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from advisor.config import knowledge_path
 
 _REQUIRED = ("dialect", "modality", "people", "money", "equipment", "systems", "booleans", "security", "trends", "industry",
-             "pain_points", "pain_topics", "pain_facts", "pain_needs", "complaint_markers", "complaint_softeners", "severity_markers")
+             "pain_points", "pain_topics", "pain_facts", "pain_needs", "complaint_markers", "complaint_softeners",
+             "severity_markers")
 
 
 class _Dialect(BaseModel):

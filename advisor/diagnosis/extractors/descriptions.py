@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
+from advisor.diagnosis.lexicon import find_all, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
 from advisor.diagnosis.vocabulary import PainPointId
 
@@ -151,9 +151,14 @@ def pains(ctx: Context) -> None:
 def complains(text: str) -> bool:
     """Whether ``text`` sounds like a complaint (difficulty, delay, error, loss, a lack), a hedge taken out with the
     word it softens ("没那么麻烦", "不怎么难" complain of nothing)."""
-    for hedge in _lex()["complaint_softeners"]:
-        text = re.sub(re.escape(hedge) + ".{0,2}", "，", text)
-    return has_word(text, _lex()["complaint_markers"])
+    return has_word(_softened().sub("，", text), _lex()["complaint_markers"])
+
+
+@lru_cache(maxsize=1)
+def _softened() -> re.Pattern:
+    """A hedge and the (at most two) characters it softens."""
+    hedges = sorted(_lex()["complaint_softeners"], key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, hedges))}).{{0,2}}")
 
 
 def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:

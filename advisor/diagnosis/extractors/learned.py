@@ -31,7 +31,6 @@ def learned_statuses(ctx: Context) -> None:
     for key in BOOLEAN_KEYS:
         if key in said or not texts:
             continue
-        # a sentence without a word for a plan says nothing of one ("老板亲自抓数字化" is no plan)
         about = [text for text in texts if key == ctx.question or _about(key, text)]
         best = None
         for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
@@ -81,14 +80,15 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
 
 
 def _about(key: str, text: str) -> bool:
-    """Whether ``text``, not an answer to the question about ``key``, can say anything of it: a plan needs a word for one; a link needs two systems named, or a system
-    (or a word for one) and a word of passing data on; the other keys are said in too many ways for words to gate them (on the sealed
-    owners a gate cost a reading of each)."""
+    """Whether ``text``, not an answer to the question about ``key``, can say anything of it: a plan needs a word for
+    one ("老板亲自抓数字化" is no plan); a link needs two systems named, or a system (or a word for one) and a word of
+    passing data on ("财务是金蝶" is no link); the other keys are said in too many ways for words to gate them (on the
+    sealed owners a gate cost a reading of each)."""
     if key == "has_plan":
         return has_word(text, _plan_words())
     if key == "integration":
-        words, named = _lex()["link_gate"], {sid for _, _, sid in system_spans(text)}
-        return len(named) >= 2 or (bool(named) or has_word(text, words["software"])) and has_word(text, words["passing"])
+        gate, named = _lex()["link_gate"], {sid for _, _, sid in system_spans(text)}
+        return len(named) >= 2 or (bool(named) or has_word(text, gate["software"])) and has_word(text, gate["passing"])
     return True
 
 
