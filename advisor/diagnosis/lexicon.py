@@ -153,7 +153,7 @@ def system_names(text: str) -> list[tuple[int, int, str, bool]]:
 
 def _described_systems(text: str) -> list[tuple[int, int, str]]:
     """A system said by what it is for ("会员营销系统", "订货平台", "溯源系统", "booking system"): a word of its domain,
-    then at most a few more words (no 的, no comma), then a word for software."""
+    then at most a few more words (no comma; a 的 only right before it: "库存管理的系统"), then a word for software."""
     return [(m.start(), m.end(), sid) for sid, pattern in _description_patterns() for m in pattern.finditer(text)]
 
 
@@ -168,7 +168,7 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
     for sid, words in systems.items():
         if isinstance(words, dict) and words.get("described"):
             domains = "|".join(map(re.escape, sorted(words["described"], key=len, reverse=True)))
-            out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?| management | )(?:{nouns})(?![A-Za-z])",
+            out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?的?| management | )(?:{nouns})(?![A-Za-z])",
                                         re.IGNORECASE)))
             # "质量这块没系统": the domain stands for the system, and the no that follows it is read as of a name
             out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|还)?(?:没有|没啥|没什么|没|无)(?:{nouns})"

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.lexicon import find_all, has_word, system_names
+from advisor.diagnosis.lexicon import find_all, has_word, sector_of, system_names
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
 from advisor.diagnosis.vocabulary import PainPointId
 
@@ -117,12 +117,12 @@ def industry(ctx: Context) -> None:
     if best is not None:
         ctx.add("industry", _glossed(best[1]), best[2])
         return
-    head = re.split(r"[，,；;\s]", ctx.message.text.strip(), maxsplit=1)
+    head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
-            find_quantities(head[1]) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
+            (find_quantities(head[1]) or sector_of(head[0])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
-        ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万": the trade first, then its size
+        ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万", "实木家具 床 衣柜": the trade said first
         return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \

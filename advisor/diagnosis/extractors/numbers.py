@@ -7,7 +7,7 @@ import re
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
-from advisor.diagnosis.reading import Clause, negated, short_answer
+from advisor.diagnosis.reading import Clause, Message, negated, short_answer
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -68,6 +68,17 @@ def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:
     return None
 
 
+def _money_sentence(message: Message, clause: Clause) -> str:
+    """The sentence an amount is read in, with an amount the owner asked themselves just before it ("营业额……一个亿？
+    没有没有，七八千万"): the answer they give themselves takes the question's frame."""
+    sentence = message.sentence_of(clause)
+    if clause.sentence > 0:
+        asked = message.sentence_text(clause.sentence - 1)
+        if asked.rstrip().endswith(("？", "?")) and any(q.unit == "元" for q in find_quantities(asked)):
+            return asked + sentence
+    return sentence
+
+
 # an amount said with no word for what it is answers the question asked ("不对，是五千万" after "年营收约5亿，对吗？")
 _ASKED_FOR = {"budget": "budget", "basics": "revenue_weak", "confirm:revenue_wan": "revenue_weak"}
 
@@ -76,7 +87,7 @@ _ASKED_FOR = {"budget": "budget", "basics": "revenue_weak", "confirm:revenue_wan
 def amounts(ctx: Context) -> None:
     candidates: dict[str, list[tuple[float, str]]] = {"revenue_strong": [], "revenue_weak": [], "budget": []}
     for clause in ctx.message.clauses:
-        sentence = ctx.message.sentence_of(clause)
+        sentence = _money_sentence(ctx.message, clause)
         if clause.modality not in ("fact", "wish", "uncertain"):
             continue  # an estimate said with doubt ("大概两三个亿吧，具体得问财务") is still the owner's figure
         for q in find_quantities(clause.text):
