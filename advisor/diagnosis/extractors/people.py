@@ -31,6 +31,11 @@ def _person_count(q: Quantity, clause: str) -> bool:
                   clause[:q.start]) is not None)  # "在编的三十来个": regular staff, right before their count
 
 
+# a sum said right after someone who tends the computers counts them while it is this small ("……，加上我一共三个");
+# a larger one is the firm's headcount ("……，全厂一共八十人")
+_A_HANDFUL = 6
+
+
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
     people = _lex()["people"]
     before = clause.text[:q.start]
@@ -39,8 +44,10 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
                          r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
         after += " " + group.group("group") if group else ""
-    if has_word(before + after, people["digital"]):
-        return "digital"
+    said_before = sentence[:max(sentence.find(clause.text), 0)]
+    if has_word(before + after, people["digital"]) or _tends(clause.text) or has_word(before, people["sum"]) and \
+            _tends(said_before) and q.value <= _A_HANDFUL:
+        return "digital"  # "有个小伙子专门弄电脑", "……，加上我儿子一共俩人": who tends the computers, and their sum
     if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     if has_word(before, people["temporary"]):
@@ -175,16 +182,23 @@ def _people_topic(ctx: Context, clause: Clause) -> bool:
         not find_quantities(first.text)
 
 
+def _tends(text: str, tended: list[str] | None = None) -> bool:
+    """A clause that says someone of the firm tends the computers ("小伙子专门搞电脑"), not an outsider."""
+    people = _lex()["people"]
+    return has_word(text, people["tend_verbs"]) and has_word(text, tended or people["tended"]) and \
+        not has_word(text, people["outsider"])
+
+
 def _tended(ctx: Context) -> tuple[float, str] | None:
     """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
-    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管")."""
+    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管"). Asked about
+    the IT people, "this" is what is tended ("这个没人专门管")."""
     people = _lex()["people"]
+    tended = people["tended"] + (_lex()["leading"]["pronouns"] if ctx.question == "talent" else [])
     for clause in ctx.message.clauses:
-        if not _readable(clause) or has_word(clause.text, people["outsider"]):
+        if not _readable(clause) or not _tends(clause.text, tended):
             continue
-        verb, tended = find_word(clause.text, people["tend_verbs"]), find_word(clause.text, people["tended"])
-        if verb is None or tended is None:
-            continue
+        verb = find_word(clause.text, people["tend_verbs"])
         if negated(clause.text, verb[0]):
             return 0, clause.text
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]

@@ -118,6 +118,9 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
             return
+        if agent.strip().lower() in words["third_person"] and not _someone_else_is_boss(ctx, words):
+            ctx.add("leadership", False, clause.text)  # "这一摊子都是他管", said by the owner: someone else leads
+            return
         if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
             if not has_word(agent, words["deputies"]):
                 continue  # "我们那位": nobody we can place
