@@ -28,7 +28,7 @@ _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}几]+(?:点[{_
 # a foreign currency named after the amount ("3 million dollars", "50k USD", "两百万美元"), by its code
 _FOREIGN_NAMES = {"usd": r"(?:US )?dollars?\b|USD\b|美元|美金", "eur": r"euros?\b|EUR\b|欧元",
                   "gbp": r"pounds? sterling\b|GBP\b|英镑",  # not "pounds" alone: a weight as often as money
-                  "hkd": r"HKD\b|港币|港元", "jpy": r"JPY\b|yen\b|日元"}
+                  "hkd": r"HKD\b|港币|港元", "jpy": r"JPY\b|yen\b|日元", "twd": r"TWD\b|NTD\b|新台币|台币"}
 _FOREIGN_SIGNS = {"us$": "usd", "$": "usd", "hk$": "hkd", "€": "eur", "£": "gbp"}
 _FOREIGN = "|".join(_FOREIGN_NAMES.values())
 # a number, optionally "个" before 亿/万, a magnitude, a trailing digit of the next magnitude ("一亿六", "两万五")

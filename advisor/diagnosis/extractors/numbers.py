@@ -86,6 +86,8 @@ _ASKED_FOR = {"budget": "budget", "basics": "revenue_weak", "confirm:revenue_wan
 @extractor
 def amounts(ctx: Context) -> None:
     candidates: dict[str, list[tuple[float, str]]] = {"revenue_strong": [], "revenue_weak": [], "budget": []}
+    last_kind = taken_back = None  # what the last amount was; what a correction since then took back
+    revisions: set[str] = set()
     for clause in ctx.message.clauses:
         sentence = _money_sentence(ctx.message, clause)
         if clause.modality not in ("fact", "wish", "uncertain"):
@@ -102,6 +104,9 @@ def amounts(ctx: Context) -> None:
             if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
                 continue
             kind = _money_kind(clause, q, sentence)
+            if kind is None and taken_back is not None:
+                kind = taken_back  # "预算三百万……不对，那是总部的。我们这边八十万": said again, of what was taken back
+                revisions.add(clause.text)
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
@@ -112,13 +117,16 @@ def amounts(ctx: Context) -> None:
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
+                    last_kind = kind
+        if clause.correction and last_kind is not None:
+            taken_back = last_kind
     revenue = candidates["revenue_strong"] or candidates["revenue_weak"]
     for value, evidence in revenue:  # several: a correction ("十二个亿——不对…九个亿出头"); the last one stands
         ctx.add("revenue_wan", round(value, 2), evidence)
     budget = candidates["budget"][:1]
     corrections = {clause.text for clause in ctx.message.clauses if clause.correction}
     for later in candidates["budget"][1:]:  # "本来说三十万，后来砍到二十万", "一百万，不对，一百五": the revised amount
-        if has_word(later[1], _lex()["money"]["revised"]) or later[1] in corrections:
+        if has_word(later[1], _lex()["money"]["revised"]) or later[1] in corrections | revisions:
             budget = [later]
     for value, evidence in budget:
         ctx.add("digital_budget_wan", round(value, 2), evidence)
