@@ -117,7 +117,8 @@ def _number(text: str) -> tuple[float | None, bool]:
     return _cn_integer(text), False
 
 
-_SPOKEN = {"俩": "两", "仨": "三", "万把": "一万", "千把": "一千", "百把": "一百", "百十": "一百", "过亿": "一亿", "破亿": "一亿"}
+_SPOKEN = {"俩": "2", "仨": "3",  # 俩 and 仨 carry their classifier: a count even said alone ("加上我就俩")
+            "万把": "一万", "千把": "一千", "百把": "一百", "百十": "一百", "过亿": "一亿", "破亿": "一亿"}
 _ENGLISH = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "a dozen": "12"}

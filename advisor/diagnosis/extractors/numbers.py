@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
-from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
 from advisor.diagnosis.reading import Clause, Message, negated, short_answer
 
@@ -45,8 +45,9 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]) and not re.search(
             rf"(?:{'|'.join(map(re.escape, money['revenue_strong']))}){_SHARE_OF}", sentence):
         return "revenue_strong"
-    if has_word(sentence + clause.topic, money["budget_topic"]):
-        return "budget"
+    if has_word(sentence + clause.topic, money["budget_topic"]) or system_names(sentence) and \
+            not has_word(sentence, _lex()["systems"]["idle"]):
+        return "budget"  # "用友和钉钉一年加起来十二三万": what the systems in use cost is what is spent on digital
     if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None

@@ -64,6 +64,9 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                     has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
                     _system_mentions(towards.group("what")) or "系统" in towards.group("what"))):
                 continue  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
+            agent = re.search(r"(?:是|由|靠)(?P<who>[^，。,是由]{1,8})$", clause.text[:leads[0]]) if leads else None
+            if agent and not has_word(agent.group("who"), words["boss"]):
+                continue  # "老板天天挂嘴上，但具体都是刘副总在推": someone else does it
             if leads is not None and not negated(clause.text, leads[0]):
                 ctx.add("leadership", True, ctx.message.sentence_text(index).strip("。.，, "))
                 return
@@ -92,6 +95,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent = None
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+                        rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
@@ -105,7 +109,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
                 not has_word(clause.text, words["lead_verbs"]):
             said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是|^(?:it'?s|it is|that'?s)\s+|"
-                          r"[呗啊呀嘛吧了的哈!.！。 ]+$", "", clause.text, flags=re.IGNORECASE)
+                          r"[呗啊呀嘛吧了的哈啦咯喽!.！。 ]+$", "", clause.text, flags=re.IGNORECASE)
             people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
             if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
                 agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
@@ -120,6 +124,9 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             return
         if agent.strip().lower() in words["third_person"] and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", False, clause.text)  # "这一摊子都是他管", said by the owner: someone else leads
+            return
+        if _named_colleague(agent, words) and not has_word(agent, words["boss"]):
+            ctx.add("leadership", False, clause.text)  # "王姐在弄", "运营总监老周牵头": someone named, not the boss
             return
         if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
             if not has_word(agent, words["deputies"]):
@@ -139,6 +146,13 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     ("我负责采购": something else)."""
     rest = rest.strip(" 的了呢啊呗嘛吧哈.")
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
+
+
+def _named_colleague(agent: str, words: dict[str, list[str]]) -> bool:
+    """A colleague called by name as one is addressed at work: 小陈, 老周, 阿强, 王姐, 李工, 张师傅."""
+    before, after = "|".join(map(re.escape, words["name_before"])), "|".join(map(re.escape, words["name_after"]))
+    return re.search(rf"(?:^|[^\u4e00-\u9fff]|的)(?:(?:{before})[\u4e00-\u9fff]|[\u4e00-\u9fff]{{1,2}}(?:{after}))$",
+                     agent.strip()) is not None
 
 
 def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
