@@ -13,9 +13,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 RRF_K = 60
-# the place no retriever's first choice falls below (0-based: the fifth, the last an answer quotes from): a clause that
-# matches the question's words best (BM25's first) is not buried by two lists that agree on something vaguer
-KEPT_IN_SIGHT = 4
 
 
 @dataclass
@@ -40,20 +37,3 @@ def reciprocal_rank_fusion(rankings: dict[str, Sequence[Hashable]], k: int = RRF
     for entry in fused.values():
         entry.score = round(entry.score, 6)
     return sorted(fused.items(), key=lambda item: (-item[1].score, tie_break(item[0])))
-
-
-def keep_first_choices(fused: list[tuple[Hashable, Fused]], firsts: Sequence[Hashable],
-                       place: int = KEPT_IN_SIGHT) -> list[tuple[Hashable, Fused]]:
-    """``fused`` with each retriever's first choice (``firsts``) moved up to ``place`` (0-based) when fusion ranked it
-    lower: one retriever sure of a clause that the others missed keeps it in sight.
-
-    >>> fused = [(key, Fused()) for key in "abcdef"]
-    >>> [key for key, _ in keep_first_choices(fused, ["f", "b"], 2)]
-    ['a', 'b', 'f', 'c', 'd', 'e']
-    """
-    out = list(fused)
-    for first in firsts:
-        at = next((n for n, (key, _) in enumerate(out) if key == first), None)
-        if at is not None and at > place:
-            out.insert(place, out.pop(at))
-    return out

@@ -31,7 +31,7 @@ from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
 from advisor.qa.clause_numbers import clause_refs
-from advisor.qa.fusion import RRF_K, keep_first_choices, reciprocal_rank_fusion
+from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
 from advisor.qa.question_bank import OffTopicBank, QuestionBank
@@ -232,7 +232,6 @@ class Retriever:
         key = lambda i: (self.records[i].doc_id, self.records[i].base_id)
         fused = reciprocal_rank_fusion({name: [key(i) for i, _ in ranking] for name, ranking in rankings.items()},
                                        RRF_K, tie_break=lambda k: k[1], weights=FUSION_WEIGHTS)
-        fused = keep_first_choices(fused, [key(ranking[0][0]) for ranking in rankings.values() if ranking])
         first_score: dict[str, dict] = {name: {} for name in rankings}
         items: dict[tuple[str, str], list[str]] = {}
         record_of: dict[tuple[str, str], Clause] = {}

@@ -64,7 +64,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
                  obj.strip(" ，。,"),
                  flags=re.I).rstrip("的了啦呢吧嘛啊哦")
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去不]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
@@ -119,7 +119,8 @@ def industry(ctx: Context) -> None:
         return
     head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
-            (find_quantities(head[1]) or sector_of(head[0])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
+            (find_quantities(head[1]) or sector_of(head[0]) and not complains(head[0]) and
+             not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
         ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万", "实木家具 床 衣柜": the trade said first

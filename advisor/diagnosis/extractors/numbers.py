@@ -45,12 +45,22 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]) and not re.search(
             rf"(?:{'|'.join(map(re.escape, money['revenue_strong']))}){_SHARE_OF}", sentence):
         return "revenue_strong"
-    if has_word(sentence + clause.topic, money["budget_topic"]) or system_names(sentence) and \
-            not has_word(sentence, _lex()["systems"]["idle"]):
-        return "budget"  # "用友和钉钉一年加起来十二三万": what the systems in use cost is what is spent on digital
+    if has_word(sentence + clause.topic, money["budget_topic"]) or _spent_on_systems(clause, q, sentence):
+        return "budget"
     if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None
+
+
+# what an SME's systems cost a year stays below this (万元): a larger amount said beside a system is the turnover
+_SPEND_CEILING_WAN = 100
+
+
+def _spent_on_systems(clause: Clause, q: Quantity, sentence: str) -> bool:
+    """"用友和钉钉，一年加起来十二三万": a small amount said beside systems in use is what they cost, the digital spend;
+    "有ERP，一年一个亿出头" is the turnover, and a system dropped ("试用过……停了") or only priced costs nothing now."""
+    return bool(system_names(sentence)) and q.wan <= _SPEND_CEILING_WAN and \
+        not has_word(sentence, _lex()["systems"]["idle"] + _lex()["systems"]["choosing"])
 
 
 _SHARE_OF = r"的?(?:百分之|千分之|[\d.]+%|[一二三四五六七八九]成|[\d一二三四五六七八九十两]+个点)"
@@ -108,6 +118,7 @@ def amounts(ctx: Context) -> None:
             if kind is None and taken_back is not None:
                 kind = taken_back  # "预算三百万……不对，那是总部的。我们这边八十万": said again, of what was taken back
                 revisions.add(clause.text)
+            taken_back = None  # only the first amount after a correction restates what it took back
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
@@ -119,8 +130,10 @@ def amounts(ctx: Context) -> None:
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
                     last_kind = kind
-        if clause.correction and last_kind is not None:
-            taken_back = last_kind
+        amounts_said = find_quantities(clause.text)
+        if clause.correction and last_kind is not None and \
+                has_word(clause.text[amounts_said[-1].end if amounts_said else 0:], _lex()["modality"]["correction"]):
+            taken_back = last_kind  # "……，不对": the next amount restates it ("不对，五十万" restated it already)
     revenue = candidates["revenue_strong"] or candidates["revenue_weak"]
     for value, evidence in revenue:  # several: a correction ("十二个亿——不对…九个亿出头"); the last one stands
         ctx.add("revenue_wan", round(value, 2), evidence)
@@ -157,6 +170,10 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
         return 0.0  # "一台都没联网": not one
     part_value = part.value
     whole = max((q for q in counts if q.start != part_start), key=lambda q: q.value, default=None)
+    if whole is not None and whole.start > part_start and has_word(sentence[max(whole.start - 4, 0):whole.start],
+                                                                   _lex()["systems"]["the_rest"]):
+        whole = Quantity(value=whole.value + part_value, unit=whole.unit, start=whole.start, end=whole.end,
+                         text=whole.text)  # "新买的六台能联网，剩下十八台都不行": the rest and the part make the whole
     if whole is None or not 0 < part_value <= whole.value:
         return None
     if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
@@ -207,6 +224,13 @@ def shares(ctx: Context) -> None:
     lex = _lex()
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
+    first = ctx.message.clauses[0] if ctx.message.clauses else None
+    if ctx.question == "equipment" and first is not None and first.modality == "fact" and len(first.text) <= 8 and \
+            not any(f.key == "equipment_networked_pct" for f in ctx.facts):
+        share = next((q.value for q in find_quantities(first.text) if q.unit == "%"), None)
+        share = share if share is not None else (fraction_percent(first.text) or (None,))[0]
+        if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
+            ctx.add("equipment_networked_pct", share, first.text)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue
         share = re.search(rf"(?:{'|'.join(lex['money']['share_of'])})的?\s*(?:大概|大约|约|差不多)?\s*(?:百分之|[\d.]+\s*[%％])"
                           rf"|[\d.]+\s*[%％]\s*of (?:our |the )?(?:revenue|sales|turnover)", clause.text, re.I)

@@ -31,11 +31,6 @@ def _person_count(q: Quantity, clause: str) -> bool:
                   clause[:q.start]) is not None)  # "在编的三十来个": regular staff, right before their count
 
 
-# a sum said right after someone who tends the computers counts them while it is this small ("……，加上我一共三个");
-# a larger one is the firm's headcount ("……，全厂一共八十人")
-_A_HANDFUL = 6
-
-
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
     people = _lex()["people"]
     before = clause.text[:q.start]
@@ -44,10 +39,8 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
                          r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
         after += " " + group.group("group") if group else ""
-    said_before = sentence[:max(sentence.find(clause.text), 0)]
-    if has_word(before + after, people["digital"]) or _tends(clause.text) or has_word(before, people["sum"]) and \
-            _tends(said_before) and q.value <= _A_HANDFUL:
-        return "digital"  # "有个小伙子专门弄电脑", "……，加上我儿子一共俩人": who tends the computers, and their sum
+    if has_word(before + after, people["digital"]) or _tends(clause.text):
+        return "digital"  # "有个小伙子专门弄电脑": who tends the computers
     if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     if has_word(before, people["temporary"]):
@@ -185,8 +178,9 @@ def _people_topic(ctx: Context, clause: Clause) -> bool:
 def _tends(text: str, tended: list[str] | None = None) -> bool:
     """A clause that says someone of the firm tends the computers ("小伙子专门搞电脑"), not an outsider."""
     people = _lex()["people"]
-    return has_word(text, people["tend_verbs"]) and has_word(text, tended or people["tended"]) and \
-        not has_word(text, people["outsider"])
+    what = find_word(text, tended or people["tended"])
+    return has_word(text, people["tend_verbs"]) and what is not None and not has_word(text, people["outsider"]) and \
+        not has_word(text[what[0] + len(what[1]):][:3], people["tended_not"])  # "搞网络推广" is marketing
 
 
 def _tended(ctx: Context) -> tuple[float, str] | None:
@@ -194,8 +188,9 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
     one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管"). Asked about
     the IT people, "this" is what is tended ("这个没人专门管")."""
     people = _lex()["people"]
-    tended = people["tended"] + (_lex()["leading"]["pronouns"] if ctx.question == "talent" else [])
     for clause in ctx.message.clauses:
+        # asked about the IT people, a short clause's "this" is what is tended ("这个没人专门管")
+        tended = people["tended"] + (people["tended_asked"] if ctx.question == "talent" and len(clause.text) <= 8 else [])
         if not _readable(clause) or not _tends(clause.text, tended):
             continue
         verb = find_word(clause.text, people["tend_verbs"])

@@ -65,8 +65,11 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                     _system_mentions(towards.group("what")) or "系统" in towards.group("what"))):
                 continue  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
             agent = re.search(r"(?:是|由|靠)(?P<who>[^，。,是由]{1,8})$", clause.text[:leads[0]]) if leads else None
-            if agent and not has_word(agent.group("who"), words["boss"]):
-                continue  # "老板天天挂嘴上，但具体都是刘副总在推": someone else does it
+            who = agent.group("who").strip() if agent else ""
+            if who and not has_word(who, words["boss"]) and (has_word(who, _lex()["leading"]["deputies"]) or
+                                                             _named_colleague(who, _lex()["leading"]) or
+                                                             who.lower() in _lex()["leading"]["third_person"]):
+                continue  # "老板天天挂嘴上，但具体都是刘副总在推": someone else does it ("老板是真的很重视" is the boss)
             if leads is not None and not negated(clause.text, leads[0]):
                 ctx.add("leadership", True, ctx.message.sentence_text(index).strip("。.，, "))
                 return
