@@ -84,8 +84,8 @@ def _about(key: str, text: str) -> bool:
     one ("老板亲自抓数字化" is no plan); a link needs two systems named, or a system (or a word for one) and a word of
     passing data on ("财务是金蝶" is no link); the other keys are said in too many ways for words to gate them (on the
     sealed owners a gate cost a reading of each)."""
-    if key == "has_plan":
-        return has_word(text, _plan_words())
+    if key == "has_plan":  # "新厂房的规划" is a plan of something else
+        return has_word(text, _plan_words()) and not has_word(text, _lex()["booleans"]["has_plan"]["not_a_plan"])
     if key == "integration":
         gate, named = _lex()["link_gate"], {sid for _, _, sid in system_spans(text)}
         return len(named) >= 2 or (bool(named) or has_word(text, gate["software"])) and has_word(text, gate["passing"])
@@ -93,4 +93,4 @@ def _about(key: str, text: str) -> bool:
 
 
 def _plan_words() -> list[str]:
-    return [w for group in _lex()["booleans"]["has_plan"].values() for w in group]
+    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name != "not_a_plan" for w in group]
