@@ -103,7 +103,8 @@ def amounts(ctx: Context) -> None:
         sentence = _money_sentence(ctx.message, clause)
         if clause.modality not in ("fact", "wish", "uncertain"):
             continue  # an estimate said with doubt ("大概两三个亿吧，具体得问财务") is still the owner's figure
-        for q in find_quantities(clause.text):
+        amounts_said = find_quantities(clause.text)
+        for q in amounts_said:
             total = _money_total(q, clause, sentence)
             if total is not None and clause.modality == "fact":
                 kinds = [kind for kind, found in candidates.items() if found and found[-1][1] in sentence]
@@ -130,7 +131,6 @@ def amounts(ctx: Context) -> None:
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
                     last_kind = kind
-        amounts_said = find_quantities(clause.text)
         if clause.correction and last_kind is not None and \
                 has_word(clause.text[amounts_said[-1].end if amounts_said else 0:], _lex()["modality"]["correction"]):
             taken_back = last_kind  # "……，不对": the next amount restates it ("不对，五十万" restated it already)
