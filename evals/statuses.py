@@ -11,7 +11,7 @@ from __future__ import annotations
 import yaml
 
 from advisor.config import knowledge_path
-from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, StatusModel, _rows, examples
+from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, StatusModel, _rows, asked_about, examples
 
 GRID = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # a system's status overturns the rules' reading (in use) rather than adding to it: it must be surer than that
@@ -23,11 +23,11 @@ def held_out() -> dict[str, list[tuple[str, str, float]]]:
     by_writer = examples()
     out: dict[str, list[tuple[str, str, float]]] = {k: [] for k in (*BOOLEAN_KEYS, "systems")}
     for writer, items in by_writer.items():
-        model = StatusModel([i for w, rest in by_writer.items() if w != writer for i in rest])
+        model = StatusModel({w: rest for w, rest in by_writer.items() if w != writer})
         for key in out:
             if key not in model.models:
                 continue
-            texts, labels = _rows(items, key)
+            texts, labels = _rows(asked_about({writer: items}, key), key)
             if not texts:
                 continue
             pipeline = model.models[key]

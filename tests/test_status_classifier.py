@@ -6,7 +6,7 @@ import pytest
 
 from advisor.diagnosis.extraction import extract_rules
 from advisor.diagnosis.lexicon import extraction_lexicon
-from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, examples, status_model, thresholds
+from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, StatusExample, asked_about, examples, status_model, thresholds
 
 
 def _read(text: str) -> dict[str, tuple]:
@@ -18,11 +18,20 @@ def test_every_writer_teaches_both_sides_of_every_key_with_known_systems():
     by_writer = examples()
     assert len(by_writer) >= 2  # scored writer against writer (python -m evals statuses)
     for writer, items in by_writer.items():
-        for key in BOOLEAN_KEYS:
-            assert {getattr(i, key) for i in items} >= {True, False}, (writer, key)
+        for key in BOOLEAN_KEYS:  # a key a writer labels at all, it labels both ways (else it was not asked of them)
+            assert {getattr(i, key) for i in items} - {None} in (set(), {True, False}), (writer, key)
         assert {s for i in items for s in i.systems} <= systems, writer
         assert {v for i in items for v in i.systems.values()} == {"in_use", "not_in_use", "planned", "others"}
     assert all(0 < t < 1 for t in thresholds().model_dump().values())
+    for key in BOOLEAN_KEYS:  # scored writer against writer: at least two writers teach each key
+        assert sum(any(getattr(i, key) is not None for i in items) for items in by_writer.values()) >= 2, key
+
+
+def test_a_writer_who_never_labelled_a_key_teaches_nothing_about_it():
+    asked = StatusExample(text="老板亲自抓", leadership=True)
+    silent = StatusExample(text="仓库还是手写台账", systems={})  # labels no leadership anywhere
+    assert asked_about({"a": [asked], "d": [silent]}, "leadership") == [asked]
+    assert asked_about({"a": [asked], "d": [silent]}, "manual_records") == []
 
 
 # fresh sentences, in none of the training files, that the word lists do not read

@@ -100,13 +100,21 @@ def _pipeline():
                          LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
 
 
-class StatusModel:
-    """One fitted classifier per key."""
+def asked_about(by_writer: dict[str, list[StatusExample]], key: str) -> list[StatusExample]:
+    """The sentences of the writers who labelled ``key`` at all: a writer asked about other keys left it out of every
+    sentence, which says nothing about it (their sentences are no "says nothing" examples for it)."""
+    return [item for items in by_writer.values()
+            if any(item.systems if key == "systems" else getattr(item, key) is not None for item in items)
+            for item in items]
 
-    def __init__(self, items: list[StatusExample]) -> None:
+
+class StatusModel:
+    """One fitted classifier per key, from sentences by writer."""
+
+    def __init__(self, by_writer: dict[str, list[StatusExample]]) -> None:
         self.models = {}
         for key in (*BOOLEAN_KEYS, "systems"):
-            texts, labels = _rows(items, key)
+            texts, labels = _rows(asked_about(by_writer, key), key)
             if len(set(labels)) >= 2:
                 self.models[key] = _pipeline().fit(texts, labels)
 
@@ -136,7 +144,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _fitted() -> StatusModel:
-    return StatusModel([item for items in examples().values() for item in items])
+    return StatusModel(examples())
 
 
 def status_model() -> StatusModel:

@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.extractors.systems import _system_mentions
-from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, negated
 
@@ -51,16 +51,20 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
         return  # said outright in the words of the booleans
     for index in range(len(ctx.message.sentences)):
         clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain")]
-        boss = next((c for c in clauses if has_word(c.text, words["boss"])), None)
+        boss = next((c for c in clauses if _names_the_boss(c.text, words["boss"])), None)
         if boss is None:
             continue
-        for clause in clauses[clauses.index(boss):]:
+        for n, clause in enumerate(clauses[clauses.index(boss):]):
             leaves, leads = find_word(clause.text, words["boss_leaves"]), find_word(clause.text, words["boss_leads"])
             if leaves is not None:
-                ctx.add("leadership", False, ctx.message.sentence_text(index).strip("。.，, "))
+                ctx.add("leadership", False, _from_to(ctx, boss, clause))
                 return
+            if leads is not None and _only_said(clause.text, leads[0], clauses[clauses.index(boss) + n + 1:]):
+                ctx.add("leadership", False, _from_to(ctx, boss, clause))
+                return  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
             towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]]) if leads is not None else None
-            if leads is not None and (clause.text[leads[0] + len(leads[1]):].startswith("的") or towards and not (
+            after = clause.text[leads[0] + len(leads[1]):] if leads is not None else ""
+            if leads is not None and (after.startswith("的") and after.rstrip("的了啊呀 ") or towards and not (
                     has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
                     _system_mentions(towards.group("what")) or "系统" in towards.group("what"))):
                 continue  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
@@ -71,8 +75,33 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                                                              who.lower() in _lex()["leading"]["third_person"]):
                 continue  # "老板天天挂嘴上，但具体都是刘副总在推": someone else does it ("老板是真的很重视" is the boss)
             if leads is not None and not negated(clause.text, leads[0]):
-                ctx.add("leadership", True, ctx.message.sentence_text(index).strip("。.，, "))
+                ctx.add("leadership", True, _from_to(ctx, boss, clause))
                 return
+
+
+def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
+    """The owner's words from one clause to a later one (the boss, then what the boss does): the evidence, so that a
+    complaint said after it in the same sentence stays a complaint."""
+    return ctx.message.text[first.start:last.start + len(last.text)]
+
+
+def _names_the_boss(text: str, bosses: list[str]) -> bool:
+    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or firm ("老板儿子", "老板的厂")."""
+    deputies = _lex()["leading"]["deputies"]
+    for start, end, _ in find_all(text, bosses):
+        after = text[end:]
+        if text[max(0, start - 1):start] != "副" and \
+                not any(after.startswith(word) for word in deputies):
+            return True
+    return False
+
+
+def _only_said(text: str, at: int, later: list[Clause]) -> bool:
+    """A backing said, not done: a saying verb before it, then a contrast that follows with a negation."""
+    modality = _lex()["modality"]
+    return bool(re.search(r"(?:说|讲|表态|口头|says|said)[^，,]{0,4}$", text[:at])) and any(
+        (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and has_word(c.text, modality["negators"])
+        for c in later)
 
 
 def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
