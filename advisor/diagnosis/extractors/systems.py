@@ -49,7 +49,7 @@ def _denials() -> tuple[re.Pattern, re.Pattern]:
     syslex = _lex()["systems"]
     subject = r"(?:我们公司|我们厂|我们这儿?|我们|咱们|我|咱|俺们|俺|厂里|公司|we)?"
     every = "|".join(map(re.escape, syslex["all_of_them"]))
-    hedge = "|".join(map(re.escape, syslex["all_of_them"] + ["还", "倒", "就", "暂时", "目前", "现在", "基本"]))
+    hedge = "|".join(map(re.escape, sorted(syslex["all_of_them"] + syslex["before_no"], key=len, reverse=True)))
     # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
     no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没)(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
     return (re.compile(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}"),
