@@ -80,8 +80,8 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
         return "other_party"
     if has_word(clause, mod["uncertain"]) and not has_word(clause, lex["pain_points"]["strategy_leadership"]):
         return "uncertain"
-    if (wish := find_word(clause, mod["wish"])) is not None and clause[max(0, wish[0] - 1):wish[0]] not in ("不", "没"):
-        return "wish"  # "他听都不想听" is a refusal, not a plan
+    if has_word(clause, mod["wish"]):
+        return "wish"
     if clause.endswith("吧") and not re.search(r"[\d一二两三四五六七八九十百千万亿成]", clause):
         return "uncertain"  # "ERP那种是大公司才用的吧": a supposition, not a statement about us
     return "fact"
@@ -110,8 +110,9 @@ def read(said: str) -> Message:
             if modality == "fact" and wish:
                 modality = "wish"  # "明年准备上WMS，再把系统打通": the plan carries over the sentence's clauses
             wish = wish or modality == "wish"
-            if modality == "fact" and other and not has_word(stripped, lex["modality"]["ours"] + lex["modality"]["contrast"]):
-                modality = "other_party"  # "隔壁厂搞得热闹，他亲自抓": another firm's clause carries on until we speak of us
+            if modality == "fact" and other and (lead := find_word(stripped, lex["leading"]["third_person"])) is not None \
+                    and lead[0] == 0:
+                modality = "other_party"  # "隔壁厂搞得热闹，他亲自抓": a clause led by "he" goes on about the other firm
             other = modality == "other_party" or (other and modality != "fact")
             clause = Clause(text=stripped, start=start, sentence=index, modality=modality)
             clause.correction = has_word(stripped, lex["modality"]["correction"])

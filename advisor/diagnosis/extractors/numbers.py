@@ -47,8 +47,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         return "revenue_strong"
     if has_word(sentence + clause.topic, money["budget_topic"]) or _spent_on_systems(clause, q, sentence):
         return "budget"
-    if _cue_before(before, len(before), money["handed_to"], 6):
-        return "other"
+    if _cue_before(before, len(before), money["handed_to"], 6) and not has_word(sentence, money["sold_to"]):
+        return None
     if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None

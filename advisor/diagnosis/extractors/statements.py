@@ -46,37 +46,59 @@ def booleans(ctx: Context) -> None:
 
 def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
     """Whether the top boss leads digital work, from a sentence whose subject is the boss: what the boss does
-    ("老板天天盯着", "老板不管这些，都扔给IT经理"), in any clause of that sentence ("……，他一概不问")."""
+    ("老板天天盯着", "老板不管这些，都扔给IT经理"), in any clause of that sentence ("……，他一概不问"); a clause after a
+    contrast has the last word ("老板不懂技术，但是很支持"), and someone else named as the doer there leaves it to the
+    agent reading ("老板很支持，但具体都是刘副总在推")."""
     if any(f.key == "leadership" for f in ctx.facts):
         return  # said outright in the words of the booleans
+    contrast = _lex()["modality"]["contrast"]
     for index in range(len(ctx.message.sentences)):
-        clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain")]
-        boss = next((c for c in clauses if _names_the_boss(c.text, words["boss"])), None)
+        clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "wish")]
+        boss = next((c for c in clauses if c.modality != "wish" and _names_the_boss(c.text, words["boss"])), None)
         if boss is None:
             continue
-        for n, clause in enumerate(clauses[clauses.index(boss):]):
-            leaves, leads = find_word(clause.text, words["boss_leaves"]), find_word(clause.text, words["boss_leads"])
-            if leaves is not None:
-                ctx.add("leadership", False, _from_to(ctx, boss, clause))
+        said: tuple[bool, Clause] | None = None
+        following = clauses[clauses.index(boss):]
+        for n, clause in enumerate(following):
+            turn = (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
+            if said is not None and not turn:
+                continue  # the first stance stands unless a contrast follows it
+            stance = _stance(clause, following[n + 1:], words)
+            if stance == "someone else":
                 return
-            if leads is not None and _only_said(clause.text, leads[0], clauses[clauses.index(boss) + n + 1:]):
-                ctx.add("leadership", False, _from_to(ctx, boss, clause))
-                return  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
-            towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]]) if leads is not None else None
-            after = clause.text[leads[0] + len(leads[1]):] if leads is not None else ""
-            if leads is not None and (after.startswith("的") and after.rstrip("的了啊呀 ") or towards and not (
-                    has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
-                    _system_mentions(towards.group("what")) or "系统" in towards.group("what"))):
-                continue  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
-            agent = re.search(r"(?:是|由|靠)(?P<who>[^，。,是由]{1,8})$", clause.text[:leads[0]]) if leads else None
-            who = agent.group("who").strip() if agent else ""
-            if who and not has_word(who, words["boss"]) and (has_word(who, _lex()["leading"]["deputies"]) or
-                                                             _named_colleague(who, _lex()["leading"]) or
-                                                             who.lower() in _lex()["leading"]["third_person"]):
-                continue  # "老板天天挂嘴上，但具体都是刘副总在推": someone else does it ("老板是真的很重视" is the boss)
-            if leads is not None and not negated(clause.text, leads[0]):
-                ctx.add("leadership", True, _from_to(ctx, boss, clause))
-                return
+            if stance is not None:
+                said = (stance, clause)
+        if said is not None:
+            ctx.add("leadership", said[0], _from_to(ctx, boss, said[1]))
+            return
+
+
+def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]]) -> bool | str | None:
+    """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
+    it), "someone else" (another is named as the doer), None (nothing)."""
+    leaves = find_word(clause.text, words["boss_leaves"])
+    if leaves is not None and not _reported(clause.text[:leaves[0]]) and (
+            has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
+        return False  # "老板一点都不排斥" is no refusal (nor, read alone, a lead); "从来不管" is one
+    leads = find_word(clause.text, words["boss_leads"])
+    if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
+            _reported(clause.text[:leads[0]]):
+        return None
+    if _only_said(clause.text, leads[0], later):
+        return False  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
+    towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]])
+    after = clause.text[leads[0] + len(leads[1]):]
+    if after.startswith("的") and after.rstrip("的了啊呀 ") or towards and not (
+            has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
+            _system_mentions(towards.group("what")) or "系统" in towards.group("what")):
+        return None  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
+    agent = re.search(r"(?:是|由|靠|让|派|叫|交给)(?P<who>[^，。,是由让派]{1,8})$", clause.text[:leads[0]])
+    who = agent.group("who").strip() if agent else ""
+    if who and not has_word(who, words["boss"]) and (
+            has_word(who, _lex()["leading"]["deputies"] + _lex()["leading"]["self"]) or
+            _named_colleague(who, _lex()["leading"]) or who.lower() in _lex()["leading"]["third_person"]):
+        return "someone else"  # "老板天天挂嘴上，但具体都是刘副总在推", "老板让我主导" ("老板是真的很重视" is the boss)
+    return True
 
 
 def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
@@ -86,22 +108,31 @@ def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
 
 
 def _names_the_boss(text: str, bosses: list[str]) -> bool:
-    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or firm ("老板儿子", "老板的厂")."""
-    deputies = _lex()["leading"]["deputies"]
+    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or staff ("老板儿子",
+    "老板的司机", "老板家大儿子")."""
+    people = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
     for start, end, _ in find_all(text, bosses):
-        after = text[end:]
-        if text[max(0, start - 1):start] != "副" and \
-                not any(after.startswith(word) for word in deputies):
+        if text[max(0, start - 1):start] != "副" and not re.match(rf"(?:的|家)?[大小二]?(?:{people})", text[end:]):
             return True
     return False
 
 
+def _reported(before: str) -> bool:
+    """The stance word is another's, reported by the boss: a saying verb, then someone other than the boss ("老板说员工
+    都很抵触", "老板说这行就是烧钱"; "老板说他支持" and "老板嘴上说重视" are the boss's own)."""
+    said = re.search(r"(?:说|讲)(?P<subject>[^，,]*)$", before)
+    return bool(said and said.group("subject").strip() and
+                not re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person'] + _lex()['leading']['self']))})",
+                             said.group("subject")))
+
+
 def _only_said(text: str, at: int, later: list[Clause]) -> bool:
-    """A backing said, not done: a saying verb before it, then a contrast that follows with a negation."""
+    """A backing said, not done: a saying verb before it, then a contrast that follows with a negation that is not
+    about us ("老板说他支持，但是我们还没准备好" is a backing)."""
     modality = _lex()["modality"]
     return bool(re.search(r"(?:说|讲|表态|口头|says|said)[^，,]{0,4}$", text[:at])) and any(
-        (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and has_word(c.text, modality["negators"])
-        for c in later)
+        (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and
+        has_word(c.text, modality["negators"]) and not has_word(c.text, modality["ours"]) for c in later)
 
 
 def _leader(ctx: Context, words: dict[str, list[str]]) -> None:

@@ -196,7 +196,7 @@ def systems(ctx: Context) -> None:
         mentions = _system_mentions(clause.text)
         named = mentions or named
         sentence = ctx.message.sentence_of(clause)
-        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, ["我们", "我", "we", "our"]):
+        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, _lex()["modality"]["ours"]):
             continue  # "其中一家有供应商平台……那是人家的系统": someone else's
         for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end)
