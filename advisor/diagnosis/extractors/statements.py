@@ -117,10 +117,14 @@ def _names_the_boss(text: str, bosses: list[str]) -> bool:
     return False
 
 
+def _saying() -> str:
+    return "|".join(map(re.escape, _lex()["leading"]["saying"]))
+
+
 def _reported(before: str) -> bool:
     """The stance word is another's, reported by the boss: a saying verb, then someone other than the boss ("老板说员工
     都很抵触", "老板说这行就是烧钱"; "老板说他支持" and "老板嘴上说重视" are the boss's own)."""
-    said = re.search(r"(?:说|讲)(?P<subject>[^，,]*)$", before)
+    said = re.search(rf"(?:{_saying()})(?P<subject>[^，,]*)$", before)
     return bool(said and said.group("subject").strip() and
                 not re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person'] + _lex()['leading']['self']))})",
                              said.group("subject")))
@@ -130,7 +134,7 @@ def _only_said(text: str, at: int, later: list[Clause]) -> bool:
     """A backing said, not done: a saying verb before it, then a contrast that follows with a negation that is not
     about us ("老板说他支持，但是我们还没准备好" is a backing)."""
     modality = _lex()["modality"]
-    return bool(re.search(r"(?:说|讲|表态|口头|says|said)[^，,]{0,4}$", text[:at])) and any(
+    return bool(re.search(rf"(?:{_saying()})[^，,]{{0,4}}$", text[:at])) and any(
         (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and
         has_word(c.text, modality["negators"]) and not has_word(c.text, modality["ours"]) for c in later)
 
