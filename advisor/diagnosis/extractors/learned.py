@@ -4,7 +4,7 @@ were named. Marked as learned and less sure than the rules, so a word-read state
 from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.extractors.systems import use_said
+from advisor.diagnosis.extractors.systems import said_elsewhere, use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.reading import answer_polarity
 from advisor.diagnosis.status_classifier import BOOLEAN_KEYS, available, status_model, system_spans, thresholds
@@ -43,7 +43,7 @@ def learned_statuses(ctx: Context) -> None:
 
 def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
     """(the words said of system ``sid``, where it is named in them): from the clause that names it to the end of its
-    sentence ("我们那套MES，工人嫌麻烦早就不点了"), up to a clause that names another system."""
+    sentence ("我们那套MES，工人嫌麻烦早就不点了"), up to a clause that names another system, the rest or only another scene."""
     for clause in ctx.message.clauses:
         spans = [(a, b) for a, b, s in system_spans(clause.text) if s == sid]
         if not spans or clause.modality == "echo":  # "ERP？用友，就财务在用": the topic echoed says nothing of it
@@ -52,8 +52,9 @@ def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
         for after in ctx.message.clauses_of(clause.sentence):
             if after.start <= clause.start:
                 continue
-            if any(s != sid for _, _, s in system_spans(after.text)):
-                break  # "MES有，ERP没有": the next system's clause says nothing of this one
+            if any(s != sid for _, _, s in system_spans(after.text)) or said_elsewhere(after.text, sid):
+                break  # "MES有，ERP没有", "就财务整了个管家婆，别的没有": the next system's or the rest's clause says
+                # nothing of this one
             text += "，" + after.text
         return text, *spans[0]
     return None

@@ -64,7 +64,7 @@ def _denied_of_all(after: str, quantifier_needed: bool) -> bool:
     return bool(_denials()[0 if quantifier_needed else 1].match(after))
 
 
-def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool | None:
+def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str) -> bool | None:
     """True in use, False not in use, None: nothing said about ours."""
     syslex = _lex()["systems"]
     text = clause.text
@@ -86,7 +86,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
         return False  # "We looked at a warehouse system": English puts the verb before the system
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
-    # sealed owners it cost more readings of systems in use than it found unused ones
+    # sealed owners it cost more readings of systems in use than it found unused ones (again when tried after a
+    # contrast only, in stop 36: "MES上了，不过老板从来不打开" is in use)
     for said, own in ((text[end:], True), (rest[:60], False)):
         others = _system_mentions(said)
         if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
@@ -94,7 +95,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use = use_said(said) if own else None
         idle = syslex["idle"] + (syslex["choosing"] if own else [])
-        if has_word(said if own else said[:20], idle) or use is False or not own and _reverted(said):
+        if has_word(said if own else said[:20], idle) or use is False or not own and _reverted(said, sid):
             return False
         if use:
             return True
@@ -104,9 +105,10 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int) -> bool |
     return True
 
 
-def _reverted(later: str) -> bool:
+def _reverted(later: str, sid: str) -> bool:
     """"……，结果仓库还是拿本子记" / "but the crew went back to paper": after a contrast, the work is done on paper or in
-    a spreadsheet again (and not said of the rest: "其他几条线还是纸质报工" leaves the system in use)."""
+    a spreadsheet again (and not said of the rest or of another scene: "其他几条线还是纸质报工", "有WMS，不过生产那边还是
+    手写" leave the system in use)."""
     lex = _lex()
     contrast = find_word(later, lex["modality"]["contrast"] + ["结果", "可"])
     if contrast is None:
@@ -114,7 +116,18 @@ def _reverted(later: str) -> bool:
     after = later[contrast[0]:]
     manual = lex["booleans"]["manual_records"]
     return has_word(after, lex["systems"]["reverted"]) and has_word(after, manual["affirm"] + manual["media"]) and \
-        not has_word(after, lex["systems"]["the_rest"])
+        not said_elsewhere(after, sid)
+
+
+def said_elsewhere(text: str, sid: str) -> bool:
+    """Whether ``text`` speaks of the rest ("别的没有") or only of scenes system ``sid`` does not serve ("车间全靠纸单子"
+    after the bookkeeping software): then what it says is not said of that system."""
+    from advisor.diagnosis.assessment import scene_systems, scene_words
+    if has_word(text, _lex()["systems"]["the_rest"]):
+        return True
+    # a scene named in one character is too often part of another word ("账" in "开了账号")
+    scenes = [scene for scene, words in scene_words().items() if has_word(text, [w for w in words if len(w) > 1])]
+    return bool(scenes) and all(sid not in scene_systems()[scene] for scene in scenes)
 
 
 def use_said(text: str) -> bool | None:
@@ -199,7 +212,7 @@ def systems(ctx: Context) -> None:
         if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, _lex()["modality"]["ours"]):
             continue  # "其中一家有供应商平台……那是人家的系统": someone else's
         for start, end, sid, strength in mentions:
-            state = _system_state(clause, sentence, start, end)
+            state = _system_state(clause, sentence, start, end, sid)
             if state is None:
                 continue
             confidence = WISH if clause.modality == "wish" else strength
