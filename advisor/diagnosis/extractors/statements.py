@@ -16,6 +16,8 @@ def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
     yes, no = find_word(clause.text, words["affirm"]), find_word(clause.text, words["deny"])
     if no and (not yes or no[0] <= yes[0] or yes[1] in no[1]):
         return False
+    if any(negated(clause.text, start) for start, _, _ in find_all(clause.text, words.get("negated_is_no", []))):
+        return False  # "跟金蝶还没对接": a verb that says nothing alone ("在跟厂家对接") is a no when negated
     if yes and has_word(clause.text if clause.text.isascii() else clause.text[yes[0] + len(yes[1]):],
                         words.get("deny_after", [])):
         return False  # "纸质单据基本取消了": the thing named, then said to be gone (in English the verb may come first)
