@@ -151,7 +151,7 @@ def amounts(ctx: Context) -> None:
 # --- shares -----------------------------------------------------------------------------------------------------
 def _counts(text: str) -> list[Quantity]:
     """Counted things (台, 条, 套, 个 or bare numbers), not people, money or shares."""
-    return [q for q in find_quantities(text) if q.unit in ("台", "个", "套", "") and q.value < 10_000]
+    return [q for q in find_quantities(text) if q.unit in ("台", "条", "个", "套", "") and q.value < 10_000]
 
 
 def _ratio(sentence: str, clause: Clause) -> float | None:
@@ -210,15 +210,20 @@ def _networking(ctx: Context, index: int) -> None:
     eq = _lex()["equipment"]
     sentence = ctx.message.sentence_text(index)
     clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo", "corrected")]
+    said = None
     for n, clause in enumerate(clauses):
         if not has_word(clause.text + clause.topic, eq["networked"] + eq["none_networked"]):
             continue
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence)
-        if value is not None:
-            ctx.add("equipment_networked_pct", value, sentence.strip("。.，, "))
-            return
+        if value is None and n + 1 < len(clauses) and len(_counts(clauses[n + 1].text)) >= 2:
+            value = _ratio(sentence, clauses[n + 1])  # "设备联网去年弄过，二十台搞了四台": the count comes next
+        turned = (found := find_word(clause.text, _lex()["modality"]["contrast"])) is not None and found[0] <= 2
+        if value is not None and (said is None or turned):
+            said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
+    if said is not None:
+        ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
 
 @extractor
