@@ -68,7 +68,7 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             turn = (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
             if said is not None and not turn:
                 continue  # the first stance stands unless a contrast follows it
-            stance = _stance(clause, following[n + 1:], words)
+            stance = _stance(clause, following[n + 1:], words, he_is_the_boss=n > 0)
             if stance == "someone else":
                 return
             if stance is not None:
@@ -78,9 +78,10 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             return
 
 
-def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]]) -> bool | str | None:
+def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]], he_is_the_boss: bool) -> bool | str | None:
     """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
-    it), "someone else" (another is named as the doer), None (nothing)."""
+    it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
+    is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
     leaves = find_word(clause.text, words["boss_leaves"])
     if leaves is not None and not _reported(clause.text[:leaves[0]]) and (
             has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
@@ -101,7 +102,8 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]]) ->
     who = agent.group("who").strip() if agent else ""
     if who and not has_word(who, words["boss"]) and (
             has_word(who, _lex()["leading"]["deputies"] + _lex()["leading"]["self"]) or
-            _named_colleague(who, _lex()["leading"]) or who.lower() in _lex()["leading"]["third_person"]):
+            _named_colleague(who, _lex()["leading"]) or who.lower() in _lex()["leading"]["third_person"] and
+            not he_is_the_boss):
         return "someone else"  # "老板天天挂嘴上，但具体都是刘副总在推", "老板让我主导" ("老板是真的很重视" is the boss)
     return True
 
@@ -165,13 +167,15 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if not about_it:
             continue
         agent = None
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
-                        rf"^(?P<agent>[^，。,是由]{{1,8}}?)(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+        # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
+        agent_words = r"(?:[^，。,是由]{1,8}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+                        rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
-            m = next((m for p in (pattern, pattern.replace("}?)", "})")) if (m := re.search(p, clause.text, re.I)) and
+            m = next((m for p in (pattern, re.sub(r"\}\?(?=[)|])", "}", pattern)) if (m := re.search(p, clause.text, re.I)) and
                       _leads_the_work(clause.text[m.end():], asked, words)), None)
             if m:
                 agent = m.group("agent")
