@@ -115,8 +115,9 @@ def amounts(ctx: Context) -> None:
                 else:
                     candidates["revenue_strong"].append((total, clause.text))  # said last, it stands
                 continue
-            if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000:
-                continue
+            if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000 or \
+                    q.value < 100:
+                continue  # under a hundred yuan is no firm's money: "一块外接硬盘", "这一块" count pieces
             kind = _money_kind(clause, q, sentence)
             if kind is None and taken_back is not None:
                 kind = taken_back  # "预算三百万……不对，那是总部的。我们这边八十万": said again, of what was taken back
