@@ -61,9 +61,9 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
     no trade ("公司", "三四十人", "做了等保")."""
     lex = _lex()["industry"]
-    obj = re.sub(r"^(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |several |small |mid-size |family-run )+", "",
-                 obj.strip(" ，。,"),
-                 flags=re.I).rstrip("的了啦呢吧嘛啊哦")
+    obj = re.sub(r"^(?:[\u4e00-\u9fff]{2,4}?(?=一家|一间))?(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |"
+                 r"several |small |mid-size |family-run )+", "", obj.strip(" ，。,"),
+                 flags=re.I).rstrip("的了啦呢吧嘛啊哦")  # "西安一家设计院": the town before the firm goes too
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去不]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
@@ -109,8 +109,9 @@ def industry(ctx: Context) -> None:
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
-                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)", clause.text):
-                    strength = 0.5  # "我是做财务的": the speaker's job, unless nothing says the enterprise's trade
+                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)是[^，。,]*的", clause.text):
+                    strength = 0.5  # "我是做财务的", "我是事务所的行政": the speaker's job, unless nothing says the
+                    # enterprise's trade
                 if best is None or strength > best[0]:
                     best = (strength, trade, clause.text)
                 break
@@ -119,7 +120,7 @@ def industry(ctx: Context) -> None:
         return
     head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
-            (find_quantities(head[1]) or sector_of(head[0]) and not complains(head[0]) and
+            (find_quantities(head[1]) or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
              not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
@@ -147,6 +148,12 @@ def pains(ctx: Context) -> None:
                 severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
                 ctx.add(f"pain.{pain.value}", severity, clause.text)
     _pains_by_meaning(ctx)
+
+
+@lru_cache(maxsize=1)
+def _complaint_words() -> list[str]:
+    """The complaint markers of two characters or more: a trade's name holds single ones ("冲压", "断路器", "卡车")."""
+    return [word for word in _lex()["complaint_markers"] if len(word) > 1]
 
 
 def complains(text: str) -> bool:
