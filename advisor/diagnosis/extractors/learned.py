@@ -41,10 +41,12 @@ def learned_statuses(ctx: Context) -> None:
     _second_look_at_systems(ctx, model, limits.systems)
 
 
-def _said_of(ctx: Context, sid: str) -> tuple[str, int, int] | None:
+def _said_of(ctx: Context, sid: str, evidence: str) -> tuple[str, int, int] | None:
     """(the words said of system ``sid``, where it is named in them): from the clause that names it to the end of its
     sentence ("我们那套MES，工人嫌麻烦早就不点了"), up to a clause that names another system, the rest or only another scene."""
-    for clause in ctx.message.clauses:
+    # the clause the rules read it in first ("集团上了SAP，……，自己还是用管家婆": the second one is ours)
+    clauses = sorted(ctx.message.clauses, key=lambda c: ctx.message.as_said(c.text) != evidence)
+    for clause in clauses:
         spans = [(a, b) for a, b, s in system_spans(clause.text) if s == sid]
         if not spans or clause.modality == "echo":  # "ERP？用友，就财务在用": the topic echoed says nothing of it
             continue
@@ -71,7 +73,7 @@ def _second_look_at_systems(ctx: Context, model, limit: float) -> None:
         if has_word(fact.evidence, _lex()["modality"]["negators"]) or named and use_said(fact.evidence):
             continue  # the rules weighed a negation or a use there ("不是没有CRM", "ERP天天用"): only a bare mention's
             # reading is looked at
-        said = _said_of(ctx, sid)
+        said = _said_of(ctx, sid, fact.evidence)
         if said is None:
             continue
         status, p = model.system(*said)

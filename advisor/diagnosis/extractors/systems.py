@@ -134,9 +134,10 @@ def use_said(text: str) -> bool | None:
     """Whether ``text`` says the system is used (a use verb), not used (one negated), or neither."""
     syslex = _lex()["systems"]
     verdict = None
+    named_at = {a for a, _, _, _ in system_names(text)}
     for start, end, _ in find_all(text, syslex["use_verbs"]):
-        if has_word(text[end:end + 2], syslex["no_need_after"]):
-            continue  # "不用换": no need to, not "does not use"
+        if has_word(text[end:end + 2], syslex["no_need_after"]) and end not in named_at:
+            continue  # "不用换": no need to, not "does not use" (but "用管家婆" uses one)
         if negated(text, start):
             return False
         verdict = True
