@@ -84,6 +84,7 @@ def people(ctx: Context) -> None:
     digital_best: tuple[float, str] | None = None
     totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
+    parts: list[Quantity] = []  # the groups counted one by one ("车间五十人，办公室十二个")
     corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
     corrected_digital = False  # and they were the IT people
     previous: Clause | None = None
@@ -125,6 +126,9 @@ def people(ctx: Context) -> None:
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
                 digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
+            elif scope == "subgroup" and has_word(clause.text[:q.start][-8:], _lex()["people"]["subgroup"]) and \
+                    not has_word(clause.text[:q.start], _lex()["people"]["per_unit"]):
+                parts.append(q)  # a group named, then its count ("办公室十二个"; not "一个人一个月工资六千五")
             elif scope == "total":
                 # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
                 strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) or \
@@ -158,6 +162,9 @@ def people(ctx: Context) -> None:
         if len(counts) == 1 and counts[0].value >= 1 and _nothing_else_counted(ctx.message.text, counts[0]):
             # "八十来个。" answering how many people ("两个厂区。" counts something else)
             totals.append((1, int(round(counts[0].value)), ctx.message.text))
+    if not totals and len(parts) >= 2 and not any(q.upper_bound for q in parts):
+        # every group counted and no total said: they add up to it ("车间五十人，办公室十二个人")
+        totals.append((0, int(round(sum(q.value for q in parts))), ctx.message.text.strip()))
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
