@@ -171,8 +171,9 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
             out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?的?| management | )(?:{nouns})(?![A-Za-z])",
                                         re.IGNORECASE)))
             # "质量这块没系统": the domain stands for the system, and the no that follows it is read as of a name
-            out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|还)?(?:没有|没啥|没什么|没上|没用|没|无)(?:任何|什么|啥)?(?:{nouns})"
-                                        rf"(?![问性化题对接上]))")))  # not "没什么系统问题", "没系统性的培训"
+            out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|还)?(?:没有|没啥|没什么|没上|没用|没|无)"
+                                        rf"(?:任何|什么|啥)?(?:{nouns})(?![问性化题对接上之以前]))")))
+            # not "没什么系统问题", "没系统性的培训", "没上系统之前": the no is of something else, or of a time past
     return out
 
 

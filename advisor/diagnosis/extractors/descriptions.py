@@ -61,9 +61,11 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
     no trade ("公司", "三四十人", "做了等保")."""
     lex = _lex()["industry"]
+    said = obj.strip(" ，。,")
     obj = re.sub(r"^(?:[\u4e00-\u9fff]{2,4}?(?=一家|一间))?(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |"
-                 r"several |small |mid-size |family-run )+", "", obj.strip(" ，。,"),
-                 flags=re.I).rstrip("的了啦呢吧嘛啊哦")  # "西安一家设计院": the town before the firm goes too
+                 r"several |small |mid-size |family-run )+", "", said, flags=re.I).rstrip("的了啦呢吧嘛啊哦")
+    if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
+        return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去不]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
@@ -109,7 +111,7 @@ def industry(ctx: Context) -> None:
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
-                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)是[^，。,]*的", clause.text):
+                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)是[^，。,]*的[^，。,]", clause.text):
                     strength = 0.5  # "我是做财务的", "我是事务所的行政": the speaker's job, unless nothing says the
                     # enterprise's trade
                 if best is None or strength > best[0]:

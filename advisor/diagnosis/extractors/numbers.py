@@ -172,7 +172,9 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     if part.value == 1 and said and re.match(r"\s*(?:都|也)", part.after(clause.text, 2)):
         return 0.0  # "一台都没联网": not one
     part_value = part.value
-    whole = max((q for q in counts if q.start != part_start), key=lambda q: q.value, default=None)
+    # the whole is counted in the part's unit ("两条产线共四十台，联网了一条线" is no share of the machines)
+    whole = max((q for q in counts if q.start != part_start and (not part.unit or not q.unit or q.unit == part.unit)),
+                key=lambda q: q.value, default=None)
     if whole is not None and whole.start > part_start and has_word(sentence[max(whole.start - 4, 0):whole.start],
                                                                    _lex()["systems"]["the_rest"]):
         whole = Quantity(value=whole.value + part_value, unit=whole.unit, start=whole.start, end=whole.end,
@@ -220,7 +222,8 @@ def _networking(ctx: Context, index: int) -> None:
         value = _share_said(clause, nearby, sentence)
         if value is None and n + 1 < len(clauses) and len(_counts(clauses[n + 1].text)) >= 2:
             value = _ratio(sentence, clauses[n + 1])  # "设备联网去年弄过，二十台搞了四台": the count comes next
-        turned = (found := find_word(clause.text, _lex()["modality"]["contrast"])) is not None and found[0] <= 2
+        turned = (found := find_word(clause.text, _lex()["modality"]["contrast"])) is not None and found[0] <= 2 and \
+            (value != 0 or has_word(clause.text, eq["not_one"]))  # "一半联网了，但是老设备没联网" keeps the half
         if value is not None and (said is None or turned):
             said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
     if said is not None:

@@ -16,14 +16,24 @@ def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
     yes, no = find_word(clause.text, words["affirm"]), find_word(clause.text, words["deny"])
     if no and (not yes or no[0] <= yes[0] or yes[1] in no[1]):
         return False
-    if any(negated(clause.text, start) for start, _, _ in find_all(clause.text, words.get("negated_is_no", []))):
-        return False  # "跟金蝶还没对接": a verb that says nothing alone ("在跟厂家对接") is a no when negated
-    if yes and has_word(clause.text if clause.text.isascii() else clause.text[yes[0] + len(yes[1]):],
-                        words.get("deny_after", [])):
-        return False  # "纸质单据基本取消了": the thing named, then said to be gone (in English the verb may come first)
+    english = clause.text.isascii()
+    if any(negated(clause.text, start, 10 if english else 3)
+           for start, _, _ in find_all(clause.text, words.get("negated_is_no", []))):
+        return False  # "跟金蝶还没对接": a verb that says nothing alone ("在跟厂家对接") is a no when negated right before
+    if yes and _said_gone(clause.text, yes, words.get("deny_after", []), english):
+        return False  # "纸质单据基本取消了": the thing named, then said to be gone
     if yes:
         return not negated(clause.text, yes[0])
     return None
+
+
+def _said_gone(text: str, yes: tuple[int, str], gone: list[str], english: bool) -> bool:
+    """A word of its going said close after the thing named, not negated and not with a "still" ("手写报表到现在也没
+    淘汰", "still on paper since our IT guy is gone"); in English the verb may come first ("got rid of paper")."""
+    end = yes[0] + len(yes[1])
+    near = text[max(0, yes[0] - 20):end + 30] if english else text[end:end + 10]
+    found = find_word(near, gone)
+    return found is not None and not negated(near, found[0]) and not has_word(text, _lex()["systems"]["reverted"])
 
 
 @extractor
@@ -68,7 +78,11 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             turn = (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
             if said is not None and not turn:
                 continue  # the first stance stands unless a contrast follows it
-            stance = _stance(clause, following[n + 1:], words, he_is_the_boss=n > 0)
+            # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
+            others = "".join(c.text for c in following[1:n + 1])
+            people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
+            he_is_the_boss = n > 0 and not has_word(others, people)
+            stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
             if stance == "someone else":
                 return
             if stance is not None:
@@ -78,7 +92,8 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             return
 
 
-def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]], he_is_the_boss: bool) -> bool | str | None:
+def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
+            he_is_the_boss: bool) -> bool | str | None:
     """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
     it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
     is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
@@ -175,7 +190,8 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
-            m = next((m for p in (pattern, re.sub(r"\}\?(?=[)|])", "}", pattern)) if (m := re.search(p, clause.text, re.I)) and
+            greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
+            m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
                       _leads_the_work(clause.text[m.end():], asked, words)), None)
             if m:
                 agent = m.group("agent")

@@ -87,7 +87,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
     # sealed owners it cost more readings of systems in use than it found unused ones (again when tried after a
-    # contrast only, in stop 36: "MES上了，不过老板从来不打开" is in use)
+    # contrast only: "MES上了，不过老板从来不打开" is in use)
     for said, own in ((text[end:], True), (rest[:60], False)):
         others = _system_mentions(said)
         if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
@@ -125,8 +125,15 @@ def said_elsewhere(text: str, sid: str) -> bool:
     from advisor.diagnosis.assessment import scene_systems, scene_words
     if has_word(text, _lex()["systems"]["the_rest"]):
         return True
-    # a scene named in one character is too often part of another word ("账" in "开了账号")
-    scenes = [scene for scene, words in scene_words().items() if has_word(text, [w for w in words if len(w) > 1])]
+    # the scene is in the first clause said ("不过生产那边…", "车间全靠…"; not "结果还是手写，设备也老出毛病"); a scene
+    # named in one character is too often part of another word ("账" in "开了账号"); one before a person names a user
+    # ("车间主任")
+    contrast = "|".join(map(re.escape, _lex()["modality"]["contrast"] + ["结果", "可"]))
+    lead = re.split("[，,；;]", re.sub(f"^[\\s，,]*(?:{contrast})?", "", text))[0]
+    people = _lex()["leading"]["deputies"] + _lex()["people"]["person_nouns"]
+    scenes = [scene for scene, words in scene_words().items()
+              if any(not has_word(lead[end:end + 3], people)
+                     for _, end, _ in find_all(lead, [w for w in words if len(w) > 1]))]
     return bool(scenes) and all(sid not in scene_systems()[scene] for scene in scenes)
 
 
@@ -210,7 +217,8 @@ def systems(ctx: Context) -> None:
         mentions = _system_mentions(clause.text)
         named = mentions or named
         sentence = ctx.message.sentence_of(clause)
-        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, _lex()["modality"]["ours"]):
+        ours = _lex()["modality"]["ours"] + _lex()["systems"]["ours_beside_theirs"]
+        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, ours):
             continue  # "其中一家有供应商平台……那是人家的系统": someone else's
         for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end, sid)
