@@ -47,6 +47,10 @@ def booleans(ctx: Context) -> None:
             if value is not None:
                 ctx.add(key, value, clause.text, STRONG + (0.05 if clause.correction else 0))
         sentence = ctx.message.sentence_of(clause)
+        apart = find_word(clause.text, lex["integration"]["apart"])
+        if apart and not negated(clause.text, apart[0]) and not any(f.key == "integration" for f in ctx.facts) and \
+                (_system_mentions(clause.text) or has_word(clause.text, lex["integration"]["apart_of"])):
+            ctx.add("integration", False, clause.text)  # "质检数据跟ERP是分开的" (not "车间和办公室是分开的")
         rekey = find_word(clause.text, lex["integration"]["rekey"])
         if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
             ctx.add("integration", False, clause.text)  # "再手工录一遍进U8": re-keying into a named system
