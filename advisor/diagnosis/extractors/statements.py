@@ -71,6 +71,7 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
     if any(f.key == "leadership" for f in ctx.facts):
         return  # said outright in the words of the booleans
     contrast = _lex()["modality"]["contrast"]
+    people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
     for index in range(len(ctx.message.sentences)):
         clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "wish")]
         boss = next((c for c in clauses if c.modality != "wish" and _names_the_boss(c.text, words["boss"])), None)
@@ -84,7 +85,6 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                 continue  # the first stance stands unless a contrast follows it
             # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
             others = "".join(c.text for c in following[1:n + 1])
-            people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
             he_is_the_boss = n > 0 and not has_word(others, people)
             stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
             if stance == "someone else":

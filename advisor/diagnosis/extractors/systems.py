@@ -110,7 +110,7 @@ def _reverted(later: str, sid: str) -> bool:
     a spreadsheet again (and not said of the rest or of another scene: "其他几条线还是纸质报工", "有WMS，不过生产那边还是
     手写" leave the system in use)."""
     lex = _lex()
-    contrast = find_word(later, lex["modality"]["contrast"] + ["结果", "可"])
+    contrast = find_word(later, _turns())
     if contrast is None:
         return False
     after = later[contrast[0]:]
@@ -122,28 +122,42 @@ def _reverted(later: str, sid: str) -> bool:
 def said_elsewhere(text: str, sid: str) -> bool:
     """Whether ``text`` speaks of the rest ("别的没有") or only of scenes system ``sid`` does not serve ("车间全靠纸单子"
     after the bookkeeping software): then what it says is not said of that system."""
-    from advisor.diagnosis.assessment import scene_systems, scene_words
     if has_word(text, _lex()["systems"]["the_rest"]):
         return True
-    # the scene is in the first clause said ("不过生产那边…", "车间全靠…"; not "结果还是手写，设备也老出毛病"); a scene
-    # named in one character is too often part of another word ("账" in "开了账号"); one before a person names a user
-    # ("车间主任")
-    contrast = "|".join(map(re.escape, _lex()["modality"]["contrast"] + ["结果", "可"]))
-    lead = re.split("[，,；;]", re.sub(f"^[\\s，,]*(?:{contrast})?", "", text))[0]
-    people = _lex()["leading"]["deputies"] + _lex()["people"]["person_nouns"]
-    scenes = [scene for scene, words in scene_words().items()
-              if any(not has_word(lead[end:end + 3], people)
-                     for _, end, _ in find_all(lead, [w for w in words if len(w) > 1]))]
-    return bool(scenes) and all(sid not in scene_systems()[scene] for scene in scenes)
+    # the scene is in the first clause said ("不过生产那边…", "车间全靠…"; not "结果还是手写，设备也老出毛病"); one
+    # before a person names a user ("车间主任")
+    turn, scenes_by_words, people = _scene_reading()
+    lead = re.split("[，,；;]", turn.sub("", text, count=1))[0]
+    scenes = [scene for scene, (words, _) in scenes_by_words.items()
+              if any(not has_word(lead[end:end + 3], people) for _, end, _ in find_all(lead, words))]
+    return bool(scenes) and all(sid not in scenes_by_words[scene][1] for scene in scenes)
+
+
+@lru_cache(maxsize=1)
+def _turns() -> list[str]:
+    """The words that turn what follows against what came before: a contrast, or an outcome ("结果", "可")."""
+    return _lex()["modality"]["contrast"] + _lex()["systems"]["outcome_turns"]
+
+
+@lru_cache(maxsize=1)
+def _scene_reading() -> tuple[re.Pattern, dict[str, tuple[list[str], list[str]]], list[str]]:
+    """Built once for :func:`said_elsewhere`, which runs on every later clause: a leading turn word; scene → (its words
+    of two characters or more: one character is too often part of another word, "账" in "开了账号"; the systems that
+    serve it); the words for people."""
+    from advisor.diagnosis.assessment import scene_systems, scene_words
+    turn = re.compile(f"^[\\s，,]*(?:{'|'.join(map(re.escape, _turns()))})?")
+    scenes = {scene: ([w for w in words if len(w) > 1], scene_systems()[scene])
+              for scene, words in scene_words().items()}
+    return turn, scenes, _lex()["leading"]["deputies"] + _lex()["people"]["person_nouns"]
 
 
 def use_said(text: str) -> bool | None:
     """Whether ``text`` says the system is used (a use verb), not used (one negated), or neither."""
     syslex = _lex()["systems"]
     verdict = None
-    named_at = {a for a, _, _, _ in system_names(text)}
     for start, end, _ in find_all(text, syslex["use_verbs"]):
-        if has_word(text[end:end + 2], syslex["no_need_after"]) and end not in named_at:
+        if has_word(text[end:end + 2], syslex["no_need_after"]) and \
+                not any(a == end for a, _, _, _ in system_names(text)):
             continue  # "不用换": no need to, not "does not use" (but "用管家婆" uses one)
         if negated(text, start):
             return False
