@@ -39,7 +39,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
             and not has_word(clause.text, money["revenue_strong"] + money["sales_reached"]):
         return "budget"  # "拿三十万出来"; "要是一年万把块钱能把批次管起来": what a sum would buy is what they would pay
     if found:
-        return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
+        kind = max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
+        return None if kind.startswith("revenue") and has_word(before[-3:], money["one_sum"]) else kind
     if has_word(sentence + clause.topic, money["budget"]) and not has_word(sentence, money["revenue_strong"]):
         return "budget"
     if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]) and not re.search(
@@ -49,7 +50,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         return "budget"
     if _cue_before(before, len(before), money["handed_to"], 6) and not has_word(sentence, money["sold_to"]):
         return None
-    if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
+    if (has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"])) and \
+            not has_word(before[-3:], money["one_sum"]):
         return "revenue_weak"
     return None
 

@@ -232,8 +232,9 @@ def systems(ctx: Context) -> None:
         named = mentions or named
         sentence = ctx.message.sentence_of(clause)
         ours = _lex()["modality"]["ours"] + _lex()["systems"]["ours_beside_theirs"]
-        if has_word(sentence, _lex()["systems"]["not_ours"]) and not has_word(clause.text, ours):
-            continue  # "其中一家有供应商平台……那是人家的系统": someone else's
+        theirs = _lex()["systems"]["not_ours"]
+        if has_word(sentence, theirs) and not has_word(re.sub("|".join(map(re.escape, theirs)), "", clause.text), ours):
+            continue  # "其中一家有供应商平台……那是人家的系统", "那个SRM不是我们的": someone else's
         for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end, sid)
             if state is None:
