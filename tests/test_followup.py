@@ -80,6 +80,19 @@ def test_clause_numbers_said_in_words_or_by_position(kb):
     assert clause_refs("投入三点五万够不够？", kb, doc) == [] and clause_refs("四点五个人", kb, doc) == []
 
 
+def test_chapter_and_section_said_in_other_ways(kb):
+    from advisor.qa.clause_numbers import clause_refs
+    doc = kb.guide.doc_id
+    assert clause_refs("标准第6章里的第二节讲什么", kb, doc) == [("6.2", None)]
+    assert clause_refs("五章三节", kb, doc) == [("5.3", None)]
+    assert clause_refs("第六章3.2节", kb, doc) == [("6.3.2", None)]  # a section numbered within its chapter
+    assert clause_refs("What does chapter 5 section 3 cover?", kb, doc) == [("5.3", None)]
+    assert clause_refs("Clause 6, part 2", kb, doc) == [("6.2", None)]
+    assert clause_refs("五.三.二说了啥", kb, doc) == [("5.3.2", None)]
+    assert clause_refs("5.3.2.七", kb, doc) == [("5.3.2.7", None)]
+    assert clause_refs("有一部分设备联网了", kb, doc) == []  # 部分 is a chapter only after 第
+
+
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):
     listed = [Exchange("制定目标有什么总体要求？", anchor="6.3.1.1")]
     meant = rewrite("第二条具体怎么做？", listed, kb)

@@ -1,5 +1,5 @@
 """Clause numbers as people write and say them: "5.3.2.7", "五点二点四", "第四章第二条", "第5章", "5.3.3下面第一条",
-"6.3.2的第二点". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
+"6.3.2的第二点", "第6章里的第二节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
 
 A reference is (clause id, item id or None): a position under a clause names its sub-clause, or else its list item.
 
@@ -25,10 +25,14 @@ from advisor.qa.followup import parts_of
 
 _N = r"[零〇一二两三四五六七八九十\d]{1,3}"
 _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
-# "五点二点四" (two 点 at least: "四点五" alone is a number, not a clause)
-_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点])({_N}(?:\s*点\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
-_CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:\s*的?\s*第\s*({_N})\s*[节条](?:\s*的?\s*第\s*({_N})\s*[条款项点])?)?"
-                      r"|(?:chapter|clause|section)\s+(\d{1,2})(?![\d.]*\d)|条款\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
+# "五点二点四", "五.二.四", "5.3.2.七" (two 点 at least: "四点五" alone is a number, not a clause)
+_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
+# between a chapter and its section: "第五章的第三节", "第6章里第二节", "五章三节"
+_JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
+_CHAPTER = re.compile(rf"(?:第\s*({_N})\s*(?:章|部分)|({_N})\s*章)(?:{_JOIN}(?:第\s*)?({_N})\s*[节条]"
+                      rf"(?:{_JOIN}(?:第\s*)?({_N})\s*[条款项点])?)?")
+# a section numbered within the chapter named before it ("第六章3.2节" is 6.3.2)
+_WITHIN = re.compile(rf"{_JOIN}(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]")
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
                        rf"|[（(]\s*({_N})\s*[)）])")  # "5.3.2（7）"
@@ -45,6 +49,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 _EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
 _EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
+# "chapter 5 section 3", "Clause 6, part 2", "条款5"
+_EN_CHAPTER = re.compile(rf"\b(?:chapter|clause|section|part)\s+({_EN_DIGIT})(?:\s*,?\s*(?:section|part|clause|item)\s+"
+                         rf"({_EN_DIGIT}))?(?![\d.]*\d)|条款\s*(\d{{1,2}})(?![\d.])", re.IGNORECASE)
 
 
 def _as_written(query: str) -> str:
@@ -64,7 +71,7 @@ def numeral(text: str) -> int | None:
 
 
 def _spoken_id(text: str) -> str | None:
-    parts = [numeral(p) for p in re.split(r"\s*点\s*", text)]
+    parts = [numeral(p) for p in re.split(r"\s*[点.]\s*", text)]
     return ".".join(map(str, parts)) if all(p is not None for p in parts) else None
 
 
@@ -83,12 +90,16 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
             said = re.split(r"\s+(?:point|dot)\s+", m.group(1).lower())
             found.append((m.start(), m.end(), ".".join(_EN_DIGITS.get(p, p) for p in said)))
     for m in _CHAPTER.finditer(query):
-        if m.group(1):
-            numbers = [numeral(g) for g in m.groups()[:3] if g]
-            if all(n is not None for n in numbers):
-                found.append((m.start(), m.end(), ".".join(map(str, numbers))))
-        else:
-            found.append((m.start(), m.end(), next(g for g in m.groups()[3:] if g)))
+        numbers = [numeral(g) for g in m.groups() if g]
+        if None in numbers:
+            continue
+        said, end = ".".join(map(str, numbers)), m.end()
+        within = _WITHIN.match(query, end) if len(numbers) == 1 else None
+        if within and not within.group(1).startswith(f"{said}."):
+            said, end = f"{said}.{within.group(1)}", within.end()
+        found.append((m.start(), end, said))
+    for m in _EN_CHAPTER.finditer(query):
+        found.append((m.start(), m.end(), ".".join(_EN_DIGITS.get(g.lower(), g) for g in m.groups() if g)))
     # one number read two ways ("section 5 point 4" is not also chapter 5): the longer reading stands
     return sorted(f for f in found if not any(o[0] < f[1] and f[0] < o[1] and o[2].count(".") > f[2].count(".")
                                               for o in found))
