@@ -115,3 +115,11 @@ def test_what_points_back_and_what_has_a_topic_of_its_own():
     tok = Lexicon.load().tokenize
     assert points_back("要是公司自己没这个能力呢？") and not points_back("那人才培养呢？")
     assert own_topic("具体怎么做？", tok) == [] and "人才" in "".join(own_topic("那人才培养呢？", tok))
+
+
+def test_every_everyday_question_is_filed_under_a_clause_of_the_guide(kb):
+    """A question filed under a number the guide does not have would never be found; each writer's file counts."""
+    from advisor.qa.question_bank import bank_entries, bank_files
+    assert bank_files() and bank_entries()
+    unknown = {cid for cid, _ in bank_entries() if kb.clause(kb.guide.doc_id, cid) is None}
+    assert not unknown

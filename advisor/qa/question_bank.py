@@ -1,5 +1,5 @@
-"""Everyday questions each guide clause answers (``knowledge/lexicon/clause_questions.yaml``, doc2query written by
-hand), searched beside the clauses: a question in an owner's words is compared with the questions people ask of each
+"""Everyday questions each guide clause answers (``knowledge/lexicon/clause_questions*.yaml``, doc2query written by
+hand, one file per writer), searched beside the clauses: a question in an owner's words is compared with the questions people ask of each
 clause, by meaning (the same embedder as the index) and by words (BM25 over the questions). The best match per clause
 is one more ranking for the fusion and one more piece of evidence for the refusal.
 
@@ -34,10 +34,18 @@ class BankMatch:
     question: str  # that bank question
 
 
+def bank_files() -> list:
+    """The bank's files: ``clause_questions.yaml`` and any ``clause_questions_*.yaml`` beside it (one per writer)."""
+    return sorted(knowledge_path("lexicon").glob(BANK_NAME.replace(".yaml", "*.yaml")))
+
+
 def bank_entries() -> list[tuple[str, str]]:
-    """(clause id, question) in file order."""
-    data = yaml.safe_load(knowledge_path("lexicon", BANK_NAME).read_text("utf-8")) or {}
-    return [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items() for q in questions or []]
+    """(clause id, question) in file order, file by file."""
+    entries = []
+    for path in bank_files():
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items() for q in questions or []]
+    return entries
 
 
 class QuestionBank:

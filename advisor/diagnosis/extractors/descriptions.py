@@ -25,7 +25,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
         re.compile(r"^(?:我们|公司|本公司)?(?:的)?主营(?:业务|产品|项目)?(?:是|为)(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
-        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?(?P<obj>[^，。,；;我你他她它]{{1,14}}(?:{places}))"),
+        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
@@ -69,7 +69,8 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去不]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
-        return None  # "用金蝶做账": one character is no trade unless closed by 的 ("做茶的"); "company" alone names none
+        return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",
+        # "我们在古镇做灯"); "company" alone names none
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
     if core != obj and core in lex["firm_kinds"] + [""]:
         return None  # "小公司", "外资企业": what kind of firm, not what it does
@@ -108,7 +109,7 @@ def industry(ctx: Context) -> None:
                 continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade
             if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
                 continue  # "搞电脑的就我自己": who does it, not what the enterprise does
-            trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] == "的")
+            trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
                 if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)是[^，。,]*的[^，。,]", clause.text):
@@ -121,8 +122,11 @@ def industry(ctx: Context) -> None:
         ctx.add("industry", _glossed(best[1]), best[2])
         return
     head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
+    # a noun phrase as a sentence of its own ("装修工程。工装为主"; not "还行。"), no particle closing it ("挺好的，")
+    alone = ctx.message.text.strip()[len(head[0]):][:1] == "。" and len(head[0]) >= 3
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
-            (find_quantities(head[1]) or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
+            head[0][-1] not in "的了吧啊呢嘛呀哦" and \
+            (find_quantities(head[1]) or alone or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
              not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
@@ -130,6 +134,7 @@ def industry(ctx: Context) -> None:
         return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \
+            not re.match(_words("subjects"), short) and \
             not system_names(short) and fraction_percent(short) is None and \
             not has_word(short, _lex()["modality"]["skip"] + lex["vague"] + _lex()["people"]["person_nouns"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"
