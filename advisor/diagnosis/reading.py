@@ -68,11 +68,16 @@ def _split(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip(" 。！!？?\n；;.")]
 
 
+def _length(text: str) -> int:
+    """Length in characters, an ASCII word counting as one ("ERP、MES那些" is as short as "系统那些")."""
+    return len(re.sub(r"[A-Za-z]+", "A", text))
+
+
 def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     mod = lex["modality"]
     stripped = sentence.strip()
     asks = stripped.endswith(("？", "?"))
-    if asks and len(clause) <= 8 and not has_word(clause, mod["question_words"]) and clause == stripped.rstrip("？? "):
+    if asks and _length(clause) <= 8 and not has_word(clause, mod["question_words"]) and clause == stripped.rstrip("？? "):
         return "echo"  # "设备联网？", "Budget?": the owner repeats our topic before answering it
     if asks and (has_word(clause, mod["question_words"] + mod["addressed_to_us"]) or last):
         return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question
@@ -102,7 +107,7 @@ def read(said: str) -> Message:
             stripped = part.strip(" 。！!？?\n；;.")
             start = a + offset + part.find(stripped)
             modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
-            if modality == "fact" and len(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
+            if modality == "fact" and _length(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
                     n + 1 < len(parts) and len(parts[n + 1].strip()) <= 8:
                 modality = "echo"  # "MES：也没": a topic named, then a bare answer to it
             if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):

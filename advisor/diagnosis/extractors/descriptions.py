@@ -66,7 +66,8 @@ def _trade(obj: str, closed: bool = False) -> str | None:
                  r"several |small |mid-size |family-run )+", "", said, flags=re.I).rstrip("的了啦呢吧嘛啊哦")
     if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去不]", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+    obj = re.sub(r"^(?:做|搞|干|整)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?!锈)", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",
@@ -105,16 +106,18 @@ def industry(ctx: Context) -> None:
             if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                     not has_word(clause.text[:m.start("obj")], lex["now"]):
                 continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
-            if m.groupdict().get("verb") and m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"]:
-                continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade
+            if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
+                                              has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
+                continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade; "我侄子在厂里
+                #做跟单": a person's job
             if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
                 continue  # "搞电脑的就我自己": who does it, not what the enterprise does
             trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
             if trade:
                 strength = 2 if has_word(clause.text, lex["now"]) else 1
-                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)是[^，。,]*的[^，。,]", clause.text):
-                    strength = 0.5  # "我是做财务的", "我是事务所的行政": the speaker's job, unless nothing says the
-                    # enterprise's trade
+                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
+                    strength = 0.5  # "我是做财务的", "我是事务所的行政", "我是生产经理": the speaker's job, unless
+                    # nothing says the enterprise's trade
                 if best is None or strength > best[0]:
                     best = (strength, trade, clause.text)
                 break

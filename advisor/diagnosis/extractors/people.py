@@ -157,6 +157,8 @@ def people(ctx: Context) -> None:
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
     if digital_best is None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
+    elif digital_best[0] == 0:
+        digital_best = _part_timer(ctx, digital_best[1]) or digital_best
     if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
         counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
         if len(counts) == 1 and counts[0].value >= 1 and _nothing_else_counted(ctx.message.text, counts[0]):
@@ -206,6 +208,18 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
         return (counted[0] if counted else 1), clause.text
     return None
+
+
+def _part_timer(ctx: Context, none_said: str) -> tuple[float, str] | None:
+    """No one dedicated, then someone of the firm who does it on the side ("IT没有专职，我兼着管"): one person."""
+    people = _lex()["people"]
+    if not has_word(none_said, people["dedicated"]):
+        return None
+    later = ctx.message.text[ctx.message.text.find(none_said.split("？")[-1]) + len(none_said.split("？")[-1]):]
+    clause = next((c for c in ctx.message.clauses if c.text in later and has_word(c.text, people["part_time"]) and
+                   not has_word(c.text, people["outsider"]) and
+                   not negated(c.text, find_word(c.text, people["part_time"])[0])), None)
+    return (1, clause.text) if clause is not None else None
 
 
 def _asked_staff(ctx: Context) -> tuple[float, str] | None:

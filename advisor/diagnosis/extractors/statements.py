@@ -281,8 +281,14 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
             written = None  # "书面的东西没有", "说了要写成文": not said to be written
         later_no = taken_back is not None and written is None
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
-                has_word(clause.text, words["not_a_plan"]):
-            continue
+                has_word(rest, words["not_a_plan"]):
+            continue  # "规划有的，……就是新办公楼的建设规划": a plan of something else
+        if has_word(clause.text[:hit[0]], words["holders"]):  # "总部有一个数字化规划，我们校区自己没有"
+            ours = _ours_denied(ctx, clause)
+            if ours is not None:
+                ctx.add("has_plan", False, ours.text)
+                return
+            continue  # someone else's plan says nothing of ours
         said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
         said_no = said_no or later_no or \
             has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
@@ -291,6 +297,14 @@ def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
             has_word(ctx.message.sentence_of(clause), words["unfinished"])
         ctx.add("has_plan", not said_no, clause.text)
         return
+
+
+def _ours_denied(ctx: Context, clause: Clause) -> Clause | None:
+    """A later clause of the same sentence that says we have none ("……，我们自己还没有")."""
+    lex = _lex()
+    return next((c for c in ctx.message.clauses_of(clause.sentence) if c.start > clause.start and
+                 has_word(c.text, lex["modality"]["ours"] + lex["systems"]["ours_beside_theirs"]) and
+                 has_word(c.text, lex["modality"]["negators"])), None)
 
 
 @extractor
