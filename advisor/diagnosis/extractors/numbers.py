@@ -100,7 +100,8 @@ _ASKED_FOR = {"budget": "budget", "basics": "revenue_weak", "confirm:revenue_wan
 
 @extractor
 def amounts(ctx: Context) -> None:
-    candidates: dict[str, list[tuple[float, str]]] = {"revenue_strong": [], "revenue_weak": [], "budget": []}
+    candidates: dict[str, list[tuple[float, str]]] = {"revenue_strong": [], "revenue_weak": [], "revenue_peak": [],
+                                                      "budget": []}
     last_kind = taken_back = None  # what the last amount was; what a correction since then took back
     revisions: set[str] = set()
     for clause in ctx.message.clauses:
@@ -132,6 +133,8 @@ def amounts(ctx: Context) -> None:
             if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \
                     not has_word(clause.text[q.end:], _lex()["money"]["accepted"]):
                 continue  # "几十万舍不得": the sum they will not spend ("五六万可以，太多了拿不出" is a ceiling)
+            if kind and kind.startswith("revenue") and _cue_before(clause.text, q.start, _lex()["money"]["peak"], 12):
+                kind = "revenue_peak"  # "好的时候能到两千万": a good year's figure, the turnover only if none other is said
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
                     candidates[kind].append((q.wan, clause.text))
@@ -139,7 +142,7 @@ def amounts(ctx: Context) -> None:
         if clause.correction and last_kind is not None and \
                 has_word(clause.text[amounts_said[-1].end if amounts_said else 0:], _lex()["modality"]["correction"]):
             taken_back = last_kind  # "……，不对": the next amount restates it ("不对，五十万" restated it already)
-    revenue = candidates["revenue_strong"] or candidates["revenue_weak"]
+    revenue = candidates["revenue_strong"] or candidates["revenue_weak"] or candidates["revenue_peak"]
     for value, evidence in revenue:  # several: a correction ("十二个亿——不对…九个亿出头"); the last one stands
         ctx.add("revenue_wan", round(value, 2), evidence)
     budget = candidates["budget"][:1]
@@ -188,6 +191,12 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     return round(part_value / whole.value * 100, 1)
 
 
+def _share_in(text: str) -> float | None:
+    """A percentage or a fraction in words said in ``text``."""
+    pct = next((q.value for q in find_quantities(text) if q.unit == "%"), None)
+    return pct if pct is not None else (fraction_percent(text) or (None,))[0]
+
+
 def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | None:
     """The share of networked equipment one clause says: none, a percentage, a fraction in words, or a part of a
     whole; a remark about some workshops is not the share of all."""
@@ -217,8 +226,9 @@ def _networking(ctx: Context, index: int) -> None:
     clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo", "corrected")]
     said = None
     for n, clause in enumerate(clauses):
-        if not has_word(clause.text + clause.topic, eq["networked"] + eq["none_networked"]):
-            continue
+        said_of = re.sub("|".join(map(re.escape, eq["capable"])), "", clause.text) + clause.topic
+        if not has_word(said_of, eq["networked"] + eq["none_networked"]):
+            continue  # "新买的二十台是带联网功能的": able to, not networked
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence)
@@ -228,6 +238,9 @@ def _networking(ctx: Context, index: int) -> None:
             (value != 0 or has_word(clause.text, eq["not_one"]))  # "一半联网了，但是老设备没联网" keeps the half
         if value is not None and (said is None or turned):
             said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
+    if any(has_word(c.text + c.topic, eq["networked"] + eq["none_networked"]) for c in clauses):
+        said = next((share for c in clauses if (found := find_word(c.text, eq["overall"])) is not None and found[0] <= 2
+                     and (share := _share_in(c.text)) is not None), said)  # "……，总的来说一半多吧": the whole's share
     if said is not None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
@@ -240,8 +253,7 @@ def shares(ctx: Context) -> None:
     first = ctx.message.clauses[0] if ctx.message.clauses else None
     if ctx.question == "equipment" and first is not None and first.modality == "fact" and len(first.text) <= 8 and \
             not any(f.key == "equipment_networked_pct" for f in ctx.facts):
-        share = next((q.value for q in find_quantities(first.text) if q.unit == "%"), None)
-        share = share if share is not None else (fraction_percent(first.text) or (None,))[0]
+        share = _share_in(first.text)
         if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
             ctx.add("equipment_networked_pct", share, first.text)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue

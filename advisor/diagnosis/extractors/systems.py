@@ -240,6 +240,9 @@ def systems(ctx: Context) -> None:
             if state is None:
                 continue
             confidence = WISH if clause.modality == "wish" else strength
+            if state:  # "ERP、MES那些？没有，就管家婆": the one named after a list denied stands over the list's no
+                confidence = max([confidence] + [f.confidence + 0.05 for f in ctx.facts if f.key == f"system.{sid}"
+                                                 and f.value is False and len(_system_mentions(f.evidence)) > 1])
             scenes = _named_scenes(ctx, clause, sid) if state else None
             ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
                     scenes=scenes)
