@@ -67,7 +67,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     obj = re.sub(r"^(?:做|搞|干|整)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?!锈)", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去和跟与及]|不(?!锈)", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
         return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",

@@ -14,6 +14,8 @@ from advisor.diagnosis.reading import Clause, negated
 # --- yes/no facts --------------------------------------------------------------------------------------------
 def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
     yes, no = find_word(clause.text, words["affirm"]), find_word(clause.text, words["deny"])
+    if no and _taken_back(clause.text[:no[0]]):
+        no = None  # "老板不是不重视": a no taken back
     if no and (not yes or no[0] <= yes[0] or yes[1] in no[1]):
         return False
     english = clause.text.isascii()
@@ -25,6 +27,11 @@ def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
     if yes:
         return not negated(clause.text, yes[0])
     return None
+
+
+def _taken_back(before: str) -> bool:
+    """A no right after "不是" is taken back ("不是不重视", "不是说老板不支持")."""
+    return re.search(r"(?:不是|并非|并不是)(?:说[^，,。]{0,4})?$", before) is not None
 
 
 def _said_gone(text: str, yes: tuple[int, str], gone: list[str], english: bool) -> bool:
@@ -79,8 +86,9 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         said: tuple[bool, Clause] | None = None
         following = clauses[clauses.index(boss):]
+        turning = False  # a contrast said alone ("恰恰相反，") turns the clause after it
         for n, clause in enumerate(following):
-            turn = (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
+            turn = turning or (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
             if said is not None and not turn:
                 continue  # the first stance stands unless a contrast follows it
             # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
@@ -89,6 +97,7 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
             if stance == "someone else":
                 return
+            turning = turn and stance is None
             if stance is not None:
                 said = (stance, clause)
         if said is not None:
@@ -102,9 +111,15 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
     is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
     leaves = find_word(clause.text, words["boss_leaves"])
+    if leaves is not None and _taken_back(clause.text[:leaves[0]]):
+        leaves = None  # "老板不是不重视"
     if leaves is not None and not _reported(clause.text[:leaves[0]]) and (
             has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
         return False  # "老板一点都不排斥" is no refusal (nor, read alone, a lead); "从来不管" is one
+    cares = find_word(clause.text, words["boss_leads"] + words["boss_cares"])
+    if cares is not None and clause.modality != "wish" and negated(clause.text, cares[0], 4) and \
+            not _reported(clause.text[:cares[0]]) and not _taken_back(clause.text[:cares[0]].rstrip("不没有")):
+        return False  # "董事长不怎么关心", "老板没有特别重视": a care or a lead denied
     leads = find_word(clause.text, words["boss_leads"])
     if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
             _reported(clause.text[:leads[0]]):
@@ -113,7 +128,7 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
         return False  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
     towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]])
     after = clause.text[leads[0] + len(leads[1]):]
-    if after.startswith("的") and after.rstrip("的了啊呀 ") or towards and not (
+    if after.startswith("的") and after.rstrip("的了啊呀 ") and not re.match(r"的(?:那个|那位|一个|人)", after) or towards and not (
             has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
             _system_mentions(towards.group("what")) or "系统" in towards.group("what")):
         return None  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
@@ -181,8 +196,11 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         if has_word(clause.text, plan_words):
             continue  # "计划是会计在弄": who writes the plan, not who leads the work
+        earlier = "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start)
         about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
-            has_word(clause.topic, words["lead_verbs"])
+            has_word(clause.topic, words["lead_verbs"]) or \
+            re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(earlier, words["digital_work"])
+        # "数字化的事我不懂，都是我闺女说了算": the work named before, then only who
         if not about_it:
             continue
         agent = None
