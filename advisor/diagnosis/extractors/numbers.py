@@ -227,8 +227,9 @@ def _networking(ctx: Context, index: int) -> None:
     said = None
     for n, clause in enumerate(clauses):
         said_of = re.sub("|".join(map(re.escape, eq["capable"])), "", clause.text) + clause.topic
-        if not has_word(said_of, eq["networked"] + eq["none_networked"]):
-            continue  # "新买的二十台是带联网功能的": able to, not networked
+        if not has_word(said_of, eq["networked"] + eq["none_networked"]) or system_names(clause.text) and \
+                not has_word(said_of, eq["networked"]):
+            continue  # "新买的二十台是带联网功能的": able to, not networked; "the QMS is standalone": a system's links
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence)

@@ -7,6 +7,7 @@ import re
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.status_classifier import system_spans
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, negated
 
@@ -62,6 +63,9 @@ def booleans(ctx: Context) -> None:
         if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
             ctx.add("integration", False, clause.text)  # "再手工录一遍进U8": re-keying into a named system
         media = find_word(clause.text, lex["manual_records"]["media"])
+        if media and any(a <= media[0] < b for a, b, _ in system_spans(clause.text)) or \
+                media and has_word(clause.text[media[0] + len(media[1]):][:3], lex["manual_records"]["talking"]):
+            media = None  # "请假审批都在企业微信上" is a system; "工厂那边都是微信上说" is talk, not records
         if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)

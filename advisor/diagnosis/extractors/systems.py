@@ -207,8 +207,8 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
     if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
            for _, end, word in find_all(clause.text, ["不用"])):
         return  # "不用换": no need to change it, not a no
-    if has_word(clause.text, _lex()["systems"]["the_rest"]):
-        return  # "财务用用友记账，其他就没有了": a no about the rest
+    if has_word(clause.text, _lex()["systems"]["the_rest"] + _lex()["systems"]["not_ours"]):
+        return  # "财务用用友记账，其他就没有了": a no about the rest; "……，不是我们的": about whose it is
     state = answer_polarity(clause.text)
     if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
         for _, _, sid, strength in named:
