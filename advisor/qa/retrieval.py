@@ -41,7 +41,6 @@ CALIBRATION_NAME = "retrieval_calibration.json"
 DENSE_CANDIDATES = 40
 # the everyday questions (clause_questions.yaml) vote like the clause text's own rankings, and more: they hold the
 # words owners use, which the guide's text does not
-BANK_WORDS = __import__("os").environ.get("BANK_WORDS", "1") == "1"
 FUSION_WEIGHTS = {"bm25": 1.0, "dense": 1.0, "asked": 2.0}
 
 
@@ -124,7 +123,7 @@ class Retriever:
         asked = defaultdict(str)  # a guide clause's everyday questions are searched as part of it
         for clause_id, question in self.bank.entries:
             asked[f"{GUIDE_DOC_ID}::{clause_id}"] += f" {question}"
-        tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}{asked[c.key] if BANK_WORDS else ''}")
+        tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}{asked[c.key]}")
                   for c in records]
         df: dict[str, int] = defaultdict(int)
         for toks in tokens:
