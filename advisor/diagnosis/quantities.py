@@ -90,13 +90,18 @@ def _adjacent_pair(text: str) -> float | None:
         return None
     mag = {"": 1, "十": 10, "百": 100, "千": 1000}[m.group("mag")]
     head = _cn_integer(m.group("head")) if m.group("head") else 0.0
-    if m.group("head") and not m.group("mag"):  # "三十五六": the pair is the last digit
-        return (head or 0) + (a + b) / 2
+    if m.group("head") and not m.group("mag"):  # "三十五六": the pair is the digit after the head's magnitude
+        below = {"十": 1, "百": 10, "千": 100, "万": 1000}.get(m.group("head")[-1], 1)  # "三百五六" is 355
+        return (head or 0) + (a + b) / 2 * below
     return (head or 0) + (a + b) / 2 * mag
 
 
 def _number(text: str) -> tuple[float | None, bool]:
     """(value, approximate) of a numeral: Arabic, Chinese, "几"-forms and adjacent pairs."""
+    if re.match(r"[百千]", text):
+        text = "一" + text  # "百几人", "千把": one hundred, one thousand
+    if re.fullmatch(rf"[{_CN}]+[百千]零", text):
+        return _number(text[:-1])[0], True  # "百零人": a hundred and some
     if "几" in text:  # 十几 → 15, 几十 → 50, 几百 → 500, 二十几 → 25
         m = re.fullmatch(rf"([{_CN}]*)几([十百千]?)", text)
         if not m:
