@@ -69,8 +69,9 @@ def _split(text: str) -> list[tuple[int, int]]:
 
 
 def _length(text: str) -> int:
-    """Length in characters, an ASCII word counting as one ("ERP、MES那些" is as short as "系统那些")."""
-    return len(re.sub(r"[A-Za-z]+", "A", text))
+    """Length in characters, an ASCII word counting as one and a list's commas as none ("ERP、MES、WMS那些" is as
+    short as "系统那些")."""
+    return len(re.sub(r"[、,，/ ]", "", re.sub(r"[A-Za-z]+", "A", text)))
 
 
 def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:

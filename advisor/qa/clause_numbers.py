@@ -1,5 +1,5 @@
 """Clause numbers as people write and say them: "5.3.2.7", "五点二点四", "第四章第二条", "第5章", "5.3.3下面第一条",
-"6.3.2的第二点", "第6章里的第二节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
+"6.3.2的第二点", "第6章里的第二节", "五章三节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
 
 A reference is (clause id, item id or None): a position under a clause names its sub-clause, or else its list item.
 
@@ -29,10 +29,13 @@ _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*
 _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
 # between a chapter and its section: "第五章的第三节", "第6章里第二节", "五章三节"
 _JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
-_CHAPTER = re.compile(rf"(?:第\s*({_N})\s*(?:章|部分)|({_N})\s*章)(?:{_JOIN}(?:第\s*)?({_N})\s*[节条]"
-                      rf"(?:{_JOIN}(?:第\s*)?({_N})\s*[条款项点])?)?")
+# a chapter said with 第 ("第五章"), or without it or as 第N部分 only with its section ("五章三节", "第五部分第三节":
+# not "前三章", "第二部分是装配")
+_SECTION = rf"{_JOIN}(?:第\s*)?({_N})\s*[节条](?:{_JOIN}(?:第\s*)?({_N})\s*[条款项点])?"
+_CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:{_SECTION})?|(?<![前后头两几第])({_N})\s*章{_SECTION}"
+                      rf"|第\s*({_N})\s*部分{_SECTION}")
 # a section numbered within the chapter named before it ("第六章3.2节" is 6.3.2)
-_WITHIN = re.compile(rf"{_JOIN}(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]")
+_WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]")
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
                        rf"|[（(]\s*({_N})\s*[)）])")  # "5.3.2（7）"
@@ -50,7 +53,7 @@ _EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six 
 _EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
 _EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
 # "chapter 5 section 3", "Clause 6, part 2", "条款5"
-_EN_CHAPTER = re.compile(rf"\b(?:chapter|clause|section|part)\s+({_EN_DIGIT})(?:\s*,?\s*(?:section|part|clause|item)\s+"
+_NAMED_PART = re.compile(rf"\b(?:chapter|clause|section)\s+({_EN_DIGIT})(?:\s*,?\s*(?:section|part|clause|item)\s+"
                          rf"({_EN_DIGIT}))?(?![\d.]*\d)|条款\s*(\d{{1,2}})(?![\d.])", re.IGNORECASE)
 
 
@@ -95,10 +98,11 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
             continue
         said, end = ".".join(map(str, numbers)), m.end()
         within = _WITHIN.match(query, end) if len(numbers) == 1 else None
-        if within and not within.group(1).startswith(f"{said}."):
-            said, end = f"{said}.{within.group(1)}", within.end()
+        if within:  # "第六章3.2节" is 6.3.2; "第六章6.3.2节" names 6.3.2 itself
+            said = within.group(1) if within.group(1).startswith(f"{said}.") else f"{said}.{within.group(1)}"
+            end = within.end()
         found.append((m.start(), end, said))
-    for m in _EN_CHAPTER.finditer(query):
+    for m in _NAMED_PART.finditer(query):
         found.append((m.start(), m.end(), ".".join(_EN_DIGITS.get(g.lower(), g) for g in m.groups() if g)))
     # one number read two ways ("section 5 point 4" is not also chapter 5): the longer reading stands
     return sorted(f for f in found if not any(o[0] < f[1] and f[0] < o[1] and o[2].count(".") > f[2].count(".")

@@ -66,10 +66,11 @@ def _trade(obj: str, closed: bool = False) -> str | None:
                  r"several |small |mid-size |family-run )+", "", said, flags=re.I).rstrip("的了啦呢吧嘛啊哦")
     if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
-    obj = re.sub(r"^(?:做|搞|干|整)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去和跟与及]|不(?!锈)", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+    obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
-    if not obj.isascii() and len(obj) < 2 and not closed or obj.lower() in _FIRM_EN.split("|"):
+    if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
+            obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
         return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",
         # "我们在古镇做灯"); "company" alone names none
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
@@ -126,7 +127,8 @@ def industry(ctx: Context) -> None:
         return
     head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
     # a noun phrase as a sentence of its own ("装修工程。工装为主"; not "还行。"), no particle closing it ("挺好的，")
-    alone = ctx.message.text.strip()[len(head[0]):][:1] == "。" and len(head[0]) >= 3
+    alone = ctx.message.text.strip()[len(head[0]):][:1] == "。" and len(head[0]) >= 3 and \
+        not has_word(head[0], lex["verdicts"]) and not complains(head[0])
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             head[0][-1] not in "的了吧啊呢嘛呀哦" and \
             (find_quantities(head[1]) or alone or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and

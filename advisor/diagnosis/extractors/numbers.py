@@ -39,8 +39,7 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
             and not has_word(clause.text, money["revenue_strong"] + money["sales_reached"]):
         return "budget"  # "拿三十万出来"; "要是一年万把块钱能把批次管起来": what a sum would buy is what they would pay
     if found:
-        kind = max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
-        return None if kind.startswith("revenue") and has_word(before[-3:], money["one_sum"]) else kind
+        return max(found, key=lambda k: found[k][0])  # the nearest cue names the amount
     if has_word(sentence + clause.topic, money["budget"]) and not has_word(sentence, money["revenue_strong"]):
         return "budget"
     if has_word(sentence[: sentence.find(clause.text) + 1], money["revenue_strong"]) and not re.search(
@@ -50,8 +49,7 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         return "budget"
     if _cue_before(before, len(before), money["handed_to"], 6) and not has_word(sentence, money["sold_to"]):
         return None
-    if (has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"])) and \
-            not has_word(before[-3:], money["one_sum"]):
+    if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None
 
@@ -81,6 +79,12 @@ def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:
         if parts and max(parts) <= q.value * scale <= 10 * sum(parts):
             return q.value * scale
     return None
+
+
+def _one_sum(text: str, q: Quantity) -> bool:
+    """A measure word of one sum shortly before the amount ("一笔八十万", "一单大概就是二三十万")."""
+    found = find_word(text[max(0, q.start - 8):q.start], _lex()["money"]["one_sum"])
+    return found is not None and not re.search(r"[，,。；;]", text[max(0, q.start - 8) + found[0]:q.start])
 
 
 def _money_sentence(message: Message, clause: Clause) -> str:
@@ -128,6 +132,8 @@ def amounts(ctx: Context) -> None:
             taken_back = None  # only the first amount after a correction restates what it took back
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
+            if kind and kind.startswith("revenue") and _one_sum(clause.text, q):
+                continue  # "一单大概二三十万", "去年有一笔八十万没收回来": one payment or order, not the year's turnover
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
             refused = find_word(later, _lex()["money"]["budget_refused"])
             if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \
@@ -191,6 +197,17 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     return round(part_value / whole.value * 100, 1)
 
 
+def _overall(text: str) -> bool:
+    """"……，总的来说一半多吧": a share of the whole said after its parts, with nothing else it could measure (not
+    "整体良品率百分之九十五", "总体上七成的订单还是靠电话")."""
+    eq = _lex()["equipment"]
+    found = find_word(text, eq["overall"])
+    if found is None or found[0] > 2:
+        return False
+    rest = text[found[0] + len(found[1]):]
+    return has_word(rest, eq["networked"]) or len(re.sub(r"[\s大概约差不多左右吧啊的呢也就]", "", rest)) <= 4
+
+
 def _share_in(text: str) -> float | None:
     """A percentage or a fraction in words said in ``text``."""
     pct = next((q.value for q in find_quantities(text) if q.unit == "%"), None)
@@ -240,8 +257,7 @@ def _networking(ctx: Context, index: int) -> None:
         if value is not None and (said is None or turned):
             said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
     if any(has_word(c.text + c.topic, eq["networked"] + eq["none_networked"]) for c in clauses):
-        said = next((share for c in clauses if (found := find_word(c.text, eq["overall"])) is not None and found[0] <= 2
-                     and (share := _share_in(c.text)) is not None), said)  # "……，总的来说一半多吧": the whole's share
+        said = next((share for c in clauses if _overall(c.text) and (share := _share_in(c.text)) is not None), said)
     if said is not None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 

@@ -212,14 +212,20 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
 
 def _part_timer(ctx: Context, none_said: str) -> tuple[float, str] | None:
     """No one dedicated, then someone of the firm who does it on the side ("IT没有专职，我兼着管"): one person."""
-    people = _lex()["people"]
+    people, negators = _lex()["people"], _lex()["modality"]["negators"]
     if not has_word(none_said, people["dedicated"]):
         return None
-    later = ctx.message.text[ctx.message.text.find(none_said.split("？")[-1]) + len(none_said.split("？")[-1]):]
-    clause = next((c for c in ctx.message.clauses if c.text in later and has_word(c.text, people["part_time"]) and
-                   not has_word(c.text, people["outsider"]) and
-                   not negated(c.text, find_word(c.text, people["part_time"])[0])), None)
-    return (1, clause.text) if clause is not None else None
+    said = none_said.split("？")[-1]
+    start = ctx.message.text.find(said) + len(said)
+    for clause in ctx.message.clauses:
+        if clause.start < start or not has_word(clause.text, people["part_time"]):
+            continue
+        if has_word(clause.text, negators) or has_word(ctx.message.text[start:clause.start + len(clause.text)],
+                                                       people["outsider"]):
+            return None  # "兼职的也没有", "找外面的电脑公司，他们顺便看看"
+        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+        return (counted[0] if counted else 1), clause.text  # "两个文员兼着管"
+    return None
 
 
 def _asked_staff(ctx: Context) -> tuple[float, str] | None:

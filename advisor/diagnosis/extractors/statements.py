@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
+from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
-from advisor.diagnosis.status_classifier import system_spans
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, negated
+from advisor.diagnosis.status_classifier import system_spans
 
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
@@ -28,6 +29,16 @@ def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
     if yes:
         return not negated(clause.text, yes[0])
     return None
+
+
+def _care_denied(text: str, cares: tuple[int, str]) -> bool:
+    """A plain no right before a care or a lead ("不怎么关心", "没有特别重视"; not "无比重视", "不仅关心", "没少过问",
+    "不是不重视"), said of the work or of nothing named after it ("不怎么在意花多少钱" is of the money)."""
+    before, after = text[:cares[0]], text[cares[0] + len(cares[1]):].strip(" 的了啊呀吧")
+    no = re.search(r"(?:不|没有|没|从不|从没|很少)(?:怎么|太|大|很|特别|咋|是很)?$", before)
+    return no is not None and not _taken_back(before[:no.start()]) and \
+        not re.search(r"(?:不仅|没少|无时无刻不)$", before[:no.end()]) and \
+        (not after or has_word(after, _lex()["leading"]["digital_work"] + _lex()["leading"]["pronouns"]))
 
 
 def _taken_back(before: str) -> bool:
@@ -63,15 +74,15 @@ def booleans(ctx: Context) -> None:
         if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
             ctx.add("integration", False, clause.text)  # "再手工录一遍进U8": re-keying into a named system
         media = find_word(clause.text, lex["manual_records"]["media"])
-        if media and any(a <= media[0] < b for a, b, _ in system_spans(clause.text)) or \
-                media and has_word(clause.text[media[0] + len(media[1]):][:3], lex["manual_records"]["talking"]):
+        if media and (any(a <= media[0] < b for a, b, _ in system_spans(clause.text)) or
+                      has_word(clause.text[media[0] + len(media[1]):][:3], lex["manual_records"]["talking"])):
             media = None  # "请假审批都在企业微信上" is a system; "工厂那边都是微信上说" is talk, not records
         if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
     _boss(ctx, lex["leadership"])
     _leader(ctx, _lex()["leading"] | {"boss": lex["leadership"]["boss"]})
-    _plan(ctx, lex["has_plan"])
+    read_plan(ctx, lex["has_plan"])
 
 
 def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
@@ -92,7 +103,8 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
         following = clauses[clauses.index(boss):]
         turning = False  # a contrast said alone ("恰恰相反，") turns the clause after it
         for n, clause in enumerate(following):
-            turn = turning or (found := find_word(clause.text, contrast)) is not None and found[0] <= 2
+            found = find_word(clause.text, contrast)
+            turn = turning or found is not None and found[0] <= 2
             if said is not None and not turn:
                 continue  # the first stance stands unless a contrast follows it
             # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
@@ -101,7 +113,8 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
             stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
             if stance == "someone else":
                 return
-            turning = turn and stance is None
+            # "恰恰相反，": a contrast said alone turns the next clause ("但是钱不够，" says something of its own)
+            turning = turn and stance is None and found is not None and len(clause.text) - len(found[1]) <= 2
             if stance is not None:
                 said = (stance, clause)
         if said is not None:
@@ -121,8 +134,8 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
             has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
         return False  # "老板一点都不排斥" is no refusal (nor, read alone, a lead); "从来不管" is one
     cares = find_word(clause.text, words["boss_leads"] + words["boss_cares"])
-    if cares is not None and clause.modality != "wish" and negated(clause.text, cares[0], 4) and \
-            not _reported(clause.text[:cares[0]]) and not _taken_back(clause.text[:cares[0]].rstrip("不没有")):
+    if cares is not None and clause.modality != "wish" and _care_denied(clause.text, cares) and \
+            not _reported(clause.text[:cares[0]]):
         return False  # "董事长不怎么关心", "老板没有特别重视": a care or a lead denied
     leads = find_word(clause.text, words["boss_leads"])
     if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
@@ -200,10 +213,11 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         if has_word(clause.text, plan_words):
             continue  # "计划是会计在弄": who writes the plan, not who leads the work
-        earlier = "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start)
         about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or \
-            re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(earlier, words["digital_work"])
+            re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(
+                "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start),
+                words["digital_work"])
         # "数字化的事我不懂，都是我闺女说了算": the work named before, then only who
         if not about_it:
             continue
@@ -280,53 +294,6 @@ def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
     if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{'|'.join(map(re.escape, words['boss']))})", text, re.I):
         return False
     return has_word(text, words["boss"])
-
-
-def _plan(ctx: Context, words: dict[str, list[str]]) -> None:
-    for clause in ctx.message.clauses:
-        if clause.modality == "fact" and has_word(clause.text, words["none_said"]):
-            ctx.add("has_plan", False, clause.text)
-            return
-        subject = clause.text + clause.topic
-        hit = find_word(subject, words["cue"])
-        if hit is None and has_word(clause.topic, words["bare"]):
-            hit = find_word(subject, words["bare"])  # "计划？没写过": a bare 计划 as the echoed topic
-        sentence = ctx.message.sentence_of(clause)
-        rest = sentence[sentence.find(clause.text):]
-        # "有是有，没写下来": conceded, then taken back (not "有书面规划，大家心里有数", "有规划，写得很细，老板心里也有数":
-        # said written before the head that also knows it)
-        taken_back = find_word(rest, words["deny_later"])
-        written = find_word(rest[:taken_back[0]], words["written"]) if taken_back else None
-        if written and (negated(rest, written[0]) or re.search(r"(?:要|想|打算|准备|应该|supposed to be|to be)\s*\S?$",
-                                                                 rest[:written[0]]) or
-                        re.match(r"\S{0,4}?(?:的东西)?(?:没有|没)", rest[written[0] + len(written[1]):])):
-            written = None  # "书面的东西没有", "说了要写成文": not said to be written
-        later_no = taken_back is not None and written is None
-        if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
-                has_word(rest, words["not_a_plan"]):
-            continue  # "规划有的，……就是新办公楼的建设规划": a plan of something else
-        if has_word(clause.text[:hit[0]], words["holders"]):  # "总部有一个数字化规划，我们校区自己没有"
-            ours = _ours_denied(ctx, clause)
-            if ours is not None:
-                ctx.add("has_plan", False, ours.text)
-                return
-            continue  # someone else's plan says nothing of ours
-        said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
-        said_no = said_no or later_no or \
-            has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
-        # a plan still being written is not there yet ("正在起草，还没弄完", "咨询公司在做，下个月出初稿")
-        said_no = said_no or has_word(clause.text, words["drafting"]) or \
-            has_word(ctx.message.sentence_of(clause), words["unfinished"])
-        ctx.add("has_plan", not said_no, clause.text)
-        return
-
-
-def _ours_denied(ctx: Context, clause: Clause) -> Clause | None:
-    """A later clause of the same sentence that says we have none ("……，我们自己还没有")."""
-    lex = _lex()
-    return next((c for c in ctx.message.clauses_of(clause.sentence) if c.start > clause.start and
-                 has_word(c.text, lex["modality"]["ours"] + lex["systems"]["ours_beside_theirs"]) and
-                 has_word(c.text, lex["modality"]["negators"])), None)
 
 
 @extractor

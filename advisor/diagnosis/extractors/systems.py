@@ -207,12 +207,20 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
     if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
            for _, end, word in find_all(clause.text, ["不用"])):
         return  # "不用换": no need to change it, not a no
-    if has_word(clause.text, _lex()["systems"]["the_rest"] + _lex()["systems"]["not_ours"]):
+    if has_word(clause.text, _lex()["systems"]["the_rest"]) or _theirs().search(clause.text):
         return  # "财务用用友记账，其他就没有了": a no about the rest; "……，不是我们的": about whose it is
     state = answer_polarity(clause.text)
     if state is False or state and has_word(clause.text, ["我们", "我", "自己", "we"]):
         for _, _, sid, strength in named:
             ctx.add(f"system.{sid}", state, clause.text, strength + 0.05)
+
+
+@lru_cache(maxsize=1)
+def _theirs() -> re.Pattern:
+    """Words that say a system is someone else's, less those about whose the work is ("不是我们的事")."""
+    syslex = _lex()["systems"]
+    words = "|".join(map(re.escape, sorted(syslex["not_ours"], key=len, reverse=True)))
+    return re.compile(rf"(?!{'|'.join(map(re.escape, syslex['not_ours_not']))})(?:{words})")
 
 
 @extractor
@@ -232,17 +240,18 @@ def systems(ctx: Context) -> None:
         named = mentions or named
         sentence = ctx.message.sentence_of(clause)
         ours = _lex()["modality"]["ours"] + _lex()["systems"]["ours_beside_theirs"]
-        theirs = _lex()["systems"]["not_ours"]
-        if has_word(sentence, theirs) and not has_word(re.sub("|".join(map(re.escape, theirs)), "", clause.text), ours):
+        if _theirs().search(sentence) and not has_word(_theirs().sub("", clause.text), ours):
             continue  # "其中一家有供应商平台……那是人家的系统", "那个SRM不是我们的": someone else's
         for start, end, sid, strength in mentions:
             state = _system_state(clause, sentence, start, end, sid)
             if state is None:
                 continue
             confidence = WISH if clause.modality == "wish" else strength
-            if state:  # "ERP、MES那些？没有，就管家婆": the one named after a list denied stands over the list's no
-                confidence = max([confidence] + [f.confidence + 0.05 for f in ctx.facts if f.key == f"system.{sid}"
-                                                 and f.value is False and len(_system_mentions(f.evidence)) > 1])
+            if state:  # "ERP、MES那些？没有，就管家婆": the one named right after a list denied is as sure as the no,
+                # and later (a later sentence's stop or correction still stands over it)
+                confidence = max([confidence] + [f.confidence for f in ctx.facts if f.key == f"system.{sid}" and
+                                                 f.value is False and len(_system_mentions(f.evidence)) > 1 and
+                                                 f.evidence in ctx.message.as_said(sentence)])
             scenes = _named_scenes(ctx, clause, sid) if state else None
             ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
                     scenes=scenes)
