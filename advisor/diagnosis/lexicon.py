@@ -19,10 +19,6 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from advisor.config import knowledge_path
 
-_REQUIRED = ("dialect", "modality", "people", "money", "equipment", "systems", "booleans", "security", "trends", "industry",
-             "pain_points", "pain_topics", "pain_facts", "pain_needs", "complaint_markers", "complaint_softeners",
-             "severity_markers")
-
 
 class _Dialect(BaseModel):
     means: dict[str, str]
@@ -49,6 +45,7 @@ class _Shape(BaseModel):
     equipment: dict[str, list[str]]
     systems: dict
     booleans: dict[str, dict[str, list[str]]]
+    plan_of_others: dict[str, list[str]]
     security: dict[str, list[str]]
     trends: dict[str, list[str]]
     industry: dict

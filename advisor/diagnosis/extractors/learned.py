@@ -98,5 +98,4 @@ def _about(key: str, text: str) -> bool:
 
 
 def _plan_words() -> list[str]:
-    return [w for name, group in _lex()["booleans"]["has_plan"].items()
-            if name not in ("not_a_plan", "holders", "ours_none") for w in group]  # words of a plan, not of whose
+    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name != "not_a_plan" for w in group]

@@ -34,7 +34,7 @@ def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
         if hit is None or not (clause.modality == "fact" or later_no and clause.modality == "wish") or \
                 has_word(clause.text, words["not_a_plan"]):
             continue  # "新厂房的规划": a plan of something else
-        if has_word(clause.text[:hit[0]], words["holders"]):  # "总部有一个数字化规划，我们校区自己没有"
+        if has_word(clause.text[:hit[0]], _lex()["plan_of_others"]["holders"]):  # "总部有一个数字化规划，我们校区自己没有"
             ours = _ours_denied(ctx, clause)
             if ours is not None:
                 ctx.add("has_plan", False, ours.text)
@@ -58,4 +58,4 @@ def _ours_denied(ctx: Context, clause: Clause) -> Clause | None:
     lex = _lex()
     return next((c for c in ctx.message.clauses_of(clause.sentence) if c.start > clause.start and
                  has_word(c.text, lex["modality"]["ours"] + lex["systems"]["ours_beside_theirs"]) and
-                 has_word(c.text, lex["booleans"]["has_plan"]["ours_none"])), None)
+                 has_word(c.text, lex["plan_of_others"]["ours_none"])), None)
