@@ -78,7 +78,8 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     mod = lex["modality"]
     stripped = sentence.strip()
     asks = stripped.endswith(("？", "?"))
-    if asks and _length(clause) <= 8 and not has_word(clause, mod["question_words"]) and clause == stripped.rstrip("？? "):
+    if asks and _length(clause) <= 8 and not has_word(clause, mod["question_words"]) and \
+            clause == stripped.rstrip("？? "):
         return "echo"  # "设备联网？", "Budget?": the owner repeats our topic before answering it
     if asks and (has_word(clause, mod["question_words"] + mod["addressed_to_us"]) or last):
         return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question

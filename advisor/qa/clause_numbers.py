@@ -1,5 +1,6 @@
 """Clause numbers as people write and say them: "5.3.2.7", "五点二点四", "第四章第二条", "第5章", "5.3.3下面第一条",
-"6.3.2的第二点", "第6章里的第二节", "五章三节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the interview's numeral parser (``advisor.diagnosis.quantities``).
+"6.3.2的第二点", "第6章里的第二节", "五章三节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the
+interview's numeral parser (``advisor.diagnosis.quantities``).
 
 A reference is (clause id, item id or None): a position under a clause names its sub-clause, or else its list item.
 
@@ -26,7 +27,8 @@ from advisor.qa.followup import parts_of
 _N = r"[零〇一二两三四五六七八九十\d]{1,3}"
 _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 # "五点二点四", "五.二.四", "5.3.2.七" (two 点 at least: "四点五" alone is a number, not a clause)
-_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})(?![零〇一二两三四五六七八九十\d])")
+_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})"
+                        rf"(?![零〇一二两三四五六七八九十\d])")
 # between a chapter and its section: "第五章的第三节", "第6章里第二节", "五章三节"
 _JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
 # a chapter said with 第 ("第五章"), or without it or as 第N部分 only with its section ("五章三节", "第五部分第三节":

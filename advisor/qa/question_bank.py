@@ -1,6 +1,6 @@
 """Everyday questions each guide clause answers (``knowledge/lexicon/clause_questions*.yaml``, doc2query written by
-hand, one file per writer), searched beside the clauses: a question in an owner's words is compared with the questions people ask of each
-clause, by meaning (the same embedder as the index) and by words (BM25 over the questions). The best match per clause
+hand, one file per writer), searched beside the clauses: a question in an owner's words is compared with the
+questions people ask of each clause, by meaning (the same embedder as the index) and by words (BM25 over the questions). The best match per clause
 is one more ranking for the fusion and one more piece of evidence for the refusal.
 
 Example:
@@ -16,6 +16,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -34,7 +35,7 @@ class BankMatch:
     question: str  # that bank question
 
 
-def bank_files() -> list:
+def bank_files() -> list[Path]:
     """The bank's files: ``clause_questions.yaml`` and any ``clause_questions_*.yaml`` beside it (one per writer)."""
     return sorted(knowledge_path("lexicon").glob(BANK_NAME.replace(".yaml", "*.yaml")))
 
@@ -44,7 +45,8 @@ def bank_entries() -> list[tuple[str, str]]:
     entries = []
     for path in bank_files():
         data = yaml.safe_load(path.read_text("utf-8")) or {}
-        entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items() for q in questions or []]
+        entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items()
+                    for q in questions or []]
     return entries
 
 

@@ -25,7 +25,9 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
         re.compile(r"^(?:我们|公司|本公司)?(?:的)?主营(?:业务|产品|项目)?(?:是|为)(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
-        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
+        # (an English firm noun after a Chinese frame may be longer: "我们是一个 boutique branding agency")
+        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?"
+                   rf"(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
@@ -67,7 +69,9 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
+            has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or \
+            obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
             obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
@@ -79,6 +83,12 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     if has_word(core or obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
         return None
     return obj
+
+
+def _noun_sentence(text: str, head: str) -> bool:
+    """A noun phrase said as a sentence of its own ("装修工程。工装为主"; not "还行。", "一般般。", "现在很难做。")."""
+    return text.strip()[len(head):][:1] == "。" and len(head) >= 3 and \
+        not has_word(head, _lex()["industry"]["verdicts"]) and not complains(head)
 
 
 def _glossed(trade: str) -> str:
@@ -126,12 +136,10 @@ def industry(ctx: Context) -> None:
         ctx.add("industry", _glossed(best[1]), best[2])
         return
     head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
-    # a noun phrase as a sentence of its own ("装修工程。工装为主"; not "还行。"), no particle closing it ("挺好的，")
-    alone = ctx.message.text.strip()[len(head[0]):][:1] == "。" and len(head[0]) >= 3 and \
-        not has_word(head[0], lex["verdicts"]) and not complains(head[0])
+    # no particle closing the head ("挺好的，")
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             head[0][-1] not in "的了吧啊呢嘛呀哦" and \
-            (find_quantities(head[1]) or alone or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
+            (find_quantities(head[1]) or _noun_sentence(ctx.message.text, head[0]) or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
              not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):

@@ -3,6 +3,7 @@ revenue and the share of networked equipment. People are counted in ``people``."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
@@ -82,9 +83,10 @@ def _money_total(q: Quantity, clause: Clause, sentence: str) -> float | None:
 
 
 def _one_sum(text: str, q: Quantity) -> bool:
-    """A measure word of one sum shortly before the amount ("一笔八十万", "一单大概就是二三十万")."""
-    found = find_word(text[max(0, q.start - 8):q.start], _lex()["money"]["one_sum"])
-    return found is not None and not re.search(r"[，,。；;]", text[max(0, q.start - 8) + found[0]:q.start])
+    """A measure word of one sum shortly before the amount, in its clause ("一笔八十万", "一单大概就是二三十万")."""
+    before = text[max(0, q.start - 8):q.start]
+    found = find_word(before, _lex()["money"]["one_sum"])
+    return found is not None and not re.search(r"[，,。；;]", before[found[0]:])
 
 
 def _money_sentence(message: Message, clause: Clause) -> str:
@@ -197,6 +199,12 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     return round(part_value / whole.value * 100, 1)
 
 
+@lru_cache(maxsize=1)
+def _capable() -> re.Pattern:
+    """Words that say machines could be networked, which says nothing of whether they are."""
+    return re.compile("|".join(map(re.escape, _lex()["equipment"]["capable"])))
+
+
 def _overall(text: str) -> bool:
     """"……，总的来说一半多吧": a share of the whole said after its parts, with nothing else it could measure (not
     "整体良品率百分之九十五", "总体上七成的订单还是靠电话")."""
@@ -243,7 +251,7 @@ def _networking(ctx: Context, index: int) -> None:
     clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "echo", "corrected")]
     said = None
     for n, clause in enumerate(clauses):
-        said_of = re.sub("|".join(map(re.escape, eq["capable"])), "", clause.text) + clause.topic
+        said_of = _capable().sub("", clause.text) + clause.topic
         if not has_word(said_of, eq["networked"] + eq["none_networked"]) or system_names(clause.text) and \
                 not has_word(said_of, eq["networked"]):
             continue  # "新买的二十台是带联网功能的": able to, not networked; "the QMS is standalone": a system's links

@@ -10,7 +10,6 @@ from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, negated
-from advisor.diagnosis.status_classifier import system_spans
 
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
@@ -74,7 +73,7 @@ def booleans(ctx: Context) -> None:
         if rekey and not negated(clause.text, rekey[0]) and _system_mentions(sentence):
             ctx.add("integration", False, clause.text)  # "再手工录一遍进U8": re-keying into a named system
         media = find_word(clause.text, lex["manual_records"]["media"])
-        if media and (any(a <= media[0] < b for a, b, _ in system_spans(clause.text)) or
+        if media and (any(a <= media[0] < b for a, b, _, _ in _system_mentions(clause.text)) or
                       has_word(clause.text[media[0] + len(media[1]):][:3], lex["manual_records"]["talking"])):
             media = None  # "请假审批都在企业微信上" is a system; "工厂那边都是微信上说" is talk, not records
         if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
@@ -145,7 +144,8 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
         return False  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
     towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]])
     after = clause.text[leads[0] + len(leads[1]):]
-    if after.startswith("的") and after.rstrip("的了啊呀 ") and not re.match(r"的(?:那个|那位|一个|人)", after) or towards and not (
+    the_one = re.match(r"的(?:那个|那位|一个|人)", after)  # "他是最积极的那个"
+    if after.startswith("的") and after.rstrip("的了啊呀 ") and not the_one or towards and not (
             has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
             _system_mentions(towards.group("what")) or "系统" in towards.group("what")):
         return None  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
