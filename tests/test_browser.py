@@ -102,6 +102,11 @@ def open_app(page, url: str) -> None:
     page.locator("#chat").get_by_text("您好").first.wait_for()
 
 
+# a turn on a loaded 2-core machine (the whole suite at once) has waited past 60 s twice: how long it takes is the
+# benchmarks' business, not this test's
+SLOW_TURN_MS = 180_000
+
+
 def send(page, text: str) -> None:
     """Type an answer, send it, and wait until the advisor's stored reply replaced the placeholder."""
     users = page.locator("#chat [data-testid=user]").count()
@@ -109,7 +114,8 @@ def send(page, text: str) -> None:
     page.locator("#send").click()
     page.wait_for_function(
         "n => document.querySelectorAll('#chat [data-testid=user]').length > n && "
-        "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users)
+        "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users,
+        timeout=SLOW_TURN_MS)
 
 
 def session_id(page) -> str:
