@@ -131,8 +131,48 @@ def cmd_hash_password(args) -> int:
 
 
 def cmd_interview(args) -> int:
-    from advisor.diagnosis.script import run_interview_command
-    return run_interview_command(args, _settings(args))
+    """An interview through the advisor's sessions, as on the page: the same reports (the model's summary, T0 → T1),
+    and a session that can be resumed, exported, or kept under an enterprise for later comparison."""
+    import yaml
+
+    from advisor.service import Advisor
+    turns = None
+    if args.script:
+        cases = yaml.safe_load(Path(args.script).read_text("utf-8"))
+        case = next((c for c in (cases if isinstance(cases, list) else [cases])
+                     if not args.case or c.get("id") == args.case), None)
+        if not case or not case.get("turns"):
+            print(f"脚本中没有找到{'用例 ' + args.case if args.case else '含 turns 的用例'}", file=sys.stderr)
+            return 2
+        turns = [str(t) for t in case["turns"]]
+    advisor = Advisor(_settings(args))
+    session_id, interview = advisor.open_interview(None)
+    print(f"顾问：{interview.state.turns[0].reply}\n")
+    while not interview.state.finished:
+        if turns is None:
+            try:
+                text = input("企业> ")
+            except EOFError:
+                break
+        elif turns:
+            text = turns.pop(0)
+            print(f"企业：{text}")
+        else:
+            break
+        interview, turn = advisor.interview_reply(session_id, text)
+        print(f"顾问：{turn.reply}\n")
+    if args.enterprise:
+        advisor.set_enterprise(session_id, args.enterprise)
+    report = advisor.report(session_id)
+    if not args.report:
+        print(report.to_markdown())
+        return 0
+    try:
+        print(f"报告已写入 {report.write(Path(args.report))}（会话 {session_id}）")
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_session(args) -> int:

@@ -8,11 +8,15 @@ Example:
 """
 from __future__ import annotations
 
+import contextvars
+import functools
+import inspect
 import os
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Iterator, Literal, TypeVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -151,9 +155,80 @@ def load_settings(config_file: Path | None = None, **overrides) -> Settings:
         _CONFIG_FILE.reset(token)
 
 
+_IN_EFFECT: ContextVar[Settings | None] = ContextVar("advisor_settings_in_effect", default=None)
+_Loaded = TypeVar("_Loaded")
+
+
+@contextmanager
+def settings_used(settings: Settings) -> Iterator[Settings]:
+    """Run the block with ``settings`` in effect: an :class:`advisor.service.Advisor` wraps each of its calls in this,
+    so that two advisors with different knowledge folders can serve in one process."""
+    token = _IN_EFFECT.set(settings)
+    try:
+        yield settings
+    finally:
+        _IN_EFFECT.reset(token)
+
+
+def with_own_settings(settings_of: Callable[[object], Settings | None]):
+    """A class decorator: every public method of the class runs with its instance's settings in effect (a generator
+    step by step, so that an answer streamed to the page reads the same folders as it started with)."""
+    def in_context(instance) -> contextvars.Context:
+        context = contextvars.copy_context()
+        if (settings := settings_of(instance)) is not None:  # None: a test's fake part, the settings around it hold
+            context.run(_IN_EFFECT.set, settings)
+        return context
+
+    def wrap(method):
+        if inspect.isgeneratorfunction(method):
+            @functools.wraps(method)
+            def stepwise(self, *args, **kwargs):
+                context, steps = in_context(self), method(self, *args, **kwargs)
+                while True:
+                    try:
+                        item = context.run(next, steps)
+                    except StopIteration as done:
+                        return done.value
+                    yield item
+            return stepwise
+
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            return in_context(self).run(method, self, *args, **kwargs)
+        return call
+
+    def decorate(cls):
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(member):
+                setattr(cls, name, wrap(member))
+        return cls
+    return decorate
+
+
+def settings_in_effect() -> Settings:
+    """The settings of the advisor whose call is running; outside any advisor (a test, a script), the defaults."""
+    return _IN_EFFECT.get() or default_settings()
+
+
 def knowledge_path(*parts: str) -> Path:
-    """A file under the configured knowledge folder: every loader of knowledge/ goes through here."""
-    return default_settings().knowledge_dir.joinpath(*parts)
+    """A file under the knowledge folder in effect: every loader of knowledge/ goes through here."""
+    return settings_in_effect().knowledge_dir.joinpath(*parts)
+
+
+def per_knowledge(load: Callable[..., _Loaded]) -> Callable[..., _Loaded]:
+    """Cache what ``load`` builds from the knowledge and prompts folders, once per pair of folders in effect (not
+    once per process: an advisor with its own ``knowledge_dir`` gets its own word lists, script and plan)."""
+    @lru_cache(maxsize=8)
+    def cached(_folders: tuple[Path, Path], *args):
+        return load(*args)
+
+    @functools.wraps(load)
+    def loaded(*args):
+        settings = settings_in_effect()
+        return cached((settings.knowledge_dir, settings.prompts_dir), *args)
+
+    loaded.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return loaded
 
 
 @lru_cache(maxsize=1)

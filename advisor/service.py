@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 
 from advisor.access import RateQuota, audit
-from advisor.config import GUIDE_DOC_ID, Settings, default_settings
+from advisor.config import GUIDE_DOC_ID, Settings, default_settings, with_own_settings
 from advisor.corpus.parsing import Clause, Document
 from advisor.diagnosis.extraction import prepare_reader
 from advisor.diagnosis.interview import Interview, Turn
@@ -63,6 +64,7 @@ class SessionNotFound(KeyError):
     """No session with that id (or a malformed id): the caller starts a new one, never sees another's data."""
 
 
+@with_own_settings(lambda advisor: advisor.settings)
 class Advisor:
     def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None,
                  chat: ChatClient | None = None, progress=None) -> None:
@@ -124,7 +126,8 @@ class Advisor:
         with self._lock:
             if not self._reader_preparing:
                 self._reader_preparing = True
-                threading.Thread(target=prepare_reader, name="prepare-reader").start()
+                threading.Thread(target=contextvars.copy_context().run, args=(prepare_reader,),  # our folders
+                                 name="prepare-reader").start()
         try:
             return session_id, self.load_interview(session_id)  # type: ignore[arg-type]
         except SessionNotFound:

@@ -1,4 +1,6 @@
 
+from pathlib import Path
+
 import docx
 import pytest
 from conftest import interviewed, profile_of
@@ -113,16 +115,27 @@ def test_chart_uses_a_cjk_font_and_is_not_blank():
     assert "CJK" in path or "Noto" in path or "SimHei" in path
 
 
-def test_interview_cli_runs_a_script_to_a_report(tmp_path):
+def test_interview_cli_runs_a_script_through_a_session_to_the_pages_report(tmp_path):
+    """The CLI interviews through the advisor's sessions: a second diagnosis of the same enterprise is compared with
+    the first (T0 → T1), as on the page."""
+    import os
     import subprocess
     import sys
-    out = tmp_path / "r.docx"
-    cmd = [sys.executable, "-m", "advisor", "interview", "--script", "evals/cases/interview.yaml", "--case", "iv-001",
-           "--report", str(out), "--llm", "none"]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "做五金配件的" in result.stdout and out.exists()
-    assert any("数字化转型诊断报告" in p.text for p in docx.Document(str(out)).paragraphs)
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data")}
+
+    def interview(case: str, out: Path) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "advisor", "interview", "--script", "evals/cases/interview.yaml", "--case", case,
+               "--report", str(out), "--llm", "none", "--enterprise", "华鑫五金"]
+        return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+    first = interview("iv-001", tmp_path / "t0.docx")
+    assert first.returncode == 0, first.stderr
+    assert "做五金配件的" in first.stdout and "会话" in first.stdout
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "t0.docx")).paragraphs]
+    assert any("数字化转型诊断报告" in p for p in paragraphs) and not any(p.startswith("与上次诊断相比") for p in paragraphs)
+    second = interview("iv-002", tmp_path / "t1.docx")
+    assert second.returncode == 0, second.stderr
+    assert any(p.text.startswith("与上次诊断相比") for p in docx.Document(str(tmp_path / "t1.docx")).paragraphs)
 
 
 @pytest.mark.parametrize("key,value,evidence,expected", [

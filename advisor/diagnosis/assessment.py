@@ -10,11 +10,10 @@ Example:
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import yaml
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 from advisor.diagnosis.observations import budget_share, observations
 from advisor.diagnosis.vocabulary import (
     PAIN_POINTS,
@@ -34,7 +33,7 @@ from advisor.diagnosis.vocabulary import (
 TYPICAL_SHARE, PRIOR_POINTS = 0.3, 30.0
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def indicator_model() -> dict:
     return yaml.safe_load(knowledge_path("indicators", "miit2024.yaml").read_text("utf-8"))
 

@@ -15,16 +15,16 @@ Example:
 """
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from functools import lru_cache
 
 import yaml
 from pydantic import BaseModel, Field
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
 from advisor.diagnosis.model_facts import extract_llm, extract_narrow
@@ -61,7 +61,7 @@ class _Script(BaseModel):
     questions: list[Question]
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def script() -> _Script:
     loaded = _Script.model_validate(yaml.safe_load(knowledge_path("interview.yaml").read_text("utf-8")))
     unknown = [k for q in loaded.questions for k in q.keys if not k.endswith(".") and k not in FACTS]
@@ -310,13 +310,15 @@ class Interview:
     # --- the model's facts, read in the background ---------------------------------------------------------------
     def _read_with_model(self, text: str, pending: Question | None, index: int) -> None:
         mode = self.chat.settings.llm_reading
+        in_effect = contextvars.copy_context()  # the worker thread reads the same knowledge folders as this turn
         if mode == "narrow":
             known = frozenset(self.state.profile.current())
-            future = _MODEL_WORKER.submit(extract_narrow, self.chat, text, pending.id if pending else "", index, known)
+            asked = pending.id if pending else ""
+            future = _MODEL_WORKER.submit(in_effect.run, extract_narrow, self.chat, text, asked, index, known)
         elif mode == "schema":
             previous = next((t.user for t in reversed(self.state.turns) if t.user), "")
             question = pending.zh if pending else ""
-            future = _MODEL_WORKER.submit(extract_llm, self.chat, text, question, index, previous)
+            future = _MODEL_WORKER.submit(in_effect.run, extract_llm, self.chat, text, question, index, previous)
         else:
             return
         with self.lock:
@@ -354,7 +356,7 @@ class Interview:
 
 
 def run_script(turns: list[str], chat=None) -> Interview:
-    """An interview fed with scripted answers in order, whatever is asked (evals and the CLI)."""
+    """An interview fed with scripted answers in order, whatever is asked, with no session (tests)."""
     iv = Interview(chat=chat)
     iv.start()
     for text in turns:

@@ -17,7 +17,7 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 
 
 class _Dialect(BaseModel):
@@ -58,7 +58,7 @@ class _Shape(BaseModel):
     severity_markers: list[str]
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def extraction_lexicon() -> dict:
     raw = yaml.safe_load(knowledge_path("lexicon", "extraction.yaml").read_text("utf-8"))
     _Shape.model_validate(raw)
@@ -154,7 +154,7 @@ def _described_systems(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), sid) for sid, pattern in _description_patterns() for m in pattern.finditer(text)]
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _description_patterns() -> list[tuple[str, re.Pattern]]:
     """One pattern per system, compiled once: system names are looked for in every clause of every turn."""
     systems = extraction_lexicon()["systems"]
@@ -181,7 +181,7 @@ def sector_of(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _dialect_pattern() -> tuple[re.Pattern, dict[str, str]]:
     dialect = extraction_lexicon()["dialect"]
     table = dict(dialect["means"]) | {word: word for word in dialect["keep"]}

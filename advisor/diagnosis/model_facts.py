@@ -10,10 +10,10 @@ Example:
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import yaml
 
+from advisor.config import per_knowledge, settings_in_effect
 from advisor.diagnosis.extraction import extract_rules
 from advisor.diagnosis.facts import FACTS, coerce, llm_schema, plausible
 from advisor.diagnosis.lexicon import extraction_lexicon, has_word
@@ -121,10 +121,9 @@ _NARROW_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"},
                   "required": ["answer", "evidence"]}
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def narrow_questions() -> dict[str, str]:
-    from advisor.config import default_settings
-    path = default_settings().prompts_dir / "narrow_questions.yaml"
+    path = settings_in_effect().prompts_dir / "narrow_questions.yaml"
     questions = yaml.safe_load(path.read_text("utf-8"))
     unknown = [k for k in questions if k not in FACTS]
     if unknown:

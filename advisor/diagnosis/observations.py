@@ -3,12 +3,11 @@ budget, little networked equipment), with the owner's words as its reason; left 
 same thing, since the pain says it. The rules are data (``knowledge/observations.yaml``)."""
 from __future__ import annotations
 
-from functools import lru_cache
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 from advisor.diagnosis.vocabulary import EnterpriseProfile, Observation, PainPointId
 
 
@@ -24,7 +23,7 @@ class ObservationRule(BaseModel):
     unless_pain: PainPointId
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def observation_rules() -> tuple[ObservationRule, ...]:
     data = yaml.safe_load(knowledge_path("observations.yaml").read_text("utf-8"))
     return tuple(ObservationRule.model_validate(item) for item in data["observations"])

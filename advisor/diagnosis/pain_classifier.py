@@ -15,14 +15,13 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 from advisor.diagnosis.lexicon import mandarin
 from advisor.diagnosis.vocabulary import PainPointId
 
@@ -60,7 +59,7 @@ def examples() -> dict[str, list[PainExample]]:
             for path in sorted(folder.glob("*.yaml")) if path.stem != "threshold"}
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def threshold() -> float:
     path = knowledge_path("lexicon", "pain_examples", "threshold.yaml")
     return PainThreshold.model_validate(yaml.safe_load(path.read_text("utf-8"))).threshold
@@ -139,7 +138,7 @@ class PainModel:
                 for s, p in zip(sentences, probabilities)]
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _fitted() -> PainModel | None:
     embedder = _get_embedder()
     if embedder is None:

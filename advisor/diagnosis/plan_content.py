@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 
 CostClass = Literal["低", "中", "高"]
 
@@ -114,6 +114,6 @@ def _description_vectors(embedder, descriptions: tuple[str, ...]):
     return np.asarray(embedder.embed_documents(list(descriptions)))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def plan_content() -> PlanContent:
     return PlanContent(**yaml.safe_load(knowledge_path("plan.yaml").read_text("utf-8")))

@@ -23,7 +23,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 from advisor.diagnosis.lexicon import mandarin, system_names
 
 BOOLEAN_KEYS = ("leadership", "has_plan", "integration", "manual_records")
@@ -60,7 +60,7 @@ def examples() -> dict[str, list[StatusExample]]:
             for path in sorted(folder.glob("*.yaml")) if path.stem != "thresholds"}
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def thresholds() -> StatusThresholds:
     path = knowledge_path("lexicon", "status_examples", "thresholds.yaml")
     return StatusThresholds.model_validate(yaml.safe_load(path.read_text("utf-8")) if path.exists() else {})
@@ -142,7 +142,7 @@ class StatusModel:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _fitted() -> StatusModel:
     return StatusModel(examples())
 

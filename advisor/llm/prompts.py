@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from advisor.config import default_settings
+from advisor.config import settings_in_effect
 
 _DELIMITER = re.compile(r"</?\s*(clauses?|question|system|owner_message|previous_turn)[^>]*>", re.IGNORECASE)
 
@@ -33,4 +33,4 @@ def _template(root: Path, name: str) -> Template:
 def render(name: str, markup: dict[str, str] | None = None, **text: str) -> str:
     values = {key: neutralise(str(value)) for key, value in text.items()}
     values.update(markup or {})
-    return _template(default_settings().prompts_dir, name).safe_substitute(**values)
+    return _template(settings_in_effect().prompts_dir, name).safe_substitute(**values)

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from advisor.config import GUIDE_DOC_ID
+from advisor.config import GUIDE_DOC_ID, with_own_settings
 from advisor.corpus.parsing import Clause, DocKind, Document
 from advisor.language import is_english
 from advisor.llm.client import ChatClient, LLMUnavailable
@@ -101,6 +101,7 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+@with_own_settings(lambda qa: getattr(qa.retriever, "settings", None))
 class QAService:
     def __init__(self, retriever: Retriever, chat: ChatClient) -> None:
         self.retriever = retriever

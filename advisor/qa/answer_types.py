@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 import yaml
 from pydantic import BaseModel, field_validator
 
-from advisor.config import knowledge_path
+from advisor.config import knowledge_path, per_knowledge
 
 
 class AnswerType(BaseModel):
@@ -45,7 +45,7 @@ def _any(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def answer_types() -> tuple[AnswerType, ...]:
     data = yaml.safe_load(knowledge_path("lexicon", "answer_types.yaml").read_text("utf-8"))
     return tuple(AnswerType(**t) for t in data["types"])

@@ -44,9 +44,13 @@ class Lexicon:
         self._extra_words = [*extra_words, *(t for g in self.groups for t in g)]
 
     @classmethod
-    @lru_cache(maxsize=4)
     def load(cls, lexicon_dir: Path | None = None) -> Lexicon:
-        lexicon_dir = lexicon_dir or knowledge_path("lexicon")
+        """The lexicon of ``lexicon_dir`` (default: the one of the knowledge folder in effect), read once."""
+        return cls._read(lexicon_dir or knowledge_path("lexicon"))
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def _read(cls, lexicon_dir: Path) -> Lexicon:
         groups = yaml.safe_load((lexicon_dir / "synonyms.yaml").read_text("utf-8"))["groups"]
         glossary = yaml.safe_load((lexicon_dir / "glossary_en.yaml").read_text("utf-8"))["terms"]
         stopwords = yaml.safe_load((lexicon_dir / "stopwords.yaml").read_text("utf-8"))["words"]

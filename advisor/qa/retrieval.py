@@ -18,7 +18,6 @@ import re
 import threading
 import time
 from collections import defaultdict
-from functools import lru_cache
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
@@ -26,7 +25,8 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field
 from rank_bm25 import BM25Okapi
 
-from advisor.config import GUIDE_DOC_ID, Settings, default_settings, knowledge_path
+from advisor.config import (GUIDE_DOC_ID, Settings, default_settings, knowledge_path, per_knowledge, settings_used,
+                            with_own_settings)
 from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
@@ -93,6 +93,7 @@ class Filters(BaseModel):
     chapter: str | None = None  # "5" or "5.3": the clause or anything under it
 
 
+@with_own_settings(lambda retriever: retriever.settings)
 class Retriever:
     """The hybrid searcher. Build once per process (BM25 over every clause record stays in memory)."""
 
@@ -110,10 +111,11 @@ class Retriever:
     @classmethod
     def from_settings(cls, settings: Settings | None = None, embeddings=None, progress=None) -> Retriever:
         settings = settings or default_settings()
-        kb = KnowledgeBase.load(settings)
-        index = ClauseIndex(settings, kb, embeddings=embeddings)
-        index.ensure(progress=progress)
-        return cls(settings, kb, index, Lexicon.load())
+        with settings_used(settings):
+            kb = KnowledgeBase.load(settings)
+            index = ClauseIndex(settings, kb, embeddings=embeddings)
+            index.ensure(progress=progress)
+            return cls(settings, kb, index, Lexicon.load(settings.knowledge_dir / "lexicon"))
 
     def _sparse_view(self, kb: KnowledgeBase) -> dict:
         """Everything a search reads, built anew from a frozen copy of the corpus (never changed afterwards)."""
@@ -368,7 +370,7 @@ def _guide_before_namesakes(ranked: list[RetrievedClause]) -> list[RetrievedClau
     return out
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _calibration_file() -> dict:
     """Logistic weights and threshold fitted by ``python -m evals calibrate --write`` on half the clause questions."""
     return json.loads(knowledge_path(CALIBRATION_NAME).read_text("utf-8"))

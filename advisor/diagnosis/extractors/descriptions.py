@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, has_word, sector_of, system_names
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
@@ -14,7 +14,7 @@ def _words(key: str) -> str:
     return "|".join(map(re.escape, sorted(_lex()["industry"][key], key=len, reverse=True)))
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _trade_patterns() -> list[re.Pattern]:
     """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
     "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
@@ -170,7 +170,7 @@ def pains(ctx: Context) -> None:
     _pains_by_meaning(ctx)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _complaint_words() -> list[str]:
     """The complaint markers of two characters or more: a trade's name holds single ones ("冲压", "断路器", "卡车")."""
     return [word for word in _lex()["complaint_markers"] if len(word) > 1]
@@ -182,7 +182,7 @@ def complains(text: str) -> bool:
     return has_word(_softened().sub("，", text), _lex()["complaint_markers"])
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _softened() -> re.Pattern:
     """A hedge and the (at most two) characters it softens."""
     hedges = sorted(_lex()["complaint_softeners"], key=len, reverse=True)

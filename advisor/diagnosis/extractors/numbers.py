@@ -3,8 +3,8 @@ revenue and the share of networked equipment. People are counted in ``people``."
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
@@ -199,7 +199,7 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     return round(part_value / whole.value * 100, 1)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _capable() -> re.Pattern:
     """Words that say machines could be networked, which says nothing of whether they are."""
     return re.compile("|".join(map(re.escape, _lex()["equipment"]["capable"])))

@@ -3,8 +3,8 @@ clause or its sentence says otherwise (negated, idle, someone else's, only wishe
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
@@ -43,7 +43,7 @@ def _list_end(text: str, end: int) -> tuple[int, int]:
         end, items = joined if joined is not None else word.end(), items + 1
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _denials() -> tuple[re.Pattern, re.Pattern]:
     """The no said after a list: (with 都/全/一个… required, with them optional), built once from the lexicon."""
     syslex = _lex()["systems"]
@@ -133,13 +133,13 @@ def said_elsewhere(text: str, sid: str) -> bool:
     return bool(scenes) and all(sid not in scenes_by_words[scene][1] for scene in scenes)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _turns() -> list[str]:
     """The words that turn what follows against what came before: a contrast, or an outcome ("结果", "可")."""
     return _lex()["modality"]["contrast"] + _lex()["systems"]["outcome_turns"]
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _scene_reading() -> tuple[re.Pattern, dict[str, tuple[list[str], list[str]]], list[str]]:
     """Built once for :func:`said_elsewhere`, which runs on every later clause: a leading turn word; scene → (its words
     of two characters or more: one character is too often part of another word, "账" in "开了账号"; the systems that
@@ -215,7 +215,7 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
             ctx.add(f"system.{sid}", state, clause.text, strength + 0.05)
 
 
-@lru_cache(maxsize=1)
+@per_knowledge
 def _theirs() -> re.Pattern:
     """Words that say a system is someone else's, less those about whose the work is ("不是我们的事")."""
     syslex = _lex()["systems"]
