@@ -164,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("sentences", help="read single owner messages and score the facts by key")
     p.add_argument("files", nargs="+")
     p.add_argument("--quiet", action="store_true", help="figures only, not the messages that miss")
-    p.set_defaults(func=lambda args: __import__("evals.sentences").sentences.main(args.files, not args.quiet))
+    p.add_argument("--half", choices=["fit", "report"], default="",
+                   help="only the even-numbered messages (fit) or the odd-numbered ones (report)")
+    p.set_defaults(func=lambda args: __import__("evals.sentences").sentences.main(args.files, not args.quiet,
+                                                                                  args.half))
     p = sub.add_parser("pains", help="score the pain classifier writer against writer")
     p.set_defaults(func=lambda args: __import__("evals.pains").pains.main())
     p = sub.add_parser("statuses", help="score the status classifier writer against writer; fit its thresholds")

@@ -72,10 +72,13 @@ def score(sentences: list[OwnerSentence]) -> dict:
             "recall": rate(tp, tp + fn), "per_key": per_key, "misses": misses}
 
 
-def main(files: list[str], show_misses: bool = True) -> int:
+def main(files: list[str], show_misses: bool = True, half: str = "") -> int:
+    """``half``: "fit" (the even-numbered messages, read while mending the reader) or "report" (the odd ones)."""
     for path in files:
-        result = score(load(Path(path)))
-        print(f"{path}: {result['right']}/{result['messages']} messages read right, "
+        sentences = load(Path(path))
+        sentences = sentences[{"fit": 0, "report": 1}[half]::2] if half else sentences
+        result = score(sentences)
+        print(f"{path}{' (' + half + ' half)' if half else ''}: {result['right']}/{result['messages']} messages read right, "
               f"fact precision {result['precision']}, recall {result['recall']}")
         for key, row in sorted(result["per_key"].items()):
             print(f"  {key}: P {rate(row['tp'], row['tp'] + row['fp'])}  R {rate(row['tp'], row['tp'] + row['fn'])}")

@@ -282,6 +282,26 @@ def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
     assert [f.value for f in facts if f.key == "leadership"] == [value]
 
 
+@pytest.mark.parametrize("text,value", [
+    ("说实话，这块也没谁挑头，各部门自己弄自己的。", False),  # nobody as the agent
+    ("No one really runs it, to be honest.", False),
+    ("Our office manager is the one driving it these days.", False),  # "the one" doing it, in English
+    ("I own the place, and I'm the person dragging everyone onto the new system.", True),
+    ("董事长？他一年来不了两回厂里，只管签字。", False),  # the boss echoed, then "he"
+    ("The chairman? He checks the dashboard every single morning himself.", True),
+    ("My mother started the firm, but I'm the one who runs all of it now.", False),  # her child leads, not the owner
+])
+def test_who_leads_said_by_nobody_by_the_one_and_after_the_boss_echoed(text, value):
+    facts, _ = extract_rules(text, turn=3, question="leadership")
+    assert [f.value for f in facts if f.key == "leadership"] == [value]
+
+
+def test_nobody_taken_back_or_nobody_at_something_else_is_not_read():
+    assert "leadership" not in _facts("车间晚班没有人负责质检，经常出次品。")  # nobody, but not at the digital work
+    facts, _ = extract_rules("不是没人管，是大家都不会。", turn=3, question="leadership")
+    assert not [f for f in facts if f.key == "leadership" and f.value is False]
+
+
 def test_ordinary_leading_is_not_leading_the_digital_work():
     assert "leadership" not in _facts("我负责销售，生产归厂长。")
     assert "leadership" not in _facts("这块我不负责。")

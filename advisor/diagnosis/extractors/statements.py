@@ -93,9 +93,14 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
         return  # said outright in the words of the booleans
     contrast = _lex()["modality"]["contrast"]
     people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
+    echoed = False  # the sentence before was only the boss, echoed ("老板？他就负责签字。", "The owner? Nah, …")
     for index in range(len(ctx.message.sentences)):
-        clauses = [c for c in ctx.message.clauses_of(index) if c.modality in ("fact", "uncertain", "wish")]
+        spoken = ctx.message.clauses_of(index)
+        clauses = [c for c in spoken if c.modality in ("fact", "uncertain", "wish")]
         boss = next((c for c in clauses if c.modality != "wish" and _names_the_boss(c.text, words["boss"])), None)
+        after_echo, echoed = echoed and boss is None, len(spoken) == 1 and spoken[0].modality == "echo" and \
+            _names_the_boss(spoken[0].text, words["boss"])
+        boss = clauses[0] if after_echo and clauses else boss
         if boss is None:
             continue
         said: tuple[bool, Clause] | None = None
@@ -108,7 +113,7 @@ def _boss(ctx: Context, words: dict[str, list[str]]) -> None:
                 continue  # the first stance stands unless a contrast follows it
             # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
             others = "".join(c.text for c in following[1:n + 1])
-            he_is_the_boss = n > 0 and not has_word(others, people)
+            he_is_the_boss = (n > 0 or after_echo) and not has_word(others, people)
             stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
             if stance == "someone else":
                 return
@@ -159,6 +164,17 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     return True
 
 
+def _nobody_leads(text: str, words: dict[str, list[str]]) -> bool:
+    """Nobody is the agent of a leading verb, a few characters or two English words before it ("没有专门的人负责",
+    "也没个牵头的", "Nobody really owns it"), and the no is not taken back ("不是没人管")."""
+    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"] + words["nobody_verbs"], key=len, reverse=True)))
+    for start, end, _ in find_all(text, words["nobody"]):
+        gap = r"(?:\s+[A-Za-z'-]+){0,2}\s+" if text[start:end].isascii() else r"[^，。,]{0,4}?"
+        if re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE) and not _taken_back(text[:start]):
+            return True
+    return False
+
+
 def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
     """The owner's words from one clause to a later one (the boss, then what the boss does): the evidence, so that a
     complaint said after it in the same sentence stays a complaint."""
@@ -204,6 +220,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
     if any(f.key == "leadership" for f in ctx.facts):
         return
     verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
+    the_one = "|".join(map(re.escape, words["the_one"]))  # "I'm the one pushing this"
     plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
     asked = ctx.question == "leadership" or any(
         c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
@@ -213,6 +230,9 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         if has_word(clause.text, plan_words):
             continue  # "计划是会计在弄": who writes the plan, not who leads the work
+        if (asked or has_word(clause.text, words["digital_work"])) and _nobody_leads(clause.text, words):
+            ctx.add("leadership", False, clause.text)  # "也没个牵头的", "Nobody really owns it"
+            return
         about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or \
             re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(
@@ -228,11 +248,14 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
                         rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
+                        rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
+                        rf"(?P<verb>{the_one})\b",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
-                      _leads_the_work(clause.text[m.end():], asked, words)), None)
+                      (_leads_the_work(clause.text[m.end():], asked, words) or
+                       m.groupdict().get("verb", "").lower() in words["the_one"])), None)  # "…the one doing it all"
             if m:
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
@@ -250,7 +273,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
-        me = re.fullmatch(rf"(?:{'|'.join(map(re.escape, words['self']))})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
+        me = re.fullmatch(rf"(?:{'|'.join(re.escape(w.strip()) for w in words['self'])})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
             return
