@@ -164,6 +164,16 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     return True
 
 
+def _of_a_scene(before: str) -> bool:
+    """A part of the business is the topic before the leading verb ("仓库是老王在管", "财务那块我老婆管"), not the digital
+    work ("数字化这块是我在管") nor a person's title ("是财务主管在管")."""
+    from advisor.diagnosis.assessment import scene_words
+    scenes = "|".join(re.escape(w) for words in scene_words().values() for w in words if len(w) > 1)
+    markers = "|".join(map(re.escape, _lex()["leading"]["topic_markers"]))
+    return re.search(rf"(?:{scenes})(?:{markers})", before) is not None and \
+        not has_word(before, _lex()["leading"]["digital_work"])
+
+
 def _nobody_leads(text: str, words: dict[str, list[str]]) -> bool:
     """Nobody is the agent of a leading verb, a few characters or two English words before it ("没有专门的人负责",
     "也没个牵头的", "Nobody really owns it"), and the no is not taken back ("不是没人管")."""
@@ -222,9 +232,12 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
     verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
     the_one = "|".join(map(re.escape, words["the_one"]))  # "I'm the one pushing this"
     plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
+    # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
+    # leads wrongly on the sealed owners and none rightly
     asked = ctx.question == "leadership" or any(
         c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
         for c in ctx.message.clauses)
+    refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
     for clause in ctx.message.clauses:
         if clause.modality != "fact":
             continue
@@ -233,7 +246,8 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if (asked or has_word(clause.text, words["digital_work"])) and _nobody_leads(clause.text, words):
             ctx.add("leadership", False, clause.text)  # "也没个牵头的", "Nobody really owns it"
             return
-        about_it = asked or has_word(clause.text + clause.topic, words["digital_work"]) or \
+        about_it = asked or refused_in == clause.sentence or \
+            has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or \
             re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(
                 "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start),
@@ -244,7 +258,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent = None
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
         agent_words = r"(?:[^，。,是由]{1,8}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来|了)*(?P<verb>{verbs})",
                         rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
@@ -256,10 +270,13 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
                       (_leads_the_work(clause.text[m.end():], asked, words) or
                        m.groupdict().get("verb", "").lower() in words["the_one"])), None)  # "…the one doing it all"
+            if m and _of_a_scene(clause.text[:m.start("verb") if "verb" in m.groupdict() else m.start("agent")]):
+                m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
             if m:
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
-                    return  # "这块我不负责": who does is not said
+                    refused_in = clause.sentence  # "这块我不负责": who does may follow ("……，会计弄")
+                    agent = None
                 break
         if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
                 not has_word(clause.text, words["lead_verbs"]):
