@@ -300,10 +300,16 @@ def test_who_leads_said_by_nobody_by_the_one_and_after_the_boss_echoed(text, val
     ("这个我不管，都是我侄女在弄。", False),  # not the speaker's: the one named next leads it
     ("电脑这些都是我自己整。", True),  # 整 (northern) for doing it; the computers stand for the work
     ("采购那块是我小舅子在管，信息化是我自己盯。", True),  # a part of the business led is not the work
+    ("我们老板自己在搞，谁劝都没用。", True),  # the boss does it in person
 ])
 def test_who_leads_after_a_refusal_and_beside_a_part_of_the_business(text, value):
     facts, _ = extract_rules(text, turn=3, question="leadership")
     assert [f.value for f in facts if f.key == "leadership"] == [value]
+
+
+def test_the_boss_in_person_at_something_else_is_not_leading_it():
+    facts, _ = extract_rules("老板自己盯回款，别的不太过问。", turn=3, question="leadership")
+    assert True not in [f.value for f in facts if f.key == "leadership"]
 
 
 def test_nobody_taken_back_or_nobody_at_something_else_is_not_read():

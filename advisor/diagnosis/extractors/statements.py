@@ -62,6 +62,8 @@ def booleans(ctx: Context) -> None:
             continue
         for key in ("leadership", "integration", "manual_records"):
             value = _polarity(clause, lex[key])
+            if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]):
+                value = None  # "老板自己盯回款": the boss in person, at something else
             if value is not None:
                 ctx.add(key, value, clause.text, STRONG + (0.05 if clause.correction else 0))
         sentence = ctx.message.sentence_of(clause)
@@ -141,10 +143,12 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     if cares is not None and clause.modality != "wish" and _care_denied(clause.text, cares) and \
             not _reported(clause.text[:cares[0]]):
         return False  # "董事长不怎么关心", "老板没有特别重视": a care or a lead denied
-    leads = find_word(clause.text, words["boss_leads"])
+    leads = find_word(clause.text, words["boss_leads"]) or _in_person(clause.text)
     if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
             _reported(clause.text[:leads[0]]):
         return None
+    if _leads_something_else(clause.text[leads[0]:], [leads[1]]):
+        return None  # "老板自己盯回款"
     if _only_said(clause.text, leads[0], later):
         return False  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
     towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]])
@@ -183,6 +187,28 @@ def _nobody_leads(text: str, words: dict[str, list[str]]) -> bool:
         if re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE) and not _taken_back(text[:start]):
             return True
     return False
+
+
+def _leads_something_else(text: str, affirm: list[str]) -> bool:
+    """The yes word ends in a leading verb and something other than the work follows it ("自己盯回款", "自己管钱"; not
+    "自己牵头上的金蝶", "带头用钉钉")."""
+    yes = find_word(text, affirm)
+    verbs = _lex()["leading"]["lead_verbs"]
+    rest = text[yes[0] + len(yes[1]):] if yes else ""
+    return yes is not None and any(yes[1].endswith(v) for v in verbs if not v.isascii()) and \
+        not _leads_the_work(rest, True, _lex()["leading"]) and not _system_mentions(rest) and "系统" not in rest
+
+
+def _in_person(text: str) -> tuple[int, str] | None:
+    """(where, what) a leading verb done in person is said of the work or of nothing after it ("老细自己搞",
+    "老板亲自在弄这些"), as :func:`find_word` gives."""
+    leading = _lex()["leading"]
+    person = "|".join(map(re.escape, leading["in_person"]))
+    verbs = "|".join(map(re.escape, sorted(leading["lead_verbs"], key=len, reverse=True)))
+    found = re.search(rf"(?:{person})(?:在|来)?(?:{verbs})", text)
+    if found is None or not _leads_the_work(text[found.end():], True, leading):
+        return None  # "老板自己管钱": something else is led
+    return found.start(), found.group()
 
 
 def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
@@ -316,7 +342,7 @@ def _leader(ctx: Context, words: dict[str, list[str]]) -> None:
 def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool:
     """What follows a leading verb is nothing, the work, or a pronoun for it when the question was who leads
     ("我负责采购": something else)."""
-    rest = rest.strip(" 的了呢啊呗嘛吧哈.")
+    rest = rest.strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")  # and the dialects' particles ("自己搞㗎", "自家弄个")
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
 
 
