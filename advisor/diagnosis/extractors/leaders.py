@@ -1,0 +1,302 @@
+"""Whether the top boss leads the digital work (called by :func:`advisor.diagnosis.extractors.statements.booleans`):
+what a sentence about the boss says the boss does (:func:`read_boss`), and who is the agent of a leading verb
+(:func:`read_leader`); the words are ``knowledge/lexicon/extraction.yaml``'s booleans.leadership and leading."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import Context, _lex
+from advisor.diagnosis.extractors.systems import _system_mentions
+from advisor.diagnosis.lexicon import find_all, find_word, has_word
+from advisor.diagnosis.reading import Clause, negated
+
+
+def _care_denied(text: str, cares: tuple[int, str]) -> bool:
+    """A plain no right before a care or a lead ("不怎么关心", "没有特别重视"; not "无比重视", "不仅关心", "没少过问",
+    "不是不重视"), said of the work or of nothing named after it ("不怎么在意花多少钱" is of the money)."""
+    before, after = text[:cares[0]], text[cares[0] + len(cares[1]):].strip(" 的了啊呀吧")
+    no = re.search(r"(?:不|没有|没|从不|从没|很少)(?:怎么|太|大|很|特别|咋|是很)?$", before)
+    return no is not None and not _taken_back(before[:no.start()]) and \
+        not re.search(r"(?:不仅|没少|无时无刻不)$", before[:no.end()]) and \
+        (not after or has_word(after, _lex()["leading"]["digital_work"] + _lex()["leading"]["pronouns"]))
+
+
+def _taken_back(before: str) -> bool:
+    """A no right after "不是" is taken back ("不是不重视", "不是说老板不支持")."""
+    return re.search(r"(?:不是|并非|并不是)(?:说[^，,。]{0,4})?$", before) is not None
+
+
+def read_boss(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Whether the top boss leads digital work, from a sentence whose subject is the boss: what the boss does
+    ("老板天天盯着", "老板不管这些，都扔给IT经理"), in any clause of that sentence ("……，他一概不问"); a clause after a
+    contrast has the last word ("老板不懂技术，但是很支持"), and someone else named as the doer there leaves it to the
+    agent reading ("老板很支持，但具体都是刘副总在推")."""
+    if any(f.key == "leadership" for f in ctx.facts):
+        return  # said outright in the words of the booleans
+    contrast = _lex()["modality"]["contrast"]
+    people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
+    echoed = False  # the sentence before was only the boss, echoed ("老板？他就负责签字。", "The owner? Nah, …")
+    for index in range(len(ctx.message.sentences)):
+        spoken = ctx.message.clauses_of(index)
+        clauses = [c for c in spoken if c.modality in ("fact", "uncertain", "wish")]
+        boss = next((c for c in clauses if c.modality != "wish" and _names_the_boss(c.text, words["boss"])), None)
+        after_echo, echoed = echoed and boss is None, len(spoken) == 1 and spoken[0].modality == "echo" and \
+            _names_the_boss(spoken[0].text, words["boss"])
+        boss = clauses[0] if after_echo and clauses else boss
+        if boss is None:
+            continue
+        said: tuple[bool, Clause] | None = None
+        following = clauses[clauses.index(boss):]
+        turning = False  # a contrast said alone ("恰恰相反，") turns the clause after it
+        for n, clause in enumerate(following):
+            found = find_word(clause.text, contrast)
+            turn = turning or found is not None and found[0] <= 2
+            if said is not None and not turn:
+                continue  # the first stance stands unless a contrast follows it
+            # "he" after the boss is the boss, unless someone else came up since ("请了个年轻人，都是他在推")
+            others = "".join(c.text for c in following[1:n + 1])
+            he_is_the_boss = (n > 0 or after_echo) and not has_word(others, people)
+            stance = _stance(clause, following[n + 1:], words, he_is_the_boss)
+            if stance == "someone else":
+                return
+            # "恰恰相反，": a contrast said alone turns the next clause ("但是钱不够，" says something of its own)
+            turning = turn and stance is None and found is not None and len(clause.text) - len(found[1]) <= 2
+            if stance is not None:
+                said = (stance, clause)
+        if said is not None:
+            ctx.add("leadership", said[0], _from_to(ctx, boss, said[1]))
+            return
+
+
+def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
+            he_is_the_boss: bool) -> bool | str | None:
+    """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
+    it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
+    is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
+    leaves = find_word(clause.text, words["boss_leaves"])
+    if leaves is not None and _taken_back(clause.text[:leaves[0]]):
+        leaves = None  # "老板不是不重视"
+    if leaves is not None and not _reported(clause.text[:leaves[0]]) and (
+            has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
+        return False  # "老板一点都不排斥" is no refusal (nor, read alone, a lead); "从来不管" is one
+    cares = find_word(clause.text, words["boss_leads"] + words["boss_cares"])
+    if cares is not None and clause.modality != "wish" and _care_denied(clause.text, cares) and \
+            not _reported(clause.text[:cares[0]]):
+        return False  # "董事长不怎么关心", "老板没有特别重视": a care or a lead denied
+    leads = find_word(clause.text, words["boss_leads"]) or _in_person(clause.text)
+    if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
+            _reported(clause.text[:leads[0]]):
+        return None
+    if _leads_something_else(clause.text[leads[0]:], [leads[1]]):
+        return None  # "老板自己盯回款"
+    if _only_said(clause.text, leads[0], later):
+        return False  # "老板说他支持，但会一次都没来过": a backing only said, taken back by what follows
+    towards = re.search(r"[对被](?P<what>.*)$", clause.text[:leads[0]])
+    after = clause.text[leads[0] + len(leads[1]):]
+    the_one = re.match(r"的(?:那个|那位|一个|人)", after)  # "他是最积极的那个"
+    if after.startswith("的") and after.rstrip("的了啊呀 ") and not the_one or towards and not (
+            has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
+            _system_mentions(towards.group("what")) or "系统" in towards.group("what")):
+        return None  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
+    agent = re.search(r"(?:是|由|靠|让|派|叫|交给)(?P<who>[^，。,是由让派]{1,8})$", clause.text[:leads[0]])
+    who = agent.group("who").strip() if agent else ""
+    if who and not has_word(who, words["boss"]) and (
+            has_word(who, _lex()["leading"]["deputies"] + _lex()["leading"]["self"]) or
+            _named_colleague(who, _lex()["leading"]) or who.lower() in _lex()["leading"]["third_person"] and
+            not he_is_the_boss):
+        return "someone else"  # "老板天天挂嘴上，但具体都是刘副总在推", "老板让我主导" ("老板是真的很重视" is the boss)
+    return True
+
+
+def _of_a_scene(before: str) -> bool:
+    """A part of the business is the topic before the leading verb ("仓库是老王在管", "财务那块我老婆管"), not the digital
+    work ("数字化这块是我在管") nor a person's title ("是财务主管在管")."""
+    from advisor.diagnosis.assessment import scene_words
+    scenes = "|".join(re.escape(w) for words in scene_words().values() for w in words if len(w) > 1)
+    markers = "|".join(map(re.escape, _lex()["leading"]["topic_markers"]))
+    return re.search(rf"(?:{scenes})(?:{markers})", before) is not None and \
+        not has_word(before, _lex()["leading"]["digital_work"])
+
+
+def _nobody_leads(text: str, words: dict[str, list[str]]) -> bool:
+    """Nobody is the agent of a leading verb, a few characters or two English words before it ("没有专门的人负责",
+    "也没个牵头的", "Nobody really owns it"), and the no is not taken back ("不是没人管")."""
+    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"] + words["nobody_verbs"], key=len, reverse=True)))
+    for start, end, _ in find_all(text, words["nobody"]):
+        gap = r"(?:\s+[A-Za-z'-]+){0,2}\s+" if text[start:end].isascii() else r"[^，。,]{0,4}?"
+        if re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE) and not _taken_back(text[:start]):
+            return True
+    return False
+
+
+def _leads_something_else(text: str, affirm: list[str]) -> bool:
+    """The yes word ends in a leading verb and something other than the work follows it ("自己盯回款", "自己管钱"; not
+    "自己牵头上的金蝶", "带头用钉钉")."""
+    yes = find_word(text, affirm)
+    verbs = _lex()["leading"]["lead_verbs"]
+    rest = text[yes[0] + len(yes[1]):] if yes else ""
+    return yes is not None and any(yes[1].endswith(v) for v in verbs if not v.isascii()) and \
+        not _leads_the_work(rest, True, _lex()["leading"]) and not _system_mentions(rest) and "系统" not in rest
+
+
+def _in_person(text: str) -> tuple[int, str] | None:
+    """(where, what) a leading verb done in person is said of the work or of nothing after it ("老细自己搞",
+    "老板亲自在弄这些"), as :func:`find_word` gives."""
+    leading = _lex()["leading"]
+    person = "|".join(map(re.escape, leading["in_person"]))
+    verbs = "|".join(map(re.escape, sorted(leading["lead_verbs"], key=len, reverse=True)))
+    found = re.search(rf"(?:{person})(?:在|来)?(?:{verbs})", text)
+    if found is None or not _leads_the_work(text[found.end():], True, leading):
+        return None  # "老板自己管钱": something else is led
+    return found.start(), found.group()
+
+
+def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
+    """The owner's words from one clause to a later one (the boss, then what the boss does): the evidence, so that a
+    complaint said after it in the same sentence stays a complaint."""
+    return ctx.message.text[first.start:last.start + len(last.text)]
+
+
+def _names_the_boss(text: str, bosses: list[str]) -> bool:
+    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or staff ("老板儿子",
+    "老板的司机", "老板家大儿子")."""
+    people = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
+    for start, end, _ in find_all(text, bosses):
+        if text[max(0, start - 1):start] != "副" and not re.match(rf"(?:的|家)?[大小二]?(?:{people})", text[end:]):
+            return True
+    return False
+
+
+def _saying() -> str:
+    return "|".join(map(re.escape, _lex()["leading"]["saying"]))
+
+
+def _reported(before: str) -> bool:
+    """The stance word is another's, reported by the boss: a saying verb, then someone other than the boss ("老板说员工
+    都很抵触", "老板说这行就是烧钱"; "老板说他支持" and "老板嘴上说重视" are the boss's own)."""
+    said = re.search(rf"(?:{_saying()})(?P<subject>[^，,]*)$", before)
+    return bool(said and said.group("subject").strip() and
+                not re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person'] + _lex()['leading']['self']))})",
+                             said.group("subject")))
+
+
+def _only_said(text: str, at: int, later: list[Clause]) -> bool:
+    """A backing said, not done: a saying verb before it, then a contrast that follows with a negation that is not
+    about us ("老板说他支持，但是我们还没准备好" is a backing)."""
+    modality = _lex()["modality"]
+    return bool(re.search(rf"(?:{_saying()})[^，,]{{0,4}}$", text[:at])) and any(
+        (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and
+        has_word(c.text, modality["negators"]) and not has_word(c.text, modality["ours"]) for c in later)
+
+
+def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Who leads the digital work, said as the agent of a leading verb: the top boss or the speaker leads it
+    ("数字化我亲自抓", "是我牵头", "Me." after "who leads?"); someone below them does ("由分管副总负责", "是我小弟在管",
+    "Digital is led by our COO") and the boss does not."""
+    if any(f.key == "leadership" for f in ctx.facts):
+        return
+    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
+    the_one = "|".join(map(re.escape, words["the_one"]))  # "I'm the one pushing this"
+    plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
+    # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
+    # leads wrongly on the sealed owners and none rightly
+    asked = ctx.question == "leadership" or any(
+        c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
+        for c in ctx.message.clauses)
+    refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
+    for clause in ctx.message.clauses:
+        if clause.modality != "fact":
+            continue
+        if has_word(clause.text, plan_words):
+            continue  # "计划是会计在弄": who writes the plan, not who leads the work
+        if (asked or has_word(clause.text, words["digital_work"])) and _nobody_leads(clause.text, words):
+            ctx.add("leadership", False, clause.text)  # "也没个牵头的", "Nobody really owns it"
+            return
+        about_it = asked or refused_in == clause.sentence or \
+            has_word(clause.text + clause.topic, words["digital_work"]) or \
+            has_word(clause.topic, words["lead_verbs"]) or \
+            re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(
+                "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start),
+                words["digital_work"])
+        # "数字化的事我不懂，都是我闺女说了算": the work named before, then only who
+        if not about_it:
+            continue
+        agent = None
+        # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
+        agent_words = r"(?:[^，。,是由]{1,8}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来|了)*(?P<verb>{verbs})",
+                        rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+                        rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
+                        r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
+                        rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
+                        rf"(?P<verb>{the_one})\b",
+                        rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
+            # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
+            greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
+            m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
+                      (_leads_the_work(clause.text[m.end():], asked, words) or
+                       m.groupdict().get("verb", "").lower() in words["the_one"])), None)  # "…the one doing it all"
+            if m and _of_a_scene(clause.text[:m.start("verb") if "verb" in m.groupdict() else m.start("agent")]):
+                m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
+            if m:
+                agent = m.group("agent")
+                if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
+                    refused_in = clause.sentence  # "这块我不负责": who does may follow ("……，会计弄")
+                    agent = None
+                break
+        if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
+                not has_word(clause.text, words["lead_verbs"]):
+            said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是|^(?:it'?s|it is|that'?s)\s+|"
+                          r"[呗啊呀嘛吧了的哈啦咯喽!.！。 ]+$", "", clause.text, flags=re.IGNORECASE)
+            people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
+            if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
+                agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
+        if agent is None:
+            continue
+        for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
+            agent = agent.replace(word, "") if not word.isascii() else agent
+        agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
+        me = re.fullmatch(rf"(?:{'|'.join(re.escape(w.strip()) for w in words['self'])})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
+        if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
+            ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
+            return
+        if agent.strip().lower() in words["third_person"] and not _someone_else_is_boss(ctx, words):
+            ctx.add("leadership", False, clause.text)  # "这一摊子都是他管", said by the owner: someone else leads
+            return
+        if _named_colleague(agent, words) and not has_word(agent, words["boss"]):
+            ctx.add("leadership", False, clause.text)  # "王姐在弄", "运营总监老周牵头": someone named, not the boss
+            return
+        if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
+            if not has_word(agent, words["deputies"]):
+                continue  # "我们那位": nobody we can place
+            ctx.add("leadership", False, clause.text)
+            return
+        if has_word(agent, words["boss"]) or me and not _someone_else_is_boss(ctx, words):
+            ctx.add("leadership", True, clause.text)
+            return
+        if me:
+            ctx.add("leadership", False, clause.text)  # "我在推这个事，老板不太上心": the speaker is not the boss
+            return
+
+
+def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool:
+    """What follows a leading verb is nothing, the work, or a pronoun for it when the question was who leads
+    ("我负责采购": something else)."""
+    rest = rest.strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")  # and the dialects' particles ("自己搞㗎", "自家弄个")
+    return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
+
+
+def _named_colleague(agent: str, words: dict[str, list[str]]) -> bool:
+    """A colleague called by name as one is addressed at work: 小陈, 老周, 阿强, 王姐, 李工, 张师傅."""
+    before, after = "|".join(map(re.escape, words["name_before"])), "|".join(map(re.escape, words["name_after"]))
+    return re.search(rf"(?:^|[^\u4e00-\u9fff]|的)(?:(?:{before})[\u4e00-\u9fff]|[\u4e00-\u9fff]{{1,2}}(?:{after}))$",
+                     agent.strip()) is not None
+
+
+def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
+    """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
+    and "I am the owner" say the opposite)."""
+    text = ctx.message.text
+    if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{'|'.join(map(re.escape, words['boss']))})", text, re.I):
+        return False
+    return has_word(text, words["boss"])
