@@ -173,6 +173,11 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("ERP和OA，一样也没少，都在跑。", "erp", True),
     ("CRM跟OA一直没打通。", "crm", True),  # a no about the link, not about having them
     ("PLM和ERP没有串起来。", "plm", True),
+    ("采购那边目前还没系统，靠微信报单。", "scm", False),  # the domain, 那边, an adverb, then the no
+    ("财务有用友，CRM、WMS那些都还是一片空白。", "wms", False),  # a list said to be blank
+    ("Honestly we never moved to cloud services, it all runs on one box here.", "cloud", False),
+    ("A WMS has been on our wish list for ages.", "wms", False),
+    ("We had a HubSpot subscription but let it lapse last spring.", "crm", False),
 ])
 def test_a_systems_state_by_construction(text, system, in_use):
     assert _facts(text)[f"system.{system}"] is in_use
@@ -305,6 +310,10 @@ def test_who_leads_said_by_nobody_by_the_one_and_after_the_boss_echoed(text, val
 def test_who_leads_after_a_refusal_and_beside_a_part_of_the_business(text, value):
     facts, _ = extract_rules(text, turn=3, question="leadership")
     assert [f.value for f in facts if f.key == "leadership"] == [value]
+
+
+def test_a_products_model_number_is_no_figure():
+    assert "employees" not in _facts("去年把管家婆换成了金蝶K3，今年又加了个用友T3。")
 
 
 def test_the_boss_in_person_at_something_else_is_not_leading_it():

@@ -161,6 +161,7 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
     nouns = "|".join(map(re.escape, sorted(systems["system_nouns"], key=len, reverse=True)))
     gap = rf"[^\W\d_A-Za-z{re.escape(systems['described_gap_stop'])}]"
     fillers = "|".join(map(re.escape, systems["domain_fillers"]))
+    before = "|".join(map(re.escape, sorted(systems["before_no"], key=len, reverse=True)))  # "仓库那块暂时还没系统"
     out = []
     for sid, words in systems.items():
         if isinstance(words, dict) and words.get("described"):
@@ -168,7 +169,7 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
             out.append((sid, re.compile(rf"(?<![A-Za-z])(?:{domains})(?:{gap}{{0,4}}?的?| management | )(?:{nouns})(?![A-Za-z])",
                                         re.IGNORECASE)))
             # "质量这块没系统": the domain stands for the system, and the no that follows it is read as of a name
-            out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|还)?(?:没有|没啥|没什么|没上|没用|没|无)"
+            out.append((sid, re.compile(rf"(?:{domains})(?:{fillers})?(?=(?:也|都|{before})*(?:没有|没啥|没什么|没上|没用|没|无)"
                                         rf"(?:任何|什么|啥)?(?:{nouns})(?![问性化题对接上之以前]))")))
             # not "没什么系统问题", "没系统性的培训", "没上系统之前": the no is of something else, or of a time past
     return out

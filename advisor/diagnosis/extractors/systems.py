@@ -51,7 +51,9 @@ def _denials() -> tuple[re.Pattern, re.Pattern]:
     every = "|".join(map(re.escape, syslex["all_of_them"]))
     hedge = "|".join(map(re.escape, sorted(syslex["all_of_them"] + syslex["before_no"], key=len, reverse=True)))
     # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
-    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没)(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
+    blank = "|".join(map(re.escape, syslex["blank"]))
+    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|是?(?:{blank}))" \
+         rf"(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
     return (re.compile(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}"),
             re.compile(rf"\s*{subject}(?:{hedge})*{no}|^\s*是?(?:没有|无)\b"))
 
@@ -95,7 +97,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use = use_said(said) if own else None
         idle = syslex["idle"] + (syslex["choosing"] if own else [])
-        if has_word(said if own else said[:20], idle) or use is False or not own and _reverted(said, sid):
+        if has_word(said if own else said[:40 if said.isascii() else 20], idle) or use is False or not own and _reverted(said, sid):
             return False
         if use:
             return True
