@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # isort: off
 from advisor import offline as _offline  # noqa: F401 - first: sets the offline environment before gradio
@@ -11,9 +13,9 @@ import gradio as gr
 # isort: on
 
 from advisor.access import consultant_login, is_loopback
-from advisor.cli import progress_printer
 from advisor.config import GUIDE_DOC_ID, default_settings
 from advisor.rendering import (
+    progress_printer,
     chat_history,
     inert,
     inline,
@@ -70,7 +72,21 @@ def _open(wanted: str, request: gr.Request = None):
     return session_id, chat_history(iv), live_panel(iv), session_markdown(session_id) + note
 
 
-_NO_REPORT = (gr.skip(),) * 6  # the report's five outputs and the tab selection, untouched
+@dataclass
+class TurnView:
+    """What one turn shows, by name; ``outputs()`` puts it in the order the chat event lists its outputs (the box,
+    the chat, the live panel, the session id, the send button, the report's five parts, the selected tab)."""
+
+    box: Any = field(default_factory=gr.skip)
+    chat: Any = field(default_factory=gr.skip)
+    panel: Any = field(default_factory=gr.skip)
+    session: Any = field(default_factory=gr.skip)
+    send: Any = field(default_factory=gr.skip)
+    report: tuple = field(default_factory=lambda: (gr.skip(),) * 5)
+    tab: Any = field(default_factory=gr.skip)
+
+    def outputs(self) -> tuple:
+        return self.box, self.chat, self.panel, self.session, self.send, *self.report, self.tab
 
 
 def chat(message: str, session_id: str, request: gr.Request = None):
@@ -80,7 +96,7 @@ def chat(message: str, session_id: str, request: gr.Request = None):
     message = message or ""
     if not message.strip():
         gr.Warning("请输入内容后再发送。")
-        yield (gr.skip(),) * 5 + _NO_REPORT
+        yield TurnView().outputs()
         return
     try:
         iv = advisor.load_interview(session_id)
@@ -92,23 +108,24 @@ def chat(message: str, session_id: str, request: gr.Request = None):
     for note in advisor.input_notes(message):  # control characters, lone surrogates, length: said, not silent
         gr.Warning(note)
     pending = chat_history(iv) + [{"role": "user", "content": inert(advisor.clip(message))},
-                              {"role": "assistant", "content": "（正在理解您的回答…）"}]
-    yield (gr.update(interactive=False), pending, gr.skip(), session_id, gr.update(interactive=False, value="处理中…"),
-           *_NO_REPORT)
+                                  {"role": "assistant", "content": "（正在理解您的回答…）"}]
+    yield TurnView(box=gr.update(interactive=False), chat=pending, session=session_id,
+                   send=gr.update(interactive=False, value="处理中…")).outputs()
     try:
         iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield (gr.update(value=message, interactive=True), chat_history(iv), gr.skip(), session_id, _send_ready(),
-               *_NO_REPORT)
+        yield TurnView(box=gr.update(value=message, interactive=True), chat=chat_history(iv), session=session_id,
+                       send=_send_ready()).outputs()
         return
-    turn = (gr.update(value="", interactive=True), chat_history(iv), live_panel(iv), session_id, _send_ready())
-    if not iv.state.finished:
-        yield (*turn, *_NO_REPORT)
-        return
-    yield (*turn, *_NO_REPORT)  # the last reply shows at once; the report follows
-    for shown in make_report(session_id):
-        yield (*turn, *shown, gr.Tabs(selected="report-tab"))
+
+    def answered(**report) -> tuple:
+        return TurnView(box=gr.update(value="", interactive=True), chat=chat_history(iv), panel=live_panel(iv),
+                        session=session_id, send=_send_ready(), **report).outputs()
+    yield answered()  # the last reply shows at once; a finished interview's report follows
+    if iv.state.finished:
+        for shown in make_report(session_id):
+            yield answered(report=shown, tab=gr.Tabs(selected="report-tab"))
 
 
 def _send_ready():

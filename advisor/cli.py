@@ -10,19 +10,7 @@ from pathlib import Path
 
 from advisor.config import load_settings
 from advisor.llm.backends import backend_choices
-
-
-def progress_printer(stream=sys.stderr):
-    state = {"last": -1}
-
-    def progress(done: int, total: int, label: str) -> None:
-        pct = int(done * 100 / total) if total else 100
-        step = 1 if stream.isatty() else 25
-        if pct // step != state["last"] // step or (pct == 100 and state["last"] != 100):
-            state["last"] = pct
-            bar = "#" * (pct // 5)
-            print(f"\r{label} [{bar:<20}] {pct:3d}%", end="" if pct < 100 else "\n", file=stream, flush=True)
-    return progress
+from advisor.rendering import progress_printer
 
 
 def _settings(args):

@@ -7,6 +7,8 @@ Example:
 """
 from __future__ import annotations
 
+import sys
+
 from advisor.config import GUIDE_DOC_ID
 from advisor.corpus.parsing import DocKind
 from advisor.diagnosis.facts import FACTS
@@ -159,3 +161,17 @@ def answer_markdown(answer, corpus) -> str:
     understood = answer.retrieval.understood_as if answer.retrieval else ""
     lead = f"> 理解为：{inline(understood)}（联系上文；如需单独提问，点“单独提问”）\n\n" if understood else ""
     return lead + shown + ("\n\n**来源**（点开看条款原文）\n\n" + "\n\n".join(sources) if sources else "")
+
+
+def progress_printer(stream=sys.stderr):
+    """Long work's progress (index build, model preparation) as one line on a terminal, every 25 % in a log."""
+    state = {"last": -1}
+
+    def progress(done: int, total: int, label: str) -> None:
+        pct = int(done * 100 / total) if total else 100
+        step = 1 if stream.isatty() else 25
+        if pct // step != state["last"] // step or (pct == 100 and state["last"] != 100):
+            state["last"] = pct
+            bar = "#" * (pct // 5)
+            print(f"\r{label} [{bar:<20}] {pct:3d}%", end="" if pct < 100 else "\n", file=stream, flush=True)
+    return progress
