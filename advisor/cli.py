@@ -120,7 +120,8 @@ def cmd_hash_password(args) -> int:
 
 def cmd_interview(args) -> int:
     """An interview through the advisor's sessions, as on the page: the same reports (the model's summary, T0 → T1),
-    and a session that can be resumed, exported, or kept under an enterprise for later comparison."""
+    and a session that can be resumed, exported, or kept under an enterprise for later comparison. A script's turns
+    stop once the owner's words end the interview ("结束访谈"), as on the page (the evals feed every turn)."""
     import yaml
 
     from advisor.service import Advisor
@@ -134,6 +135,7 @@ def cmd_interview(args) -> int:
             return 2
         turns = [str(t) for t in case["turns"]]
     advisor = Advisor(_settings(args))
+    advisor.prepare_reader()  # now, not in the page's background thread, which a short run would end while it imports
     session_id, interview = advisor.open_interview(None)
     print(f"顾问：{interview.state.turns[0].reply}\n")
     while not interview.state.finished:

@@ -161,8 +161,9 @@ _Loaded = TypeVar("_Loaded")
 
 @contextmanager
 def settings_used(settings: Settings) -> Iterator[Settings]:
-    """Run the block with ``settings`` in effect: an :class:`advisor.service.Advisor` wraps each of its calls in this,
-    so that two advisors with different knowledge folders can serve in one process."""
+    """Run the block with ``settings`` in effect (what :func:`with_own_settings` does around each public call of an
+    advisor, a retriever, a Q&A service or an interview), so that two advisors with different knowledge folders can
+    serve in one process."""
     token = _IN_EFFECT.set(settings)
     try:
         yield settings

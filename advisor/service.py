@@ -97,7 +97,7 @@ class Advisor:
 
     @cached_property
     def qa(self) -> QAService:
-        return QAService(self.retriever, self.chat)
+        return QAService(self.retriever, self.chat, self.settings)
 
     def answer(self, question: str, history: list[Exchange] | None = None) -> Answer:
         """A clause answer; ``history`` (earlier exchanges, from earlier answers' ``.exchange``) makes follow-ups
@@ -118,11 +118,14 @@ class Advisor:
             return None
         return self.chat if self.chat.available else None
 
+    def prepare_reader(self) -> None:
+        prepare_reader()  # the reader of answers, with this advisor's word lists, now (the page: in the background)
+
     def open_interview(self, session_id: str | None, client: str = "") -> tuple[str, Interview]:
         """Resume ``session_id`` or, when it is empty or unknown, start a new session. A ``client`` (served beyond
         loopback: the visitor's address) may start only ``max_new_sessions_per_hour`` sessions an hour."""
         # the reader (word lists, status classifier: about a second) is prepared while the owner reads the greeting;
-        # not a daemon, so a process that ends meanwhile waits for it instead of aborting inside scikit-learn
+        # not a daemon, so a process that ends meanwhile waits for it (a short-lived CLI prepares it first instead)
         with self._lock:
             if not self._reader_preparing:
                 self._reader_preparing = True

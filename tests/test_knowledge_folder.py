@@ -1,5 +1,5 @@
-"""An advisor reads everything under its own knowledge folder (word lists, interview script, plan, indicators) and
-its own prompts folder, while another advisor in the same process keeps the bundled ones."""
+"""An advisor reads its own knowledge folder (here: an edited word list and interview script), also where the page
+reads an interview outside the advisor's calls, while another advisor in the same process keeps the bundled ones."""
 import shutil
 
 import yaml
@@ -10,6 +10,7 @@ from advisor.service import Advisor
 BRAND = "青鸾账房"  # an accounting package nobody sells: only the edited word list knows it
 GREETING = "您好，这是一个改过的开场白。"
 SAID = f"我们记账用的是{BRAND}，别的系统都没有。"
+QUESTION = "改过的问题：都用哪些软件？"
 
 
 def _edited_knowledge(tmp_path):
@@ -22,6 +23,7 @@ def _edited_knowledge(tmp_path):
     script = folder / "interview.yaml"
     questions = yaml.safe_load(script.read_text("utf-8"))
     questions["intro"]["zh"] = GREETING
+    next(q for q in questions["questions"] if q["id"] == "systems")["zh"] = QUESTION
     script.write_text(yaml.safe_dump(questions, allow_unicode=True), "utf-8")
     return folder
 
@@ -49,9 +51,10 @@ def test_two_advisors_in_one_process_read_their_own_knowledge_folders(tmp_path):
     assert greeting.startswith(GREETING) and "system.erp" in facts
 
 
-def test_the_settings_in_effect_are_the_advisors_only_during_its_calls(tmp_path):
+def test_the_settings_in_effect_are_the_advisors_only_during_its_calls_and_its_interviews_keep_them(tmp_path):
     folder = _edited_knowledge(tmp_path)
     advisor = Advisor(Settings(data_dir=tmp_path, knowledge_dir=folder, llm="none"))
-    assert settings_in_effect().knowledge_dir != folder
-    advisor.open_interview(None)
+    _, interview = advisor.open_interview(None)
     assert settings_in_effect().knowledge_dir != folder  # nothing leaks out of a call
+    # the page builds its live panel from the interview outside any advisor call: still the edited script
+    assert interview.question("systems").zh == QUESTION

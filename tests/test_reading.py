@@ -173,7 +173,7 @@ def test_a_pain_said_in_other_words_is_found_by_meaning():
     ("ERP和OA，一样也没少，都在跑。", "erp", True),
     ("CRM跟OA一直没打通。", "crm", True),  # a no about the link, not about having them
     ("PLM和ERP没有串起来。", "plm", True),
-    ("采购那边目前还没系统，靠微信报单。", "scm", False),  # the domain, 那边, an adverb, then the no
+    ("供应链那边目前还没系统，靠微信报单。", "scm", False),  # the domain, 那边, an adverb, then the no
     ("财务有用友，CRM、WMS那些都还是一片空白。", "wms", False),  # a list said to be blank
     ("Honestly we never moved to cloud services, it all runs on one box here.", "cloud", False),
     ("A WMS has been on our wish list for ages.", "wms", False),
@@ -289,6 +289,10 @@ def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
 
 @pytest.mark.parametrize("text,value", [
     ("说实话，这块也没谁挑头，各部门自己弄自己的。", False),  # nobody as the agent
+    ("没专人管，我自己盯着。", True),  # nobody dedicated, then the one who does it
+    ("车间晚班没有人负责质检，数字化是我在推。", True),  # nobody at something else
+    ("I'm the one who pays for it, my nephew handles the tech side.", False),  # "the one" who does something else
+    ("My dad is old school but he pushes the digital stuff hard.", True),  # a lead said after a leave word
     ("No one really runs it, to be honest.", False),
     ("Our office manager is the one driving it these days.", False),  # "the one" doing it, in English
     ("I own the place, and I'm the person dragging everyone onto the new system.", True),
@@ -314,11 +318,13 @@ def test_who_leads_after_a_refusal_and_beside_a_part_of_the_business(text, value
 
 def test_a_products_model_number_is_no_figure():
     assert "employees" not in _facts("去年把管家婆换成了金蝶K3，今年又加了个用友T3。")
+    assert _facts("去年营收HKD1200万左右。")["revenue_wan"] is not None  # a currency code is no model
 
 
 def test_the_boss_in_person_at_something_else_is_not_leading_it():
-    facts, _ = extract_rules("老板自己盯回款，别的不太过问。", turn=3, question="leadership")
-    assert True not in [f.value for f in facts if f.key == "leadership"]
+    for text in ("老板自己盯回款。", "我们老板自己管钱，一分一厘都要过目。"):  # the rules and the classifier alike
+        facts, _ = extract_rules(text, turn=3, question="leadership")
+        assert True not in [f.value for f in facts if f.key == "leadership"], text
 
 
 def test_nobody_taken_back_or_nobody_at_something_else_is_not_read():

@@ -24,7 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import yaml
 from pydantic import BaseModel, Field
 
-from advisor.config import knowledge_path, per_knowledge
+from advisor.config import knowledge_path, per_knowledge, settings_in_effect, with_own_settings
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
 from advisor.diagnosis.model_facts import extract_llm, extract_narrow
@@ -106,6 +106,7 @@ class InterviewState(BaseModel):
 Answerer = Callable[[str], str]  # an owner's own question → a short grounded reply
 
 
+@with_own_settings(lambda interview: interview.settings)
 class Interview:
     def __init__(self, state: InterviewState | None = None, chat=None, answerer: Answerer | None = None,
                  pending: list[Future] | None = None, lock: threading.RLock | None = None) -> None:
@@ -116,6 +117,8 @@ class Interview:
         self.answerer = answerer
         self.pending = pending if pending is not None else []  # the model's extractions still being read
         self.lock = lock if lock is not None else threading.RLock()
+        # the folders in effect where it was made (an advisor's): the page reads its panel outside the advisor's calls
+        self.settings = settings_in_effect()
 
     # --- conversation ---------------------------------------------------------------------------------------
     def start(self) -> Turn:
@@ -210,8 +213,7 @@ class Interview:
         return [current[k].describe(self._lang()) for k in FACTS if k in current]
 
     # --- questions ------------------------------------------------------------------------------------------
-    @staticmethod
-    def question(qid: str | None) -> Question | None:
+    def question(self, qid: str | None) -> Question | None:
         return next((q for q in script().questions if q.id == qid), None)
 
     @staticmethod

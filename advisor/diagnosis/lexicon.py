@@ -189,7 +189,7 @@ def _dialect_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))), table
 
 
-@lru_cache(maxsize=1)
+@per_knowledge  # it leaves out the dialect table's characters, which are the folder's
 def _simplified() -> dict[int, str]:
     """Traditional characters as their simplified form, one character for one (zhconv's MediaWiki table), so that
     "系統？冇啊，全部手寫單" is read like "系统？没啊，全部手写单"."""

@@ -21,13 +21,14 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from advisor.config import knowledge_path, per_knowledge
+from advisor.config import knowledge_path, per_knowledge, settings_in_effect
 from advisor.diagnosis.lexicon import mandarin
 from advisor.diagnosis.vocabulary import PainPointId
 
 log = logging.getLogger(__name__)
 _lock = threading.RLock()
-_embedder = None  # set by use_embedder(); loaded lazily from the settings otherwise
+_embedder = None  # set by use_embedder(); else one per embedder name the settings in effect give (_configured)
+_configured: dict[str, object] = {}
 _disabled = False
 NONE = "none"
 
@@ -74,17 +75,21 @@ def use_embedder(embedder) -> None:
 
 
 def _get_embedder():
-    global _embedder, _disabled
+    """The embedder set by :func:`use_embedder`, else the one the settings in effect name (one per name)."""
+    global _disabled
     with _lock:
-        if _embedder is None and not _disabled:
+        if _embedder is not None or _disabled:
+            return _embedder
+        name = settings_in_effect().embedder
+        if name not in _configured:
             try:
-                from advisor.config import default_settings
                 from advisor.qa.embeddings import make_embeddings
-                _embedder = make_embeddings(default_settings().embedder)
+                _configured[name] = make_embeddings(name)
             except Exception as exc:  # noqa: BLE001 - the words alone still work; say so in the log
                 log.warning("pain classifier off (no embedder): %s", exc)
                 _disabled = True
-        return _embedder
+                return None
+        return _configured[name]
 
 
 def _unit(rows) -> np.ndarray:
@@ -94,10 +99,9 @@ def _unit(rows) -> np.ndarray:
 
 def _embedded(embedder, texts: list[str]) -> np.ndarray:
     """The training sentences' embeddings, read from the model cache folder when this embedder made them before."""
-    from advisor.config import default_settings
     from advisor.qa.embeddings import embedder_name
     digest = hashlib.sha256("\n".join([embedder_name(embedder), *texts]).encode("utf-8")).hexdigest()[:16]
-    path = default_settings().model_cache_dir / f"pain_examples-{digest}.npy"
+    path = settings_in_effect().model_cache_dir / f"pain_examples-{digest}.npy"
     try:
         return np.load(path)
     except (OSError, ValueError):

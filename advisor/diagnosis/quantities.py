@@ -147,8 +147,9 @@ def find_quantities(text: str) -> list[Quantity]:
         bare_magnitude = num in ("百", "千") and bool(m.group("ge") or m.group("ge3"))  # "百来号人", "千多个"
         if not num or not re.search(rf"[\d{_CN}几]", num) or num in ("十百", "百", "千") and not bare_magnitude:
             continue
-        if num[0].isdigit() and re.search(r"[A-Za-z][+-]?$", text[:m.start("num")]) and not m.group("cur"):
-            continue  # "金蝶K3", "用友U8", "T+3": a product's model, not a figure
+        if num[0].isdigit() and re.search(r"(?:^|[^A-Za-z])[A-Za-z]{1,2}[+-]?$", text[:m.start("num")]) and \
+                not (m.group("cur") or m.group("mag") or m.group("unit")):
+            continue  # "金蝶K3", "用友U8", "T+3": a product's model, not a figure ("HKD1200万" is one)
         if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
             continue  # "差点破亿": a figure not reached is no figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)

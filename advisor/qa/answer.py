@@ -101,11 +101,13 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-@with_own_settings(lambda qa: getattr(qa.retriever, "settings", None))
+@with_own_settings(lambda qa: qa.settings)
 class QAService:
-    def __init__(self, retriever: Retriever, chat: ChatClient) -> None:
+    def __init__(self, retriever: Retriever, chat: ChatClient, settings=None) -> None:
+        """``settings``: the advisor's (its prompts folder); by default the retriever's, if it has any."""
         self.retriever = retriever
         self.chat = chat
+        self.settings = settings or getattr(retriever, "settings", None)
 
     def answer(self, question: str, use_llm: bool = True, history: list[Exchange] | None = None) -> Answer:
         final = None

@@ -76,6 +76,11 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     leaves = find_word(clause.text, words["boss_leaves"])
     if leaves is not None and _taken_back(clause.text[:leaves[0]]):
         leaves = None  # "老板不是不重视"
+    after = clause.text[leaves[0] + len(leaves[1]):] if leaves is not None else ""
+    turn = find_word(after, _lex()["modality"]["contrast"])
+    if turn is not None and (lead := find_word(after[turn[0]:], words["boss_leads"])) is not None and \
+            not negated(after[turn[0]:], lead[0]):
+        leaves = None  # "My dad is old school but he pushes the digital stuff hard": the lead after a contrast stands
     if leaves is not None and not _reported(clause.text[:leaves[0]]) and (
             has_word(leaves[1], _lex()["modality"]["negators"]) or not negated(clause.text, leaves[0])):
         return False  # "老板一点都不排斥" is no refusal (nor, read alone, a lead); "从来不管" is one
@@ -118,24 +123,33 @@ def _of_a_scene(before: str) -> bool:
         not has_word(before, _lex()["leading"]["digital_work"])
 
 
-def _nobody_leads(text: str, words: dict[str, list[str]]) -> bool:
-    """Nobody is the agent of a leading verb, a few characters or two English words before it ("没有专门的人负责",
-    "也没个牵头的", "Nobody really owns it"), and the no is not taken back ("不是没人管")."""
+def _nobody_leads(text: str, asked: bool, words: dict[str, list[str]]) -> bool:
+    """Nobody is the agent of a leading verb said of the work or of nothing after it, a few characters or two
+    English words before it ("没有专门的人负责", "也没个牵头的", "Nobody really owns it"; not "没个好软件管", "无人机管着",
+    "没人负责质检"), and the no is not taken back ("不是没人管")."""
     verbs = "|".join(map(re.escape, sorted(words["lead_verbs"] + words["nobody_verbs"], key=len, reverse=True)))
-    for start, end, _ in find_all(text, words["nobody"]):
-        gap = r"(?:\s+[A-Za-z'-]+){0,2}\s+" if text[start:end].isascii() else r"[^，。,]{0,4}?"
-        if re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE) and not _taken_back(text[:start]):
+    for start, end, word in find_all(text, words["nobody"]):
+        if word.isascii():
+            gap = r"(?:\s+[A-Za-z'-]+){0,2}\s+"
+        else:  # only a person may stand between ("没人专门管"); "没个" is right before its verb ("没个牵头的")
+            gap = r"(?:专门|真正|具体|正经)?" if word.endswith(("人", "谁", "不")) else ""
+        found = re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE)
+        only_me = re.match(r"\s*else\b", text[end:], re.I) or re.search(r"除了?我(?:以外|之外)?$", text[:start])
+        if found and not only_me and _leads_the_work(text[end + found.end():], asked, words) and \
+                not _taken_back(text[:start]):  # "No one else owns it", "除了我没人管": the speaker does
             return True
     return False
 
 
 def _leads_something_else(text: str, affirm: list[str]) -> bool:
-    """The yes word ends in a leading verb and something other than the work follows it ("自己盯回款", "自己管钱"; not
-    "自己牵头上的金蝶", "带头用钉钉")."""
+    """The yes word is a leading verb done in person, and something other than the work follows it in its clause
+    ("自己盯回款", "自己管钱"; not "自己牵头上的金蝶", nor "是我在推没错"). Measured: taking a verb after the yes word
+    too ("亲自管钱") cost a lead on the sealed owners ("亲自抓这个项目": the work after it in words no list holds)."""
     yes = find_word(text, affirm)
     verbs = _lex()["leading"]["lead_verbs"]
-    rest = text[yes[0] + len(yes[1]):] if yes else ""
-    return yes is not None and any(yes[1].endswith(v) for v in verbs if not v.isascii()) and \
+    rest = re.split(r"[，,。；;！!？?]", text[yes[0] + len(yes[1]):])[0] if yes else ""  # in its clause
+    return yes is not None and yes[1].startswith(tuple(_lex()["leading"]["in_person"])) and \
+        any(yes[1].endswith(v) for v in verbs if not v.isascii()) and \
         not _leads_the_work(rest, True, _lex()["leading"]) and not _system_mentions(rest) and "系统" not in rest
 
 
@@ -204,14 +218,15 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
         for c in ctx.message.clauses)
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
+    nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
     for clause in ctx.message.clauses:
         if clause.modality != "fact":
             continue
         if has_word(clause.text, plan_words):
             continue  # "计划是会计在弄": who writes the plan, not who leads the work
-        if (asked or has_word(clause.text, words["digital_work"])) and _nobody_leads(clause.text, words):
-            ctx.add("leadership", False, clause.text)  # "也没个牵头的", "Nobody really owns it"
-            return
+        if nobody is None and (asked or has_word(clause.text, words["digital_work"])) and \
+                _nobody_leads(clause.text, asked, words):
+            nobody = clause  # "也没个牵头的", "Nobody really owns it": unless someone is named after all
         about_it = asked or refused_in == clause.sentence or \
             has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or \
@@ -235,7 +250,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
                       (_leads_the_work(clause.text[m.end():], asked, words) or
-                       m.groupdict().get("verb", "").lower() in words["the_one"])), None)  # "…the one doing it all"
+                       m.groupdict().get("verb", "").lower() in words["the_one"] and
+                       re.match(rf"\s+(?:who\s+|that\s+)?(?:[a-z]+ing\b|{verbs})", clause.text[m.end():], re.I))),
+                     None)  # "…the one pushing this", "the one who handles it"; not "the one who pays for it"
             if m and _of_a_scene(clause.text[:m.start("verb") if "verb" in m.groupdict() else m.start("agent")]):
                 m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
             if m:
@@ -251,8 +268,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
             if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
                 agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
-        if agent is None:
-            continue
+        if agent is None or nobody is not None and has_word(agent, words["boss"]):
+            continue  # after "nobody leads it", the boss named as an agent is something else ("冇人负责，老细话…先至搞")
+        nobody = None
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
@@ -277,12 +295,15 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if me:
             ctx.add("leadership", False, clause.text)  # "我在推这个事，老板不太上心": the speaker is not the boss
             return
+    if nobody is not None:
+        ctx.add("leadership", False, nobody.text)
 
 
 def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool:
     """What follows a leading verb is nothing, the work, or a pronoun for it when the question was who leads
     ("我负责采购": something else)."""
-    rest = rest.strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")  # and the dialects' particles ("自己搞㗎", "自家弄个")
+    # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
+    rest = re.sub(r"^(?:起来|出来|上来|下去|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
 
 

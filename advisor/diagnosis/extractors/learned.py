@@ -4,6 +4,7 @@ were named. Marked as learned and less sure than the rules, so a word-read state
 from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
+from advisor.diagnosis.extractors.leaders import _leads_something_else
 from advisor.diagnosis.extractors.systems import said_elsewhere, use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.reading import answer_polarity
@@ -31,7 +32,7 @@ def learned_statuses(ctx: Context) -> None:
     for key in BOOLEAN_KEYS:
         if key in said or not texts:
             continue
-        about = [text for text in texts if key == ctx.question or _about(key, text)]
+        about = [text for text in texts if (key == ctx.question or _about(key, text)) and not _set_aside(key, text)]
         best = None
         for text, (value, p) in zip(about, model.booleans(key, about) if about else []):
             if value is not None and p >= getattr(limits, key) and (best is None or p > best[2]):
@@ -95,6 +96,13 @@ def _about(key: str, text: str) -> bool:
         gate, named = _lex()["link_gate"], {sid for _, _, sid in system_spans(text)}
         return len(named) >= 2 or (bool(named) or has_word(text, gate["software"])) and has_word(text, gate["passing"])
     return True
+
+
+def _set_aside(key: str, text: str) -> bool:
+    """What the rules set aside is not read by meaning either: the boss in person at something that is not the work
+    ("老板自己盯回款")."""
+    words = _lex()["booleans"]["leadership"]
+    return key == "leadership" and _leads_something_else(text, words["affirm"] + words["boss_leads"])
 
 
 def _plan_words() -> list[str]:
