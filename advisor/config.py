@@ -185,12 +185,15 @@ def with_own_settings(settings_of: Callable[[object], Settings | None]):
             @functools.wraps(method)
             def stepwise(self, *args, **kwargs):
                 context, steps = in_context(self), method(self, *args, **kwargs)
-                while True:
-                    try:
-                        item = context.run(next, steps)
-                    except StopIteration as done:
-                        return done.value
-                    yield item
+                try:
+                    while True:
+                        try:
+                            item = context.run(next, steps)
+                        except StopIteration as done:
+                            return done.value
+                        yield item
+                finally:  # the page stopped reading ("停止"): the stream's own clean-up runs now, in its context
+                    context.run(steps.close)
             return stepwise
 
         @functools.wraps(method)

@@ -58,3 +58,27 @@ def test_the_settings_in_effect_are_the_advisors_only_during_its_calls_and_its_i
     assert settings_in_effect().knowledge_dir != folder  # nothing leaks out of a call
     # the page builds its live panel from the interview outside any advisor call: still the edited script
     assert interview.question("systems").zh == QUESTION
+
+
+def test_a_stream_runs_each_step_and_its_clean_up_under_its_own_settings():
+    from advisor.config import with_own_settings
+    seen, cleaned = [], []
+
+    @with_own_settings(lambda part: part.settings)
+    class Part:
+        def __init__(self, settings):
+            self.settings = settings
+
+        def stream(self):
+            try:
+                while True:
+                    yield settings_in_effect().top_k
+            finally:
+                cleaned.append(settings_in_effect().top_k)
+
+    own = settings_in_effect().top_k + 7
+    steps = Part(Settings(top_k=own)).stream()
+    seen += [next(steps), next(steps)]
+    outside = settings_in_effect().top_k  # between steps the caller's settings hold
+    steps.close()  # the page stops reading: the stream's clean-up runs at once, in its own settings
+    assert seen == [own, own] and outside != own and cleaned == [own]
