@@ -15,12 +15,12 @@ import gradio as gr
 from advisor.access import consultant_login, is_loopback
 from advisor.config import GUIDE_DOC_ID, default_settings
 from advisor.rendering import (
-    progress_printer,
     chat_history,
     inert,
     inline,
     link_confirmation_markdown,
     live_panel,
+    progress_printer,
     session_markdown,
     status_markdown,
 )

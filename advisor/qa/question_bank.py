@@ -1,7 +1,7 @@
 """Everyday questions each guide clause answers (``knowledge/lexicon/clause_questions*.yaml``, doc2query written by
 hand, one file per writer), searched beside the clauses: a question in an owner's words is compared with the
-questions people ask of each clause, by meaning (the same embedder as the index) and by words (BM25 over the questions). The best match per clause
-is one more ranking for the fusion and one more piece of evidence for the refusal.
+questions people ask of each clause, by meaning (the same embedder as the index) and by words (BM25 over the
+questions). The best match per clause is one more ranking for the fusion and one more piece of evidence for the refusal.
 
 Example:
     >>> from advisor.qa.embeddings import make_embeddings

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
-from advisor.diagnosis.extractors.systems import _system_mentions
+from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.reading import Clause, negated
 
@@ -113,21 +114,32 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     return True
 
 
+@per_knowledge
+def _words_of(*roles: str) -> str:
+    """The words of the ``leading`` roles named, as one alternation, longest first (built once: they are looked for
+    in every clause)."""
+    words = [word for role in roles for word in _lex()["leading"][role]]
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@per_knowledge
+def _scene_topic() -> re.Pattern:
+    """A scene's name (the words :func:`_scene_reading` keeps), then a word that makes it the topic."""
+    scenes = "|".join(re.escape(w) for words, _ in _scene_reading()[1].values() for w in words)
+    return re.compile(rf"(?:{scenes})(?:{_words_of('topic_markers')})")
+
+
 def _of_a_scene(before: str) -> bool:
     """A part of the business is the topic before the leading verb ("仓库是老王在管", "财务那块我老婆管"), not the digital
     work ("数字化这块是我在管") nor a person's title ("是财务主管在管")."""
-    from advisor.diagnosis.assessment import scene_words
-    scenes = "|".join(re.escape(w) for words in scene_words().values() for w in words if len(w) > 1)
-    markers = "|".join(map(re.escape, _lex()["leading"]["topic_markers"]))
-    return re.search(rf"(?:{scenes})(?:{markers})", before) is not None and \
-        not has_word(before, _lex()["leading"]["digital_work"])
+    return _scene_topic().search(before) is not None and not has_word(before, _lex()["leading"]["digital_work"])
 
 
 def _nobody_leads(text: str, asked: bool, words: dict[str, list[str]]) -> bool:
     """Nobody is the agent of a leading verb said of the work or of nothing after it, a few characters or two
     English words before it ("没有专门的人负责", "也没个牵头的", "Nobody really owns it"; not "没个好软件管", "无人机管着",
     "没人负责质检"), and the no is not taken back ("不是没人管")."""
-    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"] + words["nobody_verbs"], key=len, reverse=True)))
+    verbs = _words_of("lead_verbs", "nobody_verbs")
     for start, end, word in find_all(text, words["nobody"]):
         if word.isascii():
             gap = r"(?:\s+[A-Za-z'-]+){0,2}\s+"
@@ -157,11 +169,8 @@ def _leads_something_else(text: str, affirm: list[str]) -> bool:
 def _in_person(text: str) -> tuple[int, str] | None:
     """(where, what) a leading verb done in person is said of the work or of nothing after it ("老细自己搞",
     "老板亲自在弄这些"), as :func:`find_word` gives."""
-    leading = _lex()["leading"]
-    person = "|".join(map(re.escape, leading["in_person"]))
-    verbs = "|".join(map(re.escape, sorted(leading["lead_verbs"], key=len, reverse=True)))
-    found = re.search(rf"(?:{person})(?:在|来)?(?:{verbs})", text)
-    if found is None or not _leads_the_work(text[found.end():], True, leading):
+    found = re.search(rf"(?:{_words_of('in_person')})(?:在|来)?(?:{_words_of('lead_verbs')})", text)
+    if found is None or not _leads_the_work(text[found.end():], True, _lex()["leading"]):
         return None  # "老板自己管钱": something else is led
     return found.start(), found.group()
 
@@ -210,8 +219,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     "Digital is led by our COO") and the boss does not."""
     if any(f.key == "leadership" for f in ctx.facts):
         return
-    verbs = "|".join(map(re.escape, sorted(words["lead_verbs"], key=len, reverse=True)))
-    the_one = "|".join(map(re.escape, words["the_one"]))  # "I'm the one pushing this"
+    verbs, the_one = _words_of("lead_verbs"), _words_of("the_one")  # the_one: "I'm the one pushing this"
     plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
     # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
     # leads wrongly on the sealed owners and none rightly

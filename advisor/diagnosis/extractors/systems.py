@@ -97,7 +97,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use = use_said(said) if own else None
         idle = syslex["idle"] + (syslex["choosing"] if own else [])
-        if has_word(said if own else said[:40 if said.isascii() else 20], idle) or use is False or not own and _reverted(said, sid):
+        near = said if own else said[:40 if said.isascii() else 20]  # English says in more characters
+        if has_word(near, idle) or use is False or not own and _reverted(said, sid):
             return False
         if use:
             return True
