@@ -16,7 +16,7 @@ SENTENCES = load(PROJECT_ROOT / "tests" / "data" / "owner_sentences.yaml")
 # misread today (positions in the file): dialect magnitudes (廿几), people said as names ("我跟我老公"), a sum
 # of parts never said, a plan said without a plan word, a head office's system, a budget said with 使
 STILL_MISREAD = {3, 8, 10, 11, 14, 17, 22, 48, 51, 53, 67, 77, 85, 86, 124, 125, 126, 129, 142, 144, 163, 178,
-                 230, 253, 261}
+                 230, 253, 261, 271}
 # 230 (他们有一套 of a customer: the words for it also took our own staff's systems), 253 (管种和收: a trade verb's
 # object after another verb), 261 (the status classifier reads 不怎么在意花多少钱 as the boss leaving it)
 # 94, 102, 103 and 109 are read right since the status classifier's second look at systems; 80 again since that look
@@ -24,6 +24,7 @@ STILL_MISREAD = {3, 8, 10, 11, 14, 17, 22, 48, 51, 53, 67, 77, 85, 86, 124, 125,
 # 163 ("我家老大在管这块": the eldest child, or the boss in slang) was read by the classifier alone; a fourth writer's
 # sentences moved it below the bar; 178 (another firm's clause carried on without a pronoun) since the second reader's
 # mends: the carry-over now needs a clause led by he/they (a subject left out was taken as the other firm's)
+# 271 (另外还有一个做网站的实习生: one more counted with a role the person words do not know)
 # 98 ("纸质单据…就取消了") since paper named and then said to be gone is a no (stop 36)
 
 

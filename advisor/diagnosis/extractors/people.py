@@ -82,6 +82,7 @@ def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_cla
 @extractor
 def people(ctx: Context) -> None:
     digital_best: tuple[float, str] | None = None
+    digital_clause: Clause | None = None  # where the IT people were last counted
     totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
     parts: list[Quantity] = []  # the groups counted one by one ("车间五十人，办公室十二个")
@@ -93,6 +94,7 @@ def people(ctx: Context) -> None:
         return _person_count(q, clause.text) or _people_topic(ctx, clause) and _nothing_else_counted(clause.text, q)
 
     for clause in ctx.message.clauses:
+        held = digital_best
         if clause.modality == "corrected":
             taken_back = [q for q in find_quantities(clause.text) if counts_people(q, clause)]
             corrected = taken_back or corrected
@@ -123,9 +125,17 @@ def people(ctx: Context) -> None:
                     counted.append(q)
                 continue
             scope = _scope(clause, q, sentence, before_clause)
+            counted_before = digital_best[0] if digital_best and digital_clause is previous else \
+                1 if digital_best is None and _tends(before_clause) else None  # tending: one person
+            more = find_word(clause.text[:q.start], _lex()["people"]["more"])
+            if before_clause and counted_before is not None and more is not None and \
+                    (q.value > counted_before or q.start - more[0] - len(more[1]) <= 2) and \
+                    not has_word(clause.text, _lex()["people"]["firm_wide"]):
+                scope = "digital"  # "有个小伙子专门弄电脑，加上我儿子就两个人", "……，另外还有一个做网站的": summed
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
-                digital_best = (0 if nobody else q.value, clause.text)  # the last said stands; "一个都找不到" is none
+                before = (digital_best[0], digital_clause) if digital_best and digital_clause else None
+                digital_best = (_joined(0 if nobody else q.value, q, clause, before), clause.text)
             elif scope == "subgroup" and has_word(clause.text[:q.start][-8:], _lex()["people"]["subgroup"]) and \
                     not has_word(clause.text[:q.start], _lex()["people"]["per_unit"]):
                 parts.append(q)  # a group named, then its count ("办公室十二个"; not "一个人一个月工资六千五")
@@ -155,6 +165,8 @@ def people(ctx: Context) -> None:
                 (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
             digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
+        if digital_best is not held:
+            digital_clause = clause
     if digital_best is None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
     elif digital_best[0] == 0:
@@ -173,6 +185,24 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _joined(value: float, q: Quantity, clause: Clause, before: tuple[float, Clause] | None) -> float:
+    """A count of the IT people read against the one counted before it in the message (``before``: its value and
+    clause): said as more, it adds to it ("IT就我一个，还有一个网管"; "me plus one IT guy" counts the speaker); a smaller
+    count opening a clause of the same sentence is one of the members listed after the group's size ("信息化两个人，
+    一个IT，一个做报表"); else the last said stands."""
+    people = _lex()["people"]
+    said_before = clause.text[:q.start]
+    more = find_word(said_before[-8:], people["more"])
+    if more is not None and has_word(said_before[more[0]:], people["then_total"]):
+        return value  # "加上我儿子就两个人": the sum said, not one more
+    if more is not None:
+        ahead = said_before[:max(len(said_before) - 8, 0) + more[0]]
+        return (before[0] if before else int(has_word(ahead[-10:], people["speaker"]))) + value
+    if before is not None and before[1].sentence == clause.sentence and not said_before.strip() and value < before[0]:
+        return before[0]
+    return value
 
 
 def _people_topic(ctx: Context, clause: Clause) -> bool:
