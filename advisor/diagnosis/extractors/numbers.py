@@ -216,6 +216,13 @@ def _overall(text: str) -> bool:
     return has_word(rest, eq["networked"]) or len(re.sub(r"[\s大概约差不多左右吧啊的呢也就]", "", rest)) <= 4
 
 
+def _of_the_whole(clauses: list[Clause], n: int) -> bool:
+    """Clause ``n`` says a share of all the equipment: after its parts ("总的来说一半多吧"), or of the whole plant named
+    in it or in the bare clause before it ("车间八成，但就全厂而言，联网的占三成": the whole wins over a part)."""
+    before = clauses[n - 1].text if n and not find_quantities(clauses[n - 1].text) else ""
+    return _overall(clauses[n].text) or has_word(before + clauses[n].text, _lex()["equipment"]["whole"])
+
+
 def _share_in(text: str) -> float | None:
     """A percentage or a fraction in words said in ``text``."""
     pct = next((q.value for q in find_quantities(text) if q.unit == "%"), None)
@@ -230,16 +237,18 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
         return 0.0  # "联网？没有的事"
     if has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"]):
         return None
+    none = find_word(clause.text, eq["none_networked"])
+    denied = none is not None and negated(clause.text, none[0], 6)  # "也不是说完全没联网": no share by itself
     pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
     if pct is not None:
         return pct.value
     fraction = fraction_percent(clause.text)
     if fraction is not None:
         return fraction[0]
-    ratio = _ratio(sentence, clause)
+    ratio = None if denied and find_quantities(none[1]) else _ratio(sentence, clause)  # not "一台没联" as a part
     if ratio is not None:
         return ratio
-    if has_word(clause.text, eq["none_networked"]) and not has_word(clause.text, eq["only"]):
+    if none is not None and not denied and not has_word(clause.text, eq["only"]):
         return 0.0
     return None
 
@@ -265,7 +274,8 @@ def _networking(ctx: Context, index: int) -> None:
         if value is not None and (said is None or turned):
             said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
     if any(has_word(c.text + c.topic, eq["networked"] + eq["none_networked"]) for c in clauses):
-        said = next((share for c in clauses if _overall(c.text) and (share := _share_in(c.text)) is not None), said)
+        said = next((share for n, c in enumerate(clauses) if _of_the_whole(clauses, n) and
+                     (share := _share_in(c.text)) is not None), said)
     if said is not None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
