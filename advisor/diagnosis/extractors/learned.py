@@ -106,4 +106,7 @@ def _set_aside(key: str, text: str) -> bool:
 
 
 def _plan_words() -> list[str]:
-    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name != "not_a_plan" for w in group]
+    """The words that make a sentence one about a plan: not the bare negations a no is said with ("没有，都是分开的"
+    answers of links)."""
+    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name not in ("not_a_plan", "deny")
+            for w in group]
