@@ -91,6 +91,10 @@ def test_chapter_and_section_said_in_other_ways(kb):
     assert clause_refs("五.三.二说了啥", kb, doc) == [("5.3.2", None)]
     assert clause_refs("5.3.2.七", kb, doc) == [("5.3.2.7", None)]
     assert clause_refs("有一部分设备联网了", kb, doc) == []  # 部分 is a chapter only after 第
+    # a position under a clause said in English ("5.3.2 item 7", "6.4.3 #2"); "no longer" is no position
+    assert clause_refs("What does 5.3.2 item 7 ask for?", kb, doc) == [("5.3.2.7", None)]
+    assert clause_refs("section 6.4.3, point two", kb, doc) == [("6.4.3.2", None)]
+    assert clause_refs("Does 6.3.2 no longer apply?", kb, doc) == [("6.3.2", None)]
 
 
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):

@@ -25,6 +25,9 @@ from advisor.diagnosis.quantities import read_number
 from advisor.qa.followup import parts_of
 
 _N = r"[零〇一二两三四五六七八九十\d]{1,3}"
+# "clause five point three point two" / "section 6 point 3 point 2": English says the dots
+_EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
 _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 # "五点二点四", "五.二.四", "5.3.2.七" (two 点 at least: "四点五" alone is a number, not a clause)
 _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})"
@@ -40,7 +43,8 @@ _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:{_SECTION})?|(?<![前后头两几�
 _WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]")
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
-                       rf"|[（(]\s*({_N})\s*[)）])")  # "5.3.2（7）"
+                       rf"|[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）"
+                       rf"|\s*,?\s*(?:item|point|bullet|no\.?|number|#)\s*({_EN_DIGIT}))", re.IGNORECASE)  # "5.3.2 item 7"
 _NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|度|℃|点\s*\d|G\b|GB)")
 
 
@@ -50,9 +54,6 @@ _SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\
 _CLAUSE_BEFORE = re.compile(r"(?:第|条款|条文|clause|section|指南|标准)\s*$", re.IGNORECASE)
 _CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是啥|的内容|里面|里头|[?？]|$)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-# "clause five point three point two" / "section 6 point 3 point 2": English says the dots
-_EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
-_EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
 _EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
 # "chapter 5 section 3", "Clause 6, part 2", "条款5"
 _NAMED_PART = re.compile(rf"\b(?:chapter|clause|section)\s+({_EN_DIGIT})(?:\s*,?\s*(?:section|part|clause|item)\s+"
@@ -125,7 +126,8 @@ def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
         ref: tuple[str, str | None] = (clause.clause_id, None)
         position = _POSITION.match(query, end)
         if position:
-            n = -1 if position.group(2) else numeral(position.group(1) or position.group(3) or "")
+            english = position.group(4) and _EN_DIGITS.get(position.group(4).lower(), position.group(4))
+            n = -1 if position.group(2) else numeral(position.group(1) or position.group(3) or english or "")
         if n is not None:
             parts = parts_of(kb, clause.clause_id)
             if parts and n != 0 and -1 <= n <= len(parts):
