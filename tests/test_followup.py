@@ -95,6 +95,7 @@ def test_chapter_and_section_said_in_other_ways(kb):
     assert clause_refs("What does 5.3.2 item 7 ask for?", kb, doc) == [("5.3.2.7", None)]
     assert clause_refs("section 6.4.3, point two", kb, doc) == [("6.4.3.2", None)]
     assert clause_refs("Does 6.3.2 no longer apply?", kb, doc) == [("6.3.2", None)]
+    assert clause_refs("We don't do 5.3.2, no one has time", kb, doc) == [("5.3.2", None)]
 
 
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):

@@ -44,7 +44,8 @@ _WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[�
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
                        rf"|[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）"
-                       rf"|\s*,?\s*(?:item|point|bullet|no\.?|number|#)\s*({_EN_DIGIT}))", re.IGNORECASE)  # "5.3.2 item 7"
+                       rf"|\s*,?\s*(?:item|point|bullet|no\.|number|#)\s*({_EN_DIGIT})\b)",  # "5.3.2 item 7"
+                       re.IGNORECASE)
 _NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|度|℃|点\s*\d|G\b|GB)")
 
 

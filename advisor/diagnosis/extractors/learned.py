@@ -106,7 +106,8 @@ def _set_aside(key: str, text: str) -> bool:
 
 
 def _plan_words() -> list[str]:
-    """The words that make a sentence one about a plan: not the bare negations a no is said with ("没有，都是分开的"
-    answers of links)."""
-    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name not in ("not_a_plan", "deny")
-            for w in group]
+    """The words that make a sentence one about a plan; not the bare negators a no is said with ("没有，都是分开的"
+    answers of links), but those of a plan said to be missing stay ("没有正式的", "口头讲过")."""
+    negators = set(_lex()["modality"]["negators"])
+    return [w for name, group in _lex()["booleans"]["has_plan"].items() if name != "not_a_plan"
+            for w in group if w not in negators]

@@ -219,8 +219,18 @@ def _overall(text: str) -> bool:
 def _of_the_whole(clauses: list[Clause], n: int) -> bool:
     """Clause ``n`` says a share of all the equipment: after its parts ("总的来说一半多吧"), or of the whole plant named
     in it or in the bare clause before it ("车间八成，但就全厂而言，联网的占三成": the whole wins over a part)."""
+    eq, text = _lex()["equipment"], clauses[n].text
     before = clauses[n - 1].text if n and not find_quantities(clauses[n - 1].text) else ""
-    return _overall(clauses[n].text) or has_word(before + clauses[n].text, _lex()["equipment"]["whole"])
+    return _overall(text) or has_word(before + text, eq["whole"]) and (
+        has_word(before + text, eq["networked"]) or _bare_share(text))
+
+
+def _bare_share(text: str) -> bool:
+    """Nothing measured after the share ("全厂算下来也就三成"; not "全厂百分之十的人会用电脑", "全公司一半是老设备")."""
+    pct = next((q for q in find_quantities(text) if q.unit == "%"), None)
+    fraction = None if pct else fraction_percent(text)
+    end = pct.end if pct else text.find(fraction[1]) + len(fraction[1]) if fraction else len(text)
+    return re.fullmatch(r"[\s左右上下吧啊呢的样子了。.,，!！~]*", text[end:]) is not None
 
 
 def _share_in(text: str) -> float | None:
@@ -238,7 +248,7 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
     if has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"]):
         return None
     none = find_word(clause.text, eq["none_networked"])
-    denied = none is not None and negated(clause.text, none[0], 6)  # "也不是说完全没联网": no share by itself
+    denied = none is not None and has_word(clause.text[:none[0]][-6:], eq["denied"])  # "也不是说完全没联网"
     pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
     if pct is not None:
         return pct.value
@@ -261,8 +271,9 @@ def _networking(ctx: Context, index: int) -> None:
     said = None
     for n, clause in enumerate(clauses):
         said_of = _capable().sub("", clause.text) + clause.topic
-        if not has_word(said_of, eq["networked"] + eq["none_networked"]) or system_names(clause.text) and \
-                not has_word(said_of, eq["networked"]):
+        seen = has_word(said_of, eq["seen_on_screen"]) and any(q.unit == "台" for q in find_quantities(clause.text))
+        if not seen and (not has_word(said_of, eq["networked"] + eq["none_networked"]) or system_names(clause.text) and
+                         not has_word(said_of, eq["networked"])):
             continue  # "新买的二十台是带联网功能的": able to, not networked; "the QMS is standalone": a system's links
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))

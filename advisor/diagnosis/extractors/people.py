@@ -11,6 +11,9 @@ from advisor.diagnosis.quantities import Quantity, find_quantities
 from advisor.diagnosis.reading import Clause, negated, short_answer
 
 
+_MORE_REACH = 8  # how far before a count a word saying it is more is looked for ("还有一个", "加上我儿子就两个")
+
+
 def _person_count(q: Quantity, clause: str) -> bool:
     after = q.after(clause, 3)
     if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
@@ -125,16 +128,14 @@ def people(ctx: Context) -> None:
                     counted.append(q)
                 continue
             scope = _scope(clause, q, sentence, before_clause)
-            counted_before = digital_best[0] if digital_best and digital_clause is previous else \
-                1 if digital_best is None and _tends(before_clause) else None  # tending: one person
-            more = find_word(clause.text[:q.start], _lex()["people"]["more"])
-            if before_clause and counted_before is not None and more is not None and \
-                    (q.value > counted_before or q.start - more[0] - len(more[1]) <= 2) and \
-                    not has_word(clause.text, _lex()["people"]["firm_wide"]):
-                scope = "digital"  # "有个小伙子专门弄电脑，加上我儿子就两个人", "……，另外还有一个做网站的": summed
+            # the IT people counted in the clause before (someone tending the computers is one), for a count said
+            # as more of them ("有个小伙子专门弄电脑，加上我儿子就两个人", "网管一个，还有一个管系统的")
+            before = (digital_best[0], digital_clause) if digital_best and digital_clause else \
+                (1, previous) if digital_best is None and before_clause and _tends(before_clause) else None
+            if scope != "digital" and _said_as_more(q, clause, before, previous):
+                scope = "digital"
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
-                before = (digital_best[0], digital_clause) if digital_best and digital_clause else None
                 digital_best = (_joined(0 if nobody else q.value, q, clause, before), clause.text)
             elif scope == "subgroup" and has_word(clause.text[:q.start][-8:], _lex()["people"]["subgroup"]) and \
                     not has_word(clause.text[:q.start], _lex()["people"]["per_unit"]):
@@ -187,20 +188,43 @@ def people(ctx: Context) -> None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
 
 
+def _more_word(q: Quantity, clause: Clause) -> tuple[int, str] | None:
+    """A word saying the count is more of the people counted before ("还有", "plus"), just before it."""
+    return find_word(clause.text[:q.start][-_MORE_REACH:], _lex()["people"]["more"])
+
+
+def _said_as_more(q: Quantity, clause: Clause, before: tuple[float, Clause] | None, previous: Clause | None) -> bool:
+    """A count said as more of the IT people counted in the clause just before, as their sum or with nothing else it
+    counts (an IT word in its clause, or nothing after it): "加上我就两个人懂这些", "还有两个网管", not "还有两个人做
+    销售", "另外车间九十个工人"."""
+    people = _lex()["people"]
+    more = _more_word(q, clause)
+    if before is None or before[1] is not previous or previous.sentence != clause.sentence or more is None or \
+            has_word(clause.text, people["firm_wide"]):
+        return False
+    summed = has_word(clause.text[:q.start][-_MORE_REACH + more[0]:], people["then_total"])
+    return summed or has_word(clause.text, people["digital"]) or \
+        re.fullmatch(r"[\s人个名位吧啊呢了。.,，!！]*", clause.text[q.end:]) is not None
+
+
 def _joined(value: float, q: Quantity, clause: Clause, before: tuple[float, Clause] | None) -> float:
-    """A count of the IT people read against the one counted before it in the message (``before``: its value and
-    clause): said as more, it adds to it ("IT就我一个，还有一个网管"; "me plus one IT guy" counts the speaker); a smaller
-    count opening a clause of the same sentence is one of the members listed after the group's size ("信息化两个人，
-    一个IT，一个做报表"); else the last said stands."""
+    """A count of the IT people read against the one counted before it in the sentence (``before``: its value and
+    clause): said as more, it adds to it ("IT就我一个，还有一个网管"; "me plus one IT guy" counts the speaker, "我们还有
+    一个IT" does not); a smaller count opening a clause is one of the members listed after the group's size ("信息化两个
+    人，一个IT，一个做报表"); else the last said stands."""
     people = _lex()["people"]
     said_before = clause.text[:q.start]
-    more = find_word(said_before[-8:], people["more"])
-    if more is not None and has_word(said_before[more[0]:], people["then_total"]):
+    before = before if before is not None and before[1].sentence == clause.sentence else None
+    more = _more_word(q, clause)
+    if more is not None and has_word(said_before[-_MORE_REACH + more[0]:], people["then_total"]):
         return value  # "加上我儿子就两个人": the sum said, not one more
     if more is not None:
-        ahead = said_before[:max(len(said_before) - 8, 0) + more[0]]
-        return (before[0] if before else int(has_word(ahead[-10:], people["speaker"]))) + value
-    if before is not None and before[1].sentence == clause.sentence and not said_before.strip() and value < before[0]:
+        ahead = said_before[:max(len(said_before) - _MORE_REACH, 0) + more[0]][-10:]
+        speaker = find_word(ahead, people["speaker"])
+        by_speaker = speaker is not None and \
+            not has_word(ahead[speaker[0] + len(speaker[1]):][:1], people["not_speaker"])
+        return (before[0] if before else int(by_speaker)) + value
+    if before is not None and not said_before.strip() and value < before[0]:
         return before[0]
     return value
 
