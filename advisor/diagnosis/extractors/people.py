@@ -53,10 +53,27 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
     if q.value < 3 and not has_word(before, people["total"]):
         return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
+    if _only_those_who(clause.text, q):
+        return "subgroup"
     if has_word(before, people["subgroup"]) or re.match(r"\s*(?:个)?(?:工人|师傅|计件工|设计师)", after) and \
             has_word(sentence, people["total"] + ["一共"]) and not has_word(before, ["一共", "总共", "共有"]):
         return "total" if has_word(before, ["一共", "总共", "加"]) else "subgroup"
     return "total"
+
+
+def _only_those_who(text: str, q: Quantity) -> bool:
+    """Only so many people who do something: a group, not the headcount ("只有五个人会用ERP", "能看报表的就五个人",
+    "only three people have admin rights"; not "我们就五个人", "We're only 12 people")."""
+    people = _lex()["people"]
+    reach = max(0, q.start - (9 if text[:q.start].isascii() else 3))
+    only = find_word(text[reach:q.start], people["only"])
+    if only is None:
+        return False
+    rest = re.sub(rf"^\s*(?:{'|'.join(map(re.escape, people['person_nouns']))})?", "", text[q.end:])
+    for word in people["total"] + people["regular"] + people["working"]:  # "只有十个人在职/在干" is how many there are
+        rest = rest.replace(word, "")
+    return re.sub(r"[\s左右上下来多吧啊呢了的。.,，!！~]", "", rest) != "" or \
+        text[:reach + only[0]].rstrip().endswith("的")
 
 
 def _digital_topic(text: str) -> bool:
