@@ -89,43 +89,45 @@ class TurnView:
         return self.box, self.chat, self.panel, self.session, self.send, *self.report, self.tab
 
 
-def chat(message: str, session_id: str, request: gr.Request = None):
+def chat(message: str, session_id: str, shown: list | None = None, request: gr.Request = None):
     """One turn. The typed text stays in the box (greyed, with 发送 disabled) until the turn is stored; only then is
     the box cleared, so nothing typed is lost to a crash or a second click. The turn that ends the interview also
-    builds the report and shows its tab (in the same event: one round trip a turn)."""
+    builds the report and shows its tab (in the same event: one round trip a turn). ``shown``: the conversation the
+    page shows, to which the message is added while it is read (the session is loaded once, by the service)."""
     message = message or ""
     if not message.strip():
         gr.Warning("请输入内容后再发送。")
         yield TurnView().outputs()
         return
-    try:
-        iv = advisor.load_interview(session_id)
-    except SessionNotFound:
-        session_id, iv = advisor.open_interview(None, client=_visitor(request))
-        gr.Warning("原会话不存在，已开始新的会话。")
-    except (StorageError, TooManySessions) as exc:
-        raise gr.Error(str(exc)) from None
     for note in advisor.input_notes(message):  # control characters, lone surrogates, length: said, not silent
         gr.Warning(note)
-    pending = chat_history(iv) + [{"role": "user", "content": inert(advisor.clip(message))},
-                                  {"role": "assistant", "content": "（正在理解您的回答…）"}]
+    shown = list(shown or [])
+    pending = shown + [{"role": "user", "content": inert(advisor.clip(message))},
+                       {"role": "assistant", "content": "（正在理解您的回答…）"}]
     yield TurnView(box=gr.update(interactive=False), chat=pending, session=session_id,
                    send=gr.update(interactive=False, value="处理中…")).outputs()
     try:
-        iv, _turn = advisor.interview_reply(session_id, message)  # stored before it is shown
+        try:
+            iv, _turn = advisor.interview_reply(session_id, message)  # loaded, read and stored before it is shown
+        except SessionNotFound:
+            session_id, _iv = advisor.open_interview(None, client=_visitor(request))
+            gr.Warning("原会话不存在，已开始新的会话。")
+            iv, _turn = advisor.interview_reply(session_id, message)
     except StorageError as exc:
         gr.Warning(str(exc))
-        yield TurnView(box=gr.update(value=message, interactive=True), chat=chat_history(iv), session=session_id,
+        yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
                        send=_send_ready()).outputs()
         return
+    except TooManySessions as exc:
+        raise gr.Error(str(exc)) from None
 
     def answered(**report) -> tuple:
         return TurnView(box=gr.update(value="", interactive=True), chat=chat_history(iv), panel=live_panel(iv),
                         session=session_id, send=_send_ready(), **report).outputs()
     yield answered()  # the last reply shows at once; a finished interview's report follows
     if iv.state.finished:
-        for shown in make_report(session_id):
-            yield answered(report=shown, tab=gr.Tabs(selected="report-tab"))
+        for part in make_report(session_id):
+            yield answered(report=part, tab=gr.Tabs(selected="report-tab"))
 
 
 def _send_ready():
@@ -287,7 +289,7 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_
     report_outputs = [rep["report_md"], rep["matrix"], rep["radar"], rep["timeline"], rep["files"]]
     for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
         # more turns at once than the page's default: long answers wait for each other in the service, not here
-        trigger(chat, inputs=[iv["box"], session], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
+        trigger(chat, inputs=[iv["box"], session, iv["chatbot"]], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
                 concurrency_limit=12, concurrency_id="turns")
     # the report's tab first, so its progress and the report built from the diagnosis show while the model writes
     iv["finish"].click(lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False).then(

@@ -106,7 +106,7 @@ def one_session(call, n: int, think_s: float = 0.0) -> dict:
             time.sleep(think_s * pause.uniform(0.5, 1.5))
         started = time.perf_counter()
         try:
-            _, history, _panel, sid, *_ = call("chat", template.format(n=n, e=50 + n, r=1000 + n), session_id)
+            _, history, _panel, sid, *_ = call("chat", template.format(n=n, e=50 + n, r=1000 + n), session_id, [])
         except Exception:  # noqa: BLE001 - counted, reported
             errors += 1
             continue
@@ -191,7 +191,7 @@ class LongAnswers:
         session_id, *_ = call("start", "")
         while not self.stop.is_set():
             try:
-                call("chat", self.TEXT, session_id)
+                call("chat", self.TEXT, session_id, [])
                 self.turns += 1
             except Exception:  # noqa: BLE001 - the measured owners' figures are what counts
                 continue

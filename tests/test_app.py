@@ -26,7 +26,7 @@ def test_interview_to_report_and_session_resume(app_server):
     session_id, history, panel, info = client.predict("", api_name="/start")
     assert len(session_id) >= 32 and "您好" in _text(history[0])
     _, history, panel, session_id2, *_report = client.predict("我们做机械零部件，员工80人，财务用金蝶ERP，车间记录靠纸质单据。",
-                                                    session_id, api_name="/chat")
+                                                    session_id, [], api_name="/chat")
     assert session_id2 == session_id and "员工人数" in _text(history[-1]) and "● 业务现状" in panel
     # a new client (a reloaded page) resumes by the session id
     resumed = Client(app_server.url, verbose=False).predict(session_id, api_name="/resume")
@@ -42,7 +42,7 @@ def test_export_and_delete_my_data(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")
-    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
+    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, [], api_name="/chat")
     exported = json.loads(open(client.predict(session_id, api_name="/export"), encoding="utf-8").read())
     assert any("员工60人" in t["user"] for t in exported["turns"])
     client.predict(session_id, api_name="/report")
@@ -60,7 +60,7 @@ def test_guessed_or_malformed_session_ids_never_reach_other_data(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
     owner, *_ = client.predict("", api_name="/start")
-    client.predict("我们是做化工的，员工300人。", owner, api_name="/chat")
+    client.predict("我们是做化工的，员工300人。", owner, [], api_name="/chat")
     for guess in (owner[:-1] + ("A" if owner[-1] != "A" else "B"), "../../sessions.db", "' OR '1'='1", owner + "x"):
         got = client.predict(guess, api_name="/resume")
         assert got[0] != owner and not any("化工" in _text(m) for m in got[1])
@@ -139,7 +139,7 @@ def test_a_session_is_put_under_an_enterprise_from_the_page(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")
-    client.predict("我们做五金冲压，员工四十人。", session_id, api_name="/chat")
+    client.predict("我们做五金冲压，员工四十人。", session_id, [], api_name="/chat")
     info = client.predict(session_id, "  华鑫五金 ", api_name="/enterprise")
     assert "已记入企业“华鑫五金”" in info
 
@@ -151,7 +151,7 @@ def test_a_consultant_follows_an_enterprise_in_the_page(app_server):
     ids = []
     for text in ("我们做五金冲压，员工四十人，车间全靠纸质单据。", "我们做五金冲压，员工四十人，车间上了扫码报工的MES。"):
         session_id, *_ = client.predict("", api_name="/start")
-        client.predict(text, session_id, api_name="/chat")
+        client.predict(text, session_id, [], api_name="/chat")
         ids.append(session_id)
     for session_id in ids:
         _choices, view = client.predict(session_id, "跟踪测试五金", api_name="/attach_enterprise")

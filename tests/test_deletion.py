@@ -49,7 +49,7 @@ def test_after_delete_my_data_its_report_no_longer_downloads(app_server):
     from gradio_client import Client
     client = Client(app_server.url, verbose=False)
     session_id, *_ = client.predict("", api_name="/start")
-    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, api_name="/chat")
+    client.predict("我们是做服装的，员工60人，订单靠微信接。", session_id, [], api_name="/chat")
     client.predict(session_id, api_name="/export")
     client.predict(session_id, api_name="/report")
     own = {p.read_bytes() for p in (app_server.data_dir / "files" / session_id).rglob("*") if p.is_file()}

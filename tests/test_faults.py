@@ -199,3 +199,23 @@ def test_the_typed_answer_stays_in_the_box_until_its_turn_is_stored(tmp_path, mo
     assert len(advisor.load_interview(session_id).state.turns) == 1  # a crash here: nothing stored, nothing cleared
     box = list(turn)[-1][0]
     assert box["value"] == "" and len(advisor.load_interview(session_id).state.turns) == 2
+
+
+def test_a_turn_loads_its_session_once_and_an_unknown_session_starts_anew(tmp_path, monkeypatch):
+    """#24 item 4: the page loaded the session to show the pending message, then the service loaded it again. The
+    pending message now joins the conversation the page shows; the service alone loads the session."""
+    import app
+    from advisor.service import Advisor
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    monkeypatch.setattr(app, "advisor", advisor)
+    session_id, iv = advisor.open_interview(None)
+    loads = []
+    real_load = advisor.sessions.load
+    monkeypatch.setattr(advisor.sessions, "load", lambda sid: loads.append(sid) or real_load(sid))
+    shown = app.chat_history(iv)
+    views = list(app.chat("我们做食品，员工五十人。", session_id, shown))
+    assert views[0][1][:len(shown)] == shown and views[0][1][-2]["content"] == "我们做食品，员工五十人。"
+    assert loads == [session_id] and len(advisor.load_interview(session_id).state.turns) == 2
+    views = list(app.chat("我们做五金，三十个人。", "f" * 32, []))  # well formed, but no such session
+    new_id = views[-1][3]
+    assert new_id != "f" * 32 and advisor.load_interview(new_id).state.turns[-1].user == "我们做五金，三十个人。"
