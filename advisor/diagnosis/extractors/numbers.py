@@ -139,7 +139,8 @@ def amounts(ctx: Context) -> None:
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
             refused = find_word(later, _lex()["money"]["budget_refused"])
             if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \
-                    not has_word(clause.text[q.end:], _lex()["money"]["accepted"]):
+                    not has_word(clause.text[q.end:], _lex()["money"]["accepted"]) and \
+                    not any(m.unit == "元" for m in find_quantities(later[:refused[0]])):  # another sum's refusal
                 continue  # "几十万舍不得": the sum they will not spend ("五六万可以，太多了拿不出" is a ceiling)
             if kind and kind.startswith("revenue") and _cue_before(clause.text, q.start, _lex()["money"]["peak"], 12):
                 kind = "revenue_peak"  # "好的时候能到两千万": a good year's figure, the turnover only if none other is said
