@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import BRAND, _lex
+from advisor.diagnosis.extractors.systems import named_after_no
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Message, read
@@ -77,6 +78,7 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
     ctx = Context(message=read(text), turn=turn, question=question, facts=[], known=frozenset(known))
     for run in EXTRACTORS:
         run(ctx)
+    named_after_no(ctx)
     _derived(ctx)
     return ctx.facts, intents_of(text, ctx.message)  # the message is read once
 

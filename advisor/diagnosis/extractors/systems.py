@@ -258,3 +258,17 @@ def systems(ctx: Context) -> None:
             scenes = _named_scenes(ctx, clause, sid) if state else None
             ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
                     scenes=scenes)
+
+
+def named_after_no(ctx: Context) -> None:
+    """"ERP？没有，就管家婆": a kind of system said to be missing, then a product of that kind said after it as the only
+    one there is: the product stands (a modest one of the kind), as sure as the no it follows."""
+    only = _lex()["systems"]["only_this"]
+    text = ctx.message.text
+    for no in [f for f in ctx.facts if f.key.startswith("system.") and f.value is False]:
+        for yes in ctx.facts:
+            said = find_word(yes.evidence, only)
+            if yes.key == no.key and yes.value is True and yes.confidence < no.confidence and said is not None and \
+                    said[0] <= 1 and text.find(yes.evidence) > text.find(no.evidence) >= 0:
+                yes.confidence = no.confidence
+
