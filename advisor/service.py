@@ -18,14 +18,15 @@ import re
 import shutil
 import threading
 import time
-from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
 from advisor.access import RateQuota, audit
 from advisor.config import GUIDE_DOC_ID, Settings, default_settings, with_own_settings
+from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, Document
+from advisor.corpus.shared_documents import SharedDocuments
 from advisor.diagnosis.extraction import prepare_reader
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
@@ -36,33 +37,9 @@ from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
-from advisor.sessions import SessionStore, forget_cached_copies
+from advisor.sessions import (SessionNotFound, SessionStore, TooManySessions, _SessionReadings, _well_formed,
+                              forget_cached_copies)
 from advisor.text import normalised
-
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
-
-
-def _well_formed(session_id: str | None) -> bool:
-    """A malformed id never reaches the database (nor a file path)."""
-    return bool(session_id and _SESSION_ID.match(session_id))
-
-
-@dataclass
-class _SessionReadings:
-    """One session's model readings still running, shared by every Interview of the session, and the session's one
-    lock: it guards them, and a turn, a report or a Q&A change loads, changes and saves the session's state under it
-    (two at once would each save over the other's change)."""
-    futures: list[Future] = field(default_factory=list)
-    lock: threading.RLock = field(default_factory=threading.RLock)
-
-
-class TooManySessions(ValueError):
-    """A client started more sessions than its quota allows (the message says what to do)."""
-
-
-class SessionNotFound(KeyError):
-    """No session with that id (or a malformed id): the caller starts a new one, never sees another's data."""
-
 
 @with_own_settings(lambda advisor: advisor.settings)
 class Advisor:
@@ -73,7 +50,7 @@ class Advisor:
         self._chat = chat
         self._progress = progress
         self._lock = threading.RLock()  # brief: creating the shared parts (page loads take it)
-        self._kb_changes = threading.Lock()  # long: one knowledge-base change at a time, never under ``_lock``
+        self._kb_changes = threading.RLock()  # long: one knowledge-base change at a time, never under ``_lock``
         self.model_warmed = False  # set by prepare_model()
         self._pending: dict[str, _SessionReadings] = {}  # session id → the model's readings still running, its lock
         self._model_preparation_started = False
@@ -84,9 +61,19 @@ class Advisor:
     @property
     def retriever(self) -> Retriever:
         with self._lock:
+            changed = self.shared_documents.mirror()  # another process added or removed one (every few seconds)
             if self._retriever is None:
-                self._retriever = Retriever.from_settings(self.settings, progress=self._progress)
-            return self._retriever
+                self._retriever, changed = Retriever.from_settings(self.settings, progress=self._progress), False
+            retriever = self._retriever
+        if changed:
+            with self._kb_changes:
+                retriever.kb = KnowledgeBase.load(self.settings)
+                retriever.refresh()
+        return retriever
+
+    @cached_property
+    def shared_documents(self) -> SharedDocuments:
+        return SharedDocuments(self.sessions, self.settings.user_dir)
 
     @property
     def chat(self) -> ChatClient:
@@ -95,8 +82,13 @@ class Advisor:
                 self._chat = ChatClient.from_settings(self.settings, progress=self._progress)
             return self._chat
 
-    @cached_property
+    @property
     def qa(self) -> QAService:
+        _ = self.retriever  # another process's documents are followed before a question is answered
+        return self._qa
+
+    @cached_property
+    def _qa(self) -> QAService:
         return QAService(self.retriever, self.chat, self.settings)
 
     def answer(self, question: str, history: list[Exchange] | None = None) -> Answer:
@@ -340,6 +332,7 @@ class Advisor:
         corpus as it was) until the new one is swapped in."""
         with self._kb_changes:
             doc = self.retriever.kb.add_document(path, doc_id=doc_id)
+            self.shared_documents.publish(doc.doc_id, doc.title, Path(doc.source_path))
             audit(self.settings.data_dir, who, "add", doc.doc_id, Path(doc.source_path), store=self.sessions)
             self.retriever.refresh(progress=progress)
             return doc
@@ -350,6 +343,7 @@ class Advisor:
             audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path), store=self.sessions)
             forget_cached_copies(self.cache_dir(), [Path(doc.source_path)])  # the uploaded copy the page kept
             self.retriever.kb.remove_document(doc_id)
+            self.shared_documents.withdraw(doc_id)
             self.retriever.refresh(progress=progress)
 
     def clause(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import (DDL, Column, Connection, Engine, Executable, Float, Integer, MetaData, Table, Text, column,
-                        create_engine, delete, event, func, insert, select, table, update)
+from sqlalchemy import (DDL, Column, Connection, Engine, Executable, Float, Integer, LargeBinary, MetaData, Table, Text,
+                        column, create_engine, delete, event, func, insert, select, table, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
@@ -47,12 +51,17 @@ MIGRATIONS: list[tuple[str, Executable]] = [
                                 Column("when", Text, nullable=False), Column("who", Text, nullable=False),
                                 Column("action", Text, nullable=False), Column("doc_id", Text, nullable=False),
                                 Column("sha256", Text, nullable=False)))),
+    # uploaded documents' bytes, so that every process serving this database mirrors the same knowledge base
+    ("documents", CreateTable(Table("documents", MetaData(), Column("doc_id", Text, primary_key=True),
+                                    Column("name", Text, nullable=False), Column("title", Text, nullable=False),
+                                    Column("body", LargeBinary, nullable=False), Column("added", Float, nullable=False)))),
 ]
 APPLIED = Table("migrations", MetaData(), Column("name", Text, primary_key=True),
                 Column("applied", Float, nullable=False))
 MIGRATION_LOCK = 240_001  # PostgreSQL advisory lock: processes starting on one database migrate one after the other
 SESSIONS = table("sessions", *(column(name) for name in ("id", "created", "updated", "state", "enterprise")))
 AUDIT = table("audit", *(column(name) for name in ("id", "when", "who", "action", "doc_id", "sha256")))
+DOCUMENTS = table("documents", *(column(name) for name in ("doc_id", "name", "title", "body", "added")))
 UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}  # INSERT … ON CONFLICT, the same on both
 
 
@@ -180,6 +189,29 @@ class SessionStore:
         """Record one knowledge-base change (``access.audit``'s entry: when, who, action, doc_id, sha256)."""
         with self._db() as db:
             db.execute(insert(AUDIT).values(**entry))
+
+
+    # --- uploaded documents, shared by every process (advisor.corpus.shared_documents) ----------------------------
+    def put_document(self, doc_id: str, name: str, title: str, body: bytes) -> None:
+        with self._db() as db:
+            db.execute(delete(DOCUMENTS).where(DOCUMENTS.c.doc_id == doc_id))
+            db.execute(insert(DOCUMENTS).values(doc_id=doc_id, name=name, title=title, body=body, added=time.time()))
+
+    def drop_document(self, doc_id: str) -> None:
+        with self._db() as db:
+            db.execute(delete(DOCUMENTS).where(DOCUMENTS.c.doc_id == doc_id))
+
+    def documents(self, with_bodies: bool = True) -> list:
+        """Rows of (doc_id, name, title[, body])."""
+        columns = [DOCUMENTS.c.doc_id, DOCUMENTS.c.name, DOCUMENTS.c.title] + ([DOCUMENTS.c.body] if with_bodies else [])
+        with self._db() as db:
+            return list(db.execute(select(*columns).order_by(DOCUMENTS.c.doc_id)))
+
+    def documents_marker(self) -> str:
+        """Changes whenever a document is added or removed (a digest of the ids and when each was added)."""
+        with self._db() as db:
+            rows = db.execute(select(DOCUMENTS.c.doc_id, DOCUMENTS.c.added).order_by(DOCUMENTS.c.doc_id)).all()
+        return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
 
 
 class SessionSummary(BaseModel):
@@ -315,3 +347,28 @@ def forget_cached_copies(cache: Path, files: list[Path]) -> int:
         except OSError:  # gone meanwhile, or not ours
             continue
     return removed
+
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def _well_formed(session_id: str | None) -> bool:
+    """A malformed id never reaches the database (nor a file path)."""
+    return bool(session_id and _SESSION_ID.match(session_id))
+
+
+@dataclass
+class _SessionReadings:
+    """One session's model readings still running, shared by every Interview of the session, and the session's one
+    lock: it guards them, and a turn, a report or a Q&A change loads, changes and saves the session's state under it
+    (two at once would each save over the other's change)."""
+    futures: list[Future] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class TooManySessions(ValueError):
+    """A client started more sessions than its quota allows (the message says what to do)."""
+
+
+class SessionNotFound(KeyError):
+    """No session with that id (or a malformed id): the caller starts a new one, never sees another's data."""

@@ -97,11 +97,11 @@ def test_an_interview_begun_on_one_process_goes_on_on_the_other(cluster):
         page_a = on_a.open_page()
         session_id, *_ = page_a("start", "")
         for text in TURNS[:2]:
-            page_a("chat", text, session_id)
+            page_a("chat", text, session_id, [])
         page_b = on_b.open_page()  # the same owner, later, on the other process
         resumed, history, _panel, _info = page_b("resume", session_id)
         assert resumed == session_id and _users(history) == TURNS[:2]
-        _box, history, _panel, same, *_ = page_b("chat", TURNS[2], session_id)
+        _box, history, _panel, same, *_ = page_b("chat", TURNS[2], session_id, [])
         assert same == session_id and _users(history) == TURNS[:3]
     finally:
         on_a.close()
@@ -123,15 +123,15 @@ def test_a_killed_process_loses_no_acknowledged_turn_and_nginx_sends_the_owner_o
                 break
         assert answered_by[-1] == a, f"nginx never routed a page to {a}: {set(answered_by)}"
         for text in TURNS[:2]:  # acknowledged by a
-            _box, history, *_ = page("chat", text, session_id)
+            _box, history, *_ = page("chat", text, session_id, [])
             assert answered_by[-1] == a
         os.kill(cluster.apps["a"][1], signal.SIGKILL)
         _until_refused(cluster.port_of("a"))  # dead, not dying: a request a dying process takes fails (it is not
         # sent on, since a's turn may have been stored), the owner's next one goes on on b
-        _box, history, _panel, same, *_ = page("chat", TURNS[2], session_id)  # the next request
+        _box, history, _panel, same, *_ = page("chat", TURNS[2], session_id, [])  # the next request
         assert answered_by[-1] == b and same == session_id
         assert _users(history) == TURNS[:3]  # nothing acknowledged by a is lost
-        _box, history, *_ = page("chat", TURNS[3], session_id)
+        _box, history, *_ = page("chat", TURNS[3], session_id, [])
         assert answered_by[-1] == b and _users(history) == TURNS
     finally:
         pages.close()

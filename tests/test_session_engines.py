@@ -202,3 +202,48 @@ def test_the_service_audits_knowledge_base_changes_through_its_store(tmp_path, f
     with another_process._db() as db:
         changes = db.execute(select(AUDIT.c.action, AUDIT.c.doc_id).order_by(AUDIT.c.id)).all()
     assert changes == [("add", "AUDIT-02"), ("remove", "AUDIT-02")]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def test_a_document_added_through_one_process_is_searched_by_another(engine, request, tmp_path, fake_embeddings):
+    """#24 item 2: the uploaded documents' bytes live in the store and every process mirrors them; a process that
+    did not add a document finds it within the check interval, and loses it when it is removed elsewhere. Two advisors
+    on one database with their own user folders stand for two machines."""
+    from advisor.qa.retrieval import Retriever
+    from advisor.service import Advisor
+
+    url = request.getfixturevalue("postgres_server").new_database() if engine == "postgresql" else None
+
+    def process(name: str) -> Advisor:
+        settings = Settings(data_dir=tmp_path / "shared", user_docs_dir=tmp_path / name, llm="none",
+                            embed_in_background=False, database_url=url)
+        advisor = Advisor(settings, retriever=Retriever.from_settings(settings, embeddings=fake_embeddings))
+        advisor.shared_documents.every_s = 0.0  # check on every use (the page: every few seconds)
+        return advisor
+    first, second = process("machine-a"), process("machine-b")
+    assert not second.retriever.search("冷库温度巡检记录多久归档").results[0].doc_id.startswith("COLD")
+    document = tmp_path / "冷库制度.md"
+    document.write_text("1 范围\n\n本制度规定冷库温度巡检记录每日归档，保存三年。\n", "utf-8")
+    first.add_document(document, doc_id="COLD-01", who="顾问")
+    found = second.retriever.search("冷库温度巡检记录多久归档").results
+    assert found[0].doc_id == "COLD-01" and "COLD-01" in [d.doc_id for d in second.retriever.kb.documents]
+    assert (tmp_path / "machine-b" / "冷库制度.md").read_bytes() == document.read_bytes()
+    first.remove_document("COLD-01", who="顾问")
+    assert "COLD-01" not in [d.doc_id for d in second.retriever.kb.documents]
+    assert not (tmp_path / "machine-b" / "冷库制度.md").exists() and not second.sessions.documents()
+    third = process("machine-c")  # a process started later mirrors what is there, and publishes its own folder
+    (tmp_path / "machine-c" / "old.md").write_text("1 范围\n\n旧文档。\n", "utf-8")
+    (tmp_path / "machine-c" / "old.md.meta.json").write_text('{"doc_id": "OLD-01", "title": "旧"}', "utf-8")
+    _ = third.retriever
+    assert [row.doc_id for row in first.sessions.documents()] == ["OLD-01"]
+
+
+def test_shared_documents_are_kept_listed_and_deleted_on_both_engines(open_store):
+    writer, reader = open_store(), open_store()
+    before = reader.documents_marker()
+    writer.put_document("COLD-02", "冷库.md", "冷库制度", "1 范围\n冷库。\n".encode())
+    assert reader.documents_marker() != before
+    assert [(r.doc_id, r.name, r.title, bytes(r.body)) for r in reader.documents()] == [
+        ("COLD-02", "冷库.md", "冷库制度", "1 范围\n冷库。\n".encode())]
+    writer.drop_document("COLD-02")
+    assert reader.documents() == [] and reader.documents_marker() == before

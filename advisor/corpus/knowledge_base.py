@@ -62,7 +62,7 @@ class KnowledgeBase:
         user_dir.mkdir(parents=True, exist_ok=True)
         for path in sorted(user_dir.iterdir()):
             if path.suffix.lower() in supported_suffixes():
-                meta = _read_meta(path)
+                meta = read_meta(path)
                 try:
                     docs.append(parse_file(path, doc_id=meta.get("doc_id"), title=meta.get("title"),
                                            kind=DocKind.user, reliability=meta.get("reliability", "用户上传")))
@@ -125,7 +125,7 @@ class KnowledgeBase:
         if target.exists():
             raise ValueError(f"同名文件 {safe} 已存在")
         shutil.copyfile(path, target)
-        _meta_path(target).write_text(json.dumps({"doc_id": doc_id, "title": doc.title}, ensure_ascii=False), "utf-8")
+        write_meta(target, doc_id, doc.title)
         self.documents = [*self.documents, doc]
         self._reindex()
         return doc
@@ -141,7 +141,7 @@ class KnowledgeBase:
             raise ValueError("只能删除用户添加的文档")
         source = Path(doc.source_path)
         source.unlink(missing_ok=True)
-        _meta_path(source).unlink(missing_ok=True)
+        meta_path(source).unlink(missing_ok=True)
         self.documents = [d for d in self.documents if d is not doc]
         self._reindex()
 
@@ -152,12 +152,17 @@ def _load_bundled(root: Path, entry: dict) -> Document:
                       kind=DocKind(entry["kind"]), reliability=entry.get("reliability", ""), source_path=str(path))
 
 
-def _meta_path(path: Path) -> Path:
+def meta_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.json")
 
 
-def _read_meta(path: Path) -> dict:
+def write_meta(path: Path, doc_id: str, title: str) -> None:
+    """The id and title of the upload at ``path``, kept beside it."""
+    meta_path(path).write_text(json.dumps({"doc_id": doc_id, "title": title}, ensure_ascii=False), "utf-8")
+
+
+def read_meta(path: Path) -> dict:
     try:
-        return json.loads(_meta_path(path).read_text("utf-8"))
+        return json.loads(meta_path(path).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
