@@ -231,6 +231,10 @@ def test_a_document_added_through_one_process_is_searched_by_another(engine, req
     first.remove_document("COLD-01", who="顾问")
     assert "COLD-01" not in [d.doc_id for d in second.retriever.kb.documents]
     assert not (tmp_path / "machine-b" / "冷库制度.md").exists() and not second.sessions.documents()
+    first.add_document(document, doc_id="COLD-03", who="顾问")
+    second.remove_document(second.retriever.kb.resolve_doc_id("COLD-03"), who="顾问")  # the other way round
+    assert "COLD-03" not in [d.doc_id for d in first.retriever.kb.documents]
+    assert not (tmp_path / "machine-a" / "冷库制度.md").exists()
     third = process("machine-c")  # a process started later mirrors what is there, and publishes its own folder
     (tmp_path / "machine-c" / "old.md").write_text("1 范围\n\n旧文档。\n", "utf-8")
     (tmp_path / "machine-c" / "old.md.meta.json").write_text('{"doc_id": "OLD-01", "title": "旧"}', "utf-8")

@@ -10,11 +10,15 @@ is published at the first look, never deleted.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
 
 from advisor.corpus.knowledge_base import meta_path, read_meta, write_meta
+from advisor.sessions import StorageError
+
+log = logging.getLogger(__name__)
 
 
 class SharedDocuments:
@@ -23,17 +27,17 @@ class SharedDocuments:
         self.user_dir = user_dir
         self.every_s = every_s
         self._seen: str | None = None  # the store's marker this folder mirrors
+        self._known: set[str] = set()  # the file names the store held then
         self._checked = 0.0
         self._lock = threading.Lock()
 
     def publish(self, doc_id: str, title: str, source: Path) -> None:
         """After this process added ``source`` to its user folder."""
         self.store.put_document(doc_id, source.name, title, source.read_bytes())
-        self._seen = self.store.documents_marker()
+        self._known.add(source.name)  # a removal through another process removes it here too
 
     def withdraw(self, doc_id: str) -> None:
         self.store.drop_document(doc_id)
-        self._seen = self.store.documents_marker()
 
     def _publish_local(self) -> None:
         """The local documents the store lacks (this process's first look at the store)."""
@@ -45,33 +49,41 @@ class SharedDocuments:
                 self.store.put_document(data["doc_id"], source.name, data.get("title") or data["doc_id"],
                                         source.read_bytes())
 
-    def mirror(self, force: bool = False) -> bool:
+    def mirror(self) -> bool:
         """Bring the user folder to the store's documents if the store changed (checked at most every ``every_s``
-        seconds unless ``force``); whether the folder changed."""
+        seconds); whether the folder changed."""
         now = time.monotonic()
-        if not force and now - self._checked < self.every_s:
+        if now - self._checked < self.every_s:
             return False
         with self._lock:
             self._checked = now
-            if self._seen is None:
-                self.user_dir.mkdir(parents=True, exist_ok=True)
-                self._publish_local()
-            marker = self.store.documents_marker()
-            if marker == self._seen and not force:
+            try:
+                return self._mirror()
+            except StorageError as exc:  # the database is down: searches go on with the documents as they are
+                log.warning("shared documents not checked: %s", exc)
                 return False
-            rows = {row.name: row for row in self.store.documents(with_bodies=True)}
-            changed = False
-            for meta in self.user_dir.glob("*.meta.json"):
-                source = meta.with_name(meta.name.removesuffix(".meta.json"))
-                if source.name not in rows:  # removed through another process
-                    source.unlink(missing_ok=True)
-                    meta_path(source).unlink(missing_ok=True)
-                    changed = True
-            for name, row in rows.items():
-                target = self.user_dir / Path(name).name  # one plain name inside the folder, whatever the row says
-                if not target.exists():  # added through another process
-                    target.write_bytes(row.body)
-                    write_meta(target, row.doc_id, row.title)
-                    changed = True
-            self._seen = marker
-            return changed
+
+    def _mirror(self) -> bool:
+        if self._seen is None:
+            self.user_dir.mkdir(parents=True, exist_ok=True)
+            self._publish_local()
+        marker = self.store.documents_marker()
+        if marker == self._seen:
+            return False
+        rows = {row.name: row for row in self.store.documents(with_bodies=True)}
+        changed = False
+        for meta in self.user_dir.glob("*.meta.json"):
+            source = meta.with_name(meta.name.removesuffix(".meta.json"))
+            # removed through another process (a file this process added and has not published yet stays)
+            if source.name in self._known and source.name not in rows:
+                source.unlink(missing_ok=True)
+                meta_path(source).unlink(missing_ok=True)
+                changed = True
+        for name, row in rows.items():
+            target = self.user_dir / Path(name).name  # one plain name inside the folder, whatever the row says
+            if not target.exists():  # added through another process
+                target.write_bytes(row.body)
+                write_meta(target, row.doc_id, row.title)
+                changed = True
+        self._seen, self._known = marker, set(rows)
+        return changed
