@@ -119,6 +119,8 @@ def chat(message: str, session_id: str, shown: list | None = None, request: gr.R
                        send=_send_ready()).outputs()
         return
     except TooManySessions as exc:
+        yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
+                       send=_send_ready()).outputs()  # the box as it was, before the message says why
         raise gr.Error(str(exc)) from None
 
     def answered(**report) -> tuple:
@@ -289,8 +291,8 @@ def _wire_interview(demo: gr.Blocks, session, tabs, iv: dict, rep: dict, follow_
     report_outputs = [rep["report_md"], rep["matrix"], rep["radar"], rep["timeline"], rep["files"]]
     for trigger, name in ((iv["send"].click, "chat"), (iv["box"].submit, False)):
         # more turns at once than the page's default: long answers wait for each other in the service, not here
-        trigger(chat, inputs=[iv["box"], session, iv["chatbot"]], outputs=[*turn_outputs, *report_outputs, tabs], api_name=name,
-                concurrency_limit=12, concurrency_id="turns")
+        trigger(chat, inputs=[iv["box"], session, iv["chatbot"]], outputs=[*turn_outputs, *report_outputs, tabs],
+                api_name=name, concurrency_limit=12, concurrency_id="turns")
     # the report's tab first, so its progress and the report built from the diagnosis show while the model writes
     iv["finish"].click(lambda: gr.Tabs(selected="report-tab"), outputs=tabs, api_name=False).then(
         make_report, inputs=session, outputs=report_outputs, api_name="report",  # one progress bar

@@ -37,9 +37,10 @@ from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
-from advisor.sessions import (SessionNotFound, SessionStore, TooManySessions, _SessionReadings, _well_formed,
+from advisor.sessions import (SessionNotFound, SessionStore, TooManySessions, SessionReadings, well_formed,
                               forget_cached_copies)
 from advisor.text import normalised
+
 
 @with_own_settings(lambda advisor: advisor.settings)
 class Advisor:
@@ -52,7 +53,7 @@ class Advisor:
         self._lock = threading.RLock()  # brief: creating the shared parts (page loads take it)
         self._kb_changes = threading.RLock()  # long: one knowledge-base change at a time, never under ``_lock``
         self.model_warmed = False  # set by prepare_model()
-        self._pending: dict[str, _SessionReadings] = {}  # session id → the model's readings still running, its lock
+        self._pending: dict[str, SessionReadings] = {}  # session id → the model's readings still running, its lock
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
         self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
@@ -60,20 +61,25 @@ class Advisor:
 
     @property
     def retriever(self) -> Retriever:
+        marker = self.shared_documents.pending()  # another process added or removed one (checked every few seconds)
         with self._lock:
-            changed = self.shared_documents.mirror()  # another process added or removed one (every few seconds)
             if self._retriever is None:
-                self._retriever, changed = Retriever.from_settings(self.settings, progress=self._progress), False
+                self._retriever = Retriever.from_settings(self.settings, progress=self._progress)
+                self.shared_documents.followed(marker)
+                marker = None
             retriever = self._retriever
-        if changed:
-            with self._kb_changes:
+        if marker is not None and self._kb_changes.acquire(blocking=False):  # a change under way: the next check
+            try:
                 retriever.kb = KnowledgeBase.load(self.settings)
                 retriever.refresh()
+                self.shared_documents.followed(marker)
+            finally:
+                self._kb_changes.release()
         return retriever
 
     @cached_property
     def shared_documents(self) -> SharedDocuments:
-        return SharedDocuments(self.sessions, self.settings.user_dir)
+        return SharedDocuments(lambda: self.sessions, self.settings.user_dir)
 
     @property
     def chat(self) -> ChatClient:
@@ -136,22 +142,22 @@ class Advisor:
         return session_id, interview
 
     def load_interview(self, session_id: str) -> Interview:
-        state = self.sessions.load(session_id) if _well_formed(session_id) else None
+        state = self.sessions.load(session_id) if well_formed(session_id) else None
         with self._lock:
             if state is None:
                 if (unknown := self._pending.get(session_id)) is not None and not unknown.futures:
                     del self._pending[session_id]  # made by _session_lock for an id with no session
                 raise SessionNotFound(session_id)
-            readings = self._pending.setdefault(session_id, _SessionReadings())
+            readings = self._pending.setdefault(session_id, SessionReadings())
         return Interview(state=state, chat=self.interview_chat(), answerer=self.owner_question_reply,
                          pending=readings.futures, lock=readings.lock)
 
     def _session_lock(self, session_id: str | None) -> threading.RLock:
         """The session's one lock (held while its state is loaded, changed and saved)."""
-        if not _well_formed(session_id):
+        if not well_formed(session_id):
             raise SessionNotFound(session_id)
         with self._lock:
-            return self._pending.setdefault(session_id, _SessionReadings()).lock  # type: ignore[arg-type]
+            return self._pending.setdefault(session_id, SessionReadings()).lock  # type: ignore[arg-type]
 
     def interview_reply(self, session_id: str, text: str) -> tuple[Interview, Turn]:
         """One turn: extract, answer, and store the turn before returning it."""
@@ -267,7 +273,7 @@ class Advisor:
         name = " ".join((name or "").split())[:60]
         if not name:
             raise ValueError("企业名称不能为空")
-        if not (_well_formed(session_id) and self.sessions.set_enterprise(session_id, name)):
+        if not (well_formed(session_id) and self.sessions.set_enterprise(session_id, name)):
             raise SessionNotFound(session_id)
         return name
 
@@ -290,7 +296,7 @@ class Advisor:
 
     def session_summary(self, session_id: str):
         """Age and size of a stored session (None when there is none), so a link to it can be confirmed first."""
-        return self.sessions.summary(session_id) if _well_formed(session_id) else None
+        return self.sessions.summary(session_id) if well_formed(session_id) else None
 
     def export_session(self, session_id: str) -> str:
         """Everything stored for the session, as JSON (the owner's copy of their data)."""
@@ -304,7 +310,7 @@ class Advisor:
     def delete_session(self, session_id: str) -> bool:
         """The session, its stored turns and every report or export file made for it, with the copies the page
         served of them (Gradio serves a file from a copy in its cache: the copy goes too)."""
-        if not _well_formed(session_id):
+        if not well_formed(session_id):
             return False
         folder = self.settings.data_dir / "files" / session_id
         forget_cached_copies(self.cache_dir(), [p for p in folder.rglob("*") if p.is_file()])
@@ -343,7 +349,7 @@ class Advisor:
             audit(self.settings.data_dir, who, "remove", doc_id, Path(doc.source_path), store=self.sessions)
             forget_cached_copies(self.cache_dir(), [Path(doc.source_path)])  # the uploaded copy the page kept
             self.retriever.kb.remove_document(doc_id)
-            self.shared_documents.withdraw(doc_id)
+            self.shared_documents.withdraw(doc_id, Path(doc.source_path))
             self.retriever.refresh(progress=progress)
 
     def clause(self, clause_id: str, doc_id: str = GUIDE_DOC_ID) -> Clause | None:

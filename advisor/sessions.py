@@ -54,7 +54,8 @@ MIGRATIONS: list[tuple[str, Executable]] = [
     # uploaded documents' bytes, so that every process serving this database mirrors the same knowledge base
     ("documents", CreateTable(Table("documents", MetaData(), Column("doc_id", Text, primary_key=True),
                                     Column("name", Text, nullable=False), Column("title", Text, nullable=False),
-                                    Column("body", LargeBinary, nullable=False), Column("added", Float, nullable=False)))),
+                                    Column("body", LargeBinary, nullable=False),
+                                    Column("added", Float, nullable=False)))),
 ]
 APPLIED = Table("migrations", MetaData(), Column("name", Text, primary_key=True),
                 Column("applied", Float, nullable=False))
@@ -203,7 +204,8 @@ class SessionStore:
 
     def documents(self, with_bodies: bool = True) -> list:
         """Rows of (doc_id, name, title[, body])."""
-        columns = [DOCUMENTS.c.doc_id, DOCUMENTS.c.name, DOCUMENTS.c.title] + ([DOCUMENTS.c.body] if with_bodies else [])
+        columns = [DOCUMENTS.c.doc_id, DOCUMENTS.c.name, DOCUMENTS.c.title]
+        columns += [DOCUMENTS.c.body] if with_bodies else []
         with self._db() as db:
             return list(db.execute(select(*columns).order_by(DOCUMENTS.c.doc_id)))
 
@@ -352,13 +354,13 @@ def forget_cached_copies(cache: Path, files: list[Path]) -> int:
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
-def _well_formed(session_id: str | None) -> bool:
+def well_formed(session_id: str | None) -> bool:
     """A malformed id never reaches the database (nor a file path)."""
     return bool(session_id and _SESSION_ID.match(session_id))
 
 
 @dataclass
-class _SessionReadings:
+class SessionReadings:
     """One session's model readings still running, shared by every Interview of the session, and the session's one
     lock: it guards them, and a turn, a report or a Q&A change loads, changes and saves the session's state under it
     (two at once would each save over the other's change)."""

@@ -235,11 +235,20 @@ def test_a_document_added_through_one_process_is_searched_by_another(engine, req
     second.remove_document(second.retriever.kb.resolve_doc_id("COLD-03"), who="顾问")  # the other way round
     assert "COLD-03" not in [d.doc_id for d in first.retriever.kb.documents]
     assert not (tmp_path / "machine-a" / "冷库制度.md").exists()
-    third = process("machine-c")  # a process started later mirrors what is there, and publishes its own folder
+    (tmp_path / "machine-c").mkdir()  # a document a folder held before its process met the store stays its own
     (tmp_path / "machine-c" / "old.md").write_text("1 范围\n\n旧文档。\n", "utf-8")
     (tmp_path / "machine-c" / "old.md.meta.json").write_text('{"doc_id": "OLD-01", "title": "旧"}', "utf-8")
-    _ = third.retriever
-    assert [row.doc_id for row in first.sessions.documents()] == ["OLD-01"]
+    third = process("machine-c")
+    assert "OLD-01" in [d.doc_id for d in third.retriever.kb.documents] and not first.sessions.documents()
+    assert (tmp_path / "machine-c" / "old.md").exists()
+    same_folder = process("machine-a")  # two processes on one folder (one machine): the other reloads too
+    first.add_document(document, doc_id="COLD-04", who="顾问")
+    assert "COLD-04" in [d.doc_id for d in same_folder.retriever.kb.documents]
+    first.remove_document("COLD-04", who="顾问")  # a file name used again for another document: the new one stands
+    document.write_text("1 范围\n\n本制度规定冷库除霜每周一次。\n", "utf-8")
+    first.add_document(document, doc_id="COLD-05", who="顾问")
+    assert "COLD-05" in [d.doc_id for d in second.retriever.kb.documents]
+    assert "除霜" in (tmp_path / "machine-b" / "冷库制度.md").read_text("utf-8")
 
 
 def test_shared_documents_are_kept_listed_and_deleted_on_both_engines(open_store):

@@ -139,9 +139,10 @@ def amounts(ctx: Context) -> None:
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
             refused = find_word(later, _lex()["money"]["budget_refused"])
             if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \
-                    not has_word(clause.text[q.end:], _lex()["money"]["accepted"]) and \
-                    not any(m.unit == "元" for m in find_quantities(later[:refused[0]])):  # another sum's refusal
+                    not has_word(clause.text[q.end:], _lex()["money"]["accepted"]):
                 continue  # "几十万舍不得": the sum they will not spend ("五六万可以，太多了拿不出" is a ceiling)
+            if kind == "budget" and _turned_down(ctx.message, clause, q):
+                continue  # "报的二十万方案被砍了": asked for, not granted
             if kind and kind.startswith("revenue") and _cue_before(clause.text, q.start, _lex()["money"]["peak"], 12):
                 kind = "revenue_peak"  # "好的时候能到两千万": a good year's figure, the turnover only if none other is said
             if kind == "budget" or kind and clause.modality != "wish":
@@ -198,6 +199,19 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
         part_value = whole.value - part_value  # "三十台里没联的有二十台"
     return round(part_value / whole.value * 100, 1)
+
+
+def _turned_down(message: Message, clause: Clause, q: Quantity) -> bool:
+    """The sum was asked for and turned down: said so in its clause, or in a short clause right after it ("提了三十万，
+    老板没批")."""
+    words = _lex()["money"]["budget_turned_down"]
+    if has_word(clause.text[q.end:], words):
+        return True
+    after = [c for c in message.clauses_of(clause.sentence) if c.start > clause.start][:1]
+    return bool(after) and len(after[0].text) <= _SHORT_CLAUSE and has_word(after[0].text, words)
+
+
+_SHORT_CLAUSE = 6  # "老板没批", "被否了": longer, a clause of its own says what else was turned down
 
 
 @per_knowledge

@@ -62,18 +62,18 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
 
 
 def _only_those_who(text: str, q: Quantity) -> bool:
-    """Only so many people who do something: a group, not the headcount ("只有五个人会用ERP", "能看报表的就五个人",
-    "only three people have admin rights"; not "我们就五个人", "We're only 12 people")."""
+    """Only so many people who can or may do something: a group, not the headcount ("只有五个人会用ERP", "能看报表的就
+    五个人", "only three people have admin rights"; not "我们就五个人", "就三十个人两班倒", "We're just 40 people")."""
     people = _lex()["people"]
     reach = max(0, q.start - (9 if text[:q.start].isascii() else 3))
     only = find_word(text[reach:q.start], people["only"])
-    if only is None:
+    if only is None or has_word(text[:q.start], people["sum"]):
         return False
-    rest = re.sub(rf"^\s*(?:{'|'.join(map(re.escape, people['person_nouns']))})?", "", text[q.end:])
-    for word in people["total"] + people["regular"] + people["working"]:  # "只有十个人在职/在干" is how many there are
-        rest = rest.replace(word, "")
-    return re.sub(r"[\s左右上下来多吧啊呢了的。.,，!！~]", "", rest) != "" or \
-        text[:reach + only[0]].rstrip().endswith("的")
+    after = text[q.end:].lstrip()
+    noun = find_word(after[:12], people["person_nouns"])
+    after = after[noun[0] + len(noun[1]):].lstrip() if noun is not None and noun[0] <= 1 else after
+    able = find_word(after[:10], people["able"])
+    return able is not None and able[0] <= 1 or text[:reach + only[0]].rstrip().endswith("的")
 
 
 def _digital_topic(text: str) -> bool:

@@ -15,10 +15,7 @@ from advisor.diagnosis.reading import Clause, negated
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
 def _polarity(clause: Clause, words: dict[str, list[str]]) -> bool | None:
-    text = clause.text
-    for word in words.get("not_these", []):  # "审批没通过" holds 没通 and says nothing of links
-        text = text.replace(word, "\u3000" * len(word))
-    yes, no = find_word(text, words["affirm"]), find_word(text, words["deny"])
+    yes, no = find_word(clause.text, words["affirm"]), find_word(clause.text, words["deny"])
     if no and _taken_back(clause.text[:no[0]]):
         no = None  # "老板不是不重视": a no taken back
     if no and (not yes or no[0] <= yes[0] or yes[1] in no[1]):

@@ -269,6 +269,11 @@ def named_after_no(ctx: Context) -> None:
         for yes in ctx.facts:
             said = find_word(yes.evidence, only)
             if yes.key == no.key and yes.value is True and yes.confidence < no.confidence and said is not None and \
-                    said[0] <= 1 and text.find(yes.evidence) > text.find(no.evidence) >= 0:
+                    said[0] <= 1 and _bare(yes.evidence) and text.find(yes.evidence) > text.find(no.evidence) >= 0:
                 yes.confidence = no.confidence
 
+
+def _bare(text: str) -> bool:
+    """Only the product and a word of what it does ("就管家婆", "就用个金蝶记账"), nothing that could make it someone
+    else's, bought but idle, or being learnt."""
+    return len(text.split()) <= 3 if text.isascii() else len(text) <= 8
