@@ -113,15 +113,14 @@ def chat(message: str, session_id: str, shown: list | None = None, request: gr.R
             session_id, _iv = advisor.open_interview(None, client=_visitor(request))
             gr.Warning("原会话不存在，已开始新的会话。")
             iv, _turn = advisor.interview_reply(session_id, message)
-    except StorageError as exc:
-        gr.Warning(str(exc))
+    except (StorageError, TooManySessions) as exc:
+        # the box as it was, the message still in it, before saying why
         yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
                        send=_send_ready()).outputs()
+        if isinstance(exc, TooManySessions):
+            raise gr.Error(str(exc)) from None
+        gr.Warning(str(exc))
         return
-    except TooManySessions as exc:
-        yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
-                       send=_send_ready()).outputs()  # the box as it was, before the message says why
-        raise gr.Error(str(exc)) from None
 
     def answered(**report) -> tuple:
         return TurnView(box=gr.update(value="", interactive=True), chat=chat_history(iv), panel=live_panel(iv),

@@ -37,8 +37,8 @@ from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
-from advisor.sessions import (SessionNotFound, SessionStore, TooManySessions, SessionReadings, well_formed,
-                              forget_cached_copies)
+from advisor.sessions import (SessionNotFound, SessionReadings, SessionStore, TooManySessions, forget_cached_copies,
+                              well_formed)
 from advisor.text import normalised
 
 

@@ -206,8 +206,11 @@ def people(ctx: Context) -> None:
 
 
 def _more_word(q: Quantity, clause: Clause) -> tuple[int, str] | None:
-    """A word saying the count is more of the people counted before ("还有", "plus"), just before it."""
-    return find_word(clause.text[:q.start][-_MORE_REACH:], _lex()["people"]["more"])
+    """A word saying the count is more of the people counted before ("还有", "plus"), just before it: (its position in
+    the clause, the word)."""
+    reach = max(q.start - _MORE_REACH, 0)
+    found = find_word(clause.text[reach:q.start], _lex()["people"]["more"])
+    return (reach + found[0], found[1]) if found is not None else None
 
 
 def _said_as_more(q: Quantity, clause: Clause, before: tuple[float, Clause] | None, previous: Clause | None) -> bool:
@@ -219,7 +222,7 @@ def _said_as_more(q: Quantity, clause: Clause, before: tuple[float, Clause] | No
     if before is None or before[1] is not previous or previous.sentence != clause.sentence or more is None or \
             has_word(clause.text, people["firm_wide"]):
         return False
-    summed = has_word(clause.text[:q.start][-_MORE_REACH + more[0]:], people["then_total"])
+    summed = has_word(clause.text[more[0]:q.start], people["then_total"])
     return summed or has_word(clause.text, people["digital"]) or \
         re.fullmatch(r"[\s人个名位吧啊呢了。.,，!！]*", clause.text[q.end:]) is not None
 
@@ -233,10 +236,10 @@ def _joined(value: float, q: Quantity, clause: Clause, before: tuple[float, Clau
     said_before = clause.text[:q.start]
     before = before if before is not None and before[1].sentence == clause.sentence else None
     more = _more_word(q, clause)
-    if more is not None and has_word(said_before[-_MORE_REACH + more[0]:], people["then_total"]):
+    if more is not None and has_word(said_before[more[0]:], people["then_total"]):
         return value  # "加上我儿子就两个人": the sum said, not one more
     if more is not None:
-        ahead = said_before[:max(len(said_before) - _MORE_REACH, 0) + more[0]][-10:]
+        ahead = said_before[:more[0]][-10:]
         speaker = find_word(ahead, people["speaker"])
         by_speaker = speaker is not None and \
             not has_word(ahead[speaker[0] + len(speaker[1]):][:1], people["not_speaker"])
