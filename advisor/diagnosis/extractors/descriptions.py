@@ -7,6 +7,7 @@ from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, has_word, sector_of, system_names
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
+from advisor.diagnosis.reading import Clause
 from advisor.diagnosis.vocabulary import PainPointId
 
 # --- industry -------------------------------------------------------------------------------------------------
@@ -101,37 +102,46 @@ def _glossed(trade: str) -> str:
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
+def trade_said(clause: Clause) -> tuple[str, int, int] | None:
+    """(the trade, where it starts and ends in the clause) when ``clause`` says what the enterprise does; None for a
+    customer's, a relative's, the town's or a former trade."""
+    lex = _lex()["industry"]
+    if clause.modality != "fact":
+        return None
+    for pattern in _trade_patterns():
+        m = pattern.search(clause.text)
+        if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
+                not has_word(clause.text[:m.start("obj")], lex["now"]):
+            continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
+        if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
+                                          has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
+            continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade; "我侄子在厂里
+            # 做跟单": a person's job
+        if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
+            continue  # "搞电脑的就我自己": who does it, not what the enterprise does
+        trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
+        if trade:
+            return trade, m.start("obj"), m.end("obj")
+    return None
+
+
 @extractor
 def industry(ctx: Context) -> None:
-    """The trade said in a clause about the enterprise itself; a clause about a customer's, a relative's, the town's or
-    a former trade is passed over, and one that says what it does now ("现在主要做…") beats one said before."""
+    """The trade said in a clause about the enterprise itself; one that says what it does now ("现在主要做…") beats one
+    said before."""
     if "industry" in ctx.known:
         return
     lex = _lex()["industry"]
     best: tuple[float, str, str] | None = None
     for clause in ctx.message.clauses:
-        if clause.modality != "fact":
-            continue
-        for pattern in _trade_patterns():
-            m = pattern.search(clause.text)
-            if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
-                    not has_word(clause.text[:m.start("obj")], lex["now"]):
-                continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
-            if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
-                                              has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
-                continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade; "我侄子在厂里
-                #做跟单": a person's job
-            if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
-                continue  # "搞电脑的就我自己": who does it, not what the enterprise does
-            trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
-            if trade:
-                strength = 2 if has_word(clause.text, lex["now"]) else 1
-                if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
-                    strength = 0.5  # "我是做财务的", "我是事务所的行政", "我是生产经理": the speaker's job, unless
-                    # nothing says the enterprise's trade
-                if best is None or strength > best[0]:
-                    best = (strength, trade, clause.text)
-                break
+        said = trade_said(clause)
+        if said:
+            strength = 2 if has_word(clause.text, lex["now"]) else 1
+            if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
+                strength = 0.5  # "我是做财务的", "我是事务所的行政", "我是生产经理": the speaker's job, unless
+                # nothing says the enterprise's trade
+            if best is None or strength > best[0]:
+                best = (strength, said[0], clause.text)
     if best is not None:
         ctx.add("industry", _glossed(best[1]), best[2])
         return

@@ -246,7 +246,10 @@ def systems(ctx: Context) -> None:
         if _theirs().search(sentence) and not has_word(_theirs().sub("", clause.text), ours):
             continue  # "其中一家有供应商平台……那是人家的系统", "那个SRM不是我们的": someone else's
         for start, end, sid, strength in mentions:
-            state = _system_state(clause, sentence, start, end, sid)
+            offered = _offered(clause, start, end)
+            if offered and sid not in _lex()["systems"]["offered_in_use"]:
+                continue
+            state = True if offered else _system_state(clause, sentence, start, end, sid)
             if state is None:
                 continue
             confidence = WISH if clause.modality == "wish" else strength
@@ -258,6 +261,34 @@ def systems(ctx: Context) -> None:
             scenes = _named_scenes(ctx, clause, sid) if state else None
             ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
                     scenes=scenes)
+
+
+def _offered(clause: Clause, start: int, end: int) -> bool:
+    """Whether the system named at ``start:end`` is what the enterprise offers: named in its trade ("我们是做MES软件的",
+    "公司主营物联网网关"), sold ("我们卖的是一套收银系统"), or built for others ("给连锁餐饮开发会员系统", "dashboards
+    for our clients") with no use of it said between ("给客户报价用的是CRM" is ours)."""
+    from advisor.diagnosis.extractors.descriptions import trade_said
+    syslex, text = _lex()["systems"], clause.text
+    trade = trade_said(clause)
+    if trade and trade[1] <= start and end <= trade[2]:
+        return True
+    if text.isascii():  # English says whom for after the system ("CRM for our clients")
+        return has_word(text, syslex["sold"] + syslex["for_others"]) and not has_word(text[:start], syslex["use_verbs"])
+    said = [b for _, b, _ in find_all(text[:start], syslex["sold"])] + \
+        [m.end() for m in _built_for_others().finditer(text[:start])]
+    between = text[max(said, default=start):start]
+    for a, b, _, _ in system_names(between):  # "代理用友的财务软件": a brand's characters are no verb
+        between = between[:a] + " " * (b - a) + between[b:]
+    return bool(said) and not has_word(between, syslex["use_verbs"])
+
+
+@per_knowledge
+def _built_for_others() -> re.Pattern:
+    """For someone, then a verb of building ("给连锁餐饮开发", "帮客户做"): not when that someone is ourselves."""
+    syslex, ours = _lex()["systems"], _lex()["modality"]["ours"] + ["自己"]
+    words = lambda key: "|".join(map(re.escape, sorted(key, key=len, reverse=True)))  # noqa: E731
+    return re.compile(rf"(?:{words(syslex['benefactive'])})(?!{words(ours)})[^，,。；;]{{1,8}}?"
+                      rf"(?:{words(syslex['built_for'])})")
 
 
 def named_after_no(ctx: Context) -> None:
