@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.diagnosis.lexicon import extraction_lexicon, sector_of
+from advisor.diagnosis.lexicon import extraction_lexicon
+from advisor.diagnosis.plan_content import plan_content
 
 GOLD_SCALARS = ("industry", "employees", "revenue_wan", "equipment_networked_pct", "digital_staff", "leadership",
                 "has_plan", "integration", "manual_records", "digital_budget_wan", "digital_budget_pct")
@@ -31,8 +32,7 @@ def gold_view(profile) -> dict[str, Any]:
 
 def same_industry(a: str, b: str) -> bool:
     """Loosely the same industry: one label contains the other, they share a specific two-character term, or the
-    sector lexicon (``knowledge/lexicon/extraction.yaml``, the sectors the interview's questions fit) puts both in one
-    sector. Not ``plan.yaml``'s industries: on the dev interview cases they matched 35 industries of 39, these 37."""
+    words of one sector of ``knowledge/plan.yaml`` (the sectors the plan and the interview's questions fit) name both."""
     a, b = a.strip().lower(), b.strip().lower()
     if not a or not b:
         return False
@@ -42,5 +42,5 @@ def same_industry(a: str, b: str) -> bool:
     pairs = {a[i:i + 2] for i in range(len(a) - 1)} & {b[i:i + 2] for i in range(len(b) - 1)}
     if any(p not in generic and all("\u4e00" <= ch <= "\u9fff" for ch in p) for p in pairs):
         return True
-    sector = sector_of(a)
-    return sector is not None and sector == sector_of(b)
+    sector = plan_content().sector_of(a)
+    return sector is not None and sector == plan_content().sector_of(b)

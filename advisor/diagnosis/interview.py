@@ -29,7 +29,7 @@ from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
 from advisor.diagnosis.model_facts import extract_llm, extract_narrow
 from advisor.diagnosis.facts import FACTS
-from advisor.diagnosis.lexicon import extraction_lexicon, sector_of
+from advisor.diagnosis.plan_content import plan_content
 from advisor.diagnosis.vocabulary import Area, Assessment, EnterpriseProfile, Fact
 from advisor.language import is_english
 
@@ -67,10 +67,10 @@ def script() -> _Script:
     unknown = [k for q in loaded.questions for k in q.keys if not k.endswith(".") and k not in FACTS]
     if unknown:
         raise ValueError(f"knowledge/interview.yaml: keys not in the fact registry: {unknown}")
-    sectors = set(extraction_lexicon()["industry"]["sectors"])
+    sectors = {industry.id for industry in plan_content().industries}
     unknown = [s for q in loaded.questions for s in q.sectors or [] if s not in sectors]
     if unknown:
-        raise ValueError(f"knowledge/interview.yaml: sectors not in knowledge/lexicon/extraction.yaml: {unknown}")
+        raise ValueError(f"knowledge/interview.yaml: sectors not among knowledge/plan.yaml's industries: {unknown}")
     return loaded
 
 
@@ -225,7 +225,7 @@ class Interview:
 
     def _next_question(self) -> Question | None:
         industry = self.state.profile.current().get("industry")
-        sector = sector_of(str(industry.value)) if industry else None
+        sector = plan_content().sector_of(str(industry.value)) if industry else None
         open_questions = [q for q in script().questions
                           if q.id not in self.state.asked and not self.answered(q) and q.fits(sector)]
         if len(self.state.asked) >= MAX_QUESTIONS:

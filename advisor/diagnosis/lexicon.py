@@ -4,8 +4,6 @@ letters or more as a stem ("ransom" in "ransomware"); an acronym in capitals onl
 or in lower case beside Chinese ("我们的erp").
 
 Example:
-    >>> sector_of("运动鞋代工"), sector_of("bamboo kitchenware")
-    ('纺织服装', '家具木制品')
     >>> find_word("We never bought the ERP modules", ["erp"])
     (20, 'erp')
 """
@@ -173,13 +171,6 @@ def _description_patterns() -> list[tuple[str, re.Pattern]]:
                                         rf"(?:任何|什么|啥)?(?:{nouns})(?![问性化题对接上之以前]))")))
             # not "没什么系统问题", "没系统性的培训", "没上系统之前": the no is of something else, or of a time past
     return out
-
-
-def sector_of(text: str) -> str | None:
-    for sector, words in extraction_lexicon()["industry"]["sectors"].items():
-        if has_word(text, words):
-            return sector
-    return None
 
 
 @per_knowledge

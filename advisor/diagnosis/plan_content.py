@@ -8,6 +8,8 @@ Example:
     ['条码', '质检数据']
     >>> content.industry_of("实木家具").label
     '家具木作'
+    >>> content.sector_of("运动鞋代工"), content.sector_of("bamboo kitchenware"), content.sector_of("人不多")
+    ('textiles', 'furniture', None)
 """
 from __future__ import annotations
 
@@ -79,19 +81,26 @@ class PlanContent(BaseModel):
                 raise ValueError(f"plan.yaml: {scene_id}'s KPI baseline fact {scene.kpi.baseline_fact} is unknown")
         return self
 
-    def industry_of(self, stated: str | None) -> Industry | None:
+    def industry_of(self, stated: str | None, by_meaning: bool = True) -> Industry | None:
         """The sector whose words the stated industry contains (the longest word wins: "商务酒店" is a store, not a
-        drink), else the sector nearest in meaning ("Hong Kong-owned furniture factory", "钕铁硼磁材") when near
-        enough; None when neither."""
+        drink; English words whole, "wood" is not in "Hollywood"), else the sector nearest in meaning ("Hong
+        Kong-owned furniture factory", "钕铁硼磁材") when near enough; None when neither. ``by_meaning=False``: by the
+        words alone (the interview's choice of questions and the evaluation, which must not guess)."""
+        from advisor.diagnosis.lexicon import find_all
         if not stated:
             return None
-        found = [(len(w), i) for i in self.industries for w in i.words if w.lower() in stated.lower()]
-        longest = [i for n, i in found if n == max(found, key=lambda f: f[0])[0]] if found else []
-        if len(longest) == 1:
+        found = [(len(w), i) for i in self.industries for _, _, w in find_all(stated, i.words)]
+        longest = list({id(i): i for n, i in found if n == max(f[0] for f in found)}.values()) if found else []
+        if len(longest) == 1 or longest and not by_meaning:
             return longest[0]
         if longest:  # "家电批发商": 家电 and 批发 tie; the sector nearer in meaning decides, else the first listed
             return self._nearest_in_meaning(stated, longest, floor=0.0) or longest[0]
-        return self._nearest_in_meaning(stated, self.industries, floor=self.industry_similarity)
+        return self._nearest_in_meaning(stated, self.industries, floor=self.industry_similarity) if by_meaning else None
+
+    def sector_of(self, stated: str | None) -> str | None:
+        """The id of the sector the stated industry names by its words (:meth:`industry_of` without meaning)."""
+        industry = self.industry_of(stated, by_meaning=False)
+        return industry.id if industry else None
 
     @staticmethod
     def _nearest_in_meaning(stated: str, sectors: list[Industry], floor: float) -> Industry | None:

@@ -5,7 +5,8 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
-from advisor.diagnosis.lexicon import find_all, has_word, sector_of, system_names
+from advisor.diagnosis.lexicon import find_all, has_word, system_names
+from advisor.diagnosis.plan_content import plan_content
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
 from advisor.diagnosis.reading import Clause
 from advisor.diagnosis.vocabulary import PainPointId
@@ -149,7 +150,7 @@ def industry(ctx: Context) -> None:
     # no particle closing the head ("挺好的，")
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             head[0][-1] not in "的了吧啊呢嘛呀哦" and \
-            (find_quantities(head[1]) or _noun_sentence(ctx.message.text, head[0]) or sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
+            (find_quantities(head[1]) or _noun_sentence(ctx.message.text, head[0]) or plan_content().sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
              not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
                          _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
