@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import BRAND, _lex
-from advisor.diagnosis.extractors.systems import named_after_no
+from advisor.diagnosis.extractors.systems import named_after_no, only_some_in_use
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Message, read
@@ -79,6 +79,7 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
     for run in EXTRACTORS:
         run(ctx)
     named_after_no(ctx)
+    only_some_in_use(ctx)
     _derived(ctx)
     return ctx.facts, intents_of(text, ctx.message)  # the message is read once
 

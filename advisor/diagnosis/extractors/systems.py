@@ -82,7 +82,7 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             (len(_system_mentions(text)) > 1 or items > 1 or end - start > 3) and \
             _denied_of_all(rest.lstrip("，,；; ")[:12], True):
         return False  # "ERP、MES、WMS这些一个都没有"; "像ERP、CRM这种系统，我们厂一个也没有"
-    if negated(text, start):
+    if negated(text, start) or has_word(text[:start], syslex["past"]) and _moved_on(rest):
         return False
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
         return False  # "We looked at a warehouse system": English puts the verb before the system
@@ -106,6 +106,18 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             not use_said(sentence):
         return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
     return True
+
+
+def _moved_on(later: str) -> bool:
+    """"……，销售嫌麻烦，现在都在微信上聊": after a system said of the past, a clause of the present says how the work
+    is done now, with no system named in it and nothing that says it is still there ("以前用的用友，现在换成金蝶了",
+    "原来有个OA，现在也还在用", "以前就用金蝶，现在想换" stay)."""
+    syslex = _lex()["systems"]
+    now = find_word(later, syslex["now"])
+    if now is None:
+        return False
+    clause = re.split("[，,；;]", later[now[0]:])[0]
+    return not _system_mentions(clause) and not has_word(clause, syslex["still_there"])
 
 
 def _reverted(later: str, sid: str) -> bool:
@@ -289,6 +301,29 @@ def _built_for_others() -> re.Pattern:
     words = lambda key: "|".join(map(re.escape, sorted(key, key=len, reverse=True)))  # noqa: E731
     return re.compile(rf"(?:{words(syslex['benefactive'])})(?!{words(ours)})[^，,。；;]{{1,8}}?"
                       rf"(?:{words(syslex['built_for'])})")
+
+
+def only_some_in_use(ctx: Context) -> None:
+    """"OA、ERP、CRM都有，但是真正用的也就ERP": of the systems a sentence names, only those said after what is really
+    used and a word of only are in use; the others named before are not."""
+    syslex = _lex()["systems"]
+    only = "|".join(map(re.escape, sorted(syslex["only_this"], key=len, reverse=True)))
+    for a, b in ctx.message.sentences:
+        sentence = ctx.message.text[a:b]
+        said = find_word(sentence, syslex["really_used"])
+        after = sentence[said[0] + len(said[1]):] if said else ""
+        if not re.match(rf"\s*(?:也|都|其实|基本)?(?:{only})", after):
+            continue
+        kept = {sid for _, _, sid, _ in _system_mentions(after)}
+        idle = {f"system.{sid}" for _, _, sid, _ in _system_mentions(sentence[:said[0]])} - \
+            {f"system.{sid}" for sid in kept}
+        if not kept or not idle:
+            continue
+        for fact in [f for f in ctx.facts if f.key in idle and f.value is True and
+                     f.evidence in ctx.message.as_said(sentence)]:
+            ctx.facts.remove(fact)
+        for key in sorted(idle):
+            ctx.add(key, False, sentence)
 
 
 def named_after_no(ctx: Context) -> None:
