@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.diagnosis.lexicon import extraction_lexicon
+from advisor.diagnosis.lexicon import extraction_lexicon, has_word
 from advisor.diagnosis.plan_content import plan_content
 
 GOLD_SCALARS = ("industry", "employees", "revenue_wan", "equipment_networked_pct", "digital_staff", "leadership",
@@ -32,8 +32,9 @@ def gold_view(profile) -> dict[str, Any]:
 
 def same_industry(a: str, b: str) -> bool:
     """Loosely the same industry: one label contains the other, they share a specific two-character term, or the
-    words of one sector of ``knowledge/plan.yaml`` (the sectors the plan and the interview's questions fit) name both."""
-    a, b = a.strip().lower(), b.strip().lower()
+    words of a sector of ``knowledge/plan.yaml`` (the sectors the plan and the interview's questions fit) name both."""
+    said = (a.strip(), b.strip())  # as written: an acronym is one only in capitals ("EMS shop")
+    a, b = said[0].lower(), said[1].lower()
     if not a or not b:
         return False
     if a in b or b in a:
@@ -42,5 +43,9 @@ def same_industry(a: str, b: str) -> bool:
     pairs = {a[i:i + 2] for i in range(len(a) - 1)} & {b[i:i + 2] for i in range(len(b) - 1)}
     if any(p not in generic and all("\u4e00" <= ch <= "\u9fff" for ch in p) for p in pairs):
         return True
-    sector = plan_content().sector_of(a)
-    return sector is not None and sector == plan_content().sector_of(b)
+    return bool(_sectors_named(said[0]) & _sectors_named(said[1]))
+
+
+def _sectors_named(label: str) -> set[str]:
+    """Every sector of ``knowledge/plan.yaml`` whose words the label holds ("陶瓷餐具外贸": ceramics and trading)."""
+    return {i.id for i in plan_content().industries if has_word(label, i.words)}
