@@ -85,7 +85,10 @@ class Settings(BaseSettings):
     max_new_sessions_per_hour: int = 20  # served beyond loopback: new interview sessions per visitor address
 
     max_message_chars: int = 4000
-    long_message_chars: int = 600  # answers longer than this are read one at a time (short turns are not held up)
+    # answers longer than this are read in a process of their own, one at a time (short turns are not held up), and
+    # read here after this many seconds if that process fails
+    long_message_chars: int = 600
+    long_reading_timeout_s: float = 60.0
     # interview sessions untouched for this many days are deleted when the app starts (0 = keep until deleted)
     session_retention_days: int = 180
     max_upload_bytes: int = 20 * 1024 * 1024

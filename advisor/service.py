@@ -11,7 +11,6 @@ Example:
 """
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import os
 import re
@@ -28,6 +27,7 @@ from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, Document
 from advisor.corpus.shared_documents import SharedDocuments
 from advisor.diagnosis.extraction import prepare_reader
+from advisor.diagnosis.reader_process import start_reader
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
@@ -56,7 +56,6 @@ class Advisor:
         self._pending: dict[str, SessionReadings] = {}  # session id → the model's readings still running, its lock
         self._model_preparation_started = False
         self._session_quota = RateQuota(self.settings.max_new_sessions_per_hour, 3600.0)
-        self._long_readings = threading.Lock()  # one long answer read at a time (interview_reply)
         self._reader_preparing = False  # set by the first open_interview()
 
     @property
@@ -116,8 +115,12 @@ class Advisor:
             return None
         return self.chat if self.chat.available else None
 
-    def prepare_reader(self) -> None:
-        prepare_reader()  # the reader of answers, with this advisor's word lists, now (the page: in the background)
+    def prepare_reader(self, long_answers: bool = False) -> None:
+        """The reader of answers, with this advisor's word lists, now (the page: in the background); and with
+        ``long_answers`` the process that reads long answers (a server, before it serves)."""
+        prepare_reader()
+        if long_answers:
+            start_reader()
 
     def open_interview(self, session_id: str | None, client: str = "") -> tuple[str, Interview]:
         """Resume ``session_id`` or, when it is empty or unknown, start a new session. A ``client`` (served beyond
@@ -164,9 +167,7 @@ class Advisor:
         with self._session_lock(session_id):
             interview = self.load_interview(session_id)
             text = self.clip(text)
-            # fair sharing: long answers are read one at a time, so they never crowd out everyone's short turns
-            with self._long_readings if len(text) > self.settings.long_message_chars else contextlib.nullcontext():
-                turn = interview.reply(text)
+            turn = interview.reply(text)  # a long answer is read in a process of its own (reader_process)
             self.sessions.save(session_id, interview.state)
         return interview, turn
 

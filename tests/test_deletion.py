@@ -83,39 +83,32 @@ def test_one_visitor_cannot_open_sessions_without_end(tmp_path):
     assert adv.open_interview(None)[0]  # the single user on loopback (no client) has no quota
 
 
-def test_long_answers_are_read_one_at_a_time_and_short_turns_pass_them(tmp_path, monkeypatch):
-    """#25 item 5: two owners sending 4,000-character answers pushed another owner's short turn to 20-40 s. Long
-    answers now wait for each other; a short turn never waits for them. (No timing: events decide who runs.)"""
-    import threading
+def test_long_answers_are_read_in_a_process_of_their_own_and_here_if_it_fails(tmp_path, monkeypatch):
+    """#25 item 5: two owners sending 4,000-character answers pushed the other owners' short turns to seconds (the
+    rules held the interpreter lock). A long answer is now read by the reader process; a short one here; and when
+    that process fails (here: no time given to it), the long answer is read here and nothing is lost."""
+    from advisor.diagnosis import interview as interview_module
+    from advisor.diagnosis import reader_process
+    from advisor.diagnosis.extraction import extract_rules
+    read_here = []
 
-    from advisor.diagnosis.interview import Interview
+    def spy(message, *args, **kwargs):
+        read_here.append(len(message))
+        return extract_rules(message, *args, **kwargs)
+    monkeypatch.setattr(interview_module, "extract_rules", spy)
+    monkeypatch.setattr(reader_process, "extract_rules", spy)  # its fallback; the reader process is not patched
+    long_answer = "我们做机械零部件，员工八十人，财务用金蝶。" * 12
     adv = Advisor(Settings(data_dir=tmp_path / "data", llm="none", long_message_chars=100))
-    ids = [adv.open_interview(None)[0] for _ in range(3)]
-    release, reading, done = threading.Event(), threading.Semaphore(0), []
-    real_reply = Interview.reply
-    running = {"long": 0, "most": 0}
-
-    def reply(self, text):
-        if len(text) > 100:
-            running["long"] += 1
-            running["most"] = max(running["most"], running["long"])
-            reading.release()
-            release.wait(timeout=60)
-            running["long"] -= 1
-        return real_reply(self, text[:50])
-    monkeypatch.setattr(Interview, "reply", reply)
-    long_answer = "我们做机械零部件，员工八十人。" * 20
-    threads = [threading.Thread(target=lambda sid=sid: done.append(adv.interview_reply(sid, long_answer)))
-               for sid in ids[:2]]
-    for t in threads:
-        t.start()
-    assert reading.acquire(timeout=60)  # one long answer is being read (and holds on)
-    adv.interview_reply(ids[2], "我们做纸箱")  # a short turn goes through meanwhile
-    assert running["long"] == 1 and len(done) == 0
-    release.set()
-    for t in threads:
-        t.join(timeout=60)
-    assert len(done) == 2 and running["most"] == 1
+    session_id = adv.open_interview(None)[0]
+    interview, _ = adv.interview_reply(session_id, long_answer)
+    assert read_here == [] and interview.state.profile.current()["employees"].value == 80  # read apart
+    adv.interview_reply(session_id, "去年营收三千万")
+    assert read_here == [len("去年营收三千万")]  # a short answer is read here
+    failing = Advisor(Settings(data_dir=tmp_path / "other", llm="none", long_message_chars=100,
+                               long_reading_timeout_s=0.0))
+    other = failing.open_interview(None)[0]
+    interview, _ = failing.interview_reply(other, long_answer)
+    assert read_here[-1] == len(long_answer) and interview.state.profile.current()["employees"].value == 80
 
 
 def test_a_damaged_or_locked_session_store_is_named_as_such(tmp_path):

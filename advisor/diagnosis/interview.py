@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from advisor.config import knowledge_path, per_knowledge, settings_in_effect, with_own_settings
 from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.extraction import amended, extract_rules
+from advisor.diagnosis.reader_process import read_apart
 from advisor.diagnosis.model_facts import extract_llm, extract_narrow
 from advisor.diagnosis.facts import FACTS
 from advisor.diagnosis.plan_content import plan_content
@@ -143,7 +144,8 @@ class Interview:
         notes = self._merge_model_facts()
         pending_id = self.state.turns[-1].asked if self.state.turns and not self.state.finished else None
         pending_q = self.question(pending_id)  # None after a confirmation ("confirm:revenue_wan")
-        facts, intents = extract_rules(text, index, pending_id or "", set(self.state.profile.current()))
+        read = read_apart if len(text) > self.settings.long_message_chars else extract_rules
+        facts, intents = read(text, index, pending_id or "", set(self.state.profile.current()))
         if "correction" in intents:
             facts += self._corrected(text, index)
         added = [f for f in facts if self.state.profile.add(f)]
