@@ -190,6 +190,27 @@ def test_nothing_unchecked_streams_to_the_page(real_retriever):
     assert system[:30] not in page and HOLDING in page
 
 
+def test_every_citation_form_and_quotation_is_checked_while_streaming_and_in_the_answer(real_retriever):
+    """#25 item 3: "[5.3.2.7]", "第5.3.2.7条", "【…】", "（…，5.3.2.7）", a citation split by a line break or a comma and an
+    invented quotation were never checked, or streamed unflagged until the final answer replaced them."""
+    from advisor.qa.answer import Answer
+    from advisor.qa.streaming import GuardedStream
+    reply = ("数据销毁应当按 [5.3.2.7] 执行，另见第9.9.9条、【T/TJBDA 002—2026，9.8.7】和（T/TJBDA 002—2026，5.3.2.7）；"
+             "指南原话是「所有数据一律保存三十年」。又见 [T/TJBDA 002—2026\n9.9.8]。")
+    qa, _ = _qa(real_retriever, [reply])
+    events = list(qa.stream("数据销毁有哪些要求？"))
+    page, final = "".join(e for e in events if not isinstance(e, Answer)), events[-1]
+    for text in (page, final.text):
+        assert "[5.3.2.7]（⚠" not in text and "（T/TJBDA 002—2026，5.3.2.7）（⚠" not in text  # retrieved: fine
+        assert "第9.9.9条（⚠未核实）" in text and "【T/TJBDA 002—2026，9.8.7】（⚠未核实）" in text
+        assert "9.9.8]（⚠未核实）" in text and "三十年」（⚠非原文，未核实）" in text
+    assert {("9.9.9", False), ("5.3.2.7", True)} <= {(c.clause_id, c.verified) for c in final.citations}
+    guard, shown = GuardedStream(cite=lambda doc, clause: clause == "5.3.2.7", leaks=lambda text: False), []
+    for ch in "先看【T/TJBDA 002—2026，\n9.9.9】，再看第5.3.2.7条。":  # one character at a time
+        shown.append(guard.feed(ch))
+    assert "".join(shown) + guard.flush() == "先看【T/TJBDA 002—2026，\n9.9.9】（⚠未核实），再看第5.3.2.7条。"
+
+
 @pytest.mark.parametrize("question,reason", [
     ("数据安全出了事故要承担什么法律责任？", "law"),  # the guide sets no liability: said so, with what it covers
     ("申报专精特新需要什么条件？", "procedure"),

@@ -3,10 +3,7 @@ an LLM, and an LLM answer whose citations and quotes are verified against the re
 
 Example:
     >>> from advisor.qa.answer import QAService
-    >>> from advisor.qa.answer_types import answer_type
-from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
-from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite, switches_topic
-from advisor.qa.retrieval import Retriever
+    >>> from advisor.qa.retrieval import Retriever
     >>> from advisor.llm.client import ChatClient
     >>> from advisor.config import Settings
     >>> qa = QAService(Retriever.from_settings(), ChatClient(None, Settings(llm="none")))
@@ -31,9 +28,8 @@ from advisor.qa.answer_types import answer_type
 from advisor.qa.checks import mark_claims, mixes_chinese, rests_on
 from advisor.qa.followup import Exchange, Rewrite, exchange_of, model_rewrite, rewrite, switches_topic
 from advisor.qa.retrieval import RetrievalResult, RetrievedClause, Retriever
-from advisor.qa.streaming import CITATION, NOT_IN_CORPUS, UNVERIFIED, GuardedStream, leaks, strip_markup
+from advisor.qa.streaming import NOT_IN_CORPUS, GuardedStream, citations_marked, leaks, strip_markup
 
-_QUOTE = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
 _CLAUSE_ONLY = re.compile(
     r"^\s*(?:请?(?:给出|查看|显示|打开)?\s*)?(?:条款|第)?\s*\d{1,2}(?:\.\d{1,2}){0,5}\s*(?:条|章)?\s*"
     r"(?:讲的是什么|讲了什么|说了什么|是什么|的内容|内容|原文|的原文|要求什么|写了什么)?\s*[？?。]?\s*$"
@@ -166,11 +162,12 @@ class QAService:
             retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
             system_prompt = self._system_prompt(lang)
 
-            def verified(m: re.Match) -> bool | None:
-                citation = self._cite(m, retrieved)
+            def verified(written: str | None, clause_id: str) -> bool | None:
+                citation = self._cite(written, clause_id, retrieved)
                 return None if citation is None else citation.verified
 
-            guard = GuardedStream(cite=verified, leaks=lambda text: leaks(text, system_prompt))
+            guard = GuardedStream(cite=verified, leaks=lambda text: leaks(text, system_prompt),
+                                  quoted=lambda quote: any(quote in r.text for r in found.results))
             try:
                 for piece in self.chat.stream(self._messages(question, lang, found)):
                     pieces.append(piece)
@@ -284,16 +281,20 @@ class QAService:
     def _system_prompt(lang: str) -> str:
         return render("qa_system", language="English" if lang == "en" else "中文")
 
-    def _cite(self, m: re.Match, retrieved: dict[tuple[str, str], RetrievedClause]) -> Citation | None:
-        """The citation a bracket written by the model makes, verified only against the (document, clause) pairs
-        retrieved for this question, never by the text; None when it is no citation of a document we hold
-        ("[来源：GB/T 23011-2022, 3.3]" quoted from a card)."""
-        written, clause_id = m.group(1).strip(), m.group(2)
+    def _cite(self, written: str | None, clause_id: str,
+              retrieved: dict[tuple[str, str], RetrievedClause]) -> Citation | None:
+        """The citation the model wrote (a document as written and a clause, or a clause alone: of the retrieved
+        document that has it, else of the guide), verified only against the (document, clause) pairs retrieved for
+        this question, never by the text; None when it is no citation of a document we hold ("[来源：GB/T
+        23011-2022, 3.3]" quoted from a card)."""
+        base = clause_id.split("/")[0]
+        if written is None:
+            written = next((doc for doc, clause in retrieved if clause == base), self.retriever.corpus.guide.doc_id)
+        written = written.strip()
         doc_id = self.retriever.corpus.resolve_doc_id(written)
         if doc_id is None and not _looks_like_our_id(written):
             return None
         doc_id = doc_id or written
-        base = clause_id.split("/")[0]
         hit = retrieved.get((doc_id, base))
         exists = self.retriever.corpus.clause(doc_id, base) is not None
         return Citation(doc_id=doc_id, clause_id=base, title=hit.title if hit else "", source="model",
@@ -316,21 +317,20 @@ class QAService:
         raw = strip_markup(raw).strip()
         retrieved = {(r.doc_id, r.clause_id): r for r in found.results}
         citations: list[Citation] = []
-        text = raw
-        for m in CITATION.finditer(raw):
-            cit = self._cite(m, retrieved)
-            if cit is None:
-                continue
-            if not any(c.doc_id == cit.doc_id and c.clause_id == cit.clause_id for c in citations):
+        unverified: list[str] = []
+
+        def cite(written: str | None, clause_id: str) -> bool | None:
+            cit = self._cite(written, clause_id, retrieved)
+            if cit is not None and not any(c.doc_id == cit.doc_id and c.clause_id == cit.clause_id for c in citations):
                 citations.append(cit)
-            if not cit.verified:
-                text = text.replace(m.group(0), f"{m.group(0)}{UNVERIFIED}")
-        unverified = []
-        for m in _QUOTE.finditer(raw):
-            quote = m.group(1).strip()
-            if not any(quote in r.text for r in found.results):
-                unverified.append(quote)
-                text = text.replace(m.group(0), f"{m.group(0)}（⚠非原文，未核实）")
+            return None if cit is None else cit.verified
+
+        def quoted(quote: str) -> bool:
+            if any(quote in r.text for r in found.results):
+                return True
+            unverified.append(quote)
+            return False
+        text = citations_marked(raw, cite, quoted)
         # the evidence the answer rests on, quoted verbatim, so a reader can check every claim
         evidence = self._evidence(found)
         pairs = [(c.doc_id, c.clause_id) for c in citations if c.verified] + [(r.doc_id, r.clause_id) for r in evidence]

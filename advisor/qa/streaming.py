@@ -1,31 +1,42 @@
 """What of a model's answer may be shown while it is still being written.
 
-Tokens are held back until a phrase is complete (up to a comma or a full stop); then internal markup (echoed ``<clause>`` delimiters, the
-``NOT_IN_CORPUS`` marker) is removed and every citation is checked against the clauses retrieved for the question,
-exactly as in the final answer (an unverified one is marked at once, never shown as if it were fine). Once the text
-starts to repeat the system prompt, nothing more is shown until the final, verified answer replaces it.
+Tokens are held back until a phrase is complete (up to a comma or a full stop, never inside an open bracket or
+quotation mark: a citation split by a comma or a line break is released whole); then internal markup (echoed
+``<clause>`` delimiters, the ``NOT_IN_CORPUS`` marker) is removed and every citation, in any form the model writes
+it ("[文档 5.3.2.7]", "【文档，5.3.2.7】", "（文档，5.3.2.7）", "[5.3.2.7]", "第5.3.2.7条"), is checked against the
+clauses retrieved for the question, and every quotation against their text, exactly as in the final answer (an
+unverified one is marked at once, never shown as if it were fine). Once the text starts to repeat the system prompt,
+nothing more is shown until the final, verified answer replaces it.
 
 Example:
-    >>> guard = GuardedStream(cite=lambda m: m.group(2) == "5.3.2.7", leaks=lambda text: False)
-    >>> guard.feed("数据应按规定销毁 [T/TJBDA 002—2026 5.3.2")
+    >>> guard = GuardedStream(cite=lambda doc, clause: clause == "5.3.2.7", leaks=lambda text: False)
+    >>> guard.feed("数据应按规定销毁 [T/TJBDA 002—2026，5.3.2")
     ''
     >>> guard.feed(".7]，并留存记录。<clauses>")
-    '数据应按规定销毁 [T/TJBDA 002—2026 5.3.2.7]，并留存记录。'
-    >>> guard.feed("另见 [T/TJBDA 002—2026 9.9.9]。NOT_IN_CORPUS") + guard.flush()
-    '另见 [T/TJBDA 002—2026 9.9.9]（⚠未核实）。'
+    '数据应按规定销毁 [T/TJBDA 002—2026，5.3.2.7]，并留存记录。'
+    >>> guard.feed("另见 [T/TJBDA 002—2026 9.9.9]、第9.9.8条。NOT_IN_CORPUS") + guard.flush()
+    '另见 [T/TJBDA 002—2026 9.9.9]（⚠未核实）、第9.9.8条（⚠未核实）。'
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-CITATION = re.compile(r"\[([^\[\]]{1,60}?)\s+(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)\]")
+# a document and its clause in brackets: "[T/TJBDA 002—2026 5.3.2.7]", "【…，5.3.2.7】", "（…，5.3.2.7）"
+CITATION = re.compile(r"[\[【（(]([^\[\]【】（）()]{1,60}?)(?:\s+|\s*[，,、]\s*)(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)[\]】）)]")
+# a clause number alone, as a citation: "[5.3.2.7]", "【5.3.2.7】", "（见5.3.2.7）", "第5.3.2.7条"
+BARE_CITATION = re.compile(r"[\[【（(]\s*(?:见|参见|详见|依据|see )?\s*(\d{1,2}(?:\.\d{1,2}){1,5})\s*[\]】）)]"
+                           r"|第\s*(\d{1,2}(?:\.\d{1,2}){1,5})\s*[条款节]")
+QUOTATION = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
 NOT_IN_CORPUS = "NOT_IN_CORPUS"
 UNVERIFIED = "（⚠未核实）"
 _ECHOED_CLAUSE_TAG = re.compile(r"<clause\s+ref=\"([^\"]*)\"[^>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z_][\w-]*(?:\s[^<>]*)?/?>")
-_PHRASE_END = re.compile(r"[。！？!?；;，,：\n]")  # never inside a citation or a tag
+_PHRASE_END = re.compile(r"[。！？!?；;，,：\n]")
+_PAIRS = {"[": "]", "【": "】", "（": "）", "(": ")", "「": "」", "“": "”"}
+_OPEN_AT_MOST = 120  # an opening mark unclosed for longer than this is no citation or quotation: stop holding for it
 HOLDING = "\n\n（正在核验……）"
+UNQUOTED = "（⚠非原文，未核实）"
 
 
 def strip_markup(raw: str) -> str:
@@ -41,20 +52,50 @@ def leaks(answer: str, system_prompt: str, window: int = 24) -> bool:
     return any(source[i:i + window] in compact for i in range(0, max(len(source) - window, 1), 8))
 
 
-class GuardedStream:
-    """``cite(match)``: whether a citation written by the model is one of the retrieved (document, clause) pairs
-    (None: not a citation of ours, left as it is). ``leaks(text)``: whether the text so far repeats the system prompt."""
+def _phrase_ends(text: str) -> list[int]:
+    """Where a phrase of ``text`` may end: after a comma or a stop outside every bracket and quotation (one left open
+    longer than ``_OPEN_AT_MOST`` characters is let go)."""
+    opened: list[int] = []
+    ends = []
+    for i, ch in enumerate(text):
+        opened = [at for at in opened if i - at <= _OPEN_AT_MOST]
+        if ch in _PAIRS:
+            opened.append(i)
+        elif opened and ch == _PAIRS[text[opened[-1]]]:
+            opened.pop()
+        elif not opened and _PHRASE_END.match(ch):
+            ends.append(i + 1)
+    return ends
 
-    def __init__(self, cite: Callable[[re.Match], bool | None], leaks: Callable[[str], bool]) -> None:
-        self._cite, self._leaks = cite, leaks
+
+def citations_marked(text: str, cite: Callable[[str | None, str], bool | None],
+                     quoted: Callable[[str], bool] | None = None) -> str:
+    """``text`` with every citation ``cite`` finds unverified, and every quotation ``quoted`` does not find in the
+    clauses, marked as such."""
+    text = CITATION.sub(lambda m: m.group(0) + (UNVERIFIED if cite(m.group(1), m.group(2)) is False else ""), text)
+    text = BARE_CITATION.sub(lambda m: m.group(0) + (UNVERIFIED if cite(None, m.group(1) or m.group(2)) is False
+                                                    else ""), text)
+    if quoted is not None:
+        text = QUOTATION.sub(lambda m: m.group(0) + ("" if quoted(m.group(1).strip()) else UNQUOTED), text)
+    return text
+
+
+class GuardedStream:
+    """``cite(document as written or None, clause)``: whether a citation written by the model is one of the retrieved
+    (document, clause) pairs (None: not a citation of ours, left as it is); ``quoted(text)``: whether a quotation is
+    in the retrieved clauses; ``leaks(text)``: whether the text so far repeats the system prompt."""
+
+    def __init__(self, cite: Callable[[str | None, str], bool | None], leaks: Callable[[str], bool],
+                 quoted: Callable[[str], bool] | None = None) -> None:
+        self._cite, self._leaks, self._quoted = cite, leaks, quoted
         self._raw = ""
         self._released = 0
         self.stopped = False
 
     def feed(self, piece: str) -> str:
         self._raw += piece
-        ends = [m.end() for m in _PHRASE_END.finditer(self._raw, self._released)]
-        return self._release(ends[-1]) if ends else ""
+        ends = _phrase_ends(self._raw[self._released:])
+        return self._release(self._released + ends[-1]) if ends else ""
 
     def flush(self) -> str:
         return self._release(len(self._raw))
@@ -66,7 +107,4 @@ class GuardedStream:
             self.stopped = True
             return HOLDING
         span, self._released = self._raw[self._released:upto], upto
-        return CITATION.sub(self._mark, strip_markup(span))
-
-    def _mark(self, m: re.Match) -> str:
-        return m.group(0) + (UNVERIFIED if self._cite(m) is False else "")
+        return citations_marked(strip_markup(span), self._cite, self._quoted)
