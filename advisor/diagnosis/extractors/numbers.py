@@ -184,8 +184,9 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
         part_start = part.start if part else -1
     if part is None or len(counts) < 2:
         return None
-    if part.value == 1 and said and re.match(r"\s*(?:都|也)", part.after(clause.text, 2)):
-        return 0.0  # "一台都没联网": not one
+    if part.value == 1 and said and (re.match(r"\s*(?:都|也)", part.after(clause.text, 2)) or
+                                     any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
+        return 0.0  # "一台都没联网", "没有一台联网": not one
     part_value = part.value
     # the whole is counted in the part's unit ("两条产线共四十台，联网了一条线" is no share of the machines)
     whole = max((q for q in counts if q.start != part_start and (not part.unit or not q.unit or q.unit == part.unit)),
@@ -269,7 +270,7 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
         return pct.value
     fraction = fraction_percent(clause.text)
     if fraction is not None:
-        return fraction[0]
+        return 0.0 if fraction[0] == 100 and none is not None and not denied else fraction[0]  # "全部都是单机": none
     ratio = None if denied and find_quantities(none[1]) else _ratio(sentence, clause)  # not "一台没联" as a part
     if ratio is not None:
         return ratio

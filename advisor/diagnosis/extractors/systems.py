@@ -52,7 +52,8 @@ def _denials() -> tuple[re.Pattern, re.Pattern]:
     hedge = "|".join(map(re.escape, sorted(syslex["all_of_them"] + syslex["before_no"], key=len, reverse=True)))
     # the words after the no, up to four characters on ("都没能打通", "没有任何对接"), must not make it a no about something else
     blank = "|".join(map(re.escape, syslex["blank"]))
-    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|是?(?:{blank}))" \
+    not_yet = "|".join(map(re.escape, syslex["not_yet"]))
+    no = rf"(?:没有|没上|没用|没装|没买|没弄|没|未上|还没|{not_yet}|是?(?:{blank}))" \
          rf"(?![^，,。；;]{{0,4}}?(?:{'|'.join(map(re.escape, syslex['no_but_of']))}))"
     return (re.compile(rf"\s*{subject}(?:{hedge})*(?:{every})(?:{hedge})*{no}"),
             re.compile(rf"\s*{subject}(?:{hedge})*{no}|^\s*是?(?:没有|无)\b"))
@@ -82,8 +83,12 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             (len(_system_mentions(text)) > 1 or items > 1 or end - start > 3) and \
             _denied_of_all(rest.lstrip("，,；; ")[:12], True):
         return False  # "ERP、MES、WMS这些一个都没有"; "像ERP、CRM这种系统，我们厂一个也没有"
-    if negated(text, start) or has_word(text[:start], syslex["past"]) and _moved_on(rest):
-        return False
+    if negated(text, start) or has_word(text[:start], syslex["past"]) and \
+            (_moved_on(rest) or has_word(text[:start], syslex["had_once"]) and
+             not has_word(text[end:] + rest, syslex["still_there"])):
+        return False  # "以前有个CRM，……，现在都在微信上聊", "以前开过一个AI补货模块"
+    if has_word(text[:start], syslex["they"]) and has_word(sentence, _lex()["people"]["outsider"]):
+        return None  # "账是代账公司做的，他们用金蝶": the outside party's
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
         return False  # "We looked at a warehouse system": English puts the verb before the system
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
@@ -113,11 +118,8 @@ def _moved_on(later: str) -> bool:
     is done now, with no system named in it and nothing that says it is still there ("以前用的用友，现在换成金蝶了",
     "原来有个OA，现在也还在用", "以前就用金蝶，现在想换" stay)."""
     syslex = _lex()["systems"]
-    now = find_word(later, syslex["now"])
-    if now is None:
-        return False
-    clause = re.split("[，,；;]", later[now[0]:])[0]
-    return not _system_mentions(clause) and not has_word(clause, syslex["still_there"])
+    clause = next((c for c in re.split("[，,；;]", later) if has_word(c, syslex["now"])), None)
+    return clause is not None and not _system_mentions(clause) and not has_word(clause, syslex["still_there"])
 
 
 def _reverted(later: str, sid: str) -> bool:
