@@ -21,6 +21,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         q.after(clause.text, 3)
     if has_word(named_after, money["other"]) and not has_word(named_after, money["qualifiers"]):
         return "other"  # "还了两百万贷款", "五个亿那是合同额": named right after the amount (not "一个亿含税")
+    if has_word(before, money["of_others"]) and not has_word(before, _lex()["modality"]["ours"]):
+        return "other"  # "集团整体营收为38亿元": another body's turnover
     kinds = ("budget", "other", "revenue_strong")
     found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
     offset = sentence.find(clause.text)

@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.reading import Clause, negated
+from advisor.diagnosis.reading import Clause, negated, short_answer
 
 
 def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
@@ -40,7 +40,7 @@ def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
                 ctx.add("has_plan", False, ours.text)
                 return
             continue  # someone else's plan says nothing of ours
-        said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else False
+        said_no = negated(clause.text, hit[0]) if hit[0] < len(clause.text) else short_answer(clause) is False
         said_no = said_no or later_no or \
             has_word(clause.text[hit[0]:] if hit[0] < len(clause.text) else clause.text, words["deny"])
         # a plan still being written is not there yet ("正在起草，还没弄完", "咨询公司在做，下个月出初稿")
