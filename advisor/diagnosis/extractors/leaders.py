@@ -93,6 +93,8 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
             _reported(clause.text[:leads[0]]):
         return None
+    if has_word(clause.text[:leads[0]], words["nominal"]):
+        return False  # "说是老板亲自抓", "名义上是我妈牵头": in name only
     if _leads_something_else(clause.text[leads[0]:], [leads[1]]):
         return None  # "老板自己盯回款"
     if _only_said(clause.text, leads[0], later):

@@ -40,6 +40,13 @@ def _said_gone(text: str, yes: tuple[int, str], gone: list[str], english: bool) 
     return found is not None and not negated(near, found[0]) and not has_word(text, _lex()["systems"]["reverted"])
 
 
+def _turned_later(ctx: Context, clause: Clause, words: list[str]) -> bool:
+    """A later clause of the sentence turns against this one with one of ``words`` ("……，可他基本不过问")."""
+    contrast = _lex()["modality"]["contrast"]
+    return any(c.start > clause.start and (turn := find_word(c.text, contrast)) is not None and turn[0] <= 2 and
+               has_word(c.text, words) for c in ctx.message.clauses_of(clause.sentence))
+
+
 @extractor
 def booleans(ctx: Context) -> None:
     lex = _lex()["booleans"]
@@ -50,6 +57,11 @@ def booleans(ctx: Context) -> None:
             value = _polarity(clause, lex[key])
             if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]):
                 value = None  # "老板自己盯回款": the boss in person, at something else
+            if key == "leadership" and value and (said := find_word(clause.text, lex[key]["affirm"])):
+                if has_word(clause.text[:said[0]], lex[key]["nominal"]):
+                    value = False  # "说是老板亲自抓": in name only
+                elif _turned_later(ctx, clause, lex[key]["boss_leaves"]):
+                    value = None  # "老板是挂帅的，可他基本不过问": what the boss does is read by read_boss
             if value is not None:
                 ctx.add(key, value, clause.text, STRONG + (0.05 if clause.correction else 0))
         sentence = ctx.message.sentence_of(clause)
