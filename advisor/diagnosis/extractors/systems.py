@@ -216,10 +216,12 @@ def _answered_systems(clause: Clause) -> None | tuple[bool, list[tuple[int, int,
     return None if state is None else (state, named)
 
 
-def _said_of_the_last(ctx: Context, clause: Clause, named: list) -> None:
+def _said_of_the_last(ctx: Context, clause: Clause, named: list, named_in: str) -> None:
     """"隔壁厂上了MES，我们还没有" / "刚才说有MES，其实没有": a bare yes or no about ourselves right after a clause that
-    named systems answers for those systems."""
-    if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
+    named systems answers for those systems; not one about their links ("金蝶和那个监控是两码事，不通", "T+和CRM说能对接，
+    ……，没做")."""
+    if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text) or \
+            has_word(clause.text + named_in, _lex()["systems"]["no_but_of"]):
         return
     if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
            for _, end, word in find_all(clause.text, ["不用"])):
@@ -242,7 +244,8 @@ def _theirs() -> re.Pattern:
 
 @extractor
 def systems(ctx: Context) -> None:
-    named: list = []  # the systems the clauses before named (in the same sentence)
+    named: list = []  # the systems the clauses before named (in the same sentence), and the clause that named them
+    named_in = ""
     sentence_index = -1
     for clause in ctx.message.clauses:
         if clause.sentence != sentence_index:
@@ -252,9 +255,9 @@ def systems(ctx: Context) -> None:
             for _, _, sid, strength in answered[1]:
                 ctx.add(f"system.{sid}", answered[0], f"{clause.topic}？{clause.text}", strength)
             continue
-        _said_of_the_last(ctx, clause, named)
+        _said_of_the_last(ctx, clause, named, named_in)
         mentions = _system_mentions(clause.text)
-        named = mentions or named
+        named, named_in = (mentions, clause.text) if mentions else (named, named_in)
         sentence = ctx.message.sentence_of(clause)
         ours = _lex()["modality"]["ours"] + _lex()["systems"]["ours_beside_theirs"]
         if _theirs().search(sentence) and not has_word(_theirs().sub("", clause.text), ours):
