@@ -73,7 +73,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
             has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or \
-            obj in lex["places"] + lex["complements"] + _lex()["people"]["tended"]:
+            obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
             obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
@@ -94,8 +94,12 @@ def _noun_sentence(text: str, head: str) -> bool:
 
 
 def _glossed(trade: str) -> str:
-    """An English trade with its Chinese words after it ("print shop（印刷）"), so that the sector, the plan and the
-    Chinese report know it; the owner's own words stay first."""
+    """An English trade with its Chinese words after it ("print shop（印刷）"), and a marketplace said as the trade
+    with what it is ("亚马逊（电商）"), so that the sector, the plan and the Chinese report know it; the owner's own words
+    stay first."""
+    gloss = _lex()["industry"]["marketplace_gloss"]
+    if has_word(trade, _lex()["industry"]["marketplaces"]) and gloss not in trade:
+        return f"{trade}（{gloss}）"
     if not trade.isascii():
         return trade
     english = _lex()["industry"]["english"]
