@@ -75,6 +75,7 @@ def test_clause_numbers_said_in_words_or_by_position(kb):
     assert clause_refs("五点二点四讲了什么？", kb, doc) == [("5.2.4", None)]
     assert clause_refs("第四章第二条是什么意思", kb, doc) == [("4.2", None)]
     assert clause_refs("第六章第三节第二条", kb, doc) == [("6.3.2", None)]
+    assert clause_refs("第5章第3节第2小节第7条说了啥", kb, doc) == [("5.3.2.7", None)]  # four levels said
     assert clause_refs("5.3.3下面第一条怎么做", kb, doc) == [("5.3.3.1", None)]
     assert clause_refs("6.3.1.1的最后一条", kb, doc) == [("6.3.1.1", "6.3.1.1/7)")]
     assert clause_refs("投入三点五万够不够？", kb, doc) == [] and clause_refs("四点五个人", kb, doc) == []

@@ -36,7 +36,8 @@ _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])(
 _JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
 # a chapter said with 第 ("第五章"), or without it or as 第N部分 only with its section ("五章三节", "第五部分第三节":
 # not "前三章", "第二部分是装配")
-_SECTION = rf"{_JOIN}(?:第\s*)?({_N})\s*[节条](?:{_JOIN}(?:第\s*)?({_N})\s*[条款项点])?"
+_SECTION = rf"{_JOIN}(?:第\s*)?({_N})\s*[节条](?:{_JOIN}(?:第\s*)?({_N})\s*(?:小节|[条款项点]))?" \
+           rf"(?:{_JOIN}(?:第\s*)?({_N})\s*[条款项点])?"  # "第5章第3节第2小节第7条"
 _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:{_SECTION})?|(?<![前后头两几第])({_N})\s*章{_SECTION}"
                       rf"|第\s*({_N})\s*部分{_SECTION}")
 # a section numbered within the chapter named before it ("第六章3.2节" is 6.3.2)
