@@ -156,6 +156,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if value is None:
             continue
         said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))
+        if said_alone and num.isdigit() and re.search(r"(?:装了|装的是|装的|用的是|用的|installed)\s*$", text[:m.start("num")]):
+            continue  # "电脑装了360": a product named by a number, not a figure
         if said_alone and len(num) == 1 and not num.isdigit() and not re.match(rf"(?:到|至)[{_CN}]", text[m.end():]):
             continue  # "一年", "三季度": a lone Chinese digit is a word, not a quantity
         mag = (m.group("mag") or "").lower()
