@@ -25,7 +25,8 @@ def _trade_patterns() -> list[re.Pattern]:
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
-        re.compile(r"^(?:我们|公司|本公司)?(?:的)?主营(?:业务|产品|项目)?(?:是|为)(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
+        re.compile(r"^(?:我们|公司|本公司|目前|现在)?(?:的)?(?:主营|主要业务|主要产品)(?:业务|产品|项目)?(?:是|为)"
+                   r"(?:为[^，。,；;]{1,10}?提供)?(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
         # (an English firm noun after a Chinese frame may be longer: "我们是一个 boutique branding agency")
         re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?"
@@ -34,7 +35,7 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
         # anywhere ("每年在做一次复盘")
-        re.compile(rf"(?:^|(?:{subject}|主要|专门|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
+        re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
                    rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
         # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
@@ -45,10 +46,13 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
                    r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
+        # "We are a contract manufacturer of plastic housings": what it makes, after the firm noun
+        re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:manufacturer|maker|producer|supplier|processor)"
+                   r" of (?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own|have)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
                    rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
         # a firm named by its trade, said of ourselves ("We're a freight forwarder"; not "we have a forwarder who…")
-        re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:small |mid-size |regional |local |family-run )?"
+        re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own)|this is) an? (?:small |mid-size |regional |local |family-run )?"
                    rf"(?P<obj>(?:[a-z-]+ ){{0,3}}?(?:{_TRADE_FIRM_EN}))\b(?! (?:to|for|of)\b)", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
         re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
@@ -125,6 +129,9 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
         if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
             continue  # "搞电脑的就我自己": who does it, not what the enterprise does
         trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
+        head = re.match(rf"的(?P<trade>[^，。,；;的]{{2,12}}?)(?:{_words('trade_heads')})", clause.text[m.end("obj"):])
+        if trade and head:  # "承接政府及事业单位的软件开发与运维项目": for whom, then the trade
+            return head.group("trade"), m.end("obj") + 1, m.end("obj") + 1 + len(head.group("trade"))
         if trade:
             return trade, m.start("obj"), m.end("obj")
     return None
