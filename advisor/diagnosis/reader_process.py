@@ -18,16 +18,23 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
+import types
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from advisor.config import Settings, settings_in_effect, settings_used
 from advisor.diagnosis.extraction import extract_rules, prepare_reader
 from advisor.diagnosis.vocabulary import Fact
 
 log = logging.getLogger(__name__)
-_pools: dict[str, ProcessPoolExecutor] = {}
+_pools: dict[tuple[str, str], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
+_read_here = threading.Lock()  # the fallback reads one long answer at a time too
 _child_settings: Settings | None = None  # in the child: the folders of the advisor that started it
 
 
@@ -47,34 +54,58 @@ def _pid() -> int:
     return os.getpid()
 
 
+def _key(settings: Settings) -> tuple[str, str]:
+    return str(settings.knowledge_dir), str(settings.prompts_dir)  # what the reader reads
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """The child is spawned without running the serving script again (spawn imports ``__main__`` in the child, and
+    ``app.py`` builds the page and an advisor at import)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _pool(settings: Settings) -> ProcessPoolExecutor:
-    key = str(settings.knowledge_dir)  # what the reader reads (its model caches are the same for any data folder)
     with _pools_lock:
-        if key not in _pools:
-            _pools[key] = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                              initializer=_prepare, initargs=(settings,))
-        return _pools[key]
+        if _key(settings) not in _pools:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_prepare, initargs=(settings,))
+            with _plain_main():
+                pool.submit(_pid)  # the child starts now, while __main__ is plain
+            _pools[_key(settings)] = pool
+        return _pools[_key(settings)]
 
 
-def _drop(settings: Settings, pool: ProcessPoolExecutor) -> None:
+def _end(settings: Settings, pool: ProcessPoolExecutor) -> None:
+    """A child that died or hangs is ended (killed: a hung one would go on using a core) and forgotten."""
     with _pools_lock:
-        if _pools.get(str(settings.knowledge_dir)) is pool:
-            del _pools[str(settings.knowledge_dir)]
+        if _pools.get(_key(settings)) is pool:
+            del _pools[_key(settings)]
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a busy worker
+        process.kill()
     pool.shutdown(wait=False, cancel_futures=True)
 
 
 def read_apart(message: str, turn: int, question: str = "", known=frozenset()) -> tuple[list[Fact], set[str]]:
-    """:func:`~advisor.diagnosis.extraction.extract_rules` in the reader process of the settings in effect."""
+    """:func:`~advisor.diagnosis.extraction.extract_rules` in the reader process of the settings in effect. An error
+    of the reading itself is raised as it would be here; only a child that cannot start, died or hangs is read around."""
     settings = settings_in_effect()
     pool = None
     try:
         pool = _pool(settings)
-        return pool.submit(_read, message, turn, question, frozenset(known)).result(settings.long_reading_timeout_s)
-    except Exception as error:  # noqa: BLE001 - a child that cannot start, died or hangs: read here, start afresh
+        future = pool.submit(_read, message, turn, question, frozenset(known))
+        return future.result(settings.long_reading_timeout_s)
+    except (BrokenProcessPool, FutureTimeout, OSError, RuntimeError) as error:
         log.warning("long answer read in the serving process: the reader process failed (%s)", type(error).__name__)
         if pool is not None:
-            _drop(settings, pool)
-        return extract_rules(message, turn, question, known)
+            _end(settings, pool)
+        with _read_here:
+            return extract_rules(message, turn, question, known)
 
 
 def reader_pid() -> int:
@@ -84,4 +115,4 @@ def reader_pid() -> int:
 
 def start_reader() -> None:
     """Start the reader process now (the app, before it serves), so the first long answer does not wait for it."""
-    _pool(settings_in_effect()).submit(_pid)
+    _pool(settings_in_effect())

@@ -25,15 +25,16 @@ from collections.abc import Callable
 # a document and its clause in brackets: "[T/TJBDA 002—2026 5.3.2.7]", "【…，5.3.2.7】", "（…，5.3.2.7）"
 CITATION = re.compile(r"[\[【（(]([^\[\]【】（）()]{1,60}?)(?:\s+|\s*[，,、]\s*)(\d{1,2}(?:\.\d{1,2}){0,5}(?:/[\w:)]+)?)[\]】）)]")
 # a clause number alone, as a citation: "[5.3.2.7]", "【5.3.2.7】", "（见5.3.2.7）", "第5.3.2.7条"
-BARE_CITATION = re.compile(r"[\[【（(]\s*(?:见|参见|详见|依据|see )?\s*(\d{1,2}(?:\.\d{1,2}){1,5})\s*[\]】）)]"
-                           r"|第\s*(\d{1,2}(?:\.\d{1,2}){1,5})\s*[条款节]")
+# (a number with one dot in brackets is a clause only after 见: "（1.5）倍" is a figure)
+BARE_CITATION = re.compile(r"[\[【（(]\s*(?:(?:见|参见|详见|依据|see )\s*(\d{1,2}(?:\.\d{1,2}){1,5})|(\d{1,2}(?:\.\d{1,2}){2,5}))"
+                           r"\s*[\]】）)]|第\s*(\d{1,2}(?:\.\d{1,2}){1,5})\s*[条款节]")
 QUOTATION = re.compile(r"[「“\"]([^」”\"]{4,200})[」”\"]")
 NOT_IN_CORPUS = "NOT_IN_CORPUS"
 UNVERIFIED = "（⚠未核实）"
 _ECHOED_CLAUSE_TAG = re.compile(r"<clause\s+ref=\"([^\"]*)\"[^>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z_][\w-]*(?:\s[^<>]*)?/?>")
 _PHRASE_END = re.compile(r"[。！？!?；;，,：\n]")
-_PAIRS = {"[": "]", "【": "】", "（": "）", "(": ")", "「": "」", "“": "”"}
+_PAIRS = {"[": "]", "【": "】", "（": "）", "(": ")", "「": "」", "“": "”", '"': '"'}
 _OPEN_AT_MOST = 120  # an opening mark unclosed for longer than this is no citation or quotation: stop holding for it
 HOLDING = "\n\n（正在核验……）"
 UNQUOTED = "（⚠非原文，未核实）"
@@ -59,10 +60,10 @@ def _phrase_ends(text: str) -> list[int]:
     ends = []
     for i, ch in enumerate(text):
         opened = [at for at in opened if i - at <= _OPEN_AT_MOST]
-        if ch in _PAIRS:
-            opened.append(i)
-        elif opened and ch == _PAIRS[text[opened[-1]]]:
+        if opened and ch == _PAIRS[text[opened[-1]]]:  # first: '"' opens and closes
             opened.pop()
+        elif ch in _PAIRS:
+            opened.append(i)
         elif not opened and _PHRASE_END.match(ch):
             ends.append(i + 1)
     return ends
@@ -72,12 +73,17 @@ def citations_marked(text: str, cite: Callable[[str | None, str], bool | None],
                      quoted: Callable[[str], bool] | None = None) -> str:
     """``text`` with every citation ``cite`` finds unverified, and every quotation ``quoted`` does not find in the
     clauses, marked as such."""
-    text = CITATION.sub(lambda m: m.group(0) + (UNVERIFIED if cite(m.group(1), m.group(2)) is False else ""), text)
-    text = BARE_CITATION.sub(lambda m: m.group(0) + (UNVERIFIED if cite(None, m.group(1) or m.group(2)) is False
-                                                    else ""), text)
-    if quoted is not None:
-        text = QUOTATION.sub(lambda m: m.group(0) + ("" if quoted(m.group(1).strip()) else UNQUOTED), text)
-    return text
+    def outside_quotes(part: str) -> str:
+        part = CITATION.sub(lambda m: m.group(0) + (UNVERIFIED if cite(m.group(1), m.group(2)) is False else ""), part)
+        return BARE_CITATION.sub(lambda m: m.group(0) + (
+            UNVERIFIED if cite(None, next(g for g in m.groups() if g)) is False else ""), part)
+    out, at = [], 0
+    for m in QUOTATION.finditer(text):  # a quotation is checked as written; a reference inside it is the clause's own
+        out += [outside_quotes(text[at:m.start()]), m.group(0)]
+        if quoted is not None and not quoted(m.group(1).strip()):
+            out.append(UNQUOTED)
+        at = m.end()
+    return "".join(out) + outside_quotes(text[at:])
 
 
 class GuardedStream:

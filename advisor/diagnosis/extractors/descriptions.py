@@ -130,7 +130,7 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
             continue  # "搞电脑的就我自己": who does it, not what the enterprise does
         trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
         head = re.match(rf"的(?P<trade>[^，。,；;的]{{2,12}}?)(?:{_words('trade_heads')})", clause.text[m.end("obj"):])
-        if trade and head:  # "承接政府及事业单位的软件开发与运维项目": for whom, then the trade
+        if trade and head and has_word(m.group("obj"), lex["customers"]):  # "承接政府单位的软件开发项目": for whom, then the trade
             return head.group("trade"), m.end("obj") + 1, m.end("obj") + 1 + len(head.group("trade"))
         if trade:
             return trade, m.start("obj"), m.end("obj")

@@ -22,6 +22,11 @@ def _care_denied(text: str, cares: tuple[int, str]) -> bool:
         (not after or has_word(after, _lex()["leading"]["digital_work"] + _lex()["leading"]["pronouns"]))
 
 
+def in_name_only(before: str, words: dict[str, list[str]]) -> bool:
+    """A lead said of the boss after a word of in name only ("说是老板亲自抓", "名义上是我妈牵头，……一把手工程")."""
+    return has_word(before, words["nominal"])
+
+
 def _taken_back(before: str) -> bool:
     """A no right after "不是" is taken back ("不是不重视", "不是说老板不支持")."""
     return re.search(r"(?:不是|并非|并不是)(?:说[^，,。]{0,4})?$", before) is not None
@@ -93,7 +98,7 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     if leads is None or clause.modality == "wish" or negated(clause.text, leads[0]) or \
             _reported(clause.text[:leads[0]]):
         return None
-    if has_word(clause.text[:leads[0]], words["nominal"]):
+    if in_name_only(clause.text[:leads[0]], words):
         return False  # "说是老板亲自抓", "名义上是我妈牵头": in name only
     if _leads_something_else(clause.text[leads[0]:], [leads[1]]):
         return None  # "老板自己盯回款"

@@ -272,7 +272,8 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
         return pct.value
     fraction = fraction_percent(clause.text)
     if fraction is not None:
-        return 0.0 if fraction[0] == 100 and none is not None and not denied else fraction[0]  # "全部都是单机": none
+        all_none = fraction[0] == 100 and none is not None and not denied and not has_word(clause.text[:none[0]], eq["only"])
+        return 0.0 if all_none else fraction[0]  # "全部都是单机": none ("全部联网了只有一台没联网" is all)
     ratio = None if denied and find_quantities(none[1]) else _ratio(sentence, clause)  # not "一台没联" as a part
     if ratio is not None:
         return ratio

@@ -46,8 +46,10 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         return "digital"  # "有个小伙子专门弄电脑": who tends the computers
     if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
-    if has_word(before + (q.after(clause.text, 24) if clause.text.isascii() else ""), people["temporary"]):
-        return "temporary"  # "临时工二十来个"; English after the count: "about 100 subcontractors"
+    english_after = re.split(r"\band\b|[,;]", q.after(clause.text, 24))[0] if clause.text.isascii() else ""
+    rest = sentence[sentence.find(clause.text) + len(clause.text):] if clause.text in sentence else ""
+    if has_word(before + english_after, people["temporary"]) or has_word(rest[:16], people["not_ours"]):
+        return "temporary"  # "临时工二十来个", "about 100 subcontractors", "……一千多号人，那不是我们的人"
     part = _cue_before(clause.text, q.start, people["part_of"], 6)
     if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
@@ -90,7 +92,8 @@ def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_cla
     absurdly larger (then it counts something else: "加起来两千六" is money), is their total; so is a bare number
     followed by a summing word ("26 on the payroll")."""
     people = _lex()["people"]
-    if q.unit not in ("", "个") or has_word(clause.text, people["temporary"]):
+    if q.unit not in ("", "个") or has_word(clause.text[max(0, q.start - 8):q.start] + q.after(clause.text, 16),
+                                            people["temporary"]):
         return False  # "at peak we bring in about 100 subcontractors": others, not the headcount
     if has_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"]):
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.extractors.leaders import _leads_something_else, _taken_back, read_boss, read_leader
+from advisor.diagnosis.extractors.leaders import _leads_something_else, _taken_back, in_name_only, read_boss, read_leader
 from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
@@ -58,9 +58,10 @@ def booleans(ctx: Context) -> None:
             if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]):
                 value = None  # "老板自己盯回款": the boss in person, at something else
             if key == "leadership" and value and (said := find_word(clause.text, lex[key]["affirm"])):
-                if has_word(clause.text[:said[0]], lex[key]["nominal"]):
-                    value = False  # "说是老板亲自抓": in name only
-                elif _turned_later(ctx, clause, lex[key]["boss_leaves"]):
+                sentence = ctx.message.sentence_of(clause)
+                if in_name_only(sentence[:max(sentence.find(clause.text), 0) + said[0]], lex[key]):
+                    value = False  # "说是老板亲自抓", "名义上是我妈牵头，……，开会老讲一把手工程": in name only
+                elif _turned_later(ctx, clause, [w for w in lex[key]["boss_leaves"] if w not in lex[key]["delegating"]]):
                     value = None  # "老板是挂帅的，可他基本不过问": what the boss does is read by read_boss
             if value is not None:
                 ctx.add(key, value, clause.text, STRONG + (0.05 if clause.correction else 0))

@@ -87,8 +87,10 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             (_moved_on(rest) or has_word(text[:start], syslex["had_once"]) and
              not has_word(text[end:] + rest, syslex["still_there"])):
         return False  # "以前有个CRM，……，现在都在微信上聊", "以前开过一个AI补货模块"
-    if has_word(text[:start], syslex["they"]) and has_word(sentence, _lex()["people"]["outsider"]):
-        return None  # "账是代账公司做的，他们用金蝶": the outside party's
+    before = sentence[:sentence.find(text)] if text in sentence else ""
+    if has_word(text[:start], syslex["they"]) and has_word(re.split("[，,；;]", before.rstrip("，,；; "))[-1] + text,
+                                                           syslex["outside_firms"] + _lex()["people"]["outsider"]):
+        return None  # "账是代账公司做的，他们用金蝶": the outside firm's, named in this clause or the one before
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
         return False  # "We looked at a warehouse system": English puts the verb before the system
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
@@ -114,12 +116,13 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
 
 
 def _moved_on(later: str) -> bool:
-    """"……，销售嫌麻烦，现在都在微信上聊": after a system said of the past, a clause of the present says how the work
-    is done now, with no system named in it and nothing that says it is still there ("以前用的用友，现在换成金蝶了",
-    "原来有个OA，现在也还在用", "以前就用金蝶，现在想换" stay)."""
+    """"……，销售嫌麻烦，现在都在微信上聊": after a system said of the past, a clause of the present says the work is
+    done another way now (on WeChat, on paper, in Excel), with no system named in it and nothing that says it is still
+    there ("以前用的用友，现在换成金蝶了", "原来有个OA，现在也还在用", "以前上了ERP，现在效率高多了" stay)."""
     syslex = _lex()["systems"]
     clause = next((c for c in re.split("[，,；;]", later) if has_word(c, syslex["now"])), None)
-    return clause is not None and not _system_mentions(clause) and not has_word(clause, syslex["still_there"])
+    return clause is not None and has_word(clause, syslex["instead_now"]) and not _system_mentions(clause) and \
+        not has_word(clause, syslex["still_there"])
 
 
 def _reverted(later: str, sid: str) -> bool:
@@ -220,9 +223,10 @@ def _said_of_the_last(ctx: Context, clause: Clause, named: list, named_in: str) 
     """"隔壁厂上了MES，我们还没有" / "刚才说有MES，其实没有": a bare yes or no about ourselves right after a clause that
     named systems answers for those systems; not one about their links ("金蝶和那个监控是两码事，不通", "T+和CRM说能对接，
     ……，没做")."""
+    links = _lex()["systems"]["no_but_of"]
     if not named or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text) or \
-            has_word(clause.text + named_in, _lex()["systems"]["no_but_of"]):
-        return
+            has_word(clause.text, links) or has_word(named_in, links) and not has_word(clause.text, _lex()["modality"]["ours"]):
+        return  # ("隔壁厂的MES和ERP早就对接好了，我们还没有" answers for the systems)
     if any(has_word(clause.text[end:end + 2], _lex()["systems"]["no_need_after"])
            for _, end, word in find_all(clause.text, ["不用"])):
         return  # "不用换": no need to change it, not a no
@@ -287,25 +291,30 @@ def _offered(clause: Clause, start: int, end: int) -> bool:
     from advisor.diagnosis.extractors.descriptions import trade_said
     syslex, text = _lex()["systems"], clause.text
     trade = trade_said(clause)
-    if trade and trade[1] <= start and end <= trade[2]:
-        return True
-    if text.isascii():  # English says whom for after the system ("CRM for our clients")
-        return has_word(text, syslex["sold"] + syslex["for_others"]) and not has_word(text[:start], syslex["use_verbs"])
-    said = [b for _, b, _ in find_all(text[:start], syslex["sold"])] + \
-        [m.end() for m in _built_for_others().finditer(text[:start])]
-    between = text[max(said, default=start):start]
+    if trade and trade[1] <= start and end <= trade[2] and not has_word(text[end:end + 4], syslex["while_doing"]) and \
+            (not text.isascii() or len(text[end:trade[2]].split()) <= 1):
+        return True  # not "我们做ERP的时候花了五十万" (a time), "We sell furniture and the ERP tracks stock" (a clause)
+    if text.isascii():  # "We resell a cloud CRM", "dashboards for our clients": right before or after the system
+        sold = find_all(text[:start], syslex["sold"])
+        return bool(sold) and len(text[sold[-1][1]:start].split()) <= 2 or \
+            has_word(text[end:end + 24], syslex["for_others"]) and not has_word(text[:start], syslex["use_verbs"])
+    sold = find_all(text[:start], syslex["sold"])
+    between = text[sold[-1][1]:start] if sold else ""
     for a, b, _, _ in system_names(between):  # "代理用友的财务软件": a brand's characters are no verb
         between = between[:a] + " " * (b - a) + between[b:]
-    return bool(said) and not has_word(between, syslex["use_verbs"])
+    if sold and re.fullmatch(rf"[\s的是{syslex['sold_measure']}]*", between):
+        return True  # "我们卖的是一套收银系统" (not "销售部卖货全靠CRM")
+    built = list(_built_for_others().finditer(text[:start]))
+    return bool(built) and not has_word(text[built[-1].end():start], syslex["use_verbs"])
 
 
 @per_knowledge
 def _built_for_others() -> re.Pattern:
-    """For someone, then a verb of building ("给连锁餐饮开发", "帮客户做"): not when that someone is ourselves."""
-    syslex, ours = _lex()["systems"], _lex()["modality"]["ours"] + ["自己"]
+    """For an outside party, then a verb of building ("给连锁餐饮开发", "帮客户做"; not "给仓库上了", "为了管库存上")."""
+    syslex = _lex()["systems"]
     words = lambda key: "|".join(map(re.escape, sorted(key, key=len, reverse=True)))  # noqa: E731
-    return re.compile(rf"(?:{words(syslex['benefactive'])})(?!{words(ours)})[^，,。；;]{{1,8}}?"
-                      rf"(?:{words(syslex['built_for'])})")
+    return re.compile(rf"(?:{words(syslex['benefactive'])})[^，,。；;我咱]{{0,6}}?(?:{words(syslex['parties_served'])})"
+                      rf"[^，,。；;]{{0,4}}?(?:{words(syslex['built_for'])})")
 
 
 def only_some_in_use(ctx: Context) -> None:
