@@ -382,7 +382,7 @@ def main() -> None:
         print(f"注意：只接受主机名 {args.host}、localhost、127.0.0.1 的访问；其他机器用域名或本机 IP 访问时，请把它列入 "
               "ADVISOR_ALLOWED_HOSTS（例如 ADVISOR_ALLOWED_HOSTS='[\"advisor.example.com\"]'），否则返回 400。", flush=True)
     advisor.retriever  # build/open the index before serving (progress in the terminal)
-    advisor.prepare_reader(long_answers=True)  # and the readers of answers: the first owners' turns do not wait
+    advisor.prepare_reader()  # and the reader of answers: the first owners' turns do not wait for it
     print(f"数转顾问 ready: http://{args.host}:{args.port}"
           + (f"（顾问页面：http://{args.host}:{args.port}/consultant）" if shared else ""), flush=True)
     # both pages behind the same guard (Host check, cross-site refusal, headers), on loopback too

@@ -27,7 +27,6 @@ from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, Document
 from advisor.corpus.shared_documents import SharedDocuments
 from advisor.diagnosis.extraction import prepare_reader
-from advisor.diagnosis.reader_process import start_reader
 from advisor.diagnosis.interview import Interview, Turn
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
@@ -115,12 +114,8 @@ class Advisor:
             return None
         return self.chat if self.chat.available else None
 
-    def prepare_reader(self, long_answers: bool = False) -> None:
-        """The reader of answers, with this advisor's word lists, now (the page: in the background); and with
-        ``long_answers`` the process that reads long answers (a server, before it serves)."""
-        prepare_reader()
-        if long_answers:
-            start_reader()
+    def prepare_reader(self) -> None:
+        prepare_reader()  # the reader of answers, with this advisor's word lists, now (the page: in the background)
 
     def open_interview(self, session_id: str | None, client: str = "") -> tuple[str, Interview]:
         """Resume ``session_id`` or, when it is empty or unknown, start a new session. A ``client`` (served beyond

@@ -111,6 +111,31 @@ def test_long_answers_are_read_in_a_process_of_their_own_and_here_if_it_fails(tm
     assert read_here[-1] == len(long_answer) and interview.state.profile.current()["employees"].value == 80
 
 
+def test_the_reader_process_ends_when_the_serving_process_is_killed(tmp_path):
+    """A pool's worker outlives a killed parent: every app a test or an operator killed left a 280 MB reader behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    script = ("from advisor.diagnosis.reader_process import reader_pid; import time; print(reader_pid(), flush=True); "
+              "time.sleep(600)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              env=os.environ | {"ADVISOR_DATA_DIR": str(tmp_path / "data")})
+    reader = int(parent.stdout.readline())
+    os.kill(reader, 0)  # alive
+    parent.kill()
+    parent.wait(30)
+    for _ in range(100):
+        try:
+            os.kill(reader, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(reader, signal.SIGKILL)
+    raise AssertionError("the reader process lived on after the serving process was killed")
+
+
 def test_a_damaged_or_locked_session_store_is_named_as_such(tmp_path):
     """#25 item 9: a damaged database reported "disk full?"; a locked one held every request 30 s."""
     import sqlite3

@@ -4,7 +4,8 @@ The rules are Python: read in a thread of the serving process, a 4,000-character
 that every other owner's turn needs for the second or so it takes, and two owners sending such answers back to back
 pushed the others' turns to seconds. An answer longer than ``Settings.long_message_chars`` is read instead by one
 persistent child interpreter (spawned, never forked: a fork of the serving app with its threads once hung; the word
-lists and classifiers are prepared there once), one answer at a time, while the serving process only waits. If the
+lists and classifiers are prepared there once, at the first long answer: a process that gets none never starts one),
+one answer at a time, while the serving process only waits; it ends when the serving process does. If the
 child cannot start, dies or takes longer than ``Settings.long_reading_timeout_s``, the answer is read here as before
 and the child is started again for the next one.
 
@@ -20,6 +21,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -41,8 +43,16 @@ _child_settings: Settings | None = None  # in the child: the folders of the advi
 def _prepare(settings: Settings) -> None:
     global _child_settings
     _child_settings = settings
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True, name="end-with-parent").start()
     with settings_used(settings):
         prepare_reader()
+
+
+def _end_with(parent: int) -> None:
+    """The reader ends when the process it reads for is gone (killed: a pool's worker would otherwise live on)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _read(message: str, turn: int, question: str, known: frozenset[str]) -> tuple[list[Fact], set[str]]:
@@ -113,6 +123,3 @@ def reader_pid() -> int:
     return _pool(settings_in_effect()).submit(_pid).result(60)
 
 
-def start_reader() -> None:
-    """Start the reader process now (the app, before it serves), so the first long answer does not wait for it."""
-    _pool(settings_in_effect())
