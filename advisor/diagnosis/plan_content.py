@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, Field, model_validator
 
 from advisor.config import knowledge_path, per_knowledge
+from advisor.diagnosis.lexicon import find_all
 
 CostClass = Literal["低", "中", "高"]
 
@@ -86,7 +87,6 @@ class PlanContent(BaseModel):
         drink; English words whole, "wood" is not in "Hollywood"), else the sector nearest in meaning ("Hong
         Kong-owned furniture factory", "钕铁硼磁材") when near enough; None when neither. ``by_meaning=False``: by the
         words alone (the interview's choice of questions and the evaluation, which must not guess)."""
-        from advisor.diagnosis.lexicon import find_all
         if not stated:
             return None
         found = [(len(w), i) for i in self.industries for _, _, w in find_all(stated, i.words)]

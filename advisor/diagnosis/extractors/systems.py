@@ -266,8 +266,9 @@ def systems(ctx: Context) -> None:
         ours = _lex()["modality"]["ours"] + _lex()["systems"]["ours_beside_theirs"]
         if _theirs().search(sentence) and not has_word(_theirs().sub("", clause.text), ours):
             continue  # "其中一家有供应商平台……那是人家的系统", "那个SRM不是我们的": someone else's
+        trade = _trade_of(clause) if mentions else None  # read once a clause, not once a system
         for start, end, sid, strength in mentions:
-            offered = _offered(clause, start, end)
+            offered = _offered(clause, start, end, trade)
             if offered and sid not in _lex()["systems"]["offered_in_use"]:
                 continue
             state = True if offered else _system_state(clause, sentence, start, end, sid)
@@ -284,13 +285,18 @@ def systems(ctx: Context) -> None:
                     scenes=scenes)
 
 
-def _offered(clause: Clause, start: int, end: int) -> bool:
+def _trade_of(clause: Clause) -> tuple[str, int, int] | None:
+    """The trade the clause says, by the trade's own parser (imported here: importing the descriptions module at the
+    top would register its extractors before these, and they run in the order they are registered)."""
+    from advisor.diagnosis.extractors.descriptions import trade_said
+    return trade_said(clause)
+
+
+def _offered(clause: Clause, start: int, end: int, trade: tuple[str, int, int] | None) -> bool:
     """Whether the system named at ``start:end`` is what the enterprise offers: named in its trade ("我们是做MES软件的",
     "公司主营物联网网关"), sold ("我们卖的是一套收银系统"), or built for others ("给连锁餐饮开发会员系统", "dashboards
     for our clients") with no use of it said between ("给客户报价用的是CRM" is ours)."""
-    from advisor.diagnosis.extractors.descriptions import trade_said
     syslex, text = _lex()["systems"], clause.text
-    trade = trade_said(clause)
     if trade and trade[1] <= start and end <= trade[2] and not has_word(text[end:end + 4], syslex["while_doing"]) and \
             (not text.isascii() or len(text[end:trade[2]].split()) <= 1):
         return True  # not "我们做ERP的时候花了五十万" (a time), "We sell furniture and the ERP tracks stock" (a clause)
