@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from advisor.config import PROJECT_ROOT, Settings
+from advisor.diagnosis.extraction import prepare_reader
 from advisor.diagnosis.interview import Interview, InterviewState
 from advisor.llm.client import ChatClient
 from advisor.qa.answer import AnswerMode
@@ -35,6 +37,7 @@ def _chat(model, timeout: float = 1.0) -> ChatClient:
                                                            '"evidence": "模型编造的原话"}]}')])), "对不上，已舍弃"),
 ], ids=["down", "hanging", "malformed-json", "unverifiable-evidence"])
 def test_interview_keeps_rule_facts_when_the_model_fails(model, note):
+    prepare_reader()  # the rules' word lists and classifier, loaded once a process: the wait measured is the model's
     iv = Interview(chat=_chat(model))
     iv.start()
     started = time.monotonic()
@@ -172,10 +175,19 @@ def test_read_only_data_folder_is_a_clear_error_and_sessions_survive(tmp_path):
 @pytest.mark.integration
 def test_two_processes_starting_on_one_data_folder(tmp_path):
     env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "data"), "ADVISOR_LLM": "none"}
-    cmd = [sys.executable, "-m", "advisor", "search", "数据销毁有哪些要求", "--json"]
+    cmd = [sys.executable, "-X", "faulthandler", "-m", "advisor", "search", "数据销毁有哪些要求", "--json"]
     procs = [subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
-    outputs = [p.communicate(timeout=300) for p in procs]
+    deadline = time.monotonic() + 300
+    outputs = []
+    for proc in procs:
+        try:
+            outputs.append(proc.communicate(timeout=max(1.0, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:  # a hang: every thread's stack (faulthandler on SIGABRT), then fail
+            for other in procs:
+                other.send_signal(signal.SIGABRT)
+            stacks = [other.communicate()[1][-4000:] for other in procs]
+            pytest.fail("a process hung:\n" + "\n----\n".join(stacks))
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
         assert json.loads(out)["results"][0]["clause_id"] == "5.3.2.7"

@@ -87,6 +87,7 @@ class ClauseIndex:
         self._client = None
         self._collection = None
         self._background = None  # (embeddings, worker) for documents added while serving
+        self._writing = 0  # this process holds the store's lock to open, build or update it
         name_hash = hashlib.sha256(embedder_name(self.embeddings).encode()).hexdigest()[:10]
         self.collection_name = f"clauses_{name_hash}"
 
@@ -167,25 +168,30 @@ class ClauseIndex:
         meta = collection.metadata or {}
         if meta.get("content_hash") != expected["content_hash"] or collection.count() != expected["count"]:
             return False
-        # a cheap read proves the segment files are usable, not just the sqlite catalogue
-        collection.get(limit=1, include=["embeddings"])
+        # a cheap read proves the segment files are usable, not just the sqlite catalogue; a query loads the vector
+        # segment now, under the lock (two processes loading it at once can wedge Chroma's embedded engine)
+        stored = collection.get(limit=1, include=["embeddings"])["embeddings"]
+        collection.query(query_embeddings=[list(map(float, stored[0]))], n_results=1, include=[])
         self._collection = collection
         return True
 
     @contextmanager
-    def _across_processes(self):
-        """Two processes starting on one data folder (the app and a CLI, say) must not build into it at once: the
-        second waits for the first and then finds the index fresh."""
-        if self.is_server:
+    def _across_processes(self, writing: bool = True):
+        """Chroma's embedded store serves one process at a time. Two processes on one data folder (the app and a CLI,
+        say) open, build and update it one after the other (the second then finds the index fresh) and search it
+        while neither writes. A search during this process's own update does not wait: the update holds the lock."""
+        if self.is_server or (not writing and self._writing):
             yield
             return
         import fcntl
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         with open(self.settings.index_dir / ".build.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_EX if writing else fcntl.LOCK_SH)
+            self._writing += writing
             try:
                 yield
             finally:
+                self._writing -= writing
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _update_changed_documents(self, expected: dict, progress: Progress | None) -> bool:
@@ -270,8 +276,9 @@ class ClauseIndex:
                 collection = self._collection
         vector = list(map(float, vector)) if vector is not None else self.embeddings.embed_query(query)
         try:
-            result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
-                                      include=["distances"])
+            with self._across_processes(writing=False):
+                result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                          include=["distances"])
         except Exception as exc:  # noqa: BLE001 - the store went away or was corrupted while running
             log.warning("dense search failed (%s); rebuilding the index", exc)
             with self._lock:
