@@ -99,6 +99,18 @@ def test_chapter_and_section_said_in_other_ways(kb):
     assert clause_refs("We don't do 5.3.2, no one has time", kb, doc) == [("5.3.2", None)]
 
 
+def test_a_clause_number_said_with_one_point_or_its_position_said_first(kb):
+    from advisor.qa.clause_numbers import clause_refs
+    doc = kb.guide.doc_id
+    assert clause_refs("第四点二条讲的那个原则", kb, doc) == [("4.2", None)]  # one 点 with a clause word after it
+    assert clause_refs("标准六点三讲了啥", kb, doc) == [("6.3", None)]  # or before it
+    for number_or_time in ("投入四点五万", "下午四点二十开会", "下午四点二讲一下", "四点五个人"):
+        assert clause_refs(number_or_time, kb, doc) == []
+    assert clause_refs("What is the third point of 6.3.2?", kb, doc) == [("6.3.2", "6.3.2/3)")]
+    assert clause_refs("item 7 under 5.3.2", kb, doc) == [("5.3.2.7", None)]
+    assert clause_refs("Section 6.4.3's 2nd bullet", kb, doc) == [("6.4.3.2", None)]
+
+
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):
     listed = [Exchange("制定目标有什么总体要求？", anchor="6.3.1.1")]
     meant = rewrite("第二条具体怎么做？", listed, kb)

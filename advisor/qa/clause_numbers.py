@@ -1,5 +1,6 @@
 """Clause numbers as people write and say them: "5.3.2.7", "五点二点四", "第四章第二条", "第5章", "5.3.3下面第一条",
-"6.3.2的第二点", "第6章里的第二节", "五章三节", "第六章3.2节", "chapter 5 section 3". Numerals are read by the
+"6.3.2的第二点", "第6章里的第二节", "五章三节", "第六章3.2节", "四点二条", "chapter 5 section 3", "the third
+point of 6.3.2". Numerals are read by the
 interview's numeral parser (``advisor.diagnosis.quantities``).
 
 A reference is (clause id, item id or None): a position under a clause names its sub-clause, or else its list item.
@@ -32,6 +33,11 @@ _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*
 # "五点二点四", "五.二.四", "5.3.2.七" (two 点 at least: "四点五" alone is a number, not a clause)
 _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})"
                         rf"(?![零〇一二两三四五六七八九十\d])")
+# "四点二条", "第四点二条", "标准四点二", "六点三那节讲什么": one 点 names a clause only after a clause word or with
+# one or a question about what it says right after it ("四点五万", "下午四点二十" stay numbers and times)
+_SPOKEN_PAIR = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}\s*点\s*{_N})(?![零〇一二两三四五六七八九十\d])")
+_PAIR_AFTER = re.compile(r"\s*(?:[那这]一?)?\s*(?:[条节款]|讲|说|写|规定|提到|要求|是什么|是啥|的内容)")
+_TIME_BEFORE = re.compile(r"(?:上午|下午|中午|晚上|早上|凌晨|今天|明天|昨天|周.|星期.)\s*$")
 # between a chapter and its section: "第五章的第三节", "第6章里第二节", "五章三节"
 _JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
 # a chapter said with 第 ("第五章"), or without it or as 第N部分 only with its section ("五章三节", "第五部分第三节":
@@ -47,6 +53,14 @@ _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里�
                        rf"|[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）"
                        rf"|\s*,?\s*(?:item|point|bullet|no\.|number|#)\s*({_EN_DIGIT})\b)",  # "5.3.2 item 7"
                        re.IGNORECASE)
+_EN_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+                                            1)}
+_EN_ORDINAL = rf"(?:{'|'.join(_EN_ORDINALS)}|last|\d{{1,2}}(?:st|nd|rd|th))"
+# English names the position first: "the third point of 6.3.2", "item 7 under 5.3.2", "6.3.2's second bullet"
+_EN_POSITION_BEFORE = re.compile(rf"(?:the\s+({_EN_ORDINAL})\s+(?:point|item|bullet|sub-?clause)"
+                                 rf"|(?:item|point|bullet)\s+({_EN_DIGIT}))\s+(?:of|in|under)\s+(?:the\s+)?"
+                                 rf"(?:clause|section)?\s*$", re.IGNORECASE)
+_EN_POSITION_AFTER = re.compile(rf"['’]s\s+({_EN_ORDINAL})\s+(?:point|item|bullet|sub-?clause)", re.IGNORECASE)
 _NOT_AN_ID_AFTER = re.compile(r"\s*(?:万|亿|千|百|元|块|个|%|％|倍|成|年|月|天|小时|分|人|台|家|米|吨|公斤|度|℃|点\s*\d|G\b|GB)")
 
 
@@ -78,6 +92,17 @@ def numeral(text: str) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
+def _english_position(said: str) -> int | None:
+    """"third", "3rd", "3", "three", "last" (-1)."""
+    said = said.lower()
+    if said == "last":
+        return -1
+    if said in _EN_ORDINALS:
+        return _EN_ORDINALS[said]
+    digits = re.sub(r"\D", "", _EN_DIGITS.get(said, said))
+    return int(digits) if digits else None
+
+
 def _spoken_id(text: str) -> str | None:
     parts = [numeral(p) for p in re.split(r"\s*[点.]\s*", text)]
     return ".".join(map(str, parts)) if all(p is not None for p in parts) else None
@@ -92,6 +117,11 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
     for m in _SPOKEN_ID.finditer(query):
         said = _spoken_id(m.group(1))
         if said and not _NOT_AN_ID_AFTER.match(query, m.end()):
+            found.append((m.start(), m.end(), said))
+    for m in _SPOKEN_PAIR.finditer(query):
+        said = _spoken_id(m.group(1))
+        clause_said = _PAIR_AFTER.match(query, m.end()) or _CLAUSE_BEFORE.search(query[:m.start()])
+        if said and clause_said and not _TIME_BEFORE.search(query[:m.start()]):
             found.append((m.start(), m.end(), said))
     for m in _EN_SPOKEN_ID.finditer(query):
         if _CLAUSE_BEFORE.search(query[:m.start()]) or m.group(1).count("point") + m.group(1).count("dot") >= 2:
@@ -118,7 +148,7 @@ def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
     """The clauses the question names, each with the list item it points at (or None), in the order named."""
     out: list[tuple[str, str | None]] = []
     query = _as_written(query)
-    for _start, end, said in _mentions(query):
+    for start, end, said in _mentions(query):
         clause, n = kb.clause(doc_id, said), None
         if clause is None and "." in said:  # "6.4.3.2.2": the list item numbered on as if it were a sub-clause
             parent, _, last = said.rpartition(".")
@@ -130,6 +160,8 @@ def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
         if position:
             english = position.group(4) and _EN_DIGITS.get(position.group(4).lower(), position.group(4))
             n = -1 if position.group(2) else numeral(position.group(1) or position.group(3) or english or "")
+        elif english := _EN_POSITION_BEFORE.search(query[:start]) or _EN_POSITION_AFTER.match(query, end):
+            n = _english_position(next(g for g in english.groups() if g))
         if n is not None:
             parts = parts_of(kb, clause.clause_id)
             if parts and n != 0 and -1 <= n <= len(parts):
