@@ -112,7 +112,18 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
     if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]) and \
             not use_said(sentence):
         return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
+    if has_word(text[start:end], syslex["topic_names"]) and not (
+            use_said(text) or has_word(text, syslex["topic_there"]) or _a_thing_of_it(text[end:end + 8]) or
+            re.search(f"(?:{'|'.join(map(re.escape, syslex['topic_ours_before']))})\\s*$", text[:start])):
+        return None  # "大家都在说AI", "物联网离我们太远": a technology talked of, not one of ours
     return True
+
+
+def _a_thing_of_it(after: str) -> bool:
+    """"AI摄像头", "物联网的平台", "IoT gateway": a technology that names a thing of it right after it."""
+    syslex = _lex()["systems"]
+    found = find_word(after.lstrip(" 的-"), syslex["topic_things"] + syslex["system_nouns"])
+    return found is not None and found[0] == 0
 
 
 def _moved_on(later: str) -> bool:
