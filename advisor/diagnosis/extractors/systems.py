@@ -93,6 +93,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
         return None  # "账是代账公司做的，他们用金蝶": the outside firm's, named in this clause or the one before
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
         return False  # "We looked at a warehouse system": English puts the verb before the system
+    if _granted_then_not(text[:end], text[end:] + rest):
+        return False  # "送了一个报工模块，装是装了，没一个工人扫", "买是买了个CRM，可没人会用"
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
     # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
     # sealed owners it cost more readings of systems in use than it found unused ones (again when tried after a
@@ -117,6 +119,19 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             re.search(f"(?:{'|'.join(map(re.escape, syslex['topic_ours_before']))})\\s*$", text[:start])):
         return None  # "大家都在说AI", "物联网离我们太远": a technology talked of, not one of ours
     return True
+
+
+def _granted_then_not(before: str, after: str) -> bool:
+    """A verb said twice around 是 ("装是装了", "买是买了"), in the system's clause or after it up to the next system
+    named, then a no."""
+    others = _system_mentions(after)
+    said = before + after[:others[0][0]] if others else before + after
+    granted = re.search(_lex()["systems"]["granted"], said)
+    if granted is None:
+        return False
+    turned = said[granted.end():]
+    return any((find_word(turned[b:b + 4].lstrip(), _lex()["systems"]["not_all"]) or (1,))[0] != 0
+               for _, b, _ in find_all(turned, _lex()["modality"]["negators"]))  # "还没全厂推开" is in use
 
 
 def _a_thing_of_it(after: str) -> bool:
@@ -285,6 +300,9 @@ def systems(ctx: Context) -> None:
             state = True if offered else _system_state(clause, sentence, start, end, sid)
             if state is None:
                 continue
+            if has_word(clause.text, _lex()["systems"]["let_alone"]):  # "没有ERP，MES就更不用说了": as the one before
+                state = next((f.value for f in reversed(ctx.facts) if f.key.startswith("system.") and
+                              f.evidence in sentence and f.evidence != clause.text), state)
             confidence = WISH if clause.modality == "wish" else strength
             if state:  # "ERP、MES那些？没有，就管家婆": the one named right after a list denied is as sure as the no,
                 # and later (a later sentence's stop or correction still stands over it)
