@@ -120,8 +120,9 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
     for pattern in _trade_patterns():
         m = pattern.search(clause.text)
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
-                not has_word(clause.text[:m.start("obj")], lex["now"]):
-            continue  # "客户都是做光伏的": the frame before the trade makes it someone else's
+                not has_word(clause.text[:m.start("obj")], lex["now"]) or \
+                m.group("obj").startswith(tuple(lex["another"])):
+            continue  # "客户都是做光伏的": the frame before the trade makes it someone else's; "另外还有个销售公司"
         if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
                                           has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
             continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade; "我侄子在厂里

@@ -19,6 +19,10 @@ def _person_count(q: Quantity, clause: str) -> bool:
     if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
         return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
     people = _lex()["people"]
+    money = _lex()["money"]
+    if q.unit == "" and has_word(clause[:q.start][-8:], money["revenue_strong"] + money["budget"] + people["spent"]) and \
+            not has_word(after, people["person_nouns"]):
+        return False  # "平时一年也就花五六千", "七家店流水加起来四千出头": money, not people
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
     if noun_before is not None and q.unit in ("个", "名", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
@@ -48,8 +52,10 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     english_after = re.split(r"\band\b|[,;]", q.after(clause.text, 24))[0] if clause.text.isascii() else ""
     rest = sentence[sentence.find(clause.text) + len(clause.text):] if clause.text in sentence else ""
-    if has_word(before + english_after, people["temporary"]) or has_word(rest[:16], people["not_ours"]):
-        return "temporary"  # "临时工二十来个", "about 100 subcontractors", "……一千多号人，那不是我们的人"
+    not_ours = find_word(rest[:16], people["not_ours"])
+    if has_word(before + english_after, people["temporary"]) or not_ours is not None and not_ours[0] <= 4:
+        return "temporary"  # "临时工二十来个", "about 100 subcontractors", "……一千多号人，那不是我们的人" (right after it:
+        # "员工三百出头，兼职的小时工没算进去" is ours)
     part = _cue_before(clause.text, q.start, people["part_of"], 6)
     if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
@@ -59,7 +65,7 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         return "subgroup"
     if has_word(before, people["subgroup"]) or re.match(r"\s*(?:个)?(?:工人|师傅|计件工|设计师)", after) and \
             has_word(sentence, people["total"] + ["一共"]) and not has_word(before, ["一共", "总共", "共有"]):
-        return "total" if has_word(before, ["一共", "总共", "加"]) else "subgroup"
+        return "total" if has_word(before, people["sum"] + people["joined"]) else "subgroup"
     return "total"
 
 
@@ -95,8 +101,9 @@ def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_cla
     if q.unit not in ("", "个") or has_word(clause.text[max(0, q.start - 8):q.start] + q.after(clause.text, 16),
                                             people["temporary"]):
         return False  # "at peak we bring in about 100 subcontractors": others, not the headcount
-    if has_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"]):
-        return True
+    summed = find_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"])
+    if summed is not None and not q.after(clause.text, 16)[:summed[0]].strip():
+        return True  # "26 on the payroll"; not "96 rooms in total"
     before = (before_clause + "，" + clause.text[:q.start])[-12:]
     return bool(counted) and max(c.value for c in counted) <= q.value <= 10 * max(c.value for c in counted) and \
         has_word(before, people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])

@@ -130,7 +130,7 @@ def _granted_then_not(before: str, after: str) -> bool:
     if granted is None:
         return False
     turned = said[granted.end():]
-    return any((find_word(turned[b:b + 4].lstrip(), _lex()["systems"]["not_all"]) or (1,))[0] != 0
+    return any(not turned[b:].lstrip().lower().startswith(tuple(_lex()["systems"]["not_all"]))
                for _, b, _ in find_all(turned, _lex()["modality"]["negators"]))  # "还没全厂推开" is in use
 
 
