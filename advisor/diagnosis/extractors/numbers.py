@@ -17,8 +17,8 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(q.after(clause.text, 2), money["not_money_after"]) and q.unit != "元":
         return None
     before = clause.text[:q.start]
-    named_after = q.after(clause.text, 8) if re.match(r"\s*(?:那|这)?(?:是|算|都是)", q.after(clause.text, 3)) else \
-        q.after(clause.text, 3)
+    named_after = q.after(clause.text, 8) if re.match(r"\s*(?:(?:那|这)?(?:是|算|都是)|的)", q.after(clause.text, 3)) \
+        else q.after(clause.text, 3)  # "五个亿那是合同额", "八千万元的设备投资"
     if has_word(named_after, money["other"]) and not has_word(named_after, money["qualifiers"]):
         return "other"  # "还了两百万贷款", "五个亿那是合同额": named right after the amount (not "一个亿含税")
     if has_word(before, money["of_others"]) and not has_word(before, _lex()["modality"]["ours"]):
@@ -55,6 +55,15 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
     if has_word(before, money["revenue_weak"]) or has_word(clause.topic, money["revenue_strong"]):
         return "revenue_weak"
     return None
+
+
+def _wan_unsaid(clause: Clause, q: Quantity) -> bool:
+    """"去年开票六千二", "流水加起来四千出头": a turnover said in 万 without the word, a bare hundreds-or-thousands number
+    right after a word of turnover (not a month's or a day's, not of pieces or tonnes)."""
+    money = _lex()["money"]
+    return q.unit == "" and 100 <= q.value < 10_000 and not q.text.isascii() and \
+        _cue_before(clause.text, q.start, money["revenue_strong"], 10) is not None and \
+        not has_word(clause.text[:q.start] + q.after(clause.text, 3), money["other"] + money["not_money_after"])
 
 
 # what an SME's systems cost a year stays below this (万元): a larger amount said beside a system is the turnover
@@ -126,10 +135,11 @@ def amounts(ctx: Context) -> None:
                 else:
                     candidates["revenue_strong"].append((total, clause.text))  # said last, it stands
                 continue
-            if q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or q.upper_bound and q.value < 10_000 or \
-                    q.value < 100:
+            in_wan = _wan_unsaid(clause, q)
+            if not in_wan and (q.unit not in ("元", "") or q.unit == "" and q.value < 10_000 or
+                               q.upper_bound and q.value < 10_000 or q.value < 100):
                 continue  # under a hundred yuan is no firm's money: "一块外接硬盘", "这一块" count pieces
-            kind = _money_kind(clause, q, sentence)
+            kind = "revenue_strong" if in_wan else _money_kind(clause, q, sentence)
             if kind is None and taken_back is not None:
                 kind = taken_back  # "预算三百万……不对，那是总部的。我们这边八十万": said again, of what was taken back
                 revisions.add(clause.text)
@@ -149,7 +159,7 @@ def amounts(ctx: Context) -> None:
                 kind = "revenue_peak"  # "好的时候能到两千万": a good year's figure, the turnover only if none other is said
             if kind == "budget" or kind and clause.modality != "wish":
                 if kind in candidates:
-                    candidates[kind].append((q.wan, clause.text))
+                    candidates[kind].append((q.value if in_wan else q.wan, clause.text))
                     last_kind = kind
         if clause.correction and last_kind is not None and \
                 has_word(clause.text[amounts_said[-1].end if amounts_said else 0:], _lex()["modality"]["correction"]):
