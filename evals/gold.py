@@ -12,6 +12,8 @@ from typing import Any
 from advisor.diagnosis.lexicon import extraction_lexicon, has_word
 from advisor.diagnosis.plan_content import plan_content
 
+# the systems the case files label (their schema); another the reader knows (process control) is not scored
+GOLD_SYSTEMS = ("erp", "mes", "wms", "crm", "plm", "oa", "scm", "qms", "hrm", "iot", "bi", "cloud", "ai")
 GOLD_SCALARS = ("industry", "employees", "revenue_wan", "equipment_networked_pct", "digital_staff", "leadership",
                 "has_plan", "integration", "manual_records", "digital_budget_wan", "digital_budget_pct")
 
@@ -20,7 +22,8 @@ def gold_view(profile) -> dict[str, Any]:
     """The profile in the case files' ``facts:`` vocabulary (systems split into in use / not in use)."""
     current = profile.current()
     view: dict[str, Any] = {k: current[k].value for k in GOLD_SCALARS if k in current}
-    systems = {k.split(".", 1)[1]: f.value for k, f in current.items() if k.startswith("system.")}
+    systems = {k.split(".", 1)[1]: f.value for k, f in current.items()
+               if k.startswith("system.") and k.split(".", 1)[1] in GOLD_SYSTEMS}
     if any(systems.values()):
         view["systems_in_use"] = sorted(s for s, v in systems.items() if v)
     if not all(systems.values()):

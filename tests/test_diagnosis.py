@@ -248,3 +248,16 @@ def test_a_system_introduced_bare_keeps_its_scenes_when_one_user_is_named_later(
     first = {s.id: s.level for s in interviewed("财务用金蝶，别的都是表格。").assess().scenes}
     assert later["warehouse"] == 2 and later["procurement"] == 2 and later["finance"] == 2
     assert first["finance"] == 2 and first.get("procurement") != 2
+
+
+def test_a_plants_process_control_is_not_an_iot_platform_but_counts_as_data_collected():
+    """A DCS or SCADA runs the process (read as process control, not as the IoT platform the cases label); the
+    assessment still counts the process data it collects."""
+    facts = extract_rules("几台反应釜都接了DCS，操作工在中控室看温度压力。", turn=1)[0]
+    assert {f.key: f.value for f in facts if f.key.startswith("system.")} == {"system.control": True}
+    with_control, without = EnterpriseProfile(), EnterpriseProfile()
+    for fact in facts:
+        with_control.add(fact)
+    assessed = assess(with_control)
+    assert any("设备数据自动采集" in item.reason for item in assessed.items)
+    assert assessed.score_low > assess(without).score_low

@@ -68,10 +68,11 @@ def _systems(p: EnterpriseProfile) -> dict[str, bool]:
 
 
 def _equipment(p: EnterpriseProfile, systems: dict[str, bool]) -> Score:
-    if not (p.has("equipment_networked_pct") or "iot" in systems):
+    collected = systems.get("iot") or systems.get("control")  # machines' or the process's data collected
+    if not (p.has("equipment_networked_pct") or "iot" in systems or "control" in systems):
         return None
-    pct = p.get("equipment_networked_pct", 50.0 if systems.get("iot") else 5.0)
-    network = 6.0 if systems.get("iot") else 4.0 if any(systems.values()) else 1.0
+    pct = p.get("equipment_networked_pct", 50.0 if collected else 5.0)
+    network = 6.0 if collected else 4.0 if any(systems.values()) else 1.0
     value = network + 12 * _band(pct)
     return value, value + 2, f"设备联网率约{pct:.0f}%"
 
@@ -79,7 +80,7 @@ def _equipment(p: EnterpriseProfile, systems: dict[str, bool]) -> Score:
 def _data_collection(p: EnterpriseProfile, systems: dict[str, bool]) -> Score:
     if not (p.has("manual_records") or systems):
         return None
-    if systems.get("iot"):
+    if systems.get("iot") or systems.get("control"):
         return 7.0, 9.0, "设备数据自动采集"
     if systems.get("mes") or systems.get("qms"):
         return 5.0, 7.0, "生产数据在系统中在线记录"

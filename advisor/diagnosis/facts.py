@@ -22,7 +22,8 @@ from advisor.diagnosis.vocabulary import PAIN_POINTS, PainPointId
 ValueType = Literal["int", "float", "bool", "text", "trend", "list", "severity", "targets"]
 
 SYSTEMS = {"erp": "ERP", "mes": "MES", "wms": "WMS", "crm": "CRM", "plm": "PLM", "oa": "OA", "scm": "SCM/SRM",
-           "qms": "QMS", "hrm": "HR系统", "iot": "设备物联/数采", "bi": "BI看板", "cloud": "云服务/SaaS", "ai": "AI应用"}
+           "qms": "QMS", "hrm": "HR系统", "iot": "设备物联/数采", "bi": "BI看板", "cloud": "云服务/SaaS", "ai": "AI应用",
+           "control": "过程控制（DCS/SCADA）"}  # process control runs the plant; an IoT platform collects machines' data
 SECURITY_MEASURES = {"firewall": "防火墙", "backup": "数据备份", "access_control": "权限管控", "antivirus": "杀毒/终端防护",
                      "mlps": "等级保护", "encryption": "数据加密"}
 TRENDS = {"up": "上升", "down": "下降", "flat": "持平"}
