@@ -38,7 +38,8 @@ _QUANTITY = re.compile(
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余]|出头(?=[万亿]))?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?"
-    rf"(?:(?:full[- ]time|permanent|regular|salaried)\s+(?=(?:people|staff|employees|workers)\b))?(?P<unit>%|％|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
+    rf"(?:(?:full[- ]time|permanent|regular|salaried)\s+(?=(?:people|staff|employees|workers)\b))?"  # "38 full-time staff"
+    rf"(?P<unit>%|％|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
     rf"万元|元|块|RMB\b|yuan\b|{_FOREIGN}|台|条(?!龙)|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,

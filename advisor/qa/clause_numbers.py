@@ -36,7 +36,7 @@ _SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])(
 # "四点二条", "第四点二条", "标准四点二", "六点三那节讲什么": one 点 names a clause only after a clause word or with
 # one or a question about what it says right after it ("四点五万", "下午四点二十" stay numbers and times)
 _SPOKEN_PAIR = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}\s*点\s*{_N})(?![零〇一二两三四五六七八九十\d])")
-_PAIR_AFTER = re.compile(r"\s*(?:[那这]一?)?\s*(?:[条节款]|讲|说|写|规定|提到|要求|是什么|是啥|的内容)")
+_PAIR_AFTER = re.compile(r"\s*(?:[那这]一?)?\s*(?:[条节款]|讲|说的|说了|说啥|说什么|写|规定|提到|要求|是什么|是啥|的内容)")
 _TIME_BEFORE = re.compile(r"(?:上午|下午|中午|晚上|早上|凌晨|今天|明天|昨天|周.|星期.)\s*$")
 # between a chapter and its section: "第五章的第三节", "第6章里第二节", "五章三节"
 _JOIN = r"\s*(?:的|里面|里头|里|当中|中|下面|下边|下)?\s*的?\s*"
@@ -121,7 +121,8 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
     for m in _SPOKEN_PAIR.finditer(query):
         said = _spoken_id(m.group(1))
         clause_said = _PAIR_AFTER.match(query, m.end()) or _CLAUSE_BEFORE.search(query[:m.start()])
-        if said and clause_said and not _TIME_BEFORE.search(query[:m.start()]):
+        if said and clause_said and not _TIME_BEFORE.search(query[:m.start()]) and \
+                not _NOT_AN_ID_AFTER.match(query, m.end()):
             found.append((m.start(), m.end(), said))
     for m in _EN_SPOKEN_ID.finditer(query):
         if _CLAUSE_BEFORE.search(query[:m.start()]) or m.group(1).count("point") + m.group(1).count("dot") >= 2:

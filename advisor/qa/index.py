@@ -171,7 +171,8 @@ class ClauseIndex:
         # a cheap read proves the segment files are usable, not just the sqlite catalogue; a query loads the vector
         # segment now, under the lock (two processes loading it at once can wedge Chroma's embedded engine)
         stored = collection.get(limit=1, include=["embeddings"])["embeddings"]
-        collection.query(query_embeddings=[list(map(float, stored[0]))], n_results=1, include=[])
+        if len(stored):  # an empty corpus has nothing to load
+            collection.query(query_embeddings=[list(map(float, stored[0]))], n_results=1, include=[])
         self._collection = collection
         return True
 
@@ -187,11 +188,11 @@ class ClauseIndex:
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         with open(self.settings.index_dir / ".build.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX if writing else fcntl.LOCK_SH)
-            self._writing += writing
+            self._writing += 1 if writing else 0
             try:
                 yield
             finally:
-                self._writing -= writing
+                self._writing -= 1 if writing else 0
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _update_changed_documents(self, expected: dict, progress: Progress | None) -> bool:

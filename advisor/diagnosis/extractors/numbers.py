@@ -59,11 +59,15 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
 
 def _wan_unsaid(clause: Clause, q: Quantity) -> bool:
     """"去年开票六千二", "流水加起来四千出头": a turnover said in 万 without the word, a bare hundreds-or-thousands number
-    right after a word of turnover (not a month's or a day's, not of pieces or tonnes)."""
+    right after a word of turnover; not a day's, a month's or an order's, not a team counted ("销售团队两百"), not
+    pieces or tonnes, not another body's ("集团开票六千多")."""
     money = _lex()["money"]
-    return q.unit == "" and 100 <= q.value < 10_000 and not q.text.isascii() and \
-        _cue_before(clause.text, q.start, money["revenue_strong"], 10) is not None and \
-        not has_word(clause.text[:q.start] + q.after(clause.text, 3), money["other"] + money["not_money_after"])
+    cue = _cue_before(clause.text, q.start, money["revenue_strong"], 10)
+    if q.unit != "" or not 100 <= q.value < 10_000 or q.text.isascii() or cue is None:
+        return False
+    said = clause.text[max(0, q.start - 10) + cue[0]:q.start] + q.after(clause.text, 3)
+    return not has_word(said, money["other"] + money["not_money_after"] + money["not_wan"]) and \
+        not has_word(clause.text[:q.start], money["of_others"] + money["per_period"])
 
 
 # what an SME's systems cost a year stays below this (万元): a larger amount said beside a system is the turnover

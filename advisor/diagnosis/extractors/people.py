@@ -20,8 +20,9 @@ def _person_count(q: Quantity, clause: str) -> bool:
         return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
     people = _lex()["people"]
     money = _lex()["money"]
-    if q.unit == "" and has_word(clause[:q.start][-8:], money["revenue_strong"] + money["budget"] + people["spent"]) and \
-            not has_word(after, people["person_nouns"]):
+    money_words = money["revenue_strong"] + money["budget"] + people["spent"]
+    if q.unit == "" and has_word(clause[:q.start][-8:], money_words) and \
+            not has_word(after + clause[:q.start][-3:], people["person_nouns"]):
         return False  # "平时一年也就花五六千", "七家店流水加起来四千出头": money, not people
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
     if noun_before is not None and q.unit in ("个", "名", ""):
@@ -52,10 +53,11 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
     english_after = re.split(r"\band\b|[,;]", q.after(clause.text, 24))[0] if clause.text.isascii() else ""
     rest = sentence[sentence.find(clause.text) + len(clause.text):] if clause.text in sentence else ""
-    not_ours = find_word(rest[:16], people["not_ours"])
-    if has_word(before + english_after, people["temporary"]) or not_ours is not None and not_ours[0] <= 4:
-        return "temporary"  # "临时工二十来个", "about 100 subcontractors", "……一千多号人，那不是我们的人" (right after it:
-        # "员工三百出头，兼职的小时工没算进去" is ours)
+    not_ours = find_word(rest[:20], people["not_ours"])
+    others_named = not_ours is not None and has_word(rest[:not_ours[0]], people["person_nouns"] + people["temporary"])
+    if has_word(before + english_after, people["temporary"]) or not_ours is not None and not others_named:
+        return "temporary"  # "临时工二十来个", "about 100 subcontractors", "……一千多号人，但那些都不是我们的人" (not when
+        # the later clause names others: "员工三百出头，兼职的小时工没算进去" is ours)
     part = _cue_before(clause.text, q.start, people["part_of"], 6)
     if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total

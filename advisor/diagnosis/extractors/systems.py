@@ -88,9 +88,11 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
              not has_word(text[end:] + rest, syslex["still_there"])):
         return False  # "以前有个CRM，……，现在都在微信上聊", "以前开过一个AI补货模块"
     before = sentence[:sentence.find(text)] if text in sentence else ""
-    if has_word(text[:start], syslex["they"]) and has_word(re.split("[，,；;]", before.rstrip("，,；; "))[-1] + text,
-                                                           syslex["outside_firms"] + _lex()["people"]["outsider"]):
-        return None  # "账是代账公司做的，他们用金蝶": the outside firm's, named in this clause or the one before
+    outside = syslex["outside_firms"] + _lex()["people"]["outsider"]
+    if has_word(text[:start], syslex["they"]) and has_word(re.split("[，,；;]", before.rstrip("，,；; "))[-1] + text[:end],
+                                                           outside):
+        return None  # "账是代账公司做的，他们用金蝶", "代账会计用她的用友": the outside party's, named up to the system
+        # ("老板娘在用她的CRM跟客户" is ours)
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
         return False  # "We looked at a warehouse system": English puts the verb before the system
     if _granted_then_not(text[:end], text[end:] + rest):
@@ -129,9 +131,13 @@ def _granted_then_not(before: str, after: str) -> bool:
     granted = re.search(_lex()["systems"]["granted"], said)
     if granted is None:
         return False
-    turned = said[granted.end():]
-    return any(not turned[b:].lstrip().lower().startswith(tuple(_lex()["systems"]["not_all"]))
-               for _, b, _ in find_all(turned, _lex()["modality"]["negators"]))  # "还没全厂推开" is in use
+    parts = re.split("[，,；;。]", said[granted.end():], maxsplit=2)
+    turned = "，".join(parts[:2])  # the rest of its clause and the clause after it
+    nos = find_all(turned, _lex()["modality"]["negators"])
+    if any(turned[b:].lstrip().lower().startswith(tuple(_lex()["systems"]["not_all"])) for _, b, _ in nos):
+        return False  # "上是上了，还没全厂推开": in use, not everywhere
+    use = use_said(turned)  # "装是装了，天天在用，就是报表不好看" is in use
+    return use is False or bool(nos) and use is None
 
 
 def _a_thing_of_it(after: str) -> bool:
