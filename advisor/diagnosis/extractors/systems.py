@@ -93,8 +93,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
                                                            outside):
         return None  # "账是代账公司做的，他们用金蝶", "代账会计用她的用友": the outside party's, named up to the system
         # ("老板娘在用她的CRM跟客户" is ours)
-    if text[:start].isascii() and has_word(text[:start], syslex["choosing"]):
-        return False  # "We looked at a warehouse system": English puts the verb before the system
+    if text[:start].isascii() and has_word(text[:start], syslex["choosing"] + syslex["tried"]):
+        return False  # "We looked at a warehouse system", "We trialed Power BI": English puts the verb before it
     if _granted_then_not(text[:end], text[end:] + rest):
         return False  # "送了一个报工模块，装是装了，没一个工人扫", "买是买了个CRM，可没人会用"
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
@@ -343,8 +343,9 @@ def _offered(clause: Clause, start: int, end: int, trade: tuple[str, int, int] |
     between = text[sold[-1][1]:start] if sold else ""
     for a, b, _, _ in system_names(between):  # "代理用友的财务软件": a brand's characters are no verb
         between = between[:a] + " " * (b - a) + between[b:]
-    if sold and re.fullmatch(rf"[\s的是{syslex['sold_measure']}]*", between):
-        return True  # "我们卖的是一套收银系统" (not "销售部卖货全靠CRM")
+    a_seller = sold and text[:sold[-1][0]].rstrip().endswith(tuple(syslex["a_seller"]))
+    if sold and not a_seller and re.fullmatch(rf"[\s的是{syslex['sold_measure']}]*", between):
+        return True  # "我们卖的是一套收银系统" (not "销售部卖货全靠CRM", "有个卖MES的过来装了")
     built = list(_built_for_others().finditer(text[:start]))
     return bool(built) and not has_word(text[built[-1].end():start], syslex["use_verbs"])
 
