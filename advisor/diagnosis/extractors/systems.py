@@ -124,15 +124,14 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
 
 
 def _granted_then_not(before: str, after: str) -> bool:
-    """A verb said twice around 是 ("装是装了", "买是买了"), in the system's clause or after it up to the next system
-    named, then a no."""
+    """A verb said twice around 是 ("装是装了"), up to the next system named, then a no in the rest of its clause or
+    the clause after it."""
     others = _system_mentions(after)
-    said = before + after[:others[0][0]] if others else before + after
+    said = before + (after[:others[0][0]] if others else after)
     granted = re.search(_lex()["systems"]["granted"], said)
     if granted is None:
         return False
-    parts = re.split("[，,；;。]", said[granted.end():], maxsplit=2)
-    turned = "，".join(parts[:2])  # the rest of its clause and the clause after it
+    turned = "，".join(re.split("[，,；;。]", said[granted.end():], maxsplit=2)[:2])
     nos = find_all(turned, _lex()["modality"]["negators"])
     if any(turned[b:].lstrip().lower().startswith(tuple(_lex()["systems"]["not_all"])) for _, b, _ in nos):
         return False  # "上是上了，还没全厂推开": in use, not everywhere
