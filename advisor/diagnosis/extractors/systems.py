@@ -92,7 +92,6 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
     if has_word(text[:start], syslex["they"]) and has_word(re.split("[，,；;]", before.rstrip("，,；; "))[-1] + text[:end],
                                                            outside):
         return None  # "账是代账公司做的，他们用金蝶", "代账会计用她的用友": the outside party's, named up to the system
-        # ("老板娘在用她的CRM跟客户" is ours)
     if text[:start].isascii() and has_word(text[:start], syslex["choosing"] + syslex["tried"]):
         return False  # "We looked at a warehouse system", "We trialed Power BI": English puts the verb before it
     if _granted_then_not(text[:end], text[end:] + rest):
@@ -118,16 +117,17 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
         return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
     if has_word(text[start:end], syslex["topic_names"]) and not (
             use_said(text) or has_word(text, syslex["topic_there"]) or _a_thing_of_it(text[end:end + 8]) or
-            re.search(f"(?:{'|'.join(map(re.escape, syslex['topic_ours_before']))})\\s*$", text[:start])):
+            text[:start].rstrip().endswith(tuple(syslex["topic_ours_before"]))):
         return None  # "大家都在说AI", "物联网离我们太远": a technology talked of, not one of ours
     return True
 
 
 def _granted_then_not(before: str, after: str) -> bool:
-    """A verb said twice around 是 ("装是装了"), up to the next system named, then a no in the rest of its clause or
-    the clause after it."""
-    others = _system_mentions(after)
-    said = before + (after[:others[0][0]] if others else after)
+    """"装是装了" up to the next system named, then a no in the rest of its clause or the clause after it."""
+    said = before + after
+    if re.search(_lex()["systems"]["granted"], said):  # the rare case: only then are the later systems looked for
+        others = _system_mentions(after)
+        said = before + (after[:others[0][0]] if others else after)
     granted = re.search(_lex()["systems"]["granted"], said)
     if granted is None:
         return False
