@@ -17,7 +17,7 @@ from advisor.diagnosis.extractors.base import _lex
 from advisor.diagnosis.extractors.systems import named_after_no, only_some_in_use
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.quantities import find_quantities
-from advisor.diagnosis.reading import Message, read
+from advisor.diagnosis.reading import Message, read, skips
 from advisor.diagnosis.vocabulary import Fact, PainPointId
 
 
@@ -45,7 +45,7 @@ def intents_of(text: str, message: Message | None = None) -> set[str]:
     if "question" not in intents and (len(text) <= 24 and has_word(text, mod["finish"]) or
                                       alone and has_word(text, mod["finish_alone"])):
         intents.add("finish")
-    if len(text) <= 24 and has_word(text, mod["skip"]):
+    if skips(text):
         intents.add("skip")
     if has_word(text[:16], mod["correction"]):
         intents.add("correction")

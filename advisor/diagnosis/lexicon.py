@@ -53,6 +53,7 @@ class _Shape(BaseModel):
     pain_needs: dict[str, list[str]]
     complaint_markers: list[str]
     complaint_softeners: list[str]
+    complaint_look_alikes: list[str]
     severity_markers: list[str]
 
 

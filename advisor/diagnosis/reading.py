@@ -138,6 +138,11 @@ def read(said: str) -> Message:
     return message
 
 
+def skips(text: str) -> bool:
+    """A short answer that says the owner does not know or would rather not say ("不清楚，没算过", "pass")."""
+    return len(text) <= 24 and has_word(text, extraction_lexicon()["modality"]["skip"])
+
+
 def answer_polarity(text: str) -> bool | None:
     """Yes or no, for a short answer ("没有。", "也没", "有，财务在用", "we do"); None when it says more than that."""
     mod = extraction_lexicon()["modality"]

@@ -8,7 +8,7 @@ from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, has_word, system_names
 from advisor.diagnosis.plan_content import plan_content
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
-from advisor.diagnosis.reading import Clause
+from advisor.diagnosis.reading import Clause, negated, skips
 from advisor.diagnosis.vocabulary import PainPointId
 
 # --- industry -------------------------------------------------------------------------------------------------
@@ -184,13 +184,20 @@ def pains(ctx: Context) -> None:
         if clause.modality in ("question", "other_party"):
             continue
         sentence = ctx.message.sentence_of(clause)
+        named = {pain for pain in PainPointId if _complained_of(clause.text, lex["pain_points"].get(pain.value, []))}
         for pain in PainPointId:
-            if has_word(clause.text, lex["pain_points"].get(pain.value, [])) or \
+            # a topic makes a pain only where no pain is named in the clause: "库存对不上" is of the data, not the stock
+            if pain in named or not named and \
                     has_word(clause.text, lex["pain_topics"].get(pain.value, [])) and complains(sentence) and \
                     not _stated_plainly(ctx, pain.value, sentence):
                 severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
                 ctx.add(f"pain.{pain.value}", severity, clause.text)
     _pains_by_meaning(ctx)
+
+
+def _complained_of(text: str, words: list[str]) -> bool:
+    """A pain word said, and not right after a negator that says it is gone ("基本不用二次录入", "不用纸质单据了")."""
+    return any(not negated(text, start, window=3) for start, _, _ in find_all(text, words))
 
 
 @per_knowledge
@@ -207,9 +214,10 @@ def complains(text: str) -> bool:
 
 @per_knowledge
 def _softened() -> re.Pattern:
-    """A hedge and the (at most two) characters it softens."""
+    """A hedge and the (at most two) characters it softens; a word that only looks like a complaint (冲压, 诊断)."""
     hedges = sorted(_lex()["complaint_softeners"], key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, hedges))}).{{0,2}}")
+    look_alikes = sorted(_lex()["complaint_look_alikes"], key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, hedges))}).{{0,2}}|{'|'.join(map(re.escape, look_alikes))}")
 
 
 def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
@@ -247,6 +255,8 @@ def _pains_by_meaning(ctx: Context) -> None:
     """Pains the words missed, found by meaning at the fitted threshold (a surer reading by the words is never
     overruled: these are marked less sure and only add findings, they do not move the score)."""
     from advisor.diagnosis.pain_classifier import threshold
+    if skips(ctx.message.text.strip()):
+        return  # "不清楚，没算过" answers our question: not knowing a figure complains of nothing
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)

@@ -188,6 +188,11 @@ def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
     return ctx.message.text[first.start:last.start + len(last.text)]
 
 
+def _deputy(agent: str, words: dict) -> bool:
+    """Someone below the boss is named: not as part of the boss's title (经理 in 总经理)."""
+    return any(word in words["deputies"] for _, _, word in find_all(agent, words["boss"] + words["deputies"]))
+
+
 def _names_the_boss(text: str, bosses: list[str]) -> bool:
     """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or staff ("老板儿子",
     "老板的司机", "老板家大儿子")."""
@@ -300,8 +305,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if _named_colleague(agent, words) and not has_word(agent, words["boss"]):
             ctx.add("leadership", False, clause.text)  # "王姐在弄", "运营总监老周牵头": someone named, not the boss
             return
-        if has_word(agent, words["deputies"]) or not me and not has_word(agent, words["boss"]):
-            if not has_word(agent, words["deputies"]):
+        if _deputy(agent, words) or not me and not has_word(agent, words["boss"]):
+            if not _deputy(agent, words):
                 continue  # "我们那位": nobody we can place
             ctx.add("leadership", False, clause.text)
             return
