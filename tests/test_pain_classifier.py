@@ -124,6 +124,14 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("上回有家软件公司来报价，一套要四十万。", "process_inefficiency", False),
     # a lack said against others complains
     ("顾客都想要会员积分，同行早就有了，我们还没有。", "customer_marketing", True),
+    # not knowing what a thing earns or where an order stands, said in one stretch
+    ("我也算不清每条产品线的毛利多少。", "decision_support", True),
+    ("Nobody knows how much each custom order really costs us.", "decision_support", True),
+    ("老客户来问，我们也说不清单子做到哪一步了。", "production_visibility", True),
+    # those on top who will not decide
+    ("上面一直下不了决心，事情就这么拖着。", "strategy_leadership", True),
+    # a topic inside a system's name or purpose is the system's: its non-use is no complaint of the topic
+    ("前年装了个会员管理系统，后来没人用了。", "customer_marketing", False),
 ])
 def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):
     pain_classifier.use_embedder(False)  # the words alone
@@ -143,6 +151,9 @@ def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():
         ctx = Context(read(text), 1, "", facts=extract_rules(text, 1)[0])
         return _stated_plainly(ctx, "talent_shortage", text)
     assert stated("IT就一个人，兼着管网络。")
+    ctx = Context(read("预算一年八万左右，再多就拿不出来了。"), 1, "",
+                  facts=extract_rules("预算一年八万左右，再多就拿不出来了。", 1)[0])
+    assert _stated_plainly(ctx, "funding", ctx.message.text)  # a budget's limit is the budget, not a complaint
     assert not stated("IT就一个人，系统坏了经常半天没人修。")
 
 
