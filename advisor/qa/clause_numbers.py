@@ -31,7 +31,7 @@ _EN_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six 
 _EN_DIGIT = rf"(?:{'|'.join(_EN_DIGITS)}|\d{{1,2}})"
 _ARABIC_ID = re.compile(r"(?<![\d.A-Za-z/-])(\d{1,2}(?:\.\d{1,2}){1,5})(?![\d.]*\d)")
 # "五点二点四", "五.二.四", "5.3.2.七" (two 点 at least: "四点五" alone is a number, not a clause)
-_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.])({_N}(?:\s*[点.]\s*{_N}){{2,5}})"
+_SPOKEN_ID = re.compile(rf"(?<![零〇一二两三四五六七八九十\d点.、])({_N}(?:\s*[点.]\s*{_N}){{2,5}}|{_N}(?:、{_N}){{2,5}})"
                         rf"(?![零〇一二两三四五六七八九十\d])")
 # "四点二条", "第四点二条", "标准四点二", "六点三那节讲什么": one 点 names a clause only after a clause word or with
 # one or a question about what it says right after it ("四点五万", "下午四点二十" stay numbers and times)
@@ -47,10 +47,10 @@ _SECTION = rf"{_JOIN}(?:第\s*)?({_N})\s*[节条](?:{_JOIN}(?:第\s*)?({_N})\s*(
 _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:{_SECTION})?|(?<![前后头两几第])({_N})\s*章{_SECTION}"
                       rf"|第\s*({_N})\s*部分{_SECTION}")
 # a section numbered within the chapter named before it ("第六章3.2节" is 6.3.2)
-_WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]")
+_WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*(?:[节条款]|(?=讲|说|写|规定|是什么|是啥|[?？]|$))")
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
-                       rf"(?:第\s*({_N})\s*(?:条|点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
-                       rf"|[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）"
+                       rf"(?:第\s*({_N})\s*(?:条|点|小项|子项|小点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
+                       rf"|[-.]?[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）", "5.3.2.(7)"
                        rf"|\s*,?\s*(?:item|point|bullet|no\.|number|#)\s*({_EN_DIGIT})\b)",  # "5.3.2 item 7"
                        re.IGNORECASE)
 _EN_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(),
@@ -104,7 +104,7 @@ def _english_position(said: str) -> int | None:
 
 
 def _spoken_id(text: str) -> str | None:
-    parts = [numeral(p) for p in re.split(r"\s*[点.]\s*", text)]
+    parts = [numeral(p) for p in re.split(r"\s*[点.、]\s*", text)]
     return ".".join(map(str, parts)) if all(p is not None for p in parts) else None
 
 
@@ -116,7 +116,9 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
             found.append((m.start(), m.end(), m.group(1)))
     for m in _SPOKEN_ID.finditer(query):
         said = _spoken_id(m.group(1))
-        if said and not _NOT_AN_ID_AFTER.match(query, m.end()):
+        listed = "、" in m.group(1)  # "五、三、二、七" names a clause only where the question speaks of one
+        if said and not _NOT_AN_ID_AFTER.match(query, m.end()) and (not listed or _CLAUSE_BEFORE.search(
+                query[:m.start()]) or _CLAUSE_AFTER.match(query, m.end())):
             found.append((m.start(), m.end(), said))
     for m in _SPOKEN_PAIR.finditer(query):
         said = _spoken_id(m.group(1))
