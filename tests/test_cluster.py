@@ -1,5 +1,6 @@
 """Two app processes behind nginx, sharing PostgreSQL and a Chroma server (scripts/serve-cluster.sh, issue #24): an
-owner's interview goes on on either process, and a process killed mid-interview loses no acknowledged turn."""
+owner's interview goes on on either process, a document one process adds is searched on the other within seconds, and
+a process killed mid-interview loses no acknowledged turn."""
 from __future__ import annotations
 
 import os
@@ -106,6 +107,23 @@ def test_an_interview_begun_on_one_process_goes_on_on_the_other(cluster):
     finally:
         on_a.close()
         on_b.close()
+
+
+def test_a_document_added_on_one_process_is_found_by_a_search_on_the_other(cluster, tmp_path):
+    from gradio_client import Client, handle_file
+    doc = tmp_path / "冷库巡检制度.md"
+    doc.write_text("1 范围\n本制度规定冷库巡检。\n2 巡检要求\n冷库温度每两小时记录一次，偏离零下十八度立即报告值班长。\n",
+                   "utf-8")
+    on_a, on_b = Client(cluster.apps["a"][0], verbose=False), Client(cluster.apps["b"][0], verbose=False)
+    message, *_ = on_a.predict(handle_file(str(doc)), "LK-01", api_name="/add_document")
+    assert "LK-01" in str(message)
+    question, found, deadline = "冷库温度多久记录一次？", "", time.time() + 30  # the marker is read every few seconds
+    while time.time() < deadline and "LK-01" not in found:
+        _chat, found, *_ = on_b.predict(question, "", [], api_name="/ask")
+        found = str(found)
+        time.sleep(1)
+    assert "LK-01" in found, f"process b never found the document process a added: {found[:300]}"
+    on_a.predict("LK-01", api_name="/remove_document")
 
 
 def test_a_killed_process_loses_no_acknowledged_turn_and_nginx_sends_the_owner_on(cluster):

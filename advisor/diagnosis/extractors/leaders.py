@@ -259,7 +259,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             continue
         agent = None
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
-        agent_words = r"(?:[^，。,是由]{1,8}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
+        agent_words = r"(?:[^，。,是由]{1,12}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来|了)*(?P<verb>{verbs})",
                         rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
                         rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
