@@ -423,3 +423,13 @@ def test_a_second_readers_examples_of_the_stop_32_rules(asked, text, key, value)
 
 def test_a_qualified_amount_keeps_its_frame():
     assert _facts("去年开票一个亿含税。")["revenue_wan"] == 10000
+
+
+@pytest.mark.parametrize("text,skipped", [
+    ("这个真说不好。", True), ("没统计过，不清楚", True), ("Not sure, sorry.", True),
+    # not knowing something, said as a complaint, answers the question
+    ("不清楚每个订单到底赚多少钱。", False), ("We don't know which customers are profitable.", False),
+])
+def test_a_skip_is_an_answer_that_ends_in_not_knowing(text, skipped):
+    from advisor.diagnosis.reading import skips
+    assert skips(text) is skipped

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from advisor.diagnosis.lexicon import extraction_lexicon, find_word, has_word, mandarin
+from advisor.diagnosis.lexicon import extraction_lexicon, find_all, find_word, has_word, mandarin
 
 _SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
 _CLAUSE_SEP = re.compile(r"[，：:—]+|,(?!\d{3}(?!\d))|--|\s-\s")  # "80,000" is one number
@@ -139,8 +139,14 @@ def read(said: str) -> Message:
 
 
 def skips(text: str) -> bool:
-    """A short answer that says the owner does not know or would rather not say ("不清楚，没算过", "pass")."""
-    return len(text) <= 24 and has_word(text, extraction_lexicon()["modality"]["skip"])
+    """A short answer that says the owner does not know or would rather not say ("不清楚，没算过", "这个说不好",
+    "pass"): the word ends its clause, so "不知道哪个渠道有用" (not knowing something) is no skip."""
+    if len(text) > 24:
+        return False
+    for _, end, _ in find_all(text, extraction_lexicon()["modality"]["skip"]):
+        if len(re.split(r"[，,。.！!？?；;\s]", text[end:], maxsplit=1)[0].strip("了呢啊呀吧哦的哈耶")) == 0:
+            return True
+    return False
 
 
 def answer_polarity(text: str) -> bool | None:
