@@ -116,14 +116,16 @@ def test_a_document_added_on_one_process_is_found_by_a_search_on_the_other(clust
                    "utf-8")
     on_a, on_b = Client(cluster.apps["a"][0], verbose=False), Client(cluster.apps["b"][0], verbose=False)
     message, *_ = on_a.predict(handle_file(str(doc)), "LK-01", api_name="/add_document")
-    assert "LK-01" in str(message)
-    question, found, deadline = "冷库温度多久记录一次？", "", time.time() + 30  # the marker is read every few seconds
-    while time.time() < deadline and "LK-01" not in found:
-        _chat, found, *_ = on_b.predict(question, "", [], api_name="/ask")
-        found = str(found)
-        time.sleep(1)
-    assert "LK-01" in found, f"process b never found the document process a added: {found[:300]}"
-    on_a.predict("LK-01", api_name="/remove_document")
+    try:
+        assert "LK-01" in str(message)
+        question, found, deadline = "冷库温度多久记录一次？", "", time.time() + 30  # the marker is read every few s
+        while time.time() < deadline and "LK-01" not in found:
+            _chat, found, *_ = on_b.predict(question, "", [], api_name="/ask")
+            found = str(found)
+            time.sleep(1)
+        assert "LK-01" in found, f"process b never found the document process a added: {found[:300]}"
+    finally:
+        on_a.predict("LK-01", api_name="/remove_document")
 
 
 def test_a_killed_process_loses_no_acknowledged_turn_and_nginx_sends_the_owner_on(cluster):

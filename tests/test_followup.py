@@ -115,10 +115,12 @@ def test_a_clause_number_listed_with_commas_or_its_item_in_brackets(kb):
     from advisor.qa.clause_numbers import clause_refs
     doc = kb.guide.doc_id
     assert clause_refs("标准五、二、四说的是啥", kb, doc) == [("5.2.4", None)]  # 、 where a clause is spoken of
-    assert clause_refs("仓库进了三、四、五台叉车", kb, doc) == []  # and only there
+    for listing in ("一、二、三号车间都要上吗", "第三、四、五条讲什么", "顺序是一、二、三"):  # and only there
+        assert clause_refs(listing, kb, doc) == []
     assert clause_refs("5.3.3第一小项怎么理解", kb, doc) == [("5.3.3.1", None)]
     assert clause_refs("5.3.3.(1)讲什么", kb, doc) == [("5.3.3.1", None)]
     assert clause_refs("第6章3.2讲什么", kb, doc) == [("6.3.2", None)]  # a section within the chapter, no 节
+    assert clause_refs("第6章 5.3.2讲什么", kb, doc) == [("6", None), ("5.3.2", None)]  # a whole id stands apart
 
 
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):

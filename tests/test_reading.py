@@ -428,7 +428,8 @@ def test_a_qualified_amount_keeps_its_frame():
 @pytest.mark.parametrize("text,skipped", [
     ("这个真说不好。", True), ("没统计过，不清楚", True), ("Not sure, sorry.", True),
     # not knowing something, said as a complaint, answers the question
-    ("不清楚每个订单到底赚多少钱。", False), ("We don't know which customers are profitable.", False),
+    ("没统计过。", True), ("跳过这题", True),
+    ("不清楚每个订单到底赚多少钱。", False), ("Don't know which sells.", False),
 ])
 def test_a_skip_is_an_answer_that_ends_in_not_knowing(text, skipped):
     from advisor.diagnosis.reading import skips

@@ -52,6 +52,7 @@ class _Shape(BaseModel):
     pain_facts: dict[str, list[str]]
     pain_needs: dict[str, list[str]]
     pain_fact_words: dict[str, list[str]]
+    pain_gone: list[str]
     pain_constructions: dict[str, list[list[str]]]
     complaint_markers: list[str]
     complaint_softeners: list[str]

@@ -144,7 +144,8 @@ def skips(text: str) -> bool:
     if len(text) > 24:
         return False
     for _, end, _ in find_all(text, extraction_lexicon()["modality"]["skip"]):
-        if len(re.split(r"[，,。.！!？?；;\s]", text[end:], maxsplit=1)[0].strip("了呢啊呀吧哦的哈耶")) == 0:
+        rest = re.split(r"[，,。.！!？?；;]", text[end:].lstrip(), maxsplit=1)[0].strip("过了呢啊呀吧哦的哈耶 ")
+        if len(rest) <= 2:  # "跳过这题", "不清楚多少"; not "不知道哪个产品赚钱", "not sure which sells"
             return True
     return False
 

@@ -47,7 +47,8 @@ _SECTION = rf"{_JOIN}(?:第\s*)?({_N})\s*[节条](?:{_JOIN}(?:第\s*)?({_N})\s*(
 _CHAPTER = re.compile(rf"第\s*({_N})\s*章(?:{_SECTION})?|(?<![前后头两几第])({_N})\s*章{_SECTION}"
                       rf"|第\s*({_N})\s*部分{_SECTION}")
 # a section numbered within the chapter named before it ("第六章3.2节" is 6.3.2)
-_WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*(?:[节条款]|(?=讲|说|写|规定|是什么|是啥|[?？]|$))")
+_WITHIN = re.compile(rf"{_JOIN}(?:第\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[节条款]"
+                     rf"|{_JOIN}(\d{{1,2}}\.\d{{1,2}})(?=讲|说|写|规定|是什么|是啥|[?？])")  # "第6章3.2讲什么"
 _POSITION = re.compile(rf"\s*(?:条|节|款)?\s*(?:下面|下边|下的|下|里面|里头|里|中|当中|之中)?\s*的?\s*"
                        rf"(?:第\s*({_N})\s*(?:条|点|小项|子项|小点|项|款|个|部分|小节|方面)|(最后)\s*(?:一|那)?\s*(?:条|点|项|个)"
                        rf"|[-.]?[（(]\s*({_N})\s*[)）]"  # "5.3.2（7）", "5.3.2.(7)"
@@ -69,6 +70,7 @@ _SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\
 # only where the question speaks of a clause there ("第5-3-2条", "5 3 2 7说了什么"): not a bin code, a score or a room
 _CLAUSE_BEFORE = re.compile(r"(?:第|条款|条文|clause|section|指南|标准)\s*$", re.IGNORECASE)
 _CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是啥|的内容|里面|里头|[?？]|$)")
+_LISTED_ID_AFTER = re.compile(r"\s*(?:说|讲|写|规定|是什么|是啥|的内容|里面|里头)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
 # "chapter 5 section 3", "Clause 6, part 2", "条款5"
@@ -108,6 +110,12 @@ def _spoken_id(text: str) -> str | None:
     return ".".join(map(str, parts)) if all(p is not None for p in parts) else None
 
 
+def _listed_id(query: str, m: re.Match) -> bool:
+    """"标准五、二、四说的是啥" names one clause; "第三、四、五条" and "一、二、三号车间" list several things."""
+    return not re.search(r"第\s*$", query[:m.start()]) and not re.match(r"\s*[条款章节号个]", query[m.end():]) and \
+        bool(_CLAUSE_BEFORE.search(query[:m.start()]) or _LISTED_ID_AFTER.match(query, m.end()))
+
+
 def _mentions(query: str) -> list[tuple[int, int, str]]:
     """(start, end, clause id as said) of every clause number in the question, in order."""
     found = []
@@ -116,9 +124,7 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
             found.append((m.start(), m.end(), m.group(1)))
     for m in _SPOKEN_ID.finditer(query):
         said = _spoken_id(m.group(1))
-        listed = "、" in m.group(1)  # "五、三、二、七" names a clause only where the question speaks of one
-        if said and not _NOT_AN_ID_AFTER.match(query, m.end()) and (not listed or _CLAUSE_BEFORE.search(
-                query[:m.start()]) or _CLAUSE_AFTER.match(query, m.end())):
+        if said and not _NOT_AN_ID_AFTER.match(query, m.end()) and ("、" not in m.group(1) or _listed_id(query, m)):
             found.append((m.start(), m.end(), said))
     for m in _SPOKEN_PAIR.finditer(query):
         said = _spoken_id(m.group(1))
@@ -137,7 +143,8 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
         said, end = ".".join(map(str, numbers)), m.end()
         within = _WITHIN.match(query, end) if len(numbers) == 1 else None
         if within:  # "第六章3.2节" is 6.3.2; "第六章6.3.2节" names 6.3.2 itself
-            said = within.group(1) if within.group(1).startswith(f"{said}.") else f"{said}.{within.group(1)}"
+            section = within.group(1) or within.group(2)
+            said = section if section.startswith(f"{said}.") else f"{said}.{section}"
             end = within.end()
         found.append((m.start(), end, said))
     for m in _NAMED_PART.finditer(query):

@@ -189,8 +189,10 @@ def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
 
 
 def _deputy(agent: str, words: dict) -> bool:
-    """Someone below the boss is named: not as part of the boss's title (经理 in 总经理)."""
-    return any(word in words["deputies"] for _, _, word in find_all(agent, words["boss"] + words["deputies"]))
+    """Someone below the boss is named: not as part of the boss's title (经理 in 总经理), or as the boss's deputy (副
+    before the title)."""
+    return any(word in words["deputies"] or agent[max(0, start - 1):start] == "副"  # "副董事长"
+               for start, _, word in find_all(agent, words["boss"] + words["deputies"]))
 
 
 def _names_the_boss(text: str, bosses: list[str]) -> bool:
@@ -305,8 +307,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if _named_colleague(agent, words) and not has_word(agent, words["boss"]):
             ctx.add("leadership", False, clause.text)  # "王姐在弄", "运营总监老周牵头": someone named, not the boss
             return
-        if _deputy(agent, words) or not me and not has_word(agent, words["boss"]):
-            if not _deputy(agent, words):
+        deputy = _deputy(agent, words)
+        if deputy or not me and not has_word(agent, words["boss"]):
+            if not deputy:
                 continue  # "我们那位": nobody we can place
             ctx.add("leadership", False, clause.text)
             return
