@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from advisor.config import knowledge_path, per_knowledge, settings_in_effect
+from advisor.qa.embeddings import cached_rows
 from advisor.diagnosis.lexicon import mandarin
 from advisor.diagnosis.vocabulary import PainPointId
 
@@ -96,12 +97,6 @@ def _unit(rows) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
-def _embedded(embedder, texts: list[str]) -> np.ndarray:
-    """The training sentences' embeddings, read from the model cache folder when this embedder made them before."""
-    from advisor.qa.embeddings import cached_rows
-    return cached_rows(embedder, texts, "pain_examples")
-
-
 class PainModel:
     """Character n-grams and the embedding, side by side, into one logistic regression."""
 
@@ -111,7 +106,7 @@ class PainModel:
         self.embedder = embedder
         texts = [mandarin(item.text) for item in items]
         self.ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
-        features = self._features(self.ngrams.fit_transform(texts), _embedded(embedder, [i.text for i in items]))
+        features = self._features(self.ngrams.fit_transform(texts), cached_rows(embedder, [i.text for i in items], "pain_examples"))
         self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
         self.model.fit(features, [str(item.pain) for item in items])
 

@@ -186,11 +186,11 @@ def pains(ctx: Context) -> None:
         sentence = ctx.message.sentence_of(clause)
         named = {pain for pain in PainPointId if _complained_of(clause.text, lex["pain_points"].get(pain.value, [])) or
                  _not_known(clause.text, lex["pain_constructions"].get(pain.value))}
+        # a topic makes a pain only where no pain is named in the clause: "库存对不上" is of the data, not the stock
+        topics = "" if named else _systems_out(clause.text)
         for pain in PainPointId:
-            # a topic makes a pain only where no pain is named in the clause: "库存对不上" is of the data, not the stock
-            if pain in named or not named and \
-                    has_word(_systems_out(clause.text), lex["pain_topics"].get(pain.value, [])) and complains(sentence) and \
-                    not _stated_plainly(ctx, pain.value, sentence):
+            if pain in named or topics and has_word(topics, lex["pain_topics"].get(pain.value, [])) and \
+                    complains(sentence) and not _stated_plainly(ctx, pain.value, sentence):
                 severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
                 ctx.add(f"pain.{pain.value}", severity, clause.text)
     _pains_by_meaning(ctx)
