@@ -121,6 +121,9 @@ def test_a_clause_number_listed_with_commas_or_its_item_in_brackets(kb):
     assert clause_refs("5.3.3.(1)讲什么", kb, doc) == [("5.3.3.1", None)]
     assert clause_refs("第6章3.2讲什么", kb, doc) == [("6.3.2", None)]  # a section within the chapter, no 节
     assert clause_refs("第6章 5.3.2讲什么", kb, doc) == [("6", None), ("5.3.2", None)]  # a whole id stands apart
+    assert clause_refs("指南五三一", kb, doc) == [("5.3.1", None)]  # one digit a level, said on
+    for not_a_clause in ("给我三五条建议", "一二三条都要做吗", "四五六个人够不够"):
+        assert clause_refs(not_a_clause, kb, doc) == [], not_a_clause
 
 
 def test_an_ordinal_names_a_list_item_and_siblings_are_counted(kb):

@@ -111,10 +111,18 @@ def test_user_document_can_be_added_and_found(real_retriever, tmp_path):
 
 
 @pytest.mark.parametrize("query,expected", [("五点三点二点七讲了什么", "5.3.2.7"), ("第五章第二节第三条", "5.2.3"),
-                                            ("5.3.3下面第二条说了什么", "5.3.3.2")])
+                                            ("5.3.3下面第二条说了什么", "5.3.3.2"), ("五四一三说的什么", "5.4.1.3")])
 def test_clause_numbers_said_in_words(real_retriever, query, expected):
     found = real_retriever.search(query)
     assert found.results[0].clause_id == expected and found.results[0].via == "lookup" and not found.refused
+
+
+@pytest.mark.parametrize("query,missing", [("5.4.1.9讲的是啥？", ["5.4.1.9"]), ("第8.1条有什么要求", ["8.1"]),
+                                           ("What does clause 6.3.1.2.7 require?", ["6.3.1.2.7"])])
+def test_a_clause_number_the_guide_does_not_have_is_said_so(real_retriever, query, missing):
+    found = real_retriever.search(query)
+    assert found.refused and found.missing_clauses == missing
+    assert not real_retriever.search("数据备份用2.0版本的软件可以吗？").missing_clauses  # a version is no clause
 
 
 def test_an_applicability_question_reads_the_scope_clause(real_retriever):

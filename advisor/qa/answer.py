@@ -200,13 +200,15 @@ class QAService:
         nearest = [r for r in found.results[:3] if r.text]
         near = "；".join(f"“{r.title}”（{r.clause_id}）" if r.clause_id != r.title else f"“{r.title}”" for r in nearest)
         unmet = answer_type(found.refusal_reason) if found.refusal_reason else None
-        if unmet is not None:
+        if said := "、".join(found.missing_clauses):
+            text = _t(lang, f"{GUIDE_DOC_ID} 中没有 {said} 这一条款编号，不作推测。最接近的条款是：{near or '无'}。",
+                      f"{GUIDE_DOC_ID} has no clause numbered {said}, so I will not guess. Nearest: {near or 'none'}.")
+        elif unmet is not None:
             text = _t(lang, f"指南没有规定{unmet.label}，这类问题请以主管部门、法律法规或服务商的正式文件为准。"
                             f"指南在相关方面讲的是：{near or '无'}。",
                       f"The guide does not give {unmet.label_en}; on this subject it covers: {near or 'nothing close'}.")
         else:
-            text = _t(lang,
-                      f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的内容是：{near or '无'}。"
+            text = _t(lang, f"知识库中没有找到能回答这个问题的条款，不作推测。最接近的内容是：{near or '无'}。"
                       "如果您的问题与数字化转型有关，可以换个说法或直接询问条款号。",
                       f"The corpus does not cover this question, so I will not guess. Nearest: {near or 'none'}.")
         return Answer(question=question, language=lang, text=text, mode=AnswerMode.refused, refused=True,

@@ -70,6 +70,11 @@ _SEPARATED_ID = re.compile(r"(?<![\d.])\d{1,2}(?:([-\s,，、。·])\d{1,2})(?:\
 # only where the question speaks of a clause there ("第5-3-2条", "5 3 2 7说了什么"): not a bin code, a score or a room
 _CLAUSE_BEFORE = re.compile(r"(?:第|条款|条文|clause|section|指南|标准)\s*$", re.IGNORECASE)
 _CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是啥|的内容|里面|里头|[?？]|$)")
+# "六三一一讲的啥", "标准五三二七": one digit a level, said on without a dot, only before a question about what it says
+# or after a document word (not "一二三条", "五六个")
+_SPOKEN_RUN = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d点.、第])([一二三四五六][一二三四五六七八九]{2,4})"
+                         r"(?![零〇一二两三四五六七八九十百千万\d])")
+_DOCUMENT_BEFORE = re.compile(r"(?:条款|条文|指南|标准)\s*$")
 _LISTED_ID_AFTER = re.compile(r"\s*(?:说|讲|写|规定|是什么|是啥|的内容|里面|里头)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _EN_SPOKEN_ID = re.compile(rf"\b({_EN_DIGIT}(?:\s+(?:point|dot)\s+{_EN_DIGIT}){{1,5}})\b", re.IGNORECASE)
@@ -126,6 +131,9 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
         said = _spoken_id(m.group(1))
         if said and not _NOT_AN_ID_AFTER.match(query, m.end()) and ("、" not in m.group(1) or _listed_id(query, m)):
             found.append((m.start(), m.end(), said))
+    for m in _SPOKEN_RUN.finditer(query):
+        if _LISTED_ID_AFTER.match(query, m.end()) or _DOCUMENT_BEFORE.search(query[:m.start()]):
+            found.append((m.start(), m.end(), ".".join(str(numeral(ch)) for ch in m.group(1))))
     for m in _SPOKEN_PAIR.finditer(query):
         said = _spoken_id(m.group(1))
         clause_said = _PAIR_AFTER.match(query, m.end()) or _CLAUSE_BEFORE.search(query[:m.start()])
@@ -156,14 +164,28 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
 
 def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
     """The clauses the question names, each with the list item it points at (or None), in the order named."""
+    return _resolved(query, kb, doc_id)[0]
+
+
+def missing_clauses(query: str, kb, doc_id: str) -> list[str]:
+    """Clause numbers the question plainly names that the document does not have ("5.3.2.9讲什么": 5.3.2 ends at
+    5.3.2.8): three levels or more, or said with a clause word ("第9.2条"); a version ("2.0版") is no clause."""
+    return _resolved(query, kb, doc_id)[1]
+
+
+def _resolved(query: str, kb, doc_id: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     out: list[tuple[str, str | None]] = []
+    missing: list[str] = []
     query = _as_written(query)
     for start, end, said in _mentions(query):
         clause, n = kb.clause(doc_id, said), None
         if clause is None and "." in said:  # "6.4.3.2.2": the list item numbered on as if it were a sub-clause
             parent, _, last = said.rpartition(".")
             clause, n = kb.clause(doc_id, parent), int(last)
+        plainly_a_clause = said.count(".") >= 2 or bool(_CLAUSE_BEFORE.search(query[:start]) or
+                                                        re.match(r"\s*[条节款]", query[end:]))
         if clause is None:
+            missing += [said] if plainly_a_clause else []
             continue
         ref: tuple[str, str | None] = (clause.clause_id, None)
         position = _POSITION.match(query, end)
@@ -178,7 +200,8 @@ def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
                 picked = parts[n - 1] if n > 0 else parts[-1]
                 ref = (picked.clause_id, None) if not picked.is_item else (clause.clause_id, picked.clause_id)
             elif said != clause.clause_id:
+                missing += [said] if plainly_a_clause else []
                 continue  # "5.3.2.9": no such clause, and no such part of 5.3.2 either
         if ref not in out:
             out.append(ref)
-    return out
+    return out, list(dict.fromkeys(missing))

@@ -17,7 +17,7 @@ import math
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
@@ -30,7 +30,7 @@ from advisor.config import (GUIDE_DOC_ID, Settings, default_settings, knowledge_
 from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
-from advisor.qa.clause_numbers import clause_refs
+from advisor.qa.clause_numbers import clause_refs, missing_clauses
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
@@ -77,6 +77,7 @@ class RetrievalResult(BaseModel):
     results: list[RetrievedClause] = Field(default_factory=list)
     refused: bool = False
     refusal_reason: str = ""  # "" (relevance) | an answer type the guide does not give (answer_types.yaml)
+    missing_clauses: list[str] = Field(default_factory=list)  # numbers asked for that the document does not have
     scope_reading: str = ""  # an applicability question: chapter 1 read for the asker's case
     understood_as: str = ""  # the standalone question a follow-up was rewritten into ("" when asked alone)
     relevance: float = 0.0  # calibrated probability that the top results answer the query (0..1)
@@ -127,14 +128,10 @@ class Retriever:
             asked[f"{GUIDE_DOC_ID}::{clause_id}"] += f" {question}"
         tokens = [self.lexicon.tokenize(f"{c.title} {c.title} {c.path_text} {c.text}{asked[c.key]}")
                   for c in records]
-        df: dict[str, int] = defaultdict(int)
-        for toks in tokens:
-            for t in set(toks):
-                df[t] += 1
-        n = len(tokens)
+        df = Counter(t for toks in tokens for t in set(toks))
         return {"corpus": corpus, "records": records, "_record_pos": {c.key: i for i, c in enumerate(records)},
                 "_tokens": tokens, "_bm25": BM25Okapi(tokens),
-                "_idf": {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}}
+                "_idf": {t: math.log(1 + (len(tokens) - d + 0.5) / (d + 0.5)) for t, d in df.items()}}
 
     def refresh(self, progress=None) -> None:
         """After documents were added or removed: bring the dense index up to date, then swap in a new view in one
@@ -199,6 +196,9 @@ class Retriever:
         threshold = self.settings.refusal_threshold
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
         unmet = None if lookups else unmet_answer_type(own_words or query, [r.text for r in ranked[:3]])
+        if not lookups:  # "5.3.2.9讲什么": the number is not in the guide, whatever the words around it find
+            result.missing_clauses = missing_clauses(own_words or query, self.corpus, filters.doc_id or GUIDE_DOC_ID)
+            result.refused = result.refused or bool(result.missing_clauses)
         if unmet is not None:
             # "补贴最高能拿多少钱？": the nearest clauses set no amount, so the guide does not answer it
             result.refused, result.refusal_reason = True, unmet.name
