@@ -39,8 +39,8 @@ _QUANTITY = re.compile(
     rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?"
     rf"(?:(?:full[- ]time|permanent|regular|salaried)\s+(?=(?:people|staff|employees|workers)\b))?"  # "38 full-time staff"
-    rf"(?P<unit>%|％|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
-    rf"万元|元|块|RMB\b|yuan\b|{_FOREIGN}|台|条(?!龙)|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
+    rf"(?P<unit>%|％|\s?per\s?cent\b|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
+    rf"万元|元|块|RMB\b|yuan\b|{_FOREIGN}|台|部(?![门分长署位件])|条(?!龙)|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
 _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
@@ -172,6 +172,7 @@ def find_quantities(text: str) -> list[Quantity]:
         money_word = re.match(r"\s*(?:RMB|yuan|元|块)", text[m.end():m.end() + 5], re.IGNORECASE)
         if not unit_said and (m.group("cur") or mag in ("k", "million", "mn", "m", "billion", "bn") and money_word):
             unit_said = "元"
+        unit_said = "%" if re.sub(r"\s", "", unit_said) == "percent" else unit_said
         unit = "%" if unit_said in ("%", "％", "成", "个点") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
             "元" if unit_said in _MONEY_UNITS or mag in ("万", "w", "亿") and not unit_said else unit_said
         if unit_said == "万元":

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from advisor.diagnosis.lexicon import extraction_lexicon, find_all, find_word, has_word, mandarin
+from advisor.diagnosis.quantities import find_quantities
 
 _SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
 _CLAUSE_SEP = re.compile(r"[，：:—]+|,(?!\d{3}(?!\d))|--|\s-\s")  # "80,000" is one number
@@ -68,7 +69,7 @@ def _split(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip(" 。！!？?\n；;.")]
 
 
-def _length(text: str) -> int:
+def spoken_length(text: str) -> int:
     """Length in characters, an ASCII word counting as one and a list's commas as none ("ERP、MES、WMS那些" is as
     short as "系统那些")."""
     return len(re.sub(r"[、,，/ ]", "", re.sub(r"[A-Za-z]+", "A", text)))
@@ -78,10 +79,13 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     mod = lex["modality"]
     stripped = sentence.strip()
     asks = stripped.endswith(("？", "?"))
-    if asks and _length(clause) <= 8 and not has_word(clause, mod["question_words"]) and \
-            clause == stripped.rstrip("？? "):
-        return "echo"  # "设备联网？", "Budget?": the owner repeats our topic before answering it
-    if asks and (has_word(clause, mod["question_words"] + mod["addressed_to_us"]) or last):
+    if asks and spoken_length(clause) <= 8 and not has_word(clause, mod["question_words"]) and \
+            clause == stripped.rstrip("？? "):  # "设备联网？", "Budget?": the owner repeats our topic before answering
+        return "uncertain" if find_quantities(clause) else "echo"  # "maybe 10 percent?": a hesitant answer
+    asks_us = has_word(clause, mod["question_words"] + mod["addressed_to_us"])
+    if asks and last and not asks_us and find_quantities(clause):
+        return "uncertain"  # "Hmm, maybe 20 percent?": a hesitant answer
+    if asks and (asks_us or last):
         return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question
     if has_word(clause, mod["third_party"]):
         return "other_party"
@@ -109,7 +113,7 @@ def read(said: str) -> Message:
             stripped = part.strip(" 。！!？?\n；;.")
             start = a + offset + part.find(stripped)
             modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
-            if modality == "fact" and _length(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
+            if modality == "fact" and spoken_length(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
                     n + 1 < len(parts) and len(parts[n + 1].strip()) <= 8:
                 modality = "echo"  # "MES：也没": a topic named, then a bare answer to it
             if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):

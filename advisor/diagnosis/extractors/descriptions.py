@@ -25,8 +25,8 @@ def _trade_patterns() -> list[re.Pattern]:
     stop = r"[^，。,；;！!？?的]"
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
-        re.compile(r"^(?:我们|公司|本公司|目前|现在)?(?:的)?(?:主营|主要业务|主要产品)(?:业务|产品|项目)?(?:是|为)"
-                   r"(?:为[^，。,；;]{1,10}?提供)?(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
+        re.compile(r"^(?:我们|公司|本公司|目前|现在)?(?:的)?(?:主营|主业|主要业务|主要产品)(?:业务|产品|项目)?(?:是|为)"
+                   r"(?:为[^，。,；;]{1,10}?提供|做|生产|搞|经营)?(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
         # (an English firm noun after a Chinese frame may be longer: "我们是一个 boutique branding agency")
         re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?"
@@ -44,8 +44,10 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
-        re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|do)\s+"
-                   r"(?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
+        # ("we do use DingTalk": an emphatic do before a verb is no trade)
+        re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|"
+                   r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it)\b))\s+"
+                   r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We are a contract manufacturer of plastic housings": what it makes, after the firm noun
         re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:manufacturer|maker|producer|supplier|processor)"
                    r" of (?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
@@ -65,6 +67,9 @@ _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
 
 
+_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG]\b)|(?<=[A-Za-z])\d(?=[A-Za-z])")  # "3D", "5G", "B2B": no number
+
+
 def _trade(obj: str, closed: bool = False) -> str | None:
     """The trade a construction caught, tidied: no determiner or number before it, no 的 after; None when it names
     no trade ("公司", "三四十人", "做了等保")."""
@@ -76,7 +81,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
-            has_word(obj, lex["not_a_trade"]) or find_quantities(obj) or \
+            has_word(obj, lex["not_a_trade"]) or find_quantities(_GLUED_DIGIT.sub("", obj)) or \
             obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
@@ -170,7 +175,7 @@ def industry(ctx: Context) -> None:
         return
     short = ctx.message.text.strip().strip("。.！!")
     if ctx.question == "basics" and 2 <= len(short) <= 8 and "是" not in short and not find_quantities(short) and \
-            not re.match(_words("subjects"), short) and \
+            not re.match(_words("subjects"), short) and all(c.modality != "question" for c in ctx.message.clauses) and \
             not system_names(short) and fraction_percent(short) is None and \
             not has_word(short, _lex()["modality"]["skip"] + lex["vague"] + _lex()["people"]["person_nouns"]):
         ctx.add("industry", short, short, 0.7)  # "饰品外贸。" answering "what do you do?"

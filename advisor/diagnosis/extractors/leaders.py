@@ -153,6 +153,8 @@ def _nobody_leads(text: str, asked: bool, words: dict[str, list[str]]) -> bool:
         else:  # after a word for nobody only 专门-like adverbs ("没人专门管"); "没个" right before its verb ("没个牵头的")
             gap = r"(?:专门|真正|具体|正经)?" if word.endswith(("人", "谁", "不")) else ""
         found = re.match(rf"{gap}(?:{verbs})", text[end:], re.IGNORECASE)
+        if asked and found is None and word.endswith("人") and re.match(r"[\s啊呀吧的了]*(?:[，,。.;；!！]|$)", text[end:]):
+            found = re.match("", text[end:])  # asked who leads it: "没有专门的人。" (a nobody that ends its clause)
         only_me = re.match(r"\s*else\b", text[end:], re.I) or re.search(r"除了?我(?:以外|之外)?$", text[:start])
         # "No one else owns it", "除了我没人管": the speaker does
         if found and not only_me and _leads_the_work(text[end + found.end():], asked, words) and \

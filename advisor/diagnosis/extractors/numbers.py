@@ -8,7 +8,7 @@ from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
-from advisor.diagnosis.reading import Clause, Message, negated, short_answer
+from advisor.diagnosis.reading import Clause, Message, negated, short_answer, spoken_length
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def amounts(ctx: Context) -> None:
 # --- shares -----------------------------------------------------------------------------------------------------
 def _counts(text: str) -> list[Quantity]:
     """Counted things (台, 条, 套, 个 or bare numbers), not people, money or shares."""
-    return [q for q in find_quantities(text) if q.unit in ("台", "条", "个", "套", "") and q.value < 10_000]
+    return [q for q in find_quantities(text) if q.unit in ("台", "部", "条", "个", "套", "") and q.value < 10_000]
 
 
 def _ratio(sentence: str, clause: Clause) -> float | None:
@@ -198,11 +198,15 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     else:  # "四十多台设备里……只有那四台"
         part = next((q for q in counts if _cue_before(sentence, q.start, eq["only"], 6)), None)
         part_start = part.start if part else -1
-    if part is None or len(counts) < 2:
+    if part is None:
         return None
+    alone = not _cue_before(clause.text, said[-1].start, eq["only"], 4) if said else False  # not "就一台没有"
     if part.value == 1 and said and (re.match(r"\s*(?:都|也)", part.after(clause.text, 2)) or
+                                     alone and re.match(r"\s*没", part.after(clause.text, 2)) or
                                      any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
-        return 0.0  # "一台都没联网", "没有一台联网": not one
+        return 0.0  # "一台都没联网", "没有一台联网", "联网？一台没有": not one
+    if len(counts) < 2:
+        return None
     part_value = part.value
     # the whole is counted in the part's unit ("两条产线共四十台，联网了一条线" is no share of the machines)
     whole = max((q for q in counts if q.start != part_start and (not part.unit or not q.unit or q.unit == part.unit)),
@@ -324,13 +328,17 @@ def _networking(ctx: Context, index: int) -> None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
 
+_INTERJECTION = re.compile(r"[嗯啊呃哦额唔哈噢呢这个嘛…。.\s]+|(?:hmm+|um+|uh+|er+|well|ok|okay|so)[.…\s]*", re.I)
+
+
 @extractor
 def shares(ctx: Context) -> None:
     lex = _lex()
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
-    first = ctx.message.clauses[0] if ctx.message.clauses else None
-    if ctx.question == "equipment" and first is not None and first.modality == "fact" and len(first.text) <= 8 and \
+    first = next((c for c in ctx.message.clauses if not _INTERJECTION.fullmatch(c.text)), None)  # not "Hmm, …"
+    if ctx.question == "equipment" and first is not None and first.modality in ("fact", "uncertain") and \
+            spoken_length(first.text) <= 8 and \
             not any(f.key == "equipment_networked_pct" for f in ctx.facts):
         share = _share_in(first.text)
         if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
