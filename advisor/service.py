@@ -250,7 +250,7 @@ class Advisor:
             if session_id in ids and ids.index(session_id) > 0:  # only a diagnosis made before this one is T0
                 comparison = compare(self._snapshot(ids[0]), self._snapshot(session_id, interview))
         report = Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
-                        enterprise=enterprise or "", comparison=comparison)
+                        enterprise=enterprise or "", comparison=comparison, language=interview.state.language)
         return self.with_model_summary(report) if model_summary else report
 
     def with_model_summary(self, report: Report) -> Report:

@@ -168,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="only the even-numbered messages (fit) or the odd-numbered ones (report)")
     p.set_defaults(func=lambda args: __import__("evals.sentences").sentences.main(args.files, not args.quiet,
                                                                                   args.half))
+    p = sub.add_parser("untranslated", help="Chinese segments of the cases' reports the English report lacks")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--yaml", action="store_true", help="print them as catalogue lines to fill in")
+    p.set_defaults(func=lambda args: __import__("evals.untranslated").untranslated.main(args.files, args.yaml))
     p = sub.add_parser("pains", help="score the pain classifier writer against writer")
     p.set_defaults(func=lambda args: __import__("evals.pains").pains.main())
     p = sub.add_parser("statuses", help="score the status classifier writer against writer; fit its thresholds")

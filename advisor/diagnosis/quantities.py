@@ -36,13 +36,15 @@ _QUANTITY = re.compile(
     rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
     rf"(?P<cur>RMB|CNY|¥|￥|US\$|HK\$|\$|€|£)?\s*(?P<pct>百分之)?"
     rf"(?P<num>{_NUM})\s*(?P<ge>[多来余]|出头(?=[万亿]))?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<ge2>多)?"
-    rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
+    rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|wan\b|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?"
+    rf"(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?"
     rf"(?:(?:full[- ]time|permanent|regular|salaried)\s+(?=(?:people|staff|employees|workers)\b))?"  # "38 full-time staff"
     rf"(?P<unit>%|％|\s?per\s?cent\b|成|个点|个人|号人|名|人(?!民)|位|people\b|staff\b|employees\b|workers\b|persons?\b|"
     rf"万元|元|块|RMB\b|yuan\b|{_FOREIGN}|台|部(?![门分长署位件])|条(?!龙)|家|个月|个|间|套|天|小时|分钟|周|days?\b|hours?\b|%)?"
     rf"(?P<post>出头|左右|上下|以上|以下|不到|多点|开外|朝上)?", re.IGNORECASE)
-_MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "million": 1_000_000,
+_MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "wan": 10_000, "亿": 100_000_000,
+              "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
 _FRACTIONS = [(re.compile(r"一小半|少部分|小部分|少数"), 30.0), (re.compile(r"一大半|大部分|大多数|绝大部分|most of"), 75.0),
               (re.compile(r"一半多|过半|半数以上|more than half"), 55.0), (re.compile(r"一半|半数|half"), 50.0),
@@ -174,7 +176,7 @@ def find_quantities(text: str) -> list[Quantity]:
             unit_said = "元"
         unit_said = "%" if re.sub(r"\s", "", unit_said) == "percent" else unit_said
         unit = "%" if unit_said in ("%", "％", "成", "个点") or m.group("pct") else "人" if unit_said in _PERSON_UNITS else \
-            "元" if unit_said in _MONEY_UNITS or mag in ("万", "w", "亿") and not unit_said else unit_said
+            "元" if unit_said in _MONEY_UNITS or mag in ("万", "w", "wan", "亿") and not unit_said else unit_said
         if unit_said == "万元":
             value *= 10_000
         currency = _FOREIGN_SIGNS.get((m.group("cur") or "").lower()) or _currency_named(unit_said)

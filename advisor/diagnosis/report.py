@@ -18,8 +18,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field, PrivateAttr
 
 from advisor.config import GUIDE_DOC_ID
+from advisor.diagnosis.charts import draw_matrix, draw_radar, draw_timeline
 from advisor.diagnosis.progress import Comparison
 from advisor.diagnosis.next_level import NextLevel, path_to_next_level
+from advisor.diagnosis.translation import to_english
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
 from advisor.text import inert, printable
 
@@ -41,6 +43,7 @@ class Report(BaseModel):
     comparison: Comparison | None = None  # T0 → T1, when the enterprise was diagnosed before
     summary: str = ""  # the executive summary in plain words (built from the diagnosis unless a verified one is given)
     summary_note: str = ""  # where the summary comes from
+    language: str = "zh"  # "en" for an owner interviewed in English: the report is rendered in English
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
 
     def model_post_init(self, _context) -> None:
@@ -55,8 +58,8 @@ class Report(BaseModel):
     def title(self) -> str:
         """"数字化转型诊断报告 · 家具制造 · 2026-11-26": the report says whose it is and when."""
         industry = self.profile.get("industry")
-        return " · ".join(filter(None, ["数字化转型诊断报告", self.enterprise, str(industry) if industry else "",
-                                        self.created]))
+        return self.say(" · ".join(filter(None, ["数字化转型诊断报告", self.enterprise, str(industry) if industry else "",
+                                                 self.created])))
 
     @property
     def file_stem(self) -> str:
@@ -67,7 +70,16 @@ class Report(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
-    def to_markdown(self) -> str:
+    def say(self, text: str) -> str:
+        """``text`` in the report's language."""
+        return to_english(text) if self.language == "en" else text
+
+    def to_markdown(self, english: bool | None = None) -> str:
+        """The report as Markdown, in the report's language (``english``: in English or in Chinese whatever it is)."""
+        text = self._markdown_zh()
+        return to_english(text) if (self.language == "en" if english is None else english) else text
+
+    def _markdown_zh(self) -> str:
         L = [f"# {self.title}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
         for section in (self._md_summary, self._md_progress, self._md_next_level, self._md_priorities,
                         self._md_scores, self._md_pains, self._md_plan, self._md_facts):
@@ -131,26 +143,7 @@ class Report(BaseModel):
     def matrix_png(self) -> bytes:
         """The priorities as a 2×2 matrix (value × ease), pilot candidates top right."""
         if "matrix" not in self._charts:
-            plt, _ = _pyplot()
-            fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
-            ax.axhline(5, color="#999", lw=0.8)
-            ax.axvline(5, color="#999", lw=0.8)
-            seen: dict[tuple[float, float], int] = {}
-            for x in self.plan.priorities:  # scenes on the same spot are fanned out so every name can be read
-                k = seen[(x.ease, x.value)] = seen.get((x.ease, x.value), -1) + 1
-                ax.scatter(x.ease - 0.3 * k, x.value - 0.8 * k, s=60,
-                           color="#1f6feb" if x.quadrant == "先做" else "#8fb8f5")
-                ax.annotate(x.label, (x.ease - 0.3 * k, x.value - 0.8 * k), textcoords="offset points",
-                            xytext=(-52, -3), fontsize=8)
-            for (tx, ty), name in {(7.5, 10.3): "先做", (2.5, 10.3): "重点投入", (7.5, -0.8): "顺手做",
-                                   (2.5, -0.8): "暂缓"}.items():
-                ax.text(tx, ty, name, ha="center", fontsize=9, color="#555")
-            ax.set_xlim(-0.5, 10.5)
-            ax.set_ylim(-1.2, 11)
-            ax.set_xlabel("易做程度（前置条件、成本、预算、人员）")
-            ax.set_ylabel("价值（痛点、约束性场景、行业、损失）")
-            ax.set_title("先做什么：价值 × 难易（本工具估算）")
-            self._charts["matrix"] = _png(fig)
+            self._charts["matrix"] = draw_matrix(self.plan.priorities, self.say)
         return self._charts["matrix"]
 
     def _md_scores(self) -> list[str]:
@@ -232,59 +225,14 @@ class Report(BaseModel):
     def radar_png(self) -> bytes:
         """Dimension score rates (estimate, with the low–high band) as a radar chart."""
         if "radar" not in self._charts:
-            self._charts["radar"] = self._draw_radar()
+            self._charts["radar"] = draw_radar(self.assessment.dimension_scores, self.say)
         return self._charts["radar"]
 
     def timeline_png(self) -> bytes:
         """The staged roadmap (试点→整合→融合→协同) as a timeline: skipped stages named, the starting stage marked."""
         if "timeline" not in self._charts:
-            self._charts["timeline"] = self._draw_timeline()
+            self._charts["timeline"] = draw_timeline(self.plan.stages, self.say)
         return self._charts["timeline"]
-
-    def _draw_radar(self) -> bytes:
-        plt, np = _pyplot()
-        dims = self.assessment.dimension_scores
-        keys = ("foundation", "management", "results")
-        labels = ["数字化基础", "数字化管理", "数字化成效"]
-        values = [dims[k]["estimate"] / dims[k]["points"] for k in keys]
-        lows = [dims[k]["low"] / dims[k]["points"] for k in keys]
-        highs = [dims[k]["high"] / dims[k]["points"] for k in keys]
-        angles = np.linspace(0, 2 * np.pi, len(labels), endpoint=False).tolist()
-        ring = angles + angles[:1]
-        fig = plt.figure(figsize=(4, 4), dpi=100)
-        ax = fig.add_subplot(111, polar=True)
-        ax.fill_between(ring, lows + lows[:1], highs + highs[:1], alpha=0.15, color="#1f6feb", label="可能范围")
-        ax.plot(ring, values + values[:1], color="#1f6feb", label="估计")
-        ax.fill(ring, values + values[:1], alpha=0.25, color="#1f6feb")
-        ax.set_xticks(angles)
-        ax.set_xticklabels(labels)
-        ax.set_ylim(0, 1)
-        ax.set_title("维度得分率（估计）")
-        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), fontsize=8)
-        return _png(fig)
-
-    def _draw_timeline(self) -> bytes:
-        plt, _ = _pyplot()
-        fig, ax = plt.subplots(figsize=(7, 2.6), dpi=100)
-        start = 0.0
-        colours = {"start": "#1f6feb", "later": "#8fb8f5"}
-        labels = []
-        for row, stage in enumerate(self.plan.stages):
-            if stage.status == "skipped":
-                labels.append(f"{stage.label}\n（已具备，跳过）")
-                continue
-            span = _months(stage.duration_months)[1]  # the guide's upper bound: plan for the longer case
-            ax.barh(row, span, left=start, color=colours[stage.status], height=0.5)
-            labels.append(f"{stage.label}{'（起步）' if stage.status == 'start' else ''}\n{stage.duration_months}")
-            start += span
-        ax.set_yticks(range(len(self.plan.stages)))
-        ax.set_yticklabels(labels, fontsize=9)
-        ax.invert_yaxis()
-        ax.set_xlabel("自起步起的月数（阶段时长为本工具的建议，指南未规定；指南 6.4.3.2：每阶段细分为 3–6 个月的迭代）")
-        ax.set_xlim(0, max(start, 12) + 2)
-        ax.set_title("分阶段路线图")
-        ax.grid(axis="x", alpha=0.3)
-        return _png(fig)
 
     def write(self, path: Path) -> Path:
         suffix = path.suffix.lower()
@@ -316,7 +264,8 @@ class Report(BaseModel):
                     table.cell(r, c).text = text.replace("**", "")
             table_rows.clear()
 
-        for line in printable(self.to_markdown()).split("\n"):  # a control character stored earlier breaks no report
+        for line in printable(self._markdown_zh()).split("\n"):  # a control character stored earlier breaks no report
+            heading, line = line, self.say(line)  # the charts go under the sections found by their Chinese headings
             if line.startswith("|"):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
                 if not all(set(c) <= {"-", ":"} for c in cells):
@@ -327,11 +276,11 @@ class Report(BaseModel):
                 document.add_heading(line[2:], level=0)
             elif line.startswith("## "):
                 document.add_heading(line[3:], level=1)
-                if line.startswith("## 先做什么") and self.plan.priorities:
+                if heading.startswith("## 先做什么") and self.plan.priorities:
                     document.add_picture(io.BytesIO(self.matrix_png()), width=Inches(4.5))
-                elif line.startswith("## 二、"):
+                elif heading.startswith("## 二、"):
                     document.add_picture(io.BytesIO(self.radar_png()), width=Inches(3.2))
-                elif line.startswith("## 五、"):
+                elif heading.startswith("## 五、"):
                     document.add_picture(io.BytesIO(self.timeline_png()), width=Inches(6.0))
             elif line.startswith("### "):
                 document.add_heading(line[4:], level=2)
@@ -341,34 +290,6 @@ class Report(BaseModel):
                 document.add_paragraph(line.strip().lstrip("-> ").replace("**", ""), style=style)
         flush_table()
         document.save(str(path))
-
-
-def _months(duration: str) -> tuple[float, float]:
-    """"6–12个月" → (6, 12); "24个月以上" → (24, 36)."""
-    import re
-    numbers = [float(n) for n in re.findall(r"\d+", duration)]
-    if not numbers:
-        return 0.0, 6.0
-    if len(numbers) == 1:
-        return numbers[0], numbers[0] + 12
-    return numbers[0], numbers[1]
-
-
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-    _use_cjk_font()
-    return plt, np
-
-
-def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()
 
 
 def _use_docx_cjk_font(document) -> None:
@@ -382,19 +303,3 @@ def _use_docx_cjk_font(document) -> None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
-
-
-def _use_cjk_font() -> None:
-    """Register a CJK font shipped by the mplfonts package (Noto Sans CJK) with matplotlib."""
-    import matplotlib
-    import mplfonts
-    from matplotlib import font_manager
-    root = Path(mplfonts.__file__).parent / "fonts"
-    for font in sorted(root.glob("*")):
-        if font.suffix.lower() in (".otf", ".ttf", ".ttc") and ("CJK" in font.name or "Noto" in font.name or "SC" in font.name):
-            font_manager.fontManager.addfont(str(font))
-            name = font_manager.FontProperties(fname=str(font)).get_name()
-            matplotlib.rcParams["font.family"] = [name]
-            matplotlib.rcParams["axes.unicode_minus"] = False
-            return
-    raise RuntimeError("mplfonts 未提供中文字体")

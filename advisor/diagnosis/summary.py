@@ -158,7 +158,8 @@ def llm_summary(chat, report, guide_clauses: set[str]) -> tuple[str, str]:
     facts = facts_for_summary(report)
     payload = json.dumps(facts, ensure_ascii=False)
     try:
-        text = chat.complete([("human", render("summary", language="中文", diagnosis=payload))],
+        text = chat.complete([("human", render("summary", language="English" if report.language == "en" else "中文",
+                                                       diagnosis=payload))],
                              first_token_timeout=chat.settings.llm_timeout_s, total_timeout=chat.settings.llm_timeout_s * 2)
     except Exception as exc:  # noqa: BLE001 - the built summary is always there
         return deterministic_summary(report), f"大模型未能撰写摘要（{exc}），以下为按诊断结果生成的摘要"

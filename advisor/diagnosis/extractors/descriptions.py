@@ -48,6 +48,10 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it)\b))\s+"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
+        # "We're a small outfit doing PCB assembly": the firm, then what it does
+        re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:outfit|company|firm|business|team|shop)"
+                   r" (?:doing|making|producing|that (?:does|makes|produces)) (?P<obj>[a-z\d][a-z\d\s-]{2,40}?)"
+                   r"(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
         # "We are a contract manufacturer of plastic housings": what it makes, after the firm noun
         re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:manufacturer|maker|producer|supplier|processor)"
                    r" of (?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),

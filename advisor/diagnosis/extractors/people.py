@@ -8,7 +8,7 @@ from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _reada
 from advisor.diagnosis.extractors.numbers import _money_total
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities
-from advisor.diagnosis.reading import Clause, negated, short_answer
+from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
 
 
 _MORE_REACH = 8  # how far before a count a word saying it is more is looked for ("还有一个", "加上我儿子就两个")
@@ -199,7 +199,7 @@ def people(ctx: Context) -> None:
             digital_clause = clause
     if digital_best is None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
-    elif digital_best[0] == 0:
+    if digital_best is not None and digital_best[0] == 0:
         digital_best = _part_timer(ctx, digital_best[1]) or digital_best
     if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
         counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
@@ -296,10 +296,11 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
     return None
 
 
-def _part_timer(ctx: Context, none_said: str) -> tuple[float, str] | None:
-    """No one dedicated, then someone of the firm who does it on the side ("IT没有专职，我兼着管"): one person."""
+def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:
+    """No one dedicated (or a bare no to the question), then someone of the firm who does it on the side
+    ("IT没有专职，我兼着管", "没有，行政小李顺便弄"): one person."""
     people, negators = _lex()["people"], _lex()["modality"]["negators"]
-    if not has_word(none_said, people["dedicated"]):
+    if not bare and not has_word(none_said, people["dedicated"]):
         return None
     said = none_said.split("？")[-1]
     start = ctx.message.text.find(said) + len(said)
@@ -317,13 +318,15 @@ def _part_timer(ctx: Context, none_said: str) -> tuple[float, str] | None:
 def _asked_staff(ctx: Context) -> tuple[float, str] | None:
     """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
     text = ctx.message.text.strip()
-    if ctx.question != "talent" or len(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
+    first = ctx.message.clauses[0] if ctx.message.clauses else None
+    if ctx.question == "talent" and first is not None and answer_polarity(first.text) is False:
+        return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
+    if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
         return None  # "外包公司派两个人": not the firm's own
     counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
     if counts and not negated(text, counts[0].start, 3) and _nothing_else_counted(text, counts[0]):
         return counts[0].value, text
-    clause = ctx.message.clauses[0] if ctx.message.clauses else None
-    if clause is not None and (short_answer(clause) is False or has_word(text, _lex()["people"]["nobody"])):
+    if first is not None and (short_answer(first) is False or has_word(text, _lex()["people"]["nobody"])):
         return 0, text
     return None
 

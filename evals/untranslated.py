@@ -1,0 +1,39 @@
+"""What the English report still lacks: the Chinese segments of the reports of interview cases (read in
+deterministic mode) that ``knowledge/report_en.yaml`` does not translate. Run after editing the plan, the indicators
+or the report's wording, then add the segments listed (``--yaml`` prints them ready to paste, English left empty).
+
+``python -m evals untranslated FILES… [--yaml]``
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from advisor.diagnosis.interview import Interview
+from advisor.diagnosis.planning import build_plan
+from advisor.diagnosis.report import Report
+from advisor.diagnosis.translation import untranslated
+from evals.schema import load_cases
+
+_QUOTED = re.compile(r"“[^”]*”")  # the owner's words: English in an English interview, never in the catalogue
+
+
+def missing(files: list[Path]) -> list[str]:
+    found: dict[str, None] = {}
+    for case in (c for c in load_cases(files) if c.kind == "interview"):
+        iv = Interview(chat=None)
+        iv.start()
+        for text in case.turns:
+            iv.reply(text)
+        a = iv.assess()
+        report = Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile))
+        found.update(dict.fromkeys(untranslated(_QUOTED.sub("“”", report.to_markdown(english=False)))))
+    return list(found)
+
+
+def main(files: list[str], as_yaml: bool) -> int:
+    segments = missing([Path(f) for f in files])
+    for s in segments:
+        print(f'  "{s}": ""' if as_yaml else s)
+    print(f"# {len(segments)} segments untranslated")
+    return 0
