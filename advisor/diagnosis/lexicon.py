@@ -53,6 +53,8 @@ class _Shape(BaseModel):
     pain_needs: dict[str, list[str]]
     pain_fact_words: dict[str, list[str]]
     pain_gone: list[str]
+    pain_retracted: list[str]
+    pain_unrelated: list[list[str]]
     pain_constructions: dict[str, list[list[str]]]
     complaint_markers: list[str]
     complaint_softeners: list[str]

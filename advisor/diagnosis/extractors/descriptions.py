@@ -193,6 +193,8 @@ def pains(ctx: Context) -> None:
         if clause.modality in ("question", "other_party"):
             continue
         sentence = ctx.message.sentence_of(clause)
+        if taken_back(sentence):
+            continue
         named = {pain for pain in PainPointId if _complained_of(clause.text, lex["pain_points"].get(pain.value, [])) or
                  _not_known(clause.text, lex["pain_constructions"].get(pain.value))}
         # a topic makes a pain only where no pain is named in the clause: "库存对不上" is of the data, not the stock
@@ -203,6 +205,14 @@ def pains(ctx: Context) -> None:
                 severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
                 ctx.add(f"pain.{pain.value}", severity, clause.text)
     _pains_by_meaning(ctx)
+
+
+def taken_back(sentence: str) -> bool:
+    """The sentence takes back its trouble ("最大的问题是我爸不愿意花钱，开玩笑的") or sets it apart from the digital work
+    ("店长培养不出来，这个跟数字化没啥关系"): no pain of it."""
+    work, apart = _lex()["pain_unrelated"]
+    return has_word(sentence, _lex()["pain_retracted"]) or any(
+        has_word(sentence[max(0, start - 12):end + 12], apart) for start, end, _ in find_all(sentence, work))
 
 
 def _complained_of(text: str, words: list[str]) -> bool:
@@ -294,7 +304,7 @@ def _pains_by_meaning(ctx: Context) -> None:
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
-        if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
+        if match.probability >= threshold() and f"pain.{match.pain}" not in said and not taken_back(match.sentence) and \
                 not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
             said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
