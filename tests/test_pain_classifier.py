@@ -134,6 +134,13 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("上面一直下不了决心，事情就这么拖着。", "strategy_leadership", True),
     # a topic inside a system's name or purpose is the system's: its non-use is no complaint of the topic
     ("前年装了个会员管理系统，后来没人用了。", "customer_marketing", False),
+    # a trouble taken back, set apart from the digital work, or mended since is no pain now
+    ("最头疼的是仓库老缺货，开玩笑的，其实还行。", "supply_chain", False),
+    ("最头疼的是仓库老缺货，其实还行。", "supply_chain", True),
+    ("仓库老缺货，这个跟数字化没什么关系。", "supply_chain", False),
+    ("以前仓库老缺货，后来设了安全库存预警，这两年都顺了。", "supply_chain", False),
+    ("仓库老缺货，后来设了安全库存预警，这两年都顺了。", "supply_chain", True),  # no past word: still a pain
+    ("以前还凑合，现在订单一多就缺料。", "supply_chain", True),  # the trouble is of now
 ])
 def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):
     pain_classifier.use_embedder(False)  # the words alone

@@ -193,7 +193,7 @@ def pains(ctx: Context) -> None:
         if clause.modality in ("question", "other_party"):
             continue
         sentence = ctx.message.sentence_of(clause)
-        if taken_back(sentence):
+        if taken_back(sentence) or _mended_since(ctx, clause):
             continue
         named = {pain for pain in PainPointId if _complained_of(clause.text, lex["pain_points"].get(pain.value, [])) or
                  _not_known(clause.text, lex["pain_constructions"].get(pain.value))}
@@ -213,6 +213,19 @@ def taken_back(sentence: str) -> bool:
     work, apart = _lex()["pain_unrelated"]
     return has_word(sentence, _lex()["pain_retracted"]) or any(
         has_word(sentence[max(0, start - 12):end + 12], apart) for start, end, _ in find_all(sentence, work))
+
+
+def _mended_since(ctx: Context, clause) -> bool:
+    """A trouble said of the past ("以前确实是拍脑袋定价") and a later clause, starting with a word of since, that
+    complains of nothing ("现在每个月财务出一张单品利润表"): it was mended, no pain now."""
+    sentence = ctx.message.sentence_of(clause)
+    if not has_word(sentence[:sentence.find(clause.text) + len(clause.text)], _lex()["systems"]["past"]):
+        return False
+    for later in (c for c in ctx.message.clauses if c.start > clause.start):
+        said = find_all(later.text, _lex()["pain_since"])
+        if said and said[0][0] <= 2:
+            return not complains(ctx.message.text[later.start:])
+    return False
 
 
 def _complained_of(text: str, words: list[str]) -> bool:
@@ -305,6 +318,7 @@ def _pains_by_meaning(ctx: Context) -> None:
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
         if match.probability >= threshold() and f"pain.{match.pain}" not in said and not taken_back(match.sentence) and \
+                not any(_mended_since(ctx, c) for c in ctx.message.clauses if c.text in match.sentence) and \
                 not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
             said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
