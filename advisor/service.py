@@ -28,7 +28,6 @@ from advisor.corpus.parsing import Clause, Document
 from advisor.corpus.shared_documents import SharedDocuments
 from advisor.diagnosis.extraction import prepare_reader
 from advisor.diagnosis.interview import Interview, Turn
-from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.progress import Comparison, Snapshot, compare
 from advisor.diagnosis.report import Report
 from advisor.diagnosis.summary import llm_summary
@@ -241,16 +240,13 @@ class Advisor:
                 interview = self.load_interview(session_id)
                 interview.settle(timeout=0)
                 self.sessions.save(session_id, interview.state)
-        assessment = interview.assess()
-        profile = interview.state.profile
         enterprise = self.sessions.enterprise_of(session_id)
         comparison = None
         if enterprise:  # a later diagnosis of the same enterprise: compared with its first one (T0 → T1)
             ids = [sid for sid, _c, _u in self.sessions.sessions_of(enterprise)]  # oldest first
             if session_id in ids and ids.index(session_id) > 0:  # only a diagnosis made before this one is T0
                 comparison = compare(self._snapshot(ids[0]), self._snapshot(session_id, interview))
-        report = Report(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
-                        enterprise=enterprise or "", comparison=comparison, language=interview.state.language)
+        report = Report.of_interview(interview, enterprise=enterprise or "", comparison=comparison)
         return self.with_model_summary(report) if model_summary else report
 
     def with_model_summary(self, report: Report) -> Report:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from advisor.config import Settings
 from advisor.diagnosis.interview import Interview
-from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.report import Report
 from advisor.diagnosis.summary import llm_summary
 from advisor.llm.client import ChatClient
@@ -34,8 +33,7 @@ def run(files: list[Path], llm: str = "local") -> dict:
         iv.start()
         for text in case.turns:
             iv.reply(text)
-        a = iv.assess()
-        report = Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile))
+        report = Report.of_interview(iv)
         started = time.perf_counter()
         _text, note = llm_summary(chat, report, guide)
         seconds.append(time.perf_counter() - started)

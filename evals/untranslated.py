@@ -1,6 +1,8 @@
 """What the English report still lacks: the Chinese segments of the reports of interview cases (read in
 deterministic mode) that ``knowledge/report_en.yaml`` does not translate. Run after editing the plan, the indicators
 or the report's wording, then add the segments listed (``--yaml`` prints them ready to paste, English left empty).
+A Chinese owner's own words outside quotes (the trade: "铁观音", "湘菜连锁") are listed too and need no entry: an
+English owner's are English.
 
 ``python -m evals untranslated FILES… [--yaml]``
 """
@@ -10,7 +12,6 @@ import re
 from pathlib import Path
 
 from advisor.diagnosis.interview import Interview
-from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.report import Report
 from advisor.diagnosis.translation import untranslated
 from evals.schema import load_cases
@@ -25,9 +26,8 @@ def missing(files: list[Path]) -> list[str]:
         iv.start()
         for text in case.turns:
             iv.reply(text)
-        a = iv.assess()
-        report = Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile))
-        found.update(dict.fromkeys(untranslated(_QUOTED.sub("“”", report.to_markdown(english=False)))))
+        report = Report.of_interview(iv).to_markdown(english=False)
+        found.update(dict.fromkeys(untranslated(_QUOTED.sub("“”", report))))
     return list(found)
 
 

@@ -8,7 +8,6 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.diagnosis.interview import Interview
-from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.report import Report
 from advisor.diagnosis.translation import Catalog, to_english, untranslated
 
@@ -20,9 +19,7 @@ def _report(turns: list[str]) -> Report:
     iv.start()
     for text in turns:
         iv.reply(text)
-    a = iv.assess()
-    return Report(profile=iv.state.profile, assessment=a, plan=build_plan(a, iv.state.profile),
-                  language=iv.state.language)
+    return Report.of_interview(iv)
 
 
 # fresh sentences: a bakery chain and a metal workshop, answering in English

@@ -21,6 +21,7 @@ from advisor.config import GUIDE_DOC_ID
 from advisor.diagnosis.charts import draw_matrix, draw_radar, draw_timeline
 from advisor.diagnosis.progress import Comparison
 from advisor.diagnosis.next_level import NextLevel, path_to_next_level
+from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.translation import to_english
 from advisor.diagnosis.vocabulary import Assessment, EnterpriseProfile, Plan
 from advisor.text import inert, printable
@@ -45,6 +46,13 @@ class Report(BaseModel):
     summary_note: str = ""  # where the summary comes from
     language: str = "zh"  # "en" for an owner interviewed in English: the report is rendered in English
     _charts: dict[str, bytes] = PrivateAttr(default_factory=dict)  # drawn once: shown in the app and put in the .docx
+
+    @classmethod
+    def of_interview(cls, interview, **extra) -> Report:
+        """The report of an interview as it stands: its assessment and the plan that follows, in its language."""
+        assessment, profile = interview.assess(), interview.state.profile
+        return cls(profile=profile, assessment=assessment, plan=build_plan(assessment, profile),
+                   language=interview.state.language, **extra)
 
     def model_post_init(self, _context) -> None:
         if self.next_level is None:
