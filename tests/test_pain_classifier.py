@@ -140,6 +140,8 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("仓库老缺货，这个跟数字化没什么关系。", "supply_chain", False),
     ("以前仓库老缺货，后来设了安全库存预警，这两年都顺了。", "supply_chain", False),
     ("仓库老缺货，后来设了安全库存预警，这两年都顺了。", "supply_chain", True),  # no past word: still a pain
+    ("以前仓库老缺货，现在还是老样子。", "supply_chain", True),  # the trouble goes on
+    ("仓库老缺货，跟系统没关系，是计划的问题。", "supply_chain", True),  # not the system's fault, still a pain
     ("以前还凑合，现在订单一多就缺料。", "supply_chain", True),  # the trouble is of now
 ])
 def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):

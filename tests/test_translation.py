@@ -39,7 +39,8 @@ def test_an_owner_interviewed_in_english_gets_the_report_in_english(turns, tmp_p
     assert report.language == "en"
     text = report.to_markdown()
     assert not untranslated(text) and not CJK.search(text), [line for line in text.splitlines() if CJK.search(line)]
-    assert text.startswith("# Digital Transformation Diagnosis Report") and "## 1. Summary for the business owner" in text
+    assert text.startswith("# Digital Transformation Diagnosis Report")
+    assert "## 1. Summary for the business owner" in text
     saved = report.write(tmp_path / "report.docx")
     paragraphs = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
     assert "Pain points and evidence" in paragraphs and not CJK.search(paragraphs)
@@ -54,6 +55,6 @@ def test_a_chinese_owner_still_reads_chinese_and_the_english_is_the_same_report(
 
 
 def test_numbers_carry_over_and_a_catalogue_entry_must_keep_its_placeholders():
-    assert to_english("- 主要痛点：纸质手工记录") == "- Main pain points: Paper-based manual records"
+    assert to_english("- 主要痛点：纸质手工记录") == "- Main pain points: paper-based manual records"
     with pytest.raises(ValidationError):
         Catalog(segments={"总分约{0}分": "about points in total"})

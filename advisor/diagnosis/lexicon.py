@@ -55,6 +55,7 @@ class _Shape(BaseModel):
     pain_gone: list[str]
     pain_retracted: list[str]
     pain_since: list[str]
+    pain_still: list[str]
     pain_unrelated: list[list[str]]
     pain_constructions: dict[str, list[list[str]]]
     complaint_markers: list[str]

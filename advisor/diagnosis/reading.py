@@ -79,12 +79,15 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
     mod = lex["modality"]
     stripped = sentence.strip()
     asks = stripped.endswith(("？", "?"))
+    # "maybe 20 percent?" is a hesitant answer; "Is 20 percent good?", "Do we need 50 wan?" ask us
+    hesitant = asks and bool(find_quantities(clause)) and \
+        not re.match(r"(?:is|are|was|do|does|did|can|could|would|will|should)\b", clause, re.I)
     if asks and spoken_length(clause) <= 8 and not has_word(clause, mod["question_words"]) and \
             clause == stripped.rstrip("？? "):  # "设备联网？", "Budget?": the owner repeats our topic before answering
-        return "uncertain" if find_quantities(clause) else "echo"  # "maybe 10 percent?": a hesitant answer
+        return "uncertain" if hesitant else "echo"
     asks_us = has_word(clause, mod["question_words"] + mod["addressed_to_us"])
-    if asks and last and not asks_us and find_quantities(clause):
-        return "uncertain"  # "Hmm, maybe 20 percent?": a hesitant answer
+    if hesitant and last and not asks_us:
+        return "uncertain"  # "Hmm, maybe 20 percent?"
     if asks and (asks_us or last):
         return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question
     if has_word(clause, mod["third_party"]):

@@ -65,9 +65,13 @@ class Report(BaseModel):
     @property
     def title(self) -> str:
         """"数字化转型诊断报告 · 家具制造 · 2026-11-26": the report says whose it is and when."""
+        return self.say(self._title_zh)
+
+    @property
+    def _title_zh(self) -> str:
         industry = self.profile.get("industry")
-        return self.say(" · ".join(filter(None, ["数字化转型诊断报告", self.enterprise, str(industry) if industry else "",
-                                                 self.created])))
+        return " · ".join(filter(None, ["数字化转型诊断报告", self.enterprise, str(industry) if industry else "",
+                                        self.created]))
 
     @property
     def file_stem(self) -> str:
@@ -88,7 +92,7 @@ class Report(BaseModel):
         return to_english(text) if (self.language == "en" if english is None else english) else text
 
     def _markdown_zh(self) -> str:
-        L = [f"# {self.title}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
+        L = [f"# {self._title_zh}", "", f"生成日期：{self.created}　依据：{GUIDE_DOC_ID}《中小企业数字化转型工作指南》", ""]
         for section in (self._md_summary, self._md_progress, self._md_next_level, self._md_priorities,
                         self._md_scores, self._md_pains, self._md_plan, self._md_facts):
             L += section()
@@ -273,7 +277,7 @@ class Report(BaseModel):
             table_rows.clear()
 
         for line in printable(self._markdown_zh()).split("\n"):  # a control character stored earlier breaks no report
-            heading, line = line, self.say(line)  # the charts go under the sections found by their Chinese headings
+            zh_line, line = line, self.say(line)  # the charts go under the sections found by their Chinese headings
             if line.startswith("|"):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
                 if not all(set(c) <= {"-", ":"} for c in cells):
@@ -284,11 +288,11 @@ class Report(BaseModel):
                 document.add_heading(line[2:], level=0)
             elif line.startswith("## "):
                 document.add_heading(line[3:], level=1)
-                if heading.startswith("## 先做什么") and self.plan.priorities:
+                if zh_line.startswith("## 先做什么") and self.plan.priorities:
                     document.add_picture(io.BytesIO(self.matrix_png()), width=Inches(4.5))
-                elif heading.startswith("## 二、"):
+                elif zh_line.startswith("## 二、"):
                     document.add_picture(io.BytesIO(self.radar_png()), width=Inches(3.2))
-                elif heading.startswith("## 五、"):
+                elif zh_line.startswith("## 五、"):
                     document.add_picture(io.BytesIO(self.timeline_png()), width=Inches(6.0))
             elif line.startswith("### "):
                 document.add_heading(line[4:], level=2)

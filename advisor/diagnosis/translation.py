@@ -6,7 +6,7 @@ listed by :func:`untranslated` (the tests hold the open cases' reports to none).
 
 Example:
     >>> to_english("- 主要痛点：纸质手工记录、质量追溯难")
-    '- Main pain points: paper and manual records, hard quality traceability'
+    '- Main pain points: paper-based manual records, hard to trace quality'
 """
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from pydantic import BaseModel, field_validator
 from advisor.config import knowledge_path, per_knowledge
 
 _CJK = "\u4e00-\u9fff"
-_DELIMITERS = r"|；;，,、（）()“”‘’：:。！!？?*\[\]<>《》·\n/+→#"
+_DELIMITERS = r"|；;，,、（）()“”‘’：:。！!？?*\[\]<>《》【】·\n/+→#"
 _SEGMENT = re.compile(rf"[^{_DELIMITERS}]*[{_CJK}][^{_DELIMITERS}]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PLACEHOLDER = re.compile(r"\{\d+\}")
 _PUNCTUATION = [("：", ": "), ("；", "; "), ("，", ", "), ("、", ", "), ("。", ". "), ("（", " ("), ("）", ") "),
-                ("“", ' "'), ("”", '" '), ("《", ' "'), ("》", '" '), ("！", "! "), ("？", "? "), ("　", " ")]
+                ("“", ' "'), ("”", '" '), ("《", ' "'), ("》", '" '), ("【", " ["), ("】", "] "),
+                ("！", "! "), ("？", "? "), ("　", " ")]
 _GLOSS = re.compile(rf"(?<=[A-Za-z])（[{_CJK}、]+）")
 _ORDINAL = {c: str(n) for n, c in enumerate("一二三四五六七八九十", 1)}
 
@@ -76,6 +77,8 @@ def _segment_in_english(m: re.Match) -> str:
     english = catalog().segments.get(key)
     if english is None:
         return m.group(0)
+    if english[:1].isupper() and english[1:2].islower():  # written to stand alone: a capital only where one starts
+        english = english[0].lower() + english[1:]
     return before + _PLACEHOLDER.sub(lambda p: numbers[int(p.group(0)[1:-1])], english) + after
 
 
@@ -90,6 +93,7 @@ def to_english(text: str) -> str:
             line = line.replace(zh, en)
         line = re.sub(r"(?<=\S) {2,}", " ", line).rstrip()
         line = re.sub(r"([(\[]) ", r"\1", re.sub(r" ([,.;:)\]])", r"\1", line))
+        line = re.sub(r" (\*\*|\")(?=[\s,.;:)]|$)", r"\1", line)  # no space before a closing bold or quote
         # a sentence, a list item or a table cell starts with a capital
-        out.append(re.sub(r"(^|^[-#>]+ |\| |\. |\*\*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), line))
+        out.append(re.sub(r"(^|^[-#>]+ |\| |\. |\*\*|\[|\] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), line))
     return "\n".join(out)

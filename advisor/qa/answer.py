@@ -106,12 +106,9 @@ class QAService:
         self.settings = settings or getattr(retriever, "settings", None)
 
     def answer(self, question: str, use_llm: bool = True, history: list[Exchange] | None = None) -> Answer:
-        final = None
-        for event in self.stream(question, use_llm=use_llm, history=history):
-            if isinstance(event, Answer):
-                final = event
-        assert final is not None
-        return final
+        final = [event for event in self.stream(question, use_llm=use_llm, history=history)
+                 if isinstance(event, Answer)]
+        return final[-1]
 
     def stream(self, question: str, use_llm: bool = True,
                history: list[Exchange] | None = None) -> Iterator[str | Answer]:
@@ -197,10 +194,10 @@ class QAService:
 
     # --- modes ---------------------------------------------------------------------------------------------------
     def _refusal(self, question: str, lang: str, found: RetrievalResult) -> Answer:
-        nearest = [r for r in found.results[:3] if r.text]
-        near = "；".join(f"“{r.title}”（{r.clause_id}）" if r.clause_id != r.title else f"“{r.title}”" for r in nearest)
+        near = "；".join(f"“{r.title}”（{r.clause_id}）" if r.clause_id != r.title else f"“{r.title}”"
+                        for r in found.results[:3] if r.text)
         unmet = answer_type(found.refusal_reason) if found.refusal_reason else None
-        if said := "、".join(found.missing_clauses):
+        if said := ("、" if lang == "zh" else ", ").join(found.missing_clauses):
             text = _t(lang, f"{GUIDE_DOC_ID} 中没有 {said} 这一条款编号，不作推测。最接近的条款是：{near or '无'}。",
                       f"{GUIDE_DOC_ID} has no clause numbered {said}, so I will not guess. Nearest: {near or 'none'}.")
         elif unmet is not None:

@@ -73,7 +73,8 @@ _CLAUSE_AFTER = re.compile(r"\s*(?:条|款|节|说|讲|写|规定|是什么|是�
 # "六三一一讲的啥", "标准五三二七": one digit a level, said on without a dot, only before a question about what it says
 # or after a document word (not "一二三条", "五六个")
 _SPOKEN_RUN = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d点.、第])([一二三四五六][一二三四五六七八九]{2,4})"
-                         r"(?![零〇一二两三四五六七八九十百千万\d])")
+                         r"(?![零〇一二两三四五六七八九十百千万\d级章个人年月次种类项步])")  # not "一二三级", "三四五章"
+_VERSION_BEFORE = re.compile(r"(?:[vV]|version|版本?|IP|ip|python|Python)\s*$")
 _DOCUMENT_BEFORE = re.compile(r"(?:条款|条文|指南|标准)\s*$")
 _LISTED_ID_AFTER = re.compile(r"\s*(?:说|讲|写|规定|是什么|是啥|的内容|里面|里头)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -182,8 +183,11 @@ def _resolved(query: str, kb, doc_id: str) -> tuple[list[tuple[str, str | None]]
         if clause is None and "." in said:  # "6.4.3.2.2": the list item numbered on as if it were a sub-clause
             parent, _, last = said.rpartition(".")
             clause, n = kb.clause(doc_id, parent), int(last)
-        plainly_a_clause = said.count(".") >= 2 or bool(_CLAUSE_BEFORE.search(query[:start]) or
-                                                        re.match(r"\s*[条节款]", query[end:]))
+        # said with a clause word ("第8.1条"), or three levels or more under a chapter the document has and not a
+        # version or an address ("用的1.2.3版本", "IP 192.168.1.1", "Python 3.11.4")
+        plainly_a_clause = bool(_CLAUSE_BEFORE.search(query[:start]) or re.match(r"\s*[条节款]", query[end:])) or \
+            said.count(".") >= 2 and kb.clause(doc_id, said.split(".")[0]) is not None and \
+            not _VERSION_BEFORE.search(query[:start]) and not re.match(r"\s*版", query[end:])
         if clause is None:
             missing += [said] if plainly_a_clause else []
             continue

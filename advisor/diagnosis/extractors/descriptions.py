@@ -46,11 +46,13 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         # ("we do use DingTalk": an emphatic do before a verb is no trade)
         re.compile(r"\bwe (?:make|produce|manufacture|sell|run|source|print|build|assemble|"
-                   r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it)\b))\s+"
+                   r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
+                   r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We're a small outfit doing PCB assembly": the firm, then what it does
         re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:outfit|company|firm|business|team|shop)"
-                   r" (?:doing|making|producing|that (?:does|makes|produces)) (?P<obj>[a-z\d][a-z\d\s-]{2,40}?)"
+                   r" (?:doing|making|producing|that (?:does|makes|produces)) "
+                   r"(?!(?:well|okay|ok|fine|good|great|alright|really|everything)\b)(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)"
                    r"(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
         # "We are a contract manufacturer of plastic housings": what it makes, after the firm noun
         re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:manufacturer|maker|producer|supplier|processor)"
@@ -71,7 +73,8 @@ _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
 
 
-_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG]\b)|(?<=[A-Za-z])\d(?=[A-Za-z])")  # "3D", "5G", "B2B": no number
+# "3D", "5G", "B2B": a digit in a name is no number
+_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")
 
 
 def _trade(obj: str, closed: bool = False) -> str | None:
@@ -211,8 +214,11 @@ def taken_back(sentence: str) -> bool:
     """The sentence takes back its trouble ("最大的问题是我爸不愿意花钱，开玩笑的") or sets it apart from the digital work
     ("店长培养不出来，这个跟数字化没啥关系"): no pain of it."""
     work, apart = _lex()["pain_unrelated"]
-    return has_word(sentence, _lex()["pain_retracted"]) or any(
-        has_word(sentence[max(0, start - 12):end + 12], apart) for start, end, _ in find_all(sentence, work))
+    for part in (p.strip(" 。.!！~哈啊呀啦") for p in re.split(r"[，,；;。.!！?？]", sentence)):
+        points_back = re.match(r"(?:这个|这|那个|那)|(?:this|that|it)\b", part, re.I)
+        if part.lower() in _lex()["pain_retracted"] or points_back and has_word(part, work) and has_word(part, apart):
+            return True  # "…，开玩笑的": the clause is the taking back; "这个跟数字化没关系" points back at the trouble
+    return False
 
 
 def _mended_since(ctx: Context, clause) -> bool:
@@ -223,8 +229,8 @@ def _mended_since(ctx: Context, clause) -> bool:
         return False
     for later in (c for c in ctx.message.clauses if c.start > clause.start):
         said = find_all(later.text, _lex()["pain_since"])
-        if said and said[0][0] <= 2:
-            return not complains(ctx.message.text[later.start:])
+        if said and said[0][0] <= 2:  # "现在更严重了", "现在还是这样": the trouble goes on
+            return not complains(ctx.message.text[later.start:]) and not has_word(later.text, _lex()["pain_still"])
     return False
 
 
@@ -317,7 +323,8 @@ def _pains_by_meaning(ctx: Context) -> None:
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
-        if match.probability >= threshold() and f"pain.{match.pain}" not in said and not taken_back(match.sentence) and \
+        if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
+                not taken_back(match.sentence) and \
                 not any(_mended_since(ctx, c) for c in ctx.message.clauses if c.text in match.sentence) and \
                 not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
             said.add(f"pain.{match.pain}")

@@ -202,7 +202,7 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
         return None
     alone = not _cue_before(clause.text, said[-1].start, eq["only"], 4) if said else False  # not "就一台没有"
     if part.value == 1 and said and (re.match(r"\s*(?:都|也)", part.after(clause.text, 2)) or
-                                     alone and re.match(r"\s*没", part.after(clause.text, 2)) or
+                                     alone and re.fullmatch(r"\s*没有?[的了啊呀]*", clause.text[said[-1].end:]) or
                                      any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
         return 0.0  # "一台都没联网", "没有一台联网", "联网？一台没有": not one
     if len(counts) < 2:

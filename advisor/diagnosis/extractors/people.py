@@ -320,6 +320,10 @@ def _asked_staff(ctx: Context) -> tuple[float, str] | None:
     text = ctx.message.text.strip()
     first = ctx.message.clauses[0] if ctx.message.clauses else None
     if ctx.question == "talent" and first is not None and answer_polarity(first.text) is False:
+        rest = text[len(first.text):]  # "没有，不过有两个人兼职弄网站": the no, then who does it after all
+        counted = [q for q in find_quantities(rest) if q.unit in ("个", "人", "名") and not negated(rest, q.start, 3)]
+        if counted and not has_word(rest, _lex()["people"]["outsider"]):
+            return counted[0].value, text
         return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
     if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
         return None  # "外包公司派两个人": not the firm's own
