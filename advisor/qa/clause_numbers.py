@@ -165,16 +165,13 @@ def _mentions(query: str) -> list[tuple[int, int, str]]:
 
 def clause_refs(query: str, kb, doc_id: str) -> list[tuple[str, str | None]]:
     """The clauses the question names, each with the list item it points at (or None), in the order named."""
-    return _resolved(query, kb, doc_id)[0]
+    return resolve_clause_numbers(query, kb, doc_id)[0]
 
 
-def missing_clauses(query: str, kb, doc_id: str) -> list[str]:
-    """Clause numbers the question plainly names that the document does not have ("5.3.2.9讲什么": 5.3.2 ends at
-    5.3.2.8): three levels or more, or said with a clause word ("第9.2条"); a version ("2.0版") is no clause."""
-    return _resolved(query, kb, doc_id)[1]
-
-
-def _resolved(query: str, kb, doc_id: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+def resolve_clause_numbers(query: str, kb, doc_id: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The clauses named (as :func:`clause_refs`), and the numbers plainly named that the document does not have
+    ("5.3.2.9讲什么": 5.3.2 ends at 5.3.2.8): said with a clause word ("第9.2条"), or three levels or more under a
+    chapter it has; a version or an address ("2.3.1版", "IP 192.168.1.1") is no clause."""
     out: list[tuple[str, str | None]] = []
     missing: list[str] = []
     query = _as_written(query)

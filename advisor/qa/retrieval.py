@@ -30,7 +30,7 @@ from advisor.config import (GUIDE_DOC_ID, Settings, default_settings, knowledge_
 from advisor.corpus.knowledge_base import KnowledgeBase
 from advisor.corpus.parsing import Clause, DocKind
 from advisor.qa.answer_types import unmet_answer_type
-from advisor.qa.clause_numbers import clause_refs, missing_clauses
+from advisor.qa.clause_numbers import resolve_clause_numbers
 from advisor.qa.fusion import RRF_K, reciprocal_rank_fusion
 from advisor.qa.index import ClauseIndex
 from advisor.qa.lexicon import Lexicon
@@ -173,7 +173,7 @@ class Retriever:
         if not query:
             result.refused = True
             return result
-        lookups = self._clause_numbers(own_words or query, filters)
+        lookups, missing = self._clause_numbers(own_words or query, filters)
         if asks_scope(own_words or query) and self._allowed_guide(filters):
             scope = self.corpus.clause(GUIDE_DOC_ID, SCOPE_CLAUSE)
             lookups = [scope, *[c for c in lookups if c != scope]] if scope else lookups
@@ -197,8 +197,7 @@ class Retriever:
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
         unmet = None if lookups else unmet_answer_type(own_words or query, [r.text for r in ranked[:3]])
         if not lookups:  # "5.3.2.9讲什么": the number is not in the guide, whatever the words around it find
-            result.missing_clauses = missing_clauses(own_words or query, self.corpus, filters.doc_id or GUIDE_DOC_ID)
-            result.refused = result.refused or bool(result.missing_clauses)
+            result.missing_clauses, result.refused = missing, result.refused or bool(missing)
         if unmet is not None:
             # "补贴最高能拿多少钱？": the nearest clauses set no amount, so the guide does not answer it
             result.refused, result.refusal_reason = True, unmet.name
@@ -306,18 +305,19 @@ class Retriever:
             terms |= set(self._tokens[self._record_pos[f"{e.doc_id}::{item_id}"]])
         return terms
 
-    def _clause_numbers(self, query: str, filters: Filters) -> list[Clause]:
+    def _clause_numbers(self, query: str, filters: Filters) -> tuple[list[Clause], list[str]]:
         """Clauses the question names by number, as written or said ("五点二点四", "第四章第二条", "5.3.3下面第一条");
-        a position that names a list item keeps the clause and remembers the item (``self._named_items``)."""
+        a list item named is remembered (``self._named_items``); and the numbers named that it lacks ("5.3.2.9")."""
         doc_id = filters.doc_id or GUIDE_DOC_ID
         found: list[Clause] = []
-        for clause_id, item_id in clause_refs(query, self.corpus, doc_id):
+        refs, missing = resolve_clause_numbers(query, self.corpus, doc_id)
+        for clause_id, item_id in refs:
             c = self.corpus.clause(doc_id, clause_id)
             if c and c not in found:
                 found.append(c)
                 if item_id:
                     self._named_items[c.key] = [item_id]
-        return found
+        return found, missing
 
     def _anchored(self, anchors: list[str], filters: Filters) -> list[Clause]:
         """Clauses a follow-up points at; a list item ("6.3.1.1/2)") as its clause with that item named."""

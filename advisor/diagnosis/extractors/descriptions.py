@@ -192,12 +192,12 @@ def industry(ctx: Context) -> None:
 @extractor
 def pains(ctx: Context) -> None:
     lex = _lex()
+    # a trouble taken back, set apart from the digital work or mended since: no pain by the words or by meaning
+    silent = [c for c in ctx.message.clauses if taken_back(ctx.message.sentence_of(c)) or _mended_since(ctx, c)]
     for clause in ctx.message.clauses:
-        if clause.modality in ("question", "other_party"):
+        if clause.modality in ("question", "other_party") or clause in silent:
             continue
         sentence = ctx.message.sentence_of(clause)
-        if taken_back(sentence) or _mended_since(ctx, clause):
-            continue
         named = {pain for pain in PainPointId if _complained_of(clause.text, lex["pain_points"].get(pain.value, [])) or
                  _not_known(clause.text, lex["pain_constructions"].get(pain.value))}
         # a topic makes a pain only where no pain is named in the clause: "库存对不上" is of the data, not the stock
@@ -207,7 +207,7 @@ def pains(ctx: Context) -> None:
                     complains(sentence) and not _stated_plainly(ctx, pain.value, sentence):
                 severity = 3 if has_word(sentence, lex["severity_markers"]) else 2
                 ctx.add(f"pain.{pain.value}", severity, clause.text)
-    _pains_by_meaning(ctx)
+    _pains_by_meaning(ctx, silent)
 
 
 def taken_back(sentence: str) -> bool:
@@ -314,7 +314,7 @@ def pain_candidates(message) -> list:
     return [m for m in matches(sentences) if m.pain != NONE]
 
 
-def _pains_by_meaning(ctx: Context) -> None:
+def _pains_by_meaning(ctx: Context, silent: list) -> None:
     """Pains the words missed, found by meaning at the fitted threshold (a surer reading by the words is never
     overruled: these are marked less sure and only add findings, they do not move the score)."""
     from advisor.diagnosis.pain_classifier import threshold
@@ -324,8 +324,7 @@ def _pains_by_meaning(ctx: Context) -> None:
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
         if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
-                not taken_back(match.sentence) and \
-                not any(_mended_since(ctx, c) for c in ctx.message.clauses if c.text in match.sentence) and \
+                not any(c.text in match.sentence for c in silent) and \
                 not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
             said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
