@@ -33,6 +33,14 @@ def test_next_step_and_named_part(kb):
     assert named.how == "part" and named.anchors == ["5.4.1.1"]
 
 
+def test_an_ordinal_after_a_named_part_counts_that_parts_siblings(kb):
+    kinds = [Exchange("目标的参考指标分几块？", anchor="6.3.1.2")]
+    named = rewrite("基础能力那块讲了什么？", kinds, kb)
+    assert named.how == "part" and named.anchors == ["6.3.1.2.1"] and named.parts_of == "6.3.1.2"
+    then = [*kinds, Exchange("基础能力那块", anchor="6.3.1.2.1", parts_of=named.parts_of)]
+    assert rewrite("第三块呢？", then, kb).anchors == ["6.3.1.2.3"]  # not the third item inside the basics
+
+
 def test_context_and_standalone_questions(kb):
     history = [Exchange("过期不用的数据，指南说要怎么处理？", anchor="5.3.2.7")]
     context = rewrite("要是公司自己没这个能力呢？", history, kb)

@@ -158,6 +158,13 @@ def test_answer_types_the_guide_never_gives_are_refused(real_retriever, query, k
     assert found.refused and found.refusal_reason == kind
 
 
+def test_how_much_to_spend_is_answered_by_the_share_of_revenue_the_guide_sets(real_retriever):
+    spend = real_retriever.search("我们做五金配件的，数字化这块一年该掏多少钱出来比较合适？")
+    assert not spend.refused and "5.2.5" in [r.clause_id for r in spend.results[:5]]
+    grant = real_retriever.search("搞数字化改造，区里的奖补最多给多少？")  # what a programme pays: no figure in the guide
+    assert grant.refused and grant.refusal_reason in {"subsidy", "amount"}
+
+
 @pytest.mark.parametrize("query,clause", [
     ("What does the guide say about backing up and restoring data?", "5.3.2.4"),
     ("What should we check when choosing a digital service provider?", "6.3.2"),

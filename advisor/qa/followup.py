@@ -16,8 +16,8 @@ import cn2an
 
 from advisor.config import GUIDE_DOC_ID
 
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十\d]{1,3})\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
-_LAST = re.compile(r"最后(?:一|那|的)?\s*(?:条|点|件|项|个|类|阶段|步|部分|方面|种|级)")
+_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十\d]{1,3})\s*(?:条|点|件|项|个|类|块|阶段|步|部分|方面|种|级)")
+_LAST = re.compile(r"最后(?:一|那|的)?\s*(?:条|点|件|项|个|类|块|阶段|步|部分|方面|种|级)")
 _NEXT = re.compile(r"接下来|下一步|下一(?:条|个|点|项|阶段|部分)|后一(?:条|个|点|项)|然后呢|之后呢|再往后|紧接着|next (?:step|one|point|item)")
 _LEANS = re.compile(r"^(?:那|那么|其中|上面|刚才|这个|这类|这种|该|它|那个|那这|那在|要是|如果|还有|what about|and )|"
                     r"这个|这类|这一块|那块|那类|那一类|上面|刚才|其中|呢[？?]?$", re.IGNORECASE)
@@ -45,7 +45,7 @@ class Rewrite:
     standalone: str
     anchors: list[str] = field(default_factory=list)  # clauses the follow-up points at, put first
     how: str = ""  # ordinal | next | part | context | model (the LLM's reading, checked) | "" (asked alone)
-    parts_of: str | None = None  # for an ordinal: the clause whose parts were counted
+    parts_of: str | None = None  # for an ordinal or a named part: the clause among whose parts it was picked
     shown: str = ""  # what the page shows as "理解为" when it differs from what is searched (the model's wording)
 
     @property
@@ -112,9 +112,9 @@ def rewrite(question: str, history: list[Exchange], kb) -> Rewrite:
         if anchor.base_id in ids and ids.index(anchor.base_id) + 1 < len(ids):
             nxt = siblings[ids.index(anchor.base_id) + 1]
             return Rewrite(question, f"{nxt.title} {question}", [nxt.base_id], "next", anchor.parent)
-    named = _named_part(question, kb, last, anchor)
-    if named is not None:
-        return Rewrite(question, f"{named.title} {question}", [named.base_id], "part")
+    named, named_among = _named_part(question, kb, last, anchor)
+    if named is not None:  # picked among its siblings, like an ordinal: "第三类呢？" next counts those siblings again
+        return Rewrite(question, f"{named.title} {question}", [named.base_id], "part", named_among)
     title = anchor.title if anchor is not None else ""
     # only what it leans on: the clause in view and the question just before (not every earlier question again)
     return Rewrite(question, f"{question} {title} {last.question}".strip(), [], "context")
@@ -125,13 +125,14 @@ def _named_part(question: str, kb, last: Exchange, anchor):
     question ("其中利益相关方那块" → the sub-clause on stakeholders)."""
     words = _bigrams(question) - _FUNCTION_BIGRAMS
     if not words or anchor is None:
-        return None
+        return None, None
     candidates = []
     for source in filter(None, (last.anchor, last.parts_of, anchor.parent)):
-        candidates += [c for c in parts_of(kb, source) if c.base_id != anchor.base_id or source != last.anchor]
-    scored = [(len(words & _bigrams(c.title)), c) for c in candidates]
-    best = max(scored, key=lambda s: s[0], default=(0, None))
-    return best[1] if best[0] >= 1 else None
+        candidates += [(c, source) for c in parts_of(kb, source)
+                       if c.base_id != anchor.base_id or source != last.anchor]
+    scored = [(len(words & _bigrams(c.title)), c, source) for c, source in candidates]
+    best = max(scored, key=lambda s: s[0], default=(0, None, None))
+    return (best[1], best[2]) if best[0] >= 1 else (None, None)
 
 
 _ASKING_WORDS = frozenset("""具体 怎么 怎么办 怎么做 怎样 如何 什么 哪些 哪个 要求 方面 可以 需要 应该 一下 还有 那么 这样 意思 是不是 有没有
