@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 SCOPE_CLAUSE = "1"
-_ASKS = re.compile(r"适用|适合|能用|能不能用|可不可以用|可以用|用得上|用不上|管用|能参考|可以参考|参考一下|照着做|照着用|"
+_ASKS = re.compile(r"适用|适合|能用|能不能用|可不可以用|可以用|用得上|用不上|管用|能参考|可以参考|参考一下|"
+                   r"参考(?:吗|不|么)|拿来参考|照着做|照着用|"
                    r"按(?:照)?这(?:个|份)|属于.{0,8}范围|在.{0,6}范围|范围(?:内|之内|吗)|有关系吗|有关吗|管不管|算不算|"
                    r"针对(?:的是)?(?:哪|什么)|面向(?:哪|什么)|\bappl(?:y|ies|icable)\b|\brelevant\b|\bcover(?:s|ed)?\b|"
                    r"\bmeant for\b|\buse (?:it|this guide)\b", re.IGNORECASE)
@@ -25,8 +26,10 @@ _ELSEWHERE = re.compile(rf"外地|外省|外市|省外|市外|异地|其他(?:�
 _TIANJIN = re.compile(r"天津|滨海|tianjin", re.IGNORECASE)
 _LARGE = re.compile(r"大(?:型)?企业|大公司|集团|上市公司|央企|国企|[千万]人|几千|上千|大厂|large (?:enterprise|company|firm)",
                     re.IGNORECASE)
-_SERVICE = re.compile(r"服务商|服务机构|咨询(?:公司|机构)|供应商|软件公司|集成商|第三方|乙方|做数字化服务|给企业做|"
+_SERVICE = re.compile(r"服务商|服务机构|咨询(?:公司|机构)|外包(?:公司|团队|方)|供应商|软件公司|集成商|第三方|乙方|"
+                      r"做数字化服务|给企业做|"
                       r"service provider|consultanc|vendor", re.IGNORECASE)
+_YES_NO = re.compile(r"(?:吗|么|不|没|\?)[？?。！!\s]*$|^(?:can|may|could|is|are|does|do)\b", re.IGNORECASE)
 _ANY_TRADE = re.compile(r"行业|餐饮|饭店|零售|门店|商店|超市|贸易|外贸|物流|建筑|农业|养殖|种植|服务业|服务型|医院|诊所|学校|"
                         r"培训机构|酒店|旅游|美容|汽修|装修|印刷|纺织|化工|食品|服装|电商|个体户|工作室|作坊|"
                         r"\b(?:restaurant|retail|shop|trade|trading|service (?:firm|company|business)|industry|sector)\b",
@@ -40,8 +43,11 @@ def asks_scope(question: str) -> bool:
         return False
     if _GUIDE.search(q):  # "这个指南适合服务型公司吗", "which firms does the guide apply to"
         return True
-    # no guide named: only where the asker is placed outside its stated scope ("我们是河北的厂，也能用吗？")
-    return bool(_ELSEWHERE.search(q)) and not re.search(r"系统|软件|平台|工具|方案|SaaS|云|AI|大模型", q, re.I)
+    # no guide named: only where the asker is placed outside its stated scope ("我们是河北的厂，也能用吗？") or is
+    # a service firm asking yes or no ("做IT外包的乙方能参考不？"), and no product is what would be used
+    if re.search(r"系统|软件|平台|工具|方案|SaaS|云|AI|大模型", _SERVICE.sub("", q), re.I):
+        return False
+    return bool(_ELSEWHERE.search(q)) or bool(_SERVICE.search(q) and _YES_NO.search(q))
 
 
 def scope_reading(question: str, lang: str = "zh") -> str:
