@@ -94,3 +94,17 @@ def test_a_surprising_figure_is_confirmed_once():
     assert iv.state.profile.get("revenue_wan") == 5000 and not turn.asked.startswith("confirm")
     turn = iv.reply("没有ERP，全靠Excel")
     assert not (turn.asked or "").startswith("confirm")  # checked once, not again
+
+
+def test_an_answer_one_question_behind_is_read_as_that_questions_answer():
+    iv = _started()
+    iv.reply("我们是做不锈钢水槽的，四十来号人，一年营收两千万左右。")
+    while iv.state.asked[-1] != "leadership" and not iv.state.finished:
+        iv.reply("跳过")
+    iv.reply("说到这个，客户催单催得我头大，交期老是往后拖。")  # the question on who leads goes unanswered
+    assert "leadership" in iv.state.skipped and iv.state.asked[-1] != "leadership"
+    iv.reply("我盯着。规划嘛没写过。")  # said after the next question came: a lead, not a reply to it
+    lead = iv.state.profile.current().get("leadership")
+    assert lead is not None and lead.value is True and lead.evidence.startswith("我盯着")
+    iv.reply("IT没人。")  # two questions behind, and the words answer another question: nobody leads is not read
+    assert iv.state.profile.current()["leadership"].value is True
