@@ -171,3 +171,18 @@ def test_every_everyday_question_is_filed_under_a_clause_of_the_guide(kb):
     assert bank_files() and bank_entries()
     unknown = {cid for cid, _ in bank_entries() if kb.clause(kb.guide.doc_id, cid) is None}
     assert not unknown
+
+
+def test_a_second_writers_questions_rank_clauses_but_weigh_nothing_in_the_refusal():
+    import numpy as np
+
+    from advisor.qa.lexicon import Lexicon
+    from advisor.qa.question_bank import QuestionBank, bank_entries
+    bank = QuestionBank([("5.2.5", "钱从哪来？"), ("6.1", "分几步走？"), ("6.1", "先干啥后干啥？")], np.eye(3, dtype=np.float32),
+                        embeddings=None, lexicon=Lexicon.load())
+    bank.refusal_count = 2  # the first file's questions
+    near_the_second_writer = np.array([0.0, 0.0, 1.0])
+    assert bank.rank(near_the_second_writer, [])[0][0] == "6.1"  # it ranks the clause
+    assert bank.refusal_evidence(near_the_second_writer, ["6.1"]) == (0.0, 0.0)  # and is no evidence to answer
+    assert bank.refusal_evidence(np.array([0.0, 1.0, 0.0]), ["6.1"]) == (1.0, 1.0)
+    assert 0 < len(bank_entries(first_file_only=True)) <= len(bank_entries())

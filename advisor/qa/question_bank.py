@@ -40,10 +40,10 @@ def bank_files() -> list[Path]:
     return sorted(knowledge_path("lexicon").glob(BANK_NAME.replace(".yaml", "*.yaml")))
 
 
-def bank_entries() -> list[tuple[str, str]]:
-    """(clause id, question) in file order, file by file."""
+def bank_entries(first_file_only: bool = False) -> list[tuple[str, str]]:
+    """(clause id, question) in file order, file by file (``clause_questions.yaml`` first)."""
     entries = []
-    for path in bank_files():
+    for path in bank_files()[:1] if first_file_only else bank_files():
         data = yaml.safe_load(path.read_text("utf-8")) or {}
         entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items()
                     for q in questions or []]
@@ -56,14 +56,26 @@ class QuestionBank:
         self.vectors = vectors
         self.embeddings = embeddings
         self.lexicon = lexicon
+        self.refusal_count = len(entries)  # the questions the refusal model weighs: the first file's, once loaded
         tokens = [lexicon.tokenize(q) for _, q in entries]
         self._bm25 = BM25Okapi(tokens) if tokens else None
 
     @classmethod
     def load(cls, embeddings, lexicon) -> QuestionBank:
         entries = bank_entries()
-        return cls(entries, _vectors(embedder_name(embeddings), tuple(q for _, q in entries), embeddings), embeddings,
+        bank = cls(entries, _vectors(embedder_name(embeddings), tuple(q for _, q in entries), embeddings), embeddings,
                    lexicon)
+        bank.refusal_count = len(bank_entries(first_file_only=True))
+        return bank
+
+    def refusal_evidence(self, vector, clause_ids: list[str]) -> tuple[float, float]:
+        """(nearest first-writer question of ``clause_ids``, nearest first-writer question of any clause): the
+        refusal model was fitted on the first file's questions. Measured: a second writer's 480 questions in the
+        refusal evidence too brought out-of-corpus questions near enough to answer (sealed refused 0.90 → 0.70);
+        they vote in the ranking only."""
+        sims = self.similarities(vector)[:self.refusal_count]
+        mine = [float(sims[i]) for i in range(len(sims)) if self.entries[i][0] in clause_ids]
+        return max(mine, default=0.0), float(max(sims, default=0.0))
 
     def embed(self, text: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)

@@ -190,8 +190,9 @@ class Retriever:
         result.results = ranked[:k]
         asked_as = own_words or query  # the off-topic questions meet the question as asked, in its own language
         own_vector = vector if asked_as == query and not expansion.english else self.bank.embed(asked_as)
-        off_topic = self.off_topic.nearest(own_vector) - float(max(self.bank.similarities(own_vector), default=0.0))
-        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked, off_topic)
+        asked_near, _ = self.bank.refusal_evidence(vector, [e.clause_id for e in ranked[:3]])
+        off_topic = self.off_topic.nearest(own_vector) - self.bank.refusal_evidence(own_vector, [])[1]
+        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked, off_topic, asked_near)
         result.relevance = self._relevance(result.features)
         threshold = self.settings.refusal_threshold
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
@@ -266,7 +267,7 @@ class Retriever:
 
     # --- internals ------------------------------------------------------------------------------------------
     def relevance_features(self, query: str, expansion, q_tokens: list[str], ranked: list[RetrievedClause],
-                           off_topic: float = 0.0) -> dict[str, float]:
+                           off_topic: float = 0.0, asked: float | None = None) -> dict[str, float]:
         """Evidence that the best clauses answer the query, as features for the calibrated refusal model:
         dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
         best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
@@ -287,7 +288,7 @@ class Retriever:
         covered = 0.0
         if total > 0 and top:
             covered = max(sum(self._idf[t] for t in known if t in self._terms_of(e)) for e in top) / total
-        asked = max((e.asked_score for e in top), default=0.0)
+        asked = max((e.asked_score for e in top), default=0.0) if asked is None else asked
         return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
                 "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0,
                 "english": 1.0 if expansion.english else 0.0,
