@@ -87,6 +87,9 @@ class Turn(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+LATE_ANSWER_MIN_CHARS = 6  # a bare reply ("不知道。", "十来个。", "一半吧。") answers the question pending
+
+
 class InterviewState(BaseModel):
     """Everything needed to resume an interview (stored by the session store after every turn)."""
 
@@ -163,15 +166,18 @@ class Interview:
         return self._record(turn)
 
     def _late_answers(self, read, text: str, index: int, pending_id: str | None, facts: list[Fact]) -> list[Fact]:
-        """What answers the question asked just before the pending one, if it went unanswered ("我管。" said after the
-        next question came): the message read again as its answer, keeping only the keys it asks, nothing known
-        already, and no sentence read already for another key ("IT没人。" answers who does IT, not who leads). A free
-        text (the trade) is never a late answer: any short message reads as one when it is asked. Measured: reading
-        every question left unanswered, however far back, added seven facts on the open sets and one wrong lead on
-        the sealed owners; one question behind added three and nothing wrong there."""
+        """What answers the question asked just before the pending one, if it went unanswered ("我管。规划没有。" said
+        after the next question came): the message read again as its answer, keeping only the keys it asks, nothing
+        known, no sentence read already for another key ("IT这块没人" says who does IT), never the trade (any short
+        message reads as one) and nothing from a bare reply. Measured: reading every question left unanswered, however
+        far back, added seven facts on the open sets and one wrong lead on the sealed owners; one behind, three and
+        nothing wrong there."""
         behind = self.question(self.state.asked[-2]) if len(self.state.asked) >= 2 else None
-        if behind is None or behind.id == pending_id or behind.id not in self.state.skipped:
-            return []
+        if behind is None or self.question(pending_id) is None or behind.id == pending_id or \
+                behind.id not in self.state.skipped:
+            return []  # nothing behind, or a confirmation pending (the question before it is not asked[-2])
+        if len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS or len(text) > self.settings.long_message_chars:
+            return []  # "不知道。", "一半吧。" answer the question pending; a long message is read apart already
         known = set(self.state.profile.current()) | {f.key for f in facts}
         wanted = [k for k in behind.keys if k in FACTS and FACTS[k].type != "text" and k not in known]
         if not wanted:

@@ -43,7 +43,7 @@ def bank_files() -> list[Path]:
 def bank_entries(first_file_only: bool = False) -> list[tuple[str, str]]:
     """(clause id, question) in file order, file by file (``clause_questions.yaml`` first)."""
     entries = []
-    for path in bank_files()[:1] if first_file_only else bank_files():
+    for path in [knowledge_path("lexicon", BANK_NAME)] if first_file_only else bank_files():
         data = yaml.safe_load(path.read_text("utf-8")) or {}
         entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items()
                     for q in questions or []]

@@ -190,9 +190,9 @@ class Retriever:
         result.results = ranked[:k]
         asked_as = own_words or query  # the off-topic questions meet the question as asked, in its own language
         own_vector = vector if asked_as == query and not expansion.english else self.bank.embed(asked_as)
-        asked_near, _ = self.bank.refusal_evidence(vector, [e.clause_id for e in ranked[:3]])
         off_topic = self.off_topic.nearest(own_vector) - self.bank.refusal_evidence(own_vector, [])[1]
-        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked, off_topic, asked_near)
+        asked = self.bank.refusal_evidence(vector, [e.clause_id for e in ranked[:3] if e.doc_id == GUIDE_DOC_ID])[0]
+        result.features = self.relevance_features(asked_as, expansion, q_tokens, ranked, off_topic, asked)
         result.relevance = self._relevance(result.features)
         threshold = self.settings.refusal_threshold
         result.refused = not lookups and result.relevance < (_calibrated_threshold() if threshold is None else threshold)
@@ -268,18 +268,16 @@ class Retriever:
     # --- internals ------------------------------------------------------------------------------------------
     def relevance_features(self, query: str, expansion, q_tokens: list[str], ranked: list[RetrievedClause],
                            off_topic: float = 0.0, asked: float | None = None) -> dict[str, float]:
-        """Evidence that the best clauses answer the query, as features for the calibrated refusal model:
-        dense: best dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the
-        best of the top 3 (words the corpus never uses count against it); unknown: share of the query's words
-        the corpus never uses; expanded: a synonym/glossary term fired; asked: cosine with the nearest everyday
-        question of the top 3 clauses (what people ask of them, clause_questions.yaml); english: the question is in
-        English (an English question meets the Chinese clauses at a lower cosine for the same fit); off_topic: how
-        much nearer the question as asked comes to a question the guide does not answer (off_topic_questions.yaml)
-        than to any clause's own question (the difference of the two cosines; 0 when it is nearer those)."""
+        """Evidence that the best clauses answer the query, as features for the calibrated refusal model: dense: best
+        dense cosine among the top 3; coverage: IDF-weighted share of the query's words found in the best of the top 3
+        (words the corpus never uses count against it); unknown: share of the query's words the corpus never uses;
+        expanded: a synonym/glossary term fired; asked: cosine with the nearest everyday question of the top 3 clauses
+        (``asked``: the first writer's, QuestionBank.refusal_evidence); english: the question is in English (it meets
+        the Chinese clauses at a lower cosine for the same fit); off_topic: how much nearer the question as asked comes
+        to a question the guide does not answer (off_topic_questions.yaml) than to any clause's own (0 if not)."""
         top = ranked[:3]
         dense_best = max((e.dense_score for e in top), default=0.0)
-        # in English the user's own words are the guide terms the glossary found for them (English words are never
-        # in a Chinese corpus, so they say nothing about whether it covers the question)
+        # in English the user's own words are the guide terms the glossary found (English is never in the corpus)
         own = set(self.lexicon.tokenize(" ".join(expansion.added) if expansion.english else query))
         known = [t for t in set(q_tokens) if t in self._idf and (t in own or not expansion.english)]
         unknown = [t for t in own if t not in self._idf and len(t) >= 2]
@@ -288,7 +286,8 @@ class Retriever:
         covered = 0.0
         if total > 0 and top:
             covered = max(sum(self._idf[t] for t in known if t in self._terms_of(e)) for e in top) / total
-        asked = max((e.asked_score for e in top), default=0.0) if asked is None else asked
+        # the guide's clauses weigh the first writer's questions; an upload's clause its own meaning (it has none)
+        asked = max([e.asked_score for e in top if asked is None or e.doc_id != GUIDE_DOC_ID] + [asked or 0.0])
         return {"dense": round(dense_best, 4), "coverage": round(covered, 4), "asked": round(asked, 4),
                 "unknown": round(len(unknown) / max(len(own), 1), 4), "expanded": 1.0 if expansion.added else 0.0,
                 "english": 1.0 if expansion.english else 0.0,

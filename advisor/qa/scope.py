@@ -29,7 +29,10 @@ _LARGE = re.compile(r"大(?:型)?企业|大公司|集团|上市公司|央企|国
 _SERVICE = re.compile(r"服务商|服务机构|咨询(?:公司|机构)|外包(?:公司|团队|方)|供应商|软件公司|集成商|第三方|乙方|"
                       r"做数字化服务|给企业做|"
                       r"service provider|consultanc|vendor", re.IGNORECASE)
-_YES_NO = re.compile(r"(?:吗|么|不|没|\?)[？?。！!\s]*$|^(?:can|may|could|is|are|does|do)\b", re.IGNORECASE)
+_YES_NO = re.compile(r"(?:吗|(?<!什)么|不|没)[？?。！!\s]*$|能不能|可不可以|是不是|^(?:can|may|could|is|are|does|do)\b",
+                     re.IGNORECASE)
+# the service firm is the one asking ("我们是做咨询的", "作为服务商", "做数字化咨询的外包团队"), not a source named
+_ASKER = re.compile(r"我|咱|俺|作为|[做搞干][^，。,]{0,10}的|\b(?:we|I|our|ours|us)\b", re.IGNORECASE)
 _ANY_TRADE = re.compile(r"行业|餐饮|饭店|零售|门店|商店|超市|贸易|外贸|物流|建筑|农业|养殖|种植|服务业|服务型|医院|诊所|学校|"
                         r"培训机构|酒店|旅游|美容|汽修|装修|印刷|纺织|化工|食品|服装|电商|个体户|工作室|作坊|"
                         r"\b(?:restaurant|retail|shop|trade|trading|service (?:firm|company|business)|industry|sector)\b",
@@ -45,9 +48,9 @@ def asks_scope(question: str) -> bool:
         return True
     # no guide named: only where the asker is placed outside its stated scope ("我们是河北的厂，也能用吗？") or is
     # a service firm asking yes or no ("做IT外包的乙方能参考不？"), and no product is what would be used
-    if re.search(r"系统|软件|平台|工具|方案|SaaS|云|AI|大模型", _SERVICE.sub("", q), re.I):
+    if re.search(r"系统|软件|平台|工具|方案|SaaS|云|AI|大模型", _SERVICE.sub("", re.sub(r"系统集成|软件服务", "", q)), re.I):
         return False
-    return bool(_ELSEWHERE.search(q)) or bool(_SERVICE.search(q) and _YES_NO.search(q))
+    return bool(_ELSEWHERE.search(q)) or bool(_SERVICE.search(q) and _ASKER.search(q) and _YES_NO.search(q))
 
 
 def scope_reading(question: str, lang: str = "zh") -> str:
