@@ -36,14 +36,16 @@ class BankMatch:
 
 
 def bank_files() -> list[Path]:
-    """The bank's files: ``clause_questions.yaml`` and any ``clause_questions_*.yaml`` beside it (one per writer)."""
-    return sorted(knowledge_path("lexicon").glob(BANK_NAME.replace(".yaml", "*.yaml")))
+    """The bank's files: ``clause_questions.yaml`` first (its questions are the refusal evidence, counted from the
+    start: ``refusal_count``), then any ``clause_questions_*.yaml`` beside it (one per writer)."""
+    files = knowledge_path("lexicon").glob(BANK_NAME.replace(".yaml", "*.yaml"))
+    return sorted(files, key=lambda path: (path.name != BANK_NAME, path.name))
 
 
 def bank_entries(first_file_only: bool = False) -> list[tuple[str, str]]:
     """(clause id, question) in file order, file by file (``clause_questions.yaml`` first)."""
     entries = []
-    for path in [knowledge_path("lexicon", BANK_NAME)] if first_file_only else bank_files():
+    for path in bank_files()[:1] if first_file_only else bank_files():
         data = yaml.safe_load(path.read_text("utf-8")) or {}
         entries += [(str(cid), str(q)) for cid, questions in (data.get("questions") or {}).items()
                     for q in questions or []]
