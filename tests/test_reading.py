@@ -275,6 +275,11 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("数字化这摊事董事长一手操办，谁也插不上手", True),  # read by the words since stop 32 (was the classifier's)
     ("信息化这块副厂长管。", False),
     ("信息化呢啲嘢係我个仔负责。", False),  # Cantonese: my son
+    ("你问上系统这事谁拍板，那当然是我，我不拍板谁拍板。", True),  # the question said again without its mark
+    ("这些电脑上的事儿，不找我还能交给谁呀。", True),  # nobody but the speaker, asked rhetorically
+    ("我外甥天天闹着要上个新系统，不过拍板的还是我。", True),  # who wants it is not who leads it
+    ("女儿吵着要弄数字化，可主要还是我在管。", True),  # after a contrast, only who: the work named before
+    ("信息化这块我们总工在管，我岁数大了，很少过问。", False),  # a title below the boss
 ])
 def test_who_leads_the_digital_work(text, value):
     assert _facts(text)["leadership"] is value

@@ -240,8 +240,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
     # leads wrongly on the sealed owners and none rightly
     asked = ctx.question == "leadership" or any(
-        c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"])
-        for c in ctx.message.clauses)
+        c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"]) or
+        re.search(rf"(?:{_words_of('who')})(?:来|在)?(?:{verbs})", c.text) for c in ctx.message.clauses)
+    # "你说数字化谁负责，那肯定是我": the owner repeats the question, with or without its question mark
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
     nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
     for clause in ctx.message.clauses:
@@ -255,10 +256,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         about_it = asked or refused_in == clause.sentence or \
             has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or \
-            re.match(r"(?:都|全|就|也)?(?:是|由|归|靠)", clause.text) and has_word(
-                "".join(c.text for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start),
-                words["digital_work"])
-        # "数字化的事我不懂，都是我闺女说了算": the work named before, then only who
+            _only_who(ctx, clause, verbs, words)
         if not about_it:
             continue
         agent = None
@@ -266,7 +264,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent_words = r"(?:[^，。,是由]{1,12}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来|了)*(?P<verb>{verbs})",
                         rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
-                        rf"(?P<verb>{verbs})的(?:是|就是)(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的是我本人"
+                        rf"(?P<verb>{verbs})的(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的还是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
                         rf"(?P<verb>{the_one})\b",
@@ -280,12 +278,16 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                      None)  # "…the one pushing this", "the one who handles it"; not "the one who pays for it"
             if m and _of_a_scene(clause.text[:m.start("verb") if "verb" in m.groupdict() else m.start("agent")]):
                 m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
+            if m and re.search(rf"(?:{_words_of('wanting')})$", m.group("agent")):
+                m = None  # "我侄子吵着要弄": who wants it done, not who leads it
             if m:
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
                     refused_in = clause.sentence  # "这块我不负责": who does may follow ("……，会计弄")
                     agent = None
                 break
+        if agent is None and _no_one_else(clause.text, verbs):
+            agent = "我"  # "我不管谁管", "还能交给谁": nobody but the speaker
         if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
                 not has_word(clause.text, words["lead_verbs"]):
             said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是|^(?:it'?s|it is|that'?s)\s+|"
@@ -323,6 +325,23 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             return
     if nobody is not None:
         ctx.add("leadership", False, nobody.text)
+
+
+def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
+    """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能找谁") after the work, or a system, was named before it
+    in its sentence or in the sentence before ("数字化的事我不懂，都是我闺女说了算"; "外甥吵着要上系统。拍板的还是我。")."""
+    if not re.match(rf"(?:不过|但是?|可是?)?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
+                    clause.text) and not _no_one_else(clause.text, verbs):
+        return False
+    before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
+                     clause.sentence - 1 <= c.sentence <= clause.sentence)
+    return has_word(before, words["digital_work"] + _lex()["link_gate"]["software"]) or bool(_system_mentions(before))
+
+
+def _no_one_else(text: str, verbs: str) -> bool:
+    """The speaker leads it, said as a rhetorical question: "我不弄谁弄", "还能交给谁" (who else could it go to)."""
+    return re.search(rf"我不(?P<verb>{verbs})谁(?P=verb)", text) is not None or \
+        has_word(text, _lex()["leading"]["no_one_else"])
 
 
 def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool:
