@@ -280,13 +280,18 @@ def test_money_and_people_by_their_frame(text, asked, key, value):
     ("我外甥天天闹着要上个新系统，不过拍板的还是我。", True),  # who wants it is not who leads it
     ("女儿吵着要弄数字化，可主要还是我在管。", True),  # after a contrast, only who: the work named before
     ("信息化这块我们总工在管，我岁数大了，很少过问。", False),  # a title below the boss
+    ("ERP是我们信息部具体负责，我很少过问。", False),  # a system named, then who does it (具体: how)
+    ("上系统这事谁也没管，装完就扔那了。", False),  # nobody, said with 谁也没
+    ("老板说支持，不过也就是说说。", False),  # a backing only said
+    ("数字化主要是我来推，会计帮着录数据。", True),  # 推 alone is a leading verb
 ])
 def test_who_leads_the_digital_work(text, value):
     assert _facts(text)["leadership"] is value
 
 
 @pytest.mark.parametrize("text,value", [("My sister-in-law handles it.", False), ("我儿子负责这些。", False),
-                                        ("那肯定得是我嘛。", True), ("It's me.", True), ("全是我一个人在操心。", True)])
+                                        ("那肯定得是我嘛。", True), ("It's me.", True), ("全是我一个人在操心。", True),
+                                        ("就我啊，厂子小，用不着专门的人。", True)])  # no 是 before who
 def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
     facts, _ = extract_rules(text, turn=3, question="leadership")
     assert [f.value for f in facts if f.key == "leadership"] == [value]

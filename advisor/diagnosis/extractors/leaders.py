@@ -246,8 +246,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
     nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
     for clause in ctx.message.clauses:
-        if clause.modality != "fact":
-            continue
+        if clause.modality != "fact" and not (clause.modality == "uncertain" and asked and len(clause.text) <= 8):
+            continue  # "就是我吧" after who leads: the 吧 softens nothing
         if has_word(clause.text, plan_words):
             continue  # "计划是会计在弄": who writes the plan, not who leads the work
         if nobody is None and (asked or has_word(clause.text, words["digital_work"])) and \
@@ -255,15 +255,15 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             nobody = clause  # "也没个牵头的", "Nobody really owns it": unless someone is named after all
         about_it = asked or refused_in == clause.sentence or \
             has_word(clause.text + clause.topic, words["digital_work"]) or \
-            has_word(clause.topic, words["lead_verbs"]) or \
+            has_word(clause.topic, words["lead_verbs"]) or _system_before_agent(clause.text) or \
             _only_who(ctx, clause, verbs, words)
         if not about_it:
             continue
         agent = None
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
         agent_words = r"(?:[^，。,是由]{1,12}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来|了)*(?P<verb>{verbs})",
-                        rf"^(?P<agent>{agent_words})(?:亲自|自己|本人|一直|主要|在|来)*(?P<verb>{verbs})",
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})",
+                        rf"^(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})",
                         rf"(?P<verb>{verbs})的(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的还是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
@@ -290,7 +290,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             agent = "我"  # "我不管谁管", "还能交给谁": nobody but the speaker
         if agent is None and (asked or has_word(clause.topic, words["lead_verbs"])) and len(clause.text) <= 8 and \
                 not has_word(clause.text, words["lead_verbs"]):
-            said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是|^(?:it'?s|it is|that'?s)\s+|"
+            said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是?|^(?:it'?s|it is|that'?s)\s+|"
                           r"[呗啊呀嘛吧了的哈啦咯喽!.！。 ]+$", "", clause.text, flags=re.IGNORECASE)
             people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
             if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
@@ -336,6 +336,11 @@ def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[st
     before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
                      clause.sentence - 1 <= c.sentence <= clause.sentence)
     return has_word(before, words["digital_work"] + _lex()["link_gate"]["software"]) or bool(_system_mentions(before))
+
+
+def _system_before_agent(text: str) -> bool:
+    """A system named, then who does it ("MES是车间主任在推", "ERP由信息部负责"): the system is the work led."""
+    return any(re.match(r"[^，,。]{0,4}?(?:是|由|归)", text[end:]) for _, end, _, _ in _system_mentions(text))
 
 
 def _no_one_else(text: str, verbs: str) -> bool:
