@@ -166,6 +166,9 @@ def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():
                   facts=extract_rules("预算一年八万左右，再多就拿不出来了。", 1)[0])
     assert _stated_plainly(ctx, "funding", ctx.message.text)  # a budget's limit is the budget, not a complaint
     assert not stated("IT就一个人，系统坏了经常半天没人修。")
+    # whichever pain it resembles: no IT person stated is no leadership pain either
+    ctx = Context(read("搞电脑的没人。"), 1, "talent", facts=extract_rules("搞电脑的没人。", 1, "talent")[0])
+    assert _stated_plainly(ctx, "strategy_leadership", ctx.message.text)
 
 
 @pytest.mark.parametrize("text,about", [

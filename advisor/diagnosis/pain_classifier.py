@@ -97,6 +97,9 @@ def _unit(rows) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
+RECENT_SENTENCES = 32  # the sentences read last: a turn reads at most 16 by meaning (MEANING_SENTENCES)
+
+
 class PainModel:
     """Character n-grams and the embedding, side by side, into one logistic regression."""
 
@@ -109,6 +112,7 @@ class PainModel:
         features = self._features(self.ngrams.fit_transform(texts), cached_rows(embedder, [i.text for i in items], "pain_examples"))
         self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
         self.model.fit(features, [str(item.pain) for item in items])
+        self._recent: dict[str, np.ndarray] = {}  # sentence -> probabilities, oldest first
 
     @staticmethod
     def _features(ngrams, embeddings: np.ndarray):
@@ -116,12 +120,20 @@ class PainModel:
         return sparse.hstack([ngrams, sparse.csr_matrix(embeddings)]).tocsr()
 
     def predict(self, sentences: list[str]) -> list[list[PainMatch]]:
-        """Per sentence, every class with its probability, the likeliest first."""
-        ngrams = self.ngrams.transform([mandarin(s) for s in sentences])
-        probabilities = self.model.predict_proba(self._features(ngrams, _unit(self.embedder.embed_documents(sentences))))
+        """Per sentence, every class with its probability, the likeliest first. A sentence read lately is not embedded
+        again (a message re-read as a late answer, or read again for a correction, costs no second embedding)."""
+        with _lock:
+            known = {s: self._recent[s] for s in sentences if s in self._recent}
+        new = list(dict.fromkeys(s for s in sentences if s not in known))
+        if new:
+            ngrams = self.ngrams.transform([mandarin(s) for s in new])
+            known |= zip(new, self.model.predict_proba(self._features(ngrams, _unit(self.embedder.embed_documents(new)))))
+            with _lock:
+                self._recent |= known
+                while len(self._recent) > RECENT_SENTENCES:
+                    self._recent.pop(next(iter(self._recent)))
         classes = self.model.classes_
-        return [[PainMatch(str(classes[j]), float(p[j]), s) for j in np.argsort(-p)]
-                for s, p in zip(sentences, probabilities)]
+        return [[PainMatch(str(classes[j]), float(known[s][j]), s) for j in np.argsort(-known[s])] for s in sentences]
 
 
 @per_knowledge

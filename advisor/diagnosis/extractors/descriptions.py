@@ -284,9 +284,9 @@ def _no_complaint() -> re.Pattern:
 
 
 def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
-    """The sentence states a fact of the pain's topic (a budget, who leads, the IT staff) without weight on it: an
-    observation the report shows as such, not the owner's complaint."""
-    keys = _lex()["pain_facts"].get(pain, [])
+    """The sentence states an observed fact (a budget, who leads, the IT staff: ``pain_facts``, whichever pain it
+    resembles) without weight on it: an observation the report shows as such, not the owner's complaint."""
+    keys = {key for keys in _lex()["pain_facts"].values() for key in keys}  # "IT没人。" is no leadership pain either
     stated = [f.evidence for f in ctx.facts if f.key in keys and (f.evidence in sentence or sentence in f.evidence)]
     if not stated or has_word(sentence, _lex()["severity_markers"]):
         return False
