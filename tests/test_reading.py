@@ -408,6 +408,17 @@ def test_a_second_readers_examples_of_the_stop_31_rules(text, key, value):
     assert _facts(text).get(key) == value
 
 
+@pytest.mark.parametrize("text", [
+    "我们家孩子的事我不管谁管。",  # "who else" about something other than the work
+    "以前不知道谁负责仓库，现在是老王在管。",  # who leads asked of the warehouse: no question of ours
+    "数字化的事老板一直往后推。",  # 推 as putting off
+    "金蝶是朋友推的。",  # 推 as recommending
+    "上了ERP，但是仓库还是老王在管。",  # after a contrast, the warehouse's keeper
+])
+def test_a_second_readers_sentences_that_say_nothing_of_who_leads(text):
+    assert "leadership" not in _facts(text)
+
+
 @pytest.mark.parametrize("asked,text,key,value", [
     # a second reader's examples of the stop-32 rules (fresh sentences)
     ("systems", "PLM、QMS，一样都没有。", "systems_not_in_use", ["plm", "qms"]),  # a two-item list before a no of its own

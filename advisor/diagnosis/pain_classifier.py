@@ -97,7 +97,7 @@ def _unit(rows) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
-RECENT_SENTENCES = 32  # the sentences read last: a turn reads at most 16 by meaning (MEANING_SENTENCES)
+RECENT_SENTENCES = 32  # the sentences first read last (dropped oldest first): a turn reads at most 16 by meaning
 
 
 class PainModel:
@@ -112,7 +112,7 @@ class PainModel:
         features = self._features(self.ngrams.fit_transform(texts), cached_rows(embedder, [i.text for i in items], "pain_examples"))
         self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
         self.model.fit(features, [str(item.pain) for item in items])
-        self._recent: dict[str, np.ndarray] = {}  # sentence -> probabilities, oldest first
+        self._recent: dict[str, np.ndarray] = {}  # sentence -> probabilities, in the order first read
 
     @staticmethod
     def _features(ngrams, embeddings: np.ndarray):
@@ -127,7 +127,8 @@ class PainModel:
         new = list(dict.fromkeys(s for s in sentences if s not in known))
         if new:
             ngrams = self.ngrams.transform([mandarin(s) for s in new])
-            known |= zip(new, self.model.predict_proba(self._features(ngrams, _unit(self.embedder.embed_documents(new)))))
+            embedded = _unit(self.embedder.embed_documents(new))
+            known |= zip(new, self.model.predict_proba(self._features(ngrams, embedded)))
             with _lock:
                 self._recent |= known
                 while len(self._recent) > RECENT_SENTENCES:

@@ -284,9 +284,13 @@ def _no_complaint() -> re.Pattern:
 
 
 def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
-    """The sentence states an observed fact (a budget, who leads, the IT staff: ``pain_facts``, whichever pain it
-    resembles) without weight on it: an observation the report shows as such, not the owner's complaint."""
-    keys = {key for keys in _lex()["pain_facts"].values() for key in keys}  # "IT没人。" is no leadership pain either
+    """The sentence states a fact of the pain's topic (a budget, who leads, the IT staff: ``pain_facts``), or is a
+    short answer that states any of them, without weight on it: an observation the report shows as such, not the
+    owner's complaint."""
+    # a short answer that only states an observed fact complains of no pain at all ("IT没人。" is no leadership pain);
+    # a longer sentence may complain of another pain beside the fact ("设备都没联网，次品多了也查不出是哪批料")
+    keys = {key for keys in _lex()["pain_facts"].values() for key in keys} \
+        if len(sentence.strip(" 。.!！")) <= PLAIN_ANSWER_CHARS else _lex()["pain_facts"].get(pain, [])
     stated = [f.evidence for f in ctx.facts if f.key in keys and (f.evidence in sentence or sentence in f.evidence)]
     if not stated or has_word(sentence, _lex()["severity_markers"]):
         return False
@@ -295,6 +299,8 @@ def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
         rest = rest.replace(evidence, "，")
     return not complains(rest)
 
+
+PLAIN_ANSWER_CHARS = 12  # a sentence this short that states an observed fact is only that answer
 
 # each sentence read by meaning costs an embedding (~15 ms): a 4,000-character answer must not cost everyone else
 MEANING_SENTENCES = 16

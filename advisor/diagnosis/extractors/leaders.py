@@ -241,7 +241,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     # leads wrongly on the sealed owners and none rightly
     asked = ctx.question == "leadership" or any(
         c.modality in ("question", "echo") and has_word(c.text, words["lead_verbs"] + words["who"]) or
-        re.search(rf"(?:{_words_of('who')})(?:来|在)?(?:{verbs})", c.text) for c in ctx.message.clauses)
+        re.search(rf"(?:{_words_of('who')})(?:来|在)?(?:{verbs})", c.text) and not _no_one_else(c.text, verbs) and
+        has_word(c.text + c.topic, words["digital_work"]) for c in ctx.message.clauses)
     # "你说数字化谁负责，那肯定是我": the owner repeats the question, with or without its question mark
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
     nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
@@ -278,8 +279,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                      None)  # "…the one pushing this", "the one who handles it"; not "the one who pays for it"
             if m and _of_a_scene(clause.text[:m.start("verb") if "verb" in m.groupdict() else m.start("agent")]):
                 m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
-            if m and re.search(rf"(?:{_words_of('wanting')})$", m.group("agent")):
-                m = None  # "我侄子吵着要弄": who wants it done, not who leads it
+            if m and re.search(rf"(?:{_words_of('wanting')})我?$", m.group("agent")):
+                m = None  # "我侄子吵着要弄", "老婆要我弄": who wants it done, not who leads it
             if m:
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
@@ -328,9 +329,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
 
 
 def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
-    """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能找谁") after the work, or a system, was named before it
+    """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能交给谁") after the work, or a system, was named before it
     in its sentence or in the sentence before ("数字化的事我不懂，都是我闺女说了算"; "外甥吵着要上系统。拍板的还是我。")."""
-    if not re.match(rf"(?:不过|但是?|可是?)?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
+    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
                     clause.text) and not _no_one_else(clause.text, verbs):
         return False
     before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
