@@ -74,6 +74,7 @@ def run(with_llm: bool, data_dir: Path | None = None) -> dict:
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-latency-"))
     det = Advisor(Settings(data_dir=data_dir, llm="none"))
     det.retriever.search("预热")
+    det.prepare_reader()  # as the app does before it serves
     cases = load_cases([INTERVIEW_CASES])
     out = {"answer_deterministic": answer_latency(det, QUESTIONS),
            "turn_deterministic": turn_latency(det, cases),

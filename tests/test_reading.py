@@ -455,3 +455,18 @@ def test_a_qualified_amount_keeps_its_frame():
 def test_a_skip_is_an_answer_that_ends_in_not_knowing(text, skipped):
     from advisor.diagnosis.reading import skips
     assert skips(text) is skipped
+
+
+def test_a_prepared_reader_compiles_no_word_of_the_lexicon_in_an_owners_turn():
+    """The lexicon's ~3,600 word patterns are compiled when the reader is prepared (before the app serves), not on
+    their first use in an owner's turn (which made the first turns of every process slow)."""
+    from advisor.diagnosis import lexicon
+    from advisor.diagnosis.extraction import prepare_reader
+    from advisor.diagnosis.interview import Interview
+    prepare_reader()
+    compiled = lexicon._pattern.cache_info().misses
+    interview = Interview(chat=None)
+    interview.start()
+    interview.reply("We're a furniture workshop, about 35 people; 出货单全靠手写，客户催单得一个个翻微信")
+    interview.reply("ERP嘛前年买过一套，没人会用就扔那了，现在库存全凭仓管脑子记")
+    assert lexicon._pattern.cache_info().misses == compiled

@@ -12,10 +12,11 @@ Example:
 """
 from __future__ import annotations
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import _lex
 from advisor.diagnosis.extractors.systems import named_after_no, only_some_in_use
-from advisor.diagnosis.lexicon import has_word
+from advisor.diagnosis.lexicon import compile_words, has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Message, read, skips
 from advisor.diagnosis.vocabulary import Fact, PainPointId
@@ -91,6 +92,21 @@ def prepare_reader() -> None:
     from advisor.diagnosis.pain_classifier import pain_model
     from advisor.diagnosis.status_classifier import available, status_model
     _lex()
+    compile_words()
     if available():
         status_model()
         pain_model()
+    _rehearse()
+
+
+@per_knowledge
+def _rehearse(answers: int = 40) -> None:
+    """An interview answered with sentences written for the pain classifier (once per knowledge folder): the patterns
+    the reader builds from the word lists on its way through the questions are compiled now, not in an owner's turn."""
+    from advisor.diagnosis.interview import Interview
+    from advisor.diagnosis.pain_classifier import examples
+    texts = [item.text for items in examples().values() for item in items]
+    interview = Interview(chat=None)
+    interview.start()
+    for text in texts[::max(1, len(texts) // answers)][:answers]:
+        interview.reply(text)

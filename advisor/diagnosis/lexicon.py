@@ -71,7 +71,22 @@ def extraction_lexicon() -> dict:
     return {k: raw[k] for k in raw}
 
 
-@lru_cache(maxsize=4096)
+@per_knowledge
+def compile_words() -> int:
+    """Compile the pattern of every word of the lexicon now (at start), so that an owner's turn does not pay for the
+    first use of each of its words; the number of words."""
+    def words(node) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        items = [*node, *node.values()] if isinstance(node, dict) else node if isinstance(node, list) else []
+        return [w for item in items for w in words(item)]  # a dict's keys too: some are words (English trades)
+    every = set(words(extraction_lexicon()))
+    for word in every:
+        _pattern(word)
+    return len(every)
+
+
+@lru_cache(maxsize=16384)
 def _pattern(word: str) -> re.Pattern:
     if not word.isascii():
         return re.compile(re.escape(word))
