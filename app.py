@@ -383,6 +383,7 @@ def main() -> None:
               "ADVISOR_ALLOWED_HOSTS（例如 ADVISOR_ALLOWED_HOSTS='[\"advisor.example.com\"]'），否则返回 400。", flush=True)
     advisor.retriever  # build/open the index before serving (progress in the terminal)
     advisor.prepare_reader()  # and the reader of answers: the first owners' turns do not wait for it
+    advisor.forget_files_of_gone_sessions(every_s=60)  # the files of sessions purged, or deleted by another process
     print(f"数转顾问 ready: http://{args.host}:{args.port}"
           + (f"（顾问页面：http://{args.host}:{args.port}/consultant）" if shared else ""), flush=True)
     # both pages behind the same guard (Host check, cross-site refusal, headers), on loopback too

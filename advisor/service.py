@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import asdict
@@ -35,6 +34,7 @@ from advisor.llm.client import ChatClient
 from advisor.qa.answer import Answer, QAService
 from advisor.qa.followup import Exchange
 from advisor.qa.retrieval import Retriever
+from advisor.session_files import SessionFiles
 from advisor.sessions import (SessionNotFound, SessionReadings, SessionStore, TooManySessions, forget_cached_copies,
                               well_formed)
 from advisor.text import normalised
@@ -294,20 +294,28 @@ class Advisor:
         """Everything stored for the session, as JSON (the owner's copy of their data)."""
         return self.load_interview(session_id).state.model_dump_json(indent=2)
 
+    @cached_property
+    def files(self) -> SessionFiles:
+        """The report and export files made for sessions (deleted with them; ``files.sweep_every`` while serving)."""
+        return SessionFiles(self.settings.data_dir / "files", self.cache_dir)
+
     def session_files(self, session_id: str) -> Path:
         """Where the session's report and export files are written (deleted with the session)."""
-        from advisor.sessions import private_folder
-        return private_folder(self.settings.data_dir / "files" / session_id)
+        return self.files.folder(session_id)
 
     def delete_session(self, session_id: str) -> bool:
         """The session, its stored turns and every report or export file made for it, with the copies the page
         served of them (Gradio serves a file from a copy in its cache: the copy goes too)."""
         if not well_formed(session_id):
             return False
-        folder = self.settings.data_dir / "files" / session_id
-        forget_cached_copies(self.cache_dir(), [p for p in folder.rglob("*") if p.is_file()])
-        shutil.rmtree(folder, ignore_errors=True)
+        self.files.forget(session_id)
         return self.sessions.delete(session_id)
+
+    def forget_files_of_gone_sessions(self, every_s: float | None = None):
+        """Files of sessions gone (purged, or deleted by another process): now, or now and then every ``every_s``."""
+        if every_s is None:
+            return self.files.forget_gone(self.sessions.existing)
+        return self.files.sweep_every(every_s, self.sessions.existing)
 
     def cache_dir(self) -> Path:
         """Where the web page keeps the copies of the files it serves (``GRADIO_TEMP_DIR``, set by ``offline``)."""

@@ -175,6 +175,11 @@ class SessionStore:
             log.warning("could not purge old sessions: %s", exc)
             return 0
 
+    def existing(self, session_ids: list[str]) -> set[str]:
+        """Those of ``session_ids`` the store holds."""
+        with self._db() as db:
+            return set(db.scalars(select(SESSIONS.c.id).where(SESSIONS.c.id.in_(session_ids))))
+
     def delete(self, session_id: str) -> bool:
         """Delete the session. In SQLite its pages are overwritten and the write-ahead log is emptied, so nothing of
         it stays on disk in this database; in PostgreSQL the row is gone at once and the server's vacuum reclaims its

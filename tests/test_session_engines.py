@@ -260,3 +260,34 @@ def test_shared_documents_are_kept_listed_and_deleted_on_both_engines(open_store
         ("COLD-02", "冷库.md", "冷库制度", "1 范围\n冷库。\n".encode())]
     writer.drop_document("COLD-02")
     assert reader.documents() == [] and reader.documents_marker() == before
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def test_files_made_by_one_process_go_when_the_session_is_deleted_through_another(engine, request, tmp_path):
+    """#24: a report written through one process (its own data folder) and served from its page's cache is gone once
+    the owner deletes the session through another process on the same database, or once the session is purged for
+    its age; the files of sessions that still exist stay."""
+    from advisor.service import Advisor
+    url = request.getfixturevalue("postgres_server").new_database() if engine == "postgresql" else None
+    first = Advisor(Settings(data_dir=tmp_path / "machine-a", llm="none", database_url=url))
+    another_process = SessionStore(first.settings.sessions_db, url=url)  # its own folder holds none of these files
+    deleted, kept, purged = (first.sessions.create() for _ in range(3))
+    for session_id in (deleted, kept, purged):
+        (first.session_files(session_id) / "报告.md").write_text(f"报告 {session_id}", "utf-8")
+    served = first.cache_dir() / "copy"  # the page serves a copy from its cache
+    served.mkdir(parents=True)
+    (served / "报告.md").write_text(f"报告 {deleted}", "utf-8")
+    assert first.forget_files_of_gone_sessions() == 0  # nothing gone yet
+    assert another_process.delete(deleted)
+    with another_process._db() as db:  # the third is purged for its age
+        db.execute(update(SESSIONS).where(SESSIONS.c.id == purged).values(updated=0))
+    assert another_process.purge(30) == 1
+    sweeping = first.forget_files_of_gone_sessions(every_s=0.05)  # as the app does while it serves
+    deadline = time.time() + 10
+    while (tmp_path / "machine-a" / "files" / purged).exists() and time.time() < deadline:
+        time.sleep(0.05)
+    sweeping.stop.set()
+    assert not (tmp_path / "machine-a" / "files" / deleted).exists() and not (served / "报告.md").exists()
+    assert not (tmp_path / "machine-a" / "files" / purged).exists()
+    assert (first.session_files(kept) / "报告.md").read_text("utf-8") == f"报告 {kept}"
+    another_process.close()

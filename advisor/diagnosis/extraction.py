@@ -101,12 +101,14 @@ def prepare_reader() -> None:
 
 @per_knowledge
 def _rehearse(answers: int = 40) -> None:
-    """An interview answered with sentences written for the pain classifier (once per knowledge folder): the patterns
-    the reader builds from the word lists on its way through the questions are compiled now, not in an owner's turn."""
-    from advisor.diagnosis.interview import Interview
+    """Sentences written for the pain classifier read as answers to each of the script's questions in turn (once per
+    knowledge folder): the patterns the reader builds from the word lists are compiled now, not in an owner's turn.
+    Read here, never by the reader process (which prepares itself by this)."""
+    from advisor.diagnosis.interview import script
     from advisor.diagnosis.pain_classifier import examples
+    from advisor.diagnosis.plan_content import plan_content
     texts = [item.text for items in examples().values() for item in items]
-    interview = Interview(chat=None)
-    interview.start()
-    for text in texts[::max(1, len(texts) // answers)][:answers]:
-        interview.reply(text)
+    questions = [question.id for question in script().questions]
+    for turn, text in enumerate(texts[::max(1, len(texts) // answers)][:answers], start=1):
+        extract_rules(text, turn, questions[turn % len(questions)])
+        plan_content().sector_of(text)  # the plan's sector words: the interview chooses its questions by them
