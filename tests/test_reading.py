@@ -194,6 +194,8 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("我们是建材公司，货都发到河北。", "建材公司"),  # a trade before a generic firm noun; a destination is no trade
     ("We're a small courier and freight forwarder.", "courier and freight forwarder（货运、货代）"),  # a firm named by its trade
     ("本公司为一家市政园林绿化企业。", "市政园林绿化企业"),  # 为 as the copula
+    ("我是老板外甥，平时做采购主管，我们家是做不锈钢水槽的。", "不锈钢水槽"),  # 做 + a post is the speaker's job
+    ("Hi，我叫Leo，现在在厂里做 quality manager，我们是做汽车线束的。", "汽车线束"),
 ])
 def test_the_trade_is_the_enterprises_own(text, trade):
     assert _facts(text)["industry"] == trade

@@ -92,9 +92,10 @@ def _trade(obj: str, closed: bool = False) -> str | None:
             obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
-            obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
+            obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])) or \
+            obj.lower().endswith(tuple(lex["job_titles"])):
         return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",
-        # "我们在古镇做灯"); "company" alone names none
+        # "我们在古镇做灯"); "company" alone names none; "做销售经理" names a post
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
     if core != obj and core in lex["firm_kinds"] + [""]:
         return None  # "小公司", "外资企业": what kind of firm, not what it does
