@@ -196,6 +196,7 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("本公司为一家市政园林绿化企业。", "市政园林绿化企业"),  # 为 as the copula
     ("我是老板外甥，平时做采购主管，我们家是做不锈钢水槽的。", "不锈钢水槽"),  # 做 + a post is the speaker's job
     ("Hi，我叫Leo，现在在厂里做 quality manager，我们是做汽车线束的。", "汽车线束"),
+    ("I own two small pet grooming salons in Wuxi.", "pet grooming salons（宠物、美容）"),  # counted places of business
 ])
 def test_the_trade_is_the_enterprises_own(text, trade):
     assert _facts(text)["industry"] == trade
@@ -366,6 +367,7 @@ def test_a_plan_still_being_drafted_is_not_a_plan_yet():
 
 @pytest.mark.parametrize("text,key", [
     ("我负责财务，平时在做报表。", "industry"),  # a role and an activity are not the trade
+    ("We run a cloud booking system and WeChat for reminders.", "industry"),  # a system run is no trade
     ("每次打开网站都很慢。", "industry"),
     ("去年开发了不少新供应商。", "industry"),
     ("Our factory runs two shifts.", "industry"),
