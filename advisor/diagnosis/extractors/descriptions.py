@@ -62,7 +62,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
                    rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
         # "I own three dental clinics", "we run a couple of bakeries": the places of business the owner runs, counted
-        re.compile(rf"\b(?:I|we) (?:run|own|have|operate) (?:{counts}|\d+) (?:small |family-run |local )?"
+        re.compile(rf"\b(?:I|we) (?:run|own|operate) (?:{counts}|\d+) (?:small |family-run |local )?"
                    rf"(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}|{_TRADE_FIRM_EN})(?:e?s)?)\b", re.I),
         # a firm named by its trade, said of ourselves ("We're a freight forwarder"; not "we have a forwarder who…")
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own)|this is) an? (?:small |mid-size |regional |local |family-run )?"
