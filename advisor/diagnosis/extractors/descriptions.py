@@ -20,7 +20,8 @@ def _words(key: str) -> str:
 def _trade_patterns() -> list[re.Pattern]:
     """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
     "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
-    verbs, places, subject, counts = _words("trade_verbs"), _words("places"), _words("subjects"), _words("english_counts")
+    verbs, places, subject = _words("trade_verbs"), _words("places"), _words("subjects")
+    counts = _words("english_counts")
     # "we run an inventory system from Kingdee": a system in use, not the trade
     nouns = "|".join(re.escape(w) for w in _lex()["systems"]["system_nouns"] if w.isascii())
     firm = "|".join(re.escape(w) for w in _lex()["industry"]["subjects"] if w not in _lex()["industry"]["persons"])
@@ -47,7 +48,8 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         # ("we do use DingTalk": an emphatic do before a verb is no trade)
-        re.compile(rf"\bwe (?:make|produce|manufacture|sell|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|source|print|build|assemble|"
+        re.compile(rf"\bwe (?:make|produce|manufacture|sell|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|source|print|"
+                   r"build|assemble|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
                    r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
@@ -59,8 +61,8 @@ def _trade_patterns() -> list[re.Pattern]:
         # "We are a contract manufacturer of plastic housings": what it makes, after the firm noun
         re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:manufacturer|maker|producer|supplier|processor)"
                    r" of (?P<obj>[a-z][a-z\s-]{2,40}?)(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
-        re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional |local "
-                   rf"|family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
+        re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional "
+                   rf"|local |family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
         # "I own three dental clinics", "we run a couple of bakeries": the places of business the owner runs, counted
         re.compile(rf"\b(?:I|we) (?:run|own|operate) (?:{counts}|\d+) (?:small |family-run |local )?"
                    rf"(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}|{_TRADE_FIRM_EN})(?:e?s)?)\b", re.I),
