@@ -263,12 +263,14 @@ def test_shared_documents_are_kept_listed_and_deleted_on_both_engines(open_store
 
 
 @pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def test_files_made_by_one_process_go_when_the_session_is_deleted_through_another(engine, request, tmp_path):
+def test_files_made_by_one_process_go_when_the_session_is_deleted_through_another(engine, request, tmp_path,
+                                                                                    monkeypatch):
     """#24: a report written through one process (its own data folder) and served from its page's cache is gone once
     the owner deletes the session through another process on the same database, or once the session is purged for
     its age; the files of sessions that still exist stay."""
     from advisor.service import Advisor
     url = request.getfixturevalue("postgres_server").new_database() if engine == "postgresql" else None
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))  # this test's own page cache
     first = Advisor(Settings(data_dir=tmp_path / "machine-a", llm="none", database_url=url))
     another_process = SessionStore(first.settings.sessions_db, url=url)  # its own folder holds none of these files
     deleted, kept, purged = (first.sessions.create() for _ in range(3))
@@ -277,6 +279,7 @@ def test_files_made_by_one_process_go_when_the_session_is_deleted_through_anothe
     served = first.cache_dir() / "copy"  # the page serves a copy from its cache
     served.mkdir(parents=True)
     (served / "报告.md").write_text(f"报告 {deleted}", "utf-8")
+    (tmp_path / "machine-a" / "files" / "not a session").mkdir()  # a folder no session id names: left alone
     assert first.forget_files_of_gone_sessions() == 0  # nothing gone yet
     assert another_process.delete(deleted)
     with another_process._db() as db:  # the third is purged for its age
@@ -284,9 +287,12 @@ def test_files_made_by_one_process_go_when_the_session_is_deleted_through_anothe
     assert another_process.purge(30) == 1
     sweeping = first.forget_files_of_gone_sessions(every_s=0.05)  # as the app does while it serves
     deadline = time.time() + 10
-    while (tmp_path / "machine-a" / "files" / purged).exists() and time.time() < deadline:
+    while time.time() < deadline and any(p.exists() for p in (
+            tmp_path / "machine-a" / "files" / purged, tmp_path / "machine-a" / "files" / deleted, served / "报告.md")):
         time.sleep(0.05)
     sweeping.stop.set()
+    sweeping.join(5)
+    assert (tmp_path / "machine-a" / "files" / "not a session").is_dir()
     assert not (tmp_path / "machine-a" / "files" / deleted).exists() and not (served / "报告.md").exists()
     assert not (tmp_path / "machine-a" / "files" / purged).exists()
     assert (first.session_files(kept) / "报告.md").read_text("utf-8") == f"报告 {kept}"

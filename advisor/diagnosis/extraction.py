@@ -12,6 +12,8 @@ Example:
 """
 from __future__ import annotations
 
+import logging
+
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import _lex
@@ -20,6 +22,8 @@ from advisor.diagnosis.lexicon import compile_words, has_word
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Message, read, skips
 from advisor.diagnosis.vocabulary import Fact, PainPointId
+
+log = logging.getLogger(__name__)
 
 
 def _derived(ctx: Context) -> None:
@@ -109,6 +113,9 @@ def _rehearse(answers: int = 40) -> None:
     from advisor.diagnosis.plan_content import plan_content
     texts = [item.text for items in examples().values() for item in items]
     questions = [question.id for question in script().questions]
-    for turn, text in enumerate(texts[::max(1, len(texts) // answers)][:answers], start=1):
-        extract_rules(text, turn, questions[turn % len(questions)])
-        plan_content().sector_of(text)  # the plan's sector words: the interview chooses its questions by them
+    try:
+        for turn, text in enumerate(texts[::max(1, len(texts) // answers)][:answers], start=1):
+            extract_rules(text, turn, questions[turn % len(questions)])
+            plan_content().sector_of(text)  # the plan's sector words: the interview chooses its questions by them
+    except Exception as exc:  # noqa: BLE001 - a rehearsal that fails (an edited word list) only costs speed
+        log.warning("the reader's rehearsal stopped: %s", exc)

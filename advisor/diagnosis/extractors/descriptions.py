@@ -99,10 +99,9 @@ def _trade(obj: str, closed: bool = False) -> str | None:
             obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
-            obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])) or \
-            obj.lower().endswith(tuple(lex["job_titles"])):
+            obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
         return None  # "用金蝶做账": one character is no trade unless it closes the clause or 的 does ("做茶的",
-        # "我们在古镇做灯"); "company" alone names none; "做销售经理" names a post
+        # "我们在古镇做灯"); "company" alone names none
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
     if core != obj and core in lex["firm_kinds"] + [""]:
         return None  # "小公司", "外资企业": what kind of firm, not what it does
@@ -131,6 +130,14 @@ def _glossed(trade: str) -> str:
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
+def _a_post(obj: str, before: str, after: str) -> bool:
+    """What 做/搞 governs is a post, the speaker's job ("现在做销售经理", "做 GM assistant"): it ends with a job title,
+    the firm is not the subject before the verb and no 的 classes the enterprise after it ("我们是做智能客服的")."""
+    lex = _lex()["industry"]
+    title = re.search(rf"(?:{_words('job_titles')})$", obj.strip(), re.I)
+    return bool(title) and not has_word(before, lex["firm_pronouns"]) and not after.startswith("的")
+
+
 def trade_said(clause: Clause) -> tuple[str, int, int] | None:
     """(the trade, where it starts and ends in the clause) when ``clause`` says what the enterprise does; None for a
     customer's, a relative's, the town's or a former trade."""
@@ -147,6 +154,9 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
                                           has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
             continue  # "开票用的是…", "做账": the verb makes a word with what follows, not a trade; "我侄子在厂里
             # 做跟单": a person's job
+        if m.groupdict().get("verb") and _a_post(m.group("obj"), clause.text[:m.start("verb")],
+                                                 clause.text[m.end("obj"):]):
+            continue  # "现在做销售经理": the speaker's job
         if re.match(r"的(?:就|只有|是|就是|也就)(?:我|他|她|一个|俩|两个)", clause.text[m.end("obj"):]):
             continue  # "搞电脑的就我自己": who does it, not what the enterprise does
         trade = _trade(m.group("obj"), clause.text[m.end("obj"):m.end("obj") + 1] in ("的", ""))
