@@ -106,8 +106,9 @@ def prepare_reader() -> None:
 @per_knowledge
 def _rehearse(answers: int = 40) -> None:
     """Sentences written for the pain classifier read as answers to each of the script's questions in turn (once per
-    knowledge folder): the patterns the reader builds from the word lists are compiled now, not in an owner's turn.
-    Read here, never by the reader process (which prepares itself by this)."""
+    knowledge folder, in whichever process prepares its reader): the patterns the reader builds from the word lists
+    are compiled now, not in an owner's turn. Read by ``extract_rules`` directly: a long example is never handed to
+    the reader process."""
     from advisor.diagnosis.interview import script
     from advisor.diagnosis.pain_classifier import examples
     from advisor.diagnosis.plan_content import plan_content
@@ -116,6 +117,6 @@ def _rehearse(answers: int = 40) -> None:
     try:
         for turn, text in enumerate(texts[::max(1, len(texts) // answers)][:answers], start=1):
             extract_rules(text, turn, questions[turn % len(questions)])
-            plan_content().sector_of(text)  # the plan's sector words: the interview chooses its questions by them
+        plan_content().sector_of(" ".join(texts[:1]))  # every sector word tried: the interview picks questions by them
     except Exception as exc:  # noqa: BLE001 - a rehearsal that fails (an edited word list) only costs speed
         log.warning("the reader's rehearsal stopped: %s", exc)

@@ -342,7 +342,8 @@ def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[st
 def _system_before_agent(text: str) -> bool:
     """A system named, then who does it ("MES是车间主任在推", "ERP由信息部负责"): the system is the work led. Looked
     for only where 是/由/归 is said: naming systems is the costly part of reading a clause."""
-    return re.search("[是由归]", text) is not None and any(re.match(r"[^，,。]{0,4}?(?:是|由|归)", text[end:]) for _, end, _, _ in _system_mentions(text))
+    return re.search("[是由归]", text) is not None and \
+        any(re.match(r"[^，,。]{0,4}?(?:是|由|归)", text[end:]) for _, end, _, _ in _system_mentions(text))
 
 
 def _no_one_else(text: str, verbs: str) -> bool:
