@@ -130,6 +130,10 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("我也算不清每条产品线的毛利多少。", "decision_support", True),
     ("Nobody knows how much each custom order really costs us.", "decision_support", True),
     ("老客户来问，我们也说不清单子做到哪一步了。", "production_visibility", True),
+    # or said first as the topic of not knowing; a rhetorical "哪…得起" is a "can't afford"
+    ("三条产品线到底哪条赚了谁也不知道。", "decision_support", True),
+    ("这款新品赚了多少，我心里清楚得很。", "decision_support", False),
+    ("像我们这样的小作坊，哪出得起几十万上系统。", "funding", True),
     # those on top who will not decide
     ("上面一直下不了决心，事情就这么拖着。", "strategy_leadership", True),
     # a topic inside a system's name or purpose is the system's: its non-use is no complaint of the topic

@@ -274,9 +274,11 @@ def _not_known(text: str, construction: list[list[str]] | None) -> bool:
     if not construction:
         return False
     unknowing, about = construction
-    for _, end, word in find_all(text, unknowing):
+    for start, end, word in find_all(text, unknowing):
         reach = 40 if word.isascii() else 12
-        if has_word(text[end:end + reach], about):
+        # what is not known said after the word, or before it as the topic ("哪批货亏了都不知道")
+        before = "" if word.isascii() else text[max(0, start - 8):start]
+        if has_word(text[end:end + reach], about) or has_word(before, about):
             return True
     return False
 
