@@ -134,6 +134,9 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("三条产品线到底哪条赚了谁也不知道。", "decision_support", True),
     ("这款新品赚了多少，我心里清楚得很。", "decision_support", False),
     ("像我们这样的小作坊，哪出得起几十万上系统。", "funding", True),
+    # customers taken away, said in two parts
+    ("店员一辞职，熟客也就跟过去了。", "customer_marketing", True),
+    ("客户一般跟着订单走。", "customer_marketing", False),
     # those on top who will not decide
     ("上面一直下不了决心，事情就这么拖着。", "strategy_leadership", True),
     # a topic inside a system's name or purpose is the system's: its non-use is no complaint of the topic
