@@ -137,6 +137,10 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     # customers taken away, said in two parts
     ("店员一辞职，熟客也就跟过去了。", "customer_marketing", True),
     ("客户一般跟着订单走。", "customer_marketing", False),
+    # figures that cannot be trusted complain ("偏差", "不一致"), as the topic's sentence must
+    ("盘点出来的库存跟账上偏差很大。", "data_quality", True),
+    ("盘点出来的库存跟账上偏差很大。", "supply_chain", False),
+    ("库存每周盘点一次。", "supply_chain", False),
     # those on top who will not decide
     ("上面一直下不了决心，事情就这么拖着。", "strategy_leadership", True),
     # a topic inside a system's name or purpose is the system's: its non-use is no complaint of the topic

@@ -347,8 +347,13 @@ def _pains_by_meaning(ctx: Context, silent: list) -> None:
     if skips(ctx.message.text.strip()):
         return  # "不清楚，没算过" answers our question: not knowing a figure complains of nothing
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
+    # a system left unused or not bought is a fact of the system ("上过CRM，销售嫌麻烦，没人登录"), not a pain of its
+    # topic; a pain that names what it needs is its own ("报价三十万，太贵了，没上": funding names the money)
+    unused = [f.evidence for f in ctx.facts if f.key.startswith("system.") and f.value is False]
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
+        if not needs and any(evidence in match.sentence or match.sentence in evidence for evidence in unused):
+            continue
         if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
                 not any(c.text in match.sentence for c in silent) and \
                 not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
