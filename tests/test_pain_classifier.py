@@ -134,9 +134,12 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("三条产品线到底哪条赚了谁也不知道。", "decision_support", True),
     ("这款新品赚了多少，我心里清楚得很。", "decision_support", False),
     ("像我们这样的小作坊，哪出得起几十万上系统。", "funding", True),
-    # customers taken away, said in two parts
-    ("店员一辞职，熟客也就跟过去了。", "customer_marketing", True),
+    # customers gone with the people who served them, said in two parts; not goods a customer takes, not a loss denied
+    ("导购一走熟客也就跟着走了。", "customer_marketing", True),
     ("客户一般跟着订单走。", "customer_marketing", False),
+    ("客户买完一般当场带走，有问题找店里。", "customer_marketing", False),
+    ("换了系统以后，熟客一个都没流失。", "customer_marketing", False),
+    ("多亏了你提醒，补贴的事我都不知道。", "decision_support", False),
     # figures that cannot be trusted complain ("偏差", "不一致"), as the topic's sentence must
     ("盘点出来的库存跟账上偏差很大。", "data_quality", True),
     ("盘点出来的库存跟账上偏差很大。", "supply_chain", False),
@@ -161,6 +164,13 @@ def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):
         assert (pain in _pains(text)) is heard
     finally:
         pain_classifier.use_embedder(None)
+
+
+def test_who_is_called_is_no_complaint_but_not_finding_them_is():
+    from advisor.diagnosis.extractors.descriptions import complains
+    assert not complains("电脑有问题就找外面的公司。")
+    assert complains("有问题找不到负责的人。")
+    assert complains("盘出来的数跟账上偏差很大。") and not complains("两边的数基本没偏差。")
 
 
 def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():

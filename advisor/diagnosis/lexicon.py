@@ -58,6 +58,7 @@ class _Shape(BaseModel):
     pain_still: list[str]
     pain_unrelated: list[list[str]]
     pain_constructions: dict[str, list[list[str]]]
+    pain_topic_questions: list[str]
     complaint_markers: list[str]
     complaint_softeners: list[str]
     complaint_look_alikes: list[str]

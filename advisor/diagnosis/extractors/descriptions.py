@@ -269,16 +269,22 @@ def _systems_out(text: str) -> str:
 
 
 def _not_known(text: str, construction: list[list[str]] | None) -> bool:
-    """Not knowing what the pain is about, said in one stretch ("说不清到底哪款划算"): a word of the first list,
-    then one of the second within a dozen characters (forty letters in English)."""
+    """A pain said in two parts in one stretch, most often not knowing what it is about ("说不清到底哪款划算"): a word
+    of the first list (not right after a word that says it is gone: "没流失"), then one of the second within a dozen
+    characters (forty letters in English), or the second asked first as the topic ("哪个工程亏了都不知道": a word of
+    ``pain_topic_questions`` leads it within the eight characters before)."""
     if not construction:
         return False
     unknowing, about = construction
+    gone = _lex()["pain_gone"]
     for start, end, word in find_all(text, unknowing):
+        if has_word(text[max(0, start - 3):start], gone):
+            continue
         reach = 40 if word.isascii() else 12
-        # what is not known said after the word, or before it as the topic ("哪批货亏了都不知道")
         before = "" if word.isascii() else text[max(0, start - 8):start]
-        if has_word(text[end:end + reach], about) or has_word(before, about):
+        asked_first = any(has_word(before[:topic_end], _lex()["pain_topic_questions"])
+                          for _, topic_end, _ in find_all(before, about))
+        if has_word(text[end:end + reach], about) or asked_first:
             return True
     return False
 
@@ -300,7 +306,9 @@ def _no_complaint() -> re.Pattern:
     """A hedge and the (at most two) characters it softens; a word that only looks like a complaint (冲压, 诊断)."""
     hedges = sorted(_lex()["complaint_softeners"], key=len, reverse=True)
     look_alikes = sorted(_lex()["complaint_look_alikes"], key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, hedges))}).{{0,2}}|{'|'.join(map(re.escape, look_alikes))}")
+    # a look-alike right before a no is part of the complaint ("有问题找不到人": 找不到 complains)
+    hedged, looks_alike = "|".join(map(re.escape, hedges)), "|".join(map(re.escape, look_alikes))
+    return re.compile(f"(?:{hedged}).{{0,2}}|(?:{looks_alike})(?![不没])")
 
 
 def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
@@ -340,6 +348,15 @@ def pain_candidates(message) -> list:
     return [m for m in matches(sentences) if m.pain != NONE]
 
 
+def _only_of_unused_systems(sentence: str, unused: list[str]) -> bool:
+    """The sentence says a system is unused or not bought and complains of nothing besides ("上过CRM，销售嫌填麻烦，没人
+    登录"; not "仓库系统没上，发货老发错")."""
+    rest = sentence
+    for evidence in sorted(unused, key=len, reverse=True):  # the whole story of the system first, then its clauses
+        rest = rest.replace(evidence, "，")
+    return rest != sentence and not complains(rest)
+
+
 def _pains_by_meaning(ctx: Context, silent: list) -> None:
     """Pains the words missed, found by meaning at the fitted threshold (a surer reading by the words is never
     overruled: these are marked less sure and only add findings, they do not move the score)."""
@@ -352,7 +369,7 @@ def _pains_by_meaning(ctx: Context, silent: list) -> None:
     unused = [f.evidence for f in ctx.facts if f.key.startswith("system.") and f.value is False]
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
-        if not needs and any(evidence in match.sentence or match.sentence in evidence for evidence in unused):
+        if not needs and _only_of_unused_systems(match.sentence, unused):
             continue
         if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
                 not any(c.text in match.sentence for c in silent) and \
