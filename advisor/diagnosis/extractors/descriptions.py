@@ -349,8 +349,9 @@ def pain_candidates(message) -> list:
 
 
 def _only_of_unused_systems(sentence: str, unused: list[str]) -> bool:
-    """The sentence says a system is unused or not bought and complains of nothing besides ("上过CRM，销售嫌填麻烦，没人
-    登录"; not "仓库系统没上，发货老发错")."""
+    """The sentence tells a system's story (unused or not bought) and complains of nothing besides: the status reader
+    often takes the whole sentence as the story ("上过CRM，销售嫌填麻烦，半年没人登录"); "仓库系统没上，发货老发错"
+    complains besides."""
     rest = sentence
     for evidence in sorted(unused, key=len, reverse=True):  # the whole story of the system first, then its clauses
         rest = rest.replace(evidence, "，")
@@ -364,8 +365,8 @@ def _pains_by_meaning(ctx: Context, silent: list) -> None:
     if skips(ctx.message.text.strip()):
         return  # "不清楚，没算过" answers our question: not knowing a figure complains of nothing
     said = {f.key for f in ctx.facts if f.key.startswith("pain.")}
-    # a system left unused or not bought is a fact of the system ("上过CRM，销售嫌麻烦，没人登录"), not a pain of its
-    # topic; a pain that names what it needs is its own ("报价三十万，太贵了，没上": funding names the money)
+    # a system left unused or not bought is a fact of the system, not a pain of its topic by meaning; a pain that names
+    # what it needs is its own ("报价三十万，太贵了，没上": funding names the money)
     unused = [f.evidence for f in ctx.facts if f.key.startswith("system.") and f.value is False]
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
