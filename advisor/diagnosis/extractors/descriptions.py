@@ -276,15 +276,15 @@ def _not_known(text: str, construction: list[list[str]] | None) -> bool:
     if not construction:
         return False
     unknowing, about = construction
-    gone = _lex()["pain_gone"]
+    gone, questions = _lex()["pain_gone"], _lex()["pain_topic_questions"]
     for start, end, word in find_all(text, unknowing):
         if has_word(text[max(0, start - 3):start], gone):
             continue
         reach = 40 if word.isascii() else 12
         before = "" if word.isascii() else text[max(0, start - 8):start]
-        asked_first = any(has_word(before[:topic_end], _lex()["pain_topic_questions"])
-                          for _, topic_end, _ in find_all(before, about))
-        if has_word(text[end:end + reach], about) or asked_first:
+        if has_word(text[end:end + reach], about):
+            return True
+        if any(has_word(before[:topic_end], questions) for _, topic_end, _ in find_all(before, about)):
             return True
     return False
 
@@ -322,10 +322,15 @@ def _stated_plainly(ctx: Context, pain: str, sentence: str) -> bool:
     stated = [f.evidence for f in ctx.facts if f.key in keys and (f.evidence in sentence or sentence in f.evidence)]
     if not stated or has_word(sentence, _lex()["severity_markers"]):
         return False
-    rest = sentence  # what the sentence says besides the fact: "IT就两个人，安全他们也不太懂" complains in its second half
-    for evidence in stated + _lex()["pain_fact_words"].get(pain, []):
-        rest = rest.replace(evidence, "，")
-    return not complains(rest)
+    # what the sentence says besides the fact: "IT就两个人，安全他们也不太懂" complains in its second half
+    return not complains(_besides(sentence, stated + _lex()["pain_fact_words"].get(pain, [])))
+
+
+def _besides(sentence: str, said: list[str]) -> str:
+    """What ``sentence`` says besides ``said`` (each taken out in turn, a comma in its place)."""
+    for words in said:
+        sentence = sentence.replace(words, "，")
+    return sentence
 
 
 PLAIN_ANSWER_CHARS = 12  # a sentence this short that states an observed fact is only that answer
@@ -352,9 +357,7 @@ def _only_of_unused_systems(sentence: str, unused: list[str]) -> bool:
     """The sentence tells a system's story (unused or not bought) and complains of nothing besides: the status reader
     often takes the whole sentence as the story ("上过CRM，销售嫌填麻烦，半年没人登录"); "仓库系统没上，发货老发错"
     complains besides."""
-    rest = sentence
-    for evidence in sorted(unused, key=len, reverse=True):  # the whole story of the system first, then its clauses
-        rest = rest.replace(evidence, "，")
+    rest = _besides(sentence, sorted(unused, key=len, reverse=True))  # the whole story first, then its clauses
     return rest != sentence and not complains(rest)
 
 
@@ -370,10 +373,9 @@ def _pains_by_meaning(ctx: Context, silent: list) -> None:
     unused = [f.evidence for f in ctx.facts if f.key.startswith("system.") and f.value is False]
     for match in pain_candidates(ctx.message):
         needs = _lex()["pain_needs"].get(match.pain)
-        if not needs and _only_of_unused_systems(match.sentence, unused):
-            continue
         if match.probability >= threshold() and f"pain.{match.pain}" not in said and \
                 not any(c.text in match.sentence for c in silent) and \
-                not _stated_plainly(ctx, match.pain, match.sentence) and (not needs or has_word(match.sentence, needs)):
+                not _stated_plainly(ctx, match.pain, match.sentence) and \
+                (has_word(match.sentence, needs) if needs else not _only_of_unused_systems(match.sentence, unused)):
             said.add(f"pain.{match.pain}")
             ctx.add(f"pain.{match.pain}", 2, match.sentence, MEANING)
