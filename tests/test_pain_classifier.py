@@ -173,6 +173,18 @@ def test_who_is_called_is_no_complaint_but_not_finding_them_is():
     assert complains("盘出来的数跟账上偏差很大。") and not complains("两边的数基本没偏差。")
 
 
+def test_no_direction_work_that_goes_nowhere_and_a_whim_complain():
+    """A complaint said without a word of difficulty: no idea where to go, talk that comes to nothing, figures left to
+    whim or found out too late; a plan said to be clear, or a rule that works, complains of nothing."""
+    from advisor.diagnosis.extractors.descriptions import complains
+    for said in ("信息化的事谈了好几年，一直没动静。", "到底先上哪套系统，大伙儿心里都没谱。", "订多少货全看老板心情。",
+                 "账本上的数跟实际差多少，谁也不晓得。", "We honestly don't know which part to digitize first.",
+                 "过了两个月才想起来那批货没入账。"):
+        assert complains(said), said
+    for said in ("我们心里有谱，先上财务再上生产。", "订货按上个月的销量来定，挺准的。", "We know exactly what to do first."):
+        assert not complains(said), said
+
+
 def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():
     from advisor.diagnosis.extraction import extract_rules
     from advisor.diagnosis.extractors.base import Context

@@ -157,6 +157,21 @@ def test_who_is_called_when_things_break_and_a_system_left_unused_are_no_pains_b
     assert "pain.funding" in _facts("前年问过一套仓库系统，报价四十万，太贵了，我们就没上。")
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize("text,pain", [
+    ("信息化的事谈了好几年，一直没动静。", "strategy_leadership"),
+    ("We honestly don't know which part of the business to digitize first.", "strategy_leadership"),
+    ("到底先上哪套系统，大伙儿心里都没谱。", "strategy_leadership"),
+    ("订多少货全看老板心情，常常压一仓库。", "supply_chain"),
+    ("我们心里有谱，先上财务再上生产。", None),
+    ("订货我们按上个月销量来定，挺准的。", None),
+])
+def test_no_direction_and_a_whim_are_pains_a_plan_that_is_clear_is_none(text, pain):
+    """These said no word of difficulty and went unread by meaning; the real embedder names their pain."""
+    found = {key for key in _facts(text) if key.startswith("pain.")}
+    assert found == ({f"pain.{pain}"} if pain else set())
+
+
 @pytest.mark.parametrize("text,system,in_use", [
     ("前年上了套WMS，可是库管员照样拿本子记出入库。", "wms", False),  # back to paper after a contrast
     ("The CRM came with the bundle, but sales went back to spreadsheets after a week.", "crm", False),
