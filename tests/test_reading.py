@@ -322,7 +322,10 @@ def test_who_leads_the_digital_work(text, value):
 
 @pytest.mark.parametrize("text,value", [("My sister-in-law handles it.", False), ("我儿子负责这些。", False),
                                         ("那肯定得是我嘛。", True), ("It's me.", True), ("全是我一个人在操心。", True),
-                                        ("就我啊，厂子小，用不着专门的人。", True)])  # no 是 before who
+                                        ("就我啊，厂子小，用不着专门的人。", True),  # no 是 before who
+                                        # English: a gerund, who said again after it, the boss handing it over
+                                        ("I'm pushing it myself.", True), ("My cousin is running it.", False),
+                                        ("Mum left it all to me.", False), ("The owner is very hands-on.", True)])
 def test_after_who_leads_a_pronoun_stands_for_the_work(text, value):
     facts, _ = extract_rules(text, turn=3, question="leadership")
     assert [f.value for f in facts if f.key == "leadership"] == [value]
