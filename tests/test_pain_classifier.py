@@ -175,13 +175,14 @@ def test_who_is_called_is_no_complaint_but_not_finding_them_is():
 
 def test_no_direction_work_that_goes_nowhere_and_a_whim_complain():
     """A complaint said without a word of difficulty: no idea where to go, talk that comes to nothing, figures left to
-    whim or found out too late; a plan said to be clear, or a rule that works, complains of nothing."""
+    whim, goods left to go bad; a plan said to be clear, or a rule that works, complains of nothing."""
     from advisor.diagnosis.extractors.descriptions import complains
     for said in ("信息化的事谈了好几年，一直没动静。", "到底先上哪套系统，大伙儿心里都没谱。", "订多少货全看老板心情。",
                  "账本上的数跟实际差多少，谁也不晓得。", "We honestly don't know which part to digitize first.",
-                 "过了两个月才想起来那批货没入账。"):
+                 "冻品没人盯，常常放到过期。"):
         assert complains(said), said
-    for said in ("我们心里有谱，先上财务再上生产。", "订货按上个月的销量来定，挺准的。", "We know exactly what to do first."):
+    for said in ("我们心里有谱，先上财务再上生产。", "订货按上个月的销量来定，挺准的。", "We know exactly what to do first.",
+                 "库存这块全看系统，一查就知道。", "保质期系统管着，现在基本没有过期的货。"):
         assert not complains(said), said
 
 
