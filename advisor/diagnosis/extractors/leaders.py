@@ -357,8 +357,8 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     ("我负责采购": something else)."""
     # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
     rest = re.sub(r"^(?:起来|出来|上来|下去|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
-    for word in words["by_oneself"]:  # "I'm driving it myself": who does it, said again
-        rest = re.sub(rf"\s*\b{re.escape(word)}$", "", rest, flags=re.I)
+    # "I'm driving it myself": who does it, said again
+    rest = re.sub(rf"(?:\s*\b(?:{_words_of('by_oneself')}))+$", "", rest, flags=re.I)
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
 
 
