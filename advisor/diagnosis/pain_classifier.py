@@ -14,11 +14,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Literal
-
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.config import knowledge_path, per_knowledge, settings_in_effect
 from advisor.qa.embeddings import cached_rows
@@ -34,11 +32,17 @@ NONE = "none"
 
 
 class PainExample(BaseModel):
-    """One sentence an owner might say, with the pain it complains of (``none``: it complains of nothing)."""
+    """One sentence an owner might say, with the pains it complains of (none: it complains of nothing; two: said in
+    one breath, "仓库拿本子记，月底从来对不上" is paper records and figures that do not tally)."""
 
     model_config = ConfigDict(extra="forbid")
     text: str
-    pain: PainPointId | Literal["none"]
+    pains: list[PainPointId] = Field(max_length=3)
+
+    @property
+    def labels(self) -> list[str]:
+        """What the classifier learns from the sentence: each pain it complains of, or ``none``."""
+        return [str(pain) for pain in self.pains] or [NONE]
 
 
 class PainThreshold(BaseModel):
@@ -107,11 +111,13 @@ class PainModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         self.embedder = embedder
-        texts = [mandarin(item.text) for item in items]
+        # a sentence of two pains is taught once for each: the model learns to share its belief between them
+        rows = [(item.text, label) for item in items for label in item.labels]
         self.ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
-        features = self._features(self.ngrams.fit_transform(texts), cached_rows(embedder, [i.text for i in items], "pain_examples"))
+        features = self._features(self.ngrams.fit_transform([mandarin(text) for text, _ in rows]),
+                                  cached_rows(embedder, [text for text, _ in rows], "pain_examples"))
         self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
-        self.model.fit(features, [str(item.pain) for item in items])
+        self.model.fit(features, [label for _, label in rows])
         self._recent: dict[str, np.ndarray] = {}  # sentence -> probabilities, in the order first read
 
     @staticmethod
