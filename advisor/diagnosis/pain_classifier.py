@@ -121,10 +121,11 @@ class PainModel:
         from sklearn.linear_model import LogisticRegression
         self.embedder = embedder
         # a sentence of two pains is taught once for each: the model learns to share its belief between them
-        rows = [(item.text, label) for item in items for label in item.labels]
+        rows = [(n, label) for n, item in enumerate(items) for label in item.labels]
+        embedded = cached_rows(embedder, [item.text for item in items], "pain_examples")  # each sentence once
         self.ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
-        features = self._features(self.ngrams.fit_transform([mandarin(text) for text, _ in rows]),
-                                  cached_rows(embedder, [text for text, _ in rows], "pain_examples"))
+        features = self._features(self.ngrams.fit_transform([mandarin(items[n].text) for n, _ in rows]),
+                                  embedded[[n for n, _ in rows]])
         self.model = LogisticRegression(C=32.0, max_iter=3000, class_weight="balanced")
         self.model.fit(features, [label for _, label in rows])
         self._recent: dict[str, np.ndarray] = {}  # sentence -> probabilities, in the order first read
