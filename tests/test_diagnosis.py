@@ -64,6 +64,21 @@ def test_hand_worked_level_two():
     assert items["info_systems"].low == 10.0 and items["equipment"].low == 15.0 and items["planning"].low == 7.5
 
 
+@pytest.mark.parametrize("systems,level", [
+    ("用的金蝶云星空，销售下单、采购、仓库收发料、财务记账都在里面做，用了五年，每天都离不开。", 2),
+    ("用的金蝶，就财务记账用，别的都是手写单子。", 1),
+])
+def test_real_use_of_several_scenes_earns_the_second_level_where_the_score_cannot_tell(systems, level):
+    """Sentences written for this test (issue 22, item 3): few machines networked and no plan keep the estimate under
+    40, but an ERP that sales, purchasing, the warehouse and finance work in daily is the second level; the same ERP
+    kept for the books alone is not."""
+    iv = interviewed("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。", systems, "车间的机器三十来台，联网的只有三台。",
+                     "有一个网管。规划没有写过。")
+    a = iv.assess()
+    assert a.score_estimate < 40 and int(a.level) == level
+    assert any("按实际使用认定" in line for line in a.reasoning) == (level == 2)
+
+
 @pytest.mark.parametrize("facts,stage,path", [
     ({"system__erp": False, "manual_records": True, "employees": 30, "digital_staff": 0, "has_plan": False}, Stage.pilot,
      TechPath.saas_lightweight),

@@ -107,6 +107,15 @@ def test_money_by_its_frame_and_its_parts(turns, revenue):
     assert profile.get("employees") is None  # "合计两千三" sums money, not people
 
 
+def test_a_later_sum_with_only_a_year_to_it_does_not_replace_the_turnover():
+    """An owner who answers in his own order: the budget said after the turnover, to another question, with only "一年"
+    as its frame, is not taken as a new turnover (it was: 4200 became 12.5)."""
+    profile = _interview("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。", "一年十到十五万吧。").state.profile
+    assert profile.get("revenue_wan") == 4200
+    corrected = _interview("我们做塑料包装袋，去年开票四千二百万。", "不对，说错了，一年是三千二百万。").state.profile
+    assert corrected.get("revenue_wan") == 3200  # a correction still restates it
+
+
 def test_a_one_character_trade_is_read():
     assert _interview("我们家是做茶的，在福建。").state.profile.get("industry") == "茶"
 

@@ -265,7 +265,18 @@ def _judgeable(p: EnterpriseProfile, items: list[ItemScore]) -> bool:
     return records_known and (len(known) >= 2 or all_manual)
 
 
-def _level(estimate: float, assessed: list[SceneAssessment], reasoning: list[str]) -> Level:
+def _real_use(level: int, high: float, min_score: float, assessed: list[SceneAssessment]) -> str | None:
+    """Why the scenes the owner described in real use give ``level`` where the estimate falls short of the score its
+    rule asks but the range reaches it (``real_use`` of the indicator model); None when they do not."""
+    rule = next((r for r in indicator_model().get("real_use", []) if r["level"] == level), None)
+    named = [s for s in assessed if s.level >= level and s.named]
+    if rule is None or high < min_score or len(named) < rule["min_named_scenes"] or \
+            len([s for s in named if s.constrained]) < rule["min_constrained"]:
+        return None
+    return f"总分范围可达{min_score}，且企业描述了{len(named)}个由在用系统规范管理的场景（{'、'.join(s.label for s in named)}）"
+
+
+def _level(estimate: float, high: float, assessed: list[SceneAssessment], reasoning: list[str]) -> Level:
     level = Level.L1
     share = len(assessed) / 16  # the scene counts of the rule are scaled to the scenes this interview could assess
     for rule in indicator_model()["level_rule"]:
@@ -277,6 +288,9 @@ def _level(estimate: float, assessed: list[SceneAssessment], reasoning: list[str
         ok = estimate >= rule["min_score"] and len(at) >= need and len(at_c) >= need_c
         reasoning.append(f"{Level(lv).label}：总分≥{rule['min_score']}（估计{estimate:.1f}）且≥{need}个已评场景达"
                          f"{lv}级（实际{len(at)}）、其中约束性≥{need_c}（实际{len(at_c)}）→ {'满足' if ok else '不满足'}")
+        if not ok and len(at) >= need and len(at_c) >= need_c and (why := _real_use(lv, high, rule["min_score"], at)):
+            ok = True
+            reasoning.append(f"{Level(lv).label}：{why} → 按实际使用认定")
         if not ok:
             break
         level = Level(lv)
@@ -304,7 +318,7 @@ def assess(p: EnterpriseProfile) -> Assessment:
     if insufficient:
         reasoning.append("信息不足：还不清楚企业的数据靠系统还是手工记录，或了解的评分项太少，暂不给出等级。")
     else:
-        level = _level(estimate, assessed, reasoning)
+        level = _level(estimate, high, assessed, reasoning)
     missing = [MISSING_QUESTIONS[i.id] for i in sorted(items, key=lambda i: -i.points) if not i.known]
     confidence = round(min(0.95, known_points / 100 * 0.7 + len(assessed) / 16 * 0.3), 2)
     return Assessment(level=level, level_label=level.label if level else "信息不足", insufficient=insufficient,
