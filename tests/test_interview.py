@@ -109,6 +109,21 @@ def test_an_answer_one_question_behind_is_read_as_that_questions_answer():
 
 
 
+def test_an_amount_answers_the_budget_asked_questions_before():
+    """The owner answers in his own order (sentences written for this test): the budget question goes unanswered, two
+    more questions come, then a yearly sum; it is the budget (with the turnover known it is read as no turnover)."""
+    iv = _started()
+    iv.reply("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。")
+    while iv.state.asked[-1] != "budget" and not iv.state.finished:
+        iv.reply("跳过")
+    iv.reply("仓库和财务是两张皮，数据要抄两遍。")
+    iv.reply("说到这个，电脑都装了杀毒软件。")
+    assert "budget" in iv.state.skipped and iv.state.asked[-2] != "budget"
+    iv.reply("一年十到十五万吧。")
+    profile = iv.state.profile
+    assert profile.get("digital_budget_wan") == 12.5 and profile.get("revenue_wan") == 4200
+
+
 def test_a_bare_reply_or_words_read_for_another_question_are_no_late_answer():
     iv = _started()
     iv.reply("我们是做门窗配件的，三十来号人，一年一千五百万上下。")

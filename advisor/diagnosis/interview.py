@@ -166,30 +166,39 @@ class Interview:
         return self._record(turn)
 
     def _late_answers(self, read, text: str, index: int, pending_id: str | None, facts: list[Fact]) -> list[Fact]:
-        """What answers the question asked just before the pending one, if it went unanswered ("我管。规划没有。" said
-        after the next question came): the message read again as its answer, keeping only the keys it asks, nothing
-        known, no sentence read already for another key ("IT这块没人" says who does IT), never the trade (any short
-        message reads as one) and nothing from a bare reply. Measured: reading every question left unanswered, however
-        far back, added seven facts on the open sets and one wrong lead on the sealed owners; one behind, three and
-        nothing wrong there."""
-        behind = self.question(self.state.asked[-2]) if len(self.state.asked) >= 2 else None
-        if behind is None or self.question(pending_id) is None or behind.id == pending_id or \
-                behind.id not in self.state.skipped:
-            return []  # nothing behind, or a confirmation pending (the question before it is not asked[-2])
-        if len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS or len(text) > self.settings.long_message_chars:
-            return []  # "不知道。", "一半吧。" answer the question pending; a long message is read apart already
+        """What answers a question asked before the pending one and left unanswered ("我管。规划没有。" said after the next
+        question came): the message read again as its answer, keeping only the keys it asks, nothing known, no sentence
+        read already for another key ("IT这块没人" says who does IT), never the trade (any short message reads as one)
+        and nothing from a bare reply. The question just behind is answered late in any of its keys; one further back
+        only in an amount ("一年十五到二十万" three questions after the budget was asked), which its unit ties to its
+        question as a yes or no is not. Measured: reading every key of every question left unanswered, however far back,
+        added seven facts on the open sets and one wrong lead on the sealed owners; one behind, three and nothing wrong
+        there."""
+        if len(self.state.asked) < 2 or self.question(pending_id) is None or \
+                len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS or len(text) > self.settings.long_message_chars:
+            return []  # a confirmation pending (the question before it is not asked[-2]); "不知道。", "一半吧。" answer
+            # the question pending; a long message is read apart already
         known = set(self.state.profile.current()) | {f.key for f in facts}
-        wanted = [k for k in behind.keys if k in FACTS and FACTS[k].type != "text" and k not in known]
-        if not wanted:
-            return []
         sentences = [s for s in re.split(r"(?<=[。！!；;\n])", text) if s.strip()]  # "IT？没有，没有人。" is one
 
         def said_in(fact: Fact) -> set[int]:
             pieces = [p.strip() for p in re.split(r"[；;]", fact.evidence) if p.strip()]
             return {n for n, sentence in enumerate(sentences) for p in pieces if p in sentence or sentence.strip() in p}
 
-        taken = set().union(*(said_in(f) for f in facts))
-        return [f for f in read(text, index, behind.id, known)[0] if f.key in wanted and not said_in(f) & taken]
+        taken, late = set().union(*(said_in(f) for f in facts)), []
+        for back, qid in enumerate(reversed(self.state.asked[:-1])):
+            behind = self.question(qid)
+            if behind is None or qid == pending_id or qid not in self.state.skipped:
+                continue
+            wanted = [k for k in behind.keys if k in FACTS and k not in known and
+                      (FACTS[k].type in ("int", "float") or back == 0 and FACTS[k].type != "text")]
+            if not wanted:
+                continue
+            found = [f for f in read(text, index, qid, known)[0] if f.key in wanted and not said_in(f) & taken]
+            late += found
+            known |= {f.key for f in found}
+            taken |= set().union(*(said_in(f) for f in found))
+        return late
 
     def _corrected(self, text: str, index: int) -> list[Fact]:
         """What a bare correction changes in the previous message ("刚才说错了，是十台"): that message read again with
