@@ -153,6 +153,9 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     # a word that only looks like a complaint (压 of a press, 断 of a diagnosis) makes none
     ("冲压车间的批次号写在流转卡上。", "quality_traceability", False),
     ("去年请人来诊断过一次，批次管理他们说还行。", "quality_traceability", False),
+    # a system used every day is praise, not a trouble said often ("天天" of use, not of trouble)
+    ("进销存软件里采购、库存都有，仓库天天在用。", "supply_chain", False),
+    ("仓库天天缺这缺那，采购跟不上。", "supply_chain", True),
     # a pain word right after a negator says it is gone; the topic yields to the pain the clause names
     ("现在出入库已经不用纸质单了。", "manual_records", False),
     ("月底不得不手工录入一整天。", "manual_records", True),  # 不得不 negates nothing
