@@ -107,6 +107,15 @@ def test_money_by_its_frame_and_its_parts(turns, revenue):
     assert profile.get("employees") is None  # "合计两千三" sums money, not people
 
 
+@pytest.mark.parametrize("text,employees", [
+    ("厂里一共两百四十人上下，冲压一百八，模具、质检、仓库加起来三十来个。", 240),  # groups summed after the total
+    ("车间一百人，技术和办公室加起来二十个。", 120),  # no total said: the groups add up
+    ("全厂一百二十人，全部算上的话一百五。", 150),  # "全部算上" sums the whole, not some groups
+])
+def test_a_sum_of_some_groups_after_the_total_is_a_part(text, employees):
+    assert _interview(text).state.profile.get("employees") == employees
+
+
 def test_a_later_sum_with_only_a_year_to_it_does_not_replace_the_turnover():
     """An owner who answers in his own order: the budget said after the turnover, to another question, with only "一年"
     as its frame, is not taken as a new turnover (it was: 4200 became 12.5)."""

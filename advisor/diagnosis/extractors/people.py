@@ -201,20 +201,31 @@ def people(ctx: Context) -> None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
     if digital_best is not None and digital_best[0] == 0:
         digital_best = _part_timer(ctx, digital_best[1]) or digital_best
+    # a sum of some groups, smaller than a total said before it or than a group counted, is one of the parts
+    # ("一百五十人左右，……，裁床、后整、QC加埋三十人"; "车间一百个，技术和办公室加起来二十个")
+    summed = [t for n, t in enumerate(totals) if t[0] == 2 and _groups_summed(t[2]) and
+              (any(earlier[1] > t[1] for earlier in totals[:n]) or any(q.value > t[1] for q in parts))]
+    totals = [t for t in totals if t not in summed]
     if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
         counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
         if len(counts) == 1 and counts[0].value >= 1 and _nothing_else_counted(ctx.message.text, counts[0]):
             # "八十来个。" answering how many people ("两个厂区。" counts something else)
             totals.append((1, int(round(counts[0].value)), ctx.message.text))
-    if not totals and len(parts) >= 2 and not any(q.upper_bound for q in parts):
+    if not totals and len(parts) + len(summed) >= 2 and not any(q.upper_bound for q in parts):
         # every group counted and no total said: they add up to it ("车间五十人，办公室十二个人")
-        totals.append((0, int(round(sum(q.value for q in parts))), ctx.message.text.strip()))
+        totals.append((0, int(round(sum(q.value for q in parts) + sum(t[1] for t in summed))), ctx.message.text.strip()))
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _groups_summed(text: str) -> bool:
+    """The sum word follows groups listed or named ("化验室、跟单、办公室加起来四十多"), not the whole ("全部算上")."""
+    said = find_word(text, _lex()["people"]["sum"])
+    return said is not None and ("、" in text[:said[0]] or has_word(text[:said[0]], _lex()["people"]["subgroup"]))
 
 
 def _more_word(q: Quantity, clause: Clause) -> tuple[int, str] | None:
