@@ -13,6 +13,7 @@ from advisor.diagnosis.assessment import assess
 from advisor.diagnosis.interview import Interview
 from advisor.diagnosis.planning import build_plan
 from advisor.diagnosis.report import Report
+from advisor.diagnosis.translation import untranslated
 
 
 def _facts(text):
@@ -77,6 +78,15 @@ def test_real_use_of_several_scenes_earns_the_second_level_where_the_score_canno
     a = iv.assess()
     assert a.score_estimate < 40 and int(a.level) == level
     assert any("按实际使用认定" in line for line in a.reasoning) == (level == 2)
+    assert not untranslated("\n".join(a.reasoning))  # an owner interviewed in English reads the reason in English
+
+
+def test_only_the_scenes_the_owner_described_count_as_real_use():
+    """Two systems, each tied to one scene in words: the scenes they could serve are not described use."""
+    iv = interviewed("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。", "有用友ERP，还有钉钉OA。",
+                     "财务在ERP里记账，请假审批走钉钉。", "车间的机器三十来台，联网的只有三台。", "有一个网管。规划没有写过。")
+    a = iv.assess()
+    assert int(a.level) == 1 and not any("按实际使用认定" in line for line in a.reasoning)
 
 
 @pytest.mark.parametrize("facts,stage,path", [

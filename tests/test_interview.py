@@ -119,6 +119,9 @@ def test_an_amount_answers_the_budget_asked_questions_before():
     iv.reply("仓库和财务是两张皮，数据要抄两遍。")
     iv.reply("说到这个，电脑都装了杀毒软件。")
     assert "budget" in iv.state.skipped and iv.state.asked[-2] != "budget"
+    iv.reply("一个订单大概二三十万。")  # one order's worth, and a loss, are no budget
+    iv.reply("一年光返工就要赔二三十万。")
+    assert "digital_budget_wan" not in iv.state.profile.current()
     iv.reply("一年十到十五万吧。")
     profile = iv.state.profile
     assert profile.get("digital_budget_wan") == 12.5 and profile.get("revenue_wan") == 4200

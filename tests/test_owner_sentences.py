@@ -111,6 +111,8 @@ def test_money_by_its_frame_and_its_parts(turns, revenue):
     ("厂里一共两百四十人上下，冲压一百八，模具、质检、仓库加起来三十来个。", 240),  # groups summed after the total
     ("车间一百人，技术和办公室加起来二十个。", 120),  # no total said: the groups add up
     ("全厂一百二十人，全部算上的话一百五。", 150),  # "全部算上" sums the whole, not some groups
+    ("以前有三百人，现在车间和办公室加起来也就一百五。", 150),  # a headcount of another time is no total of now
+    ("车间、仓库加起来五十个，技术、办公室加起来三十个。", 80),  # two sums of groups are both parts
 ])
 def test_a_sum_of_some_groups_after_the_total_is_a_part(text, employees):
     assert _interview(text).state.profile.get("employees") == employees
@@ -123,6 +125,10 @@ def test_a_later_sum_with_only_a_year_to_it_does_not_replace_the_turnover():
     assert profile.get("revenue_wan") == 4200
     corrected = _interview("我们做塑料包装袋，去年开票四千二百万。", "不对，说错了，一年是三千二百万。").state.profile
     assert corrected.get("revenue_wan") == 3200  # a correction still restates it
+    iv = _interview("我们做五金配件，员工五十人左右，一年营收十个亿。")
+    assert iv.state.turns[-1].asked == "confirm:revenue_wan"  # checked back: the answer restates it
+    iv.reply("一年五千万左右。")
+    assert iv.state.profile.get("revenue_wan") == 5000
 
 
 def test_a_one_character_trade_is_read():

@@ -155,6 +155,7 @@ def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     ("去年请人来诊断过一次，批次管理他们说还行。", "quality_traceability", False),
     # a system used every day is praise, not a trouble said often ("天天" of use, not of trouble)
     ("进销存软件里采购、库存都有，仓库天天在用。", "supply_chain", False),
+    ("财务天天用手工对账，月底对到半夜。", "process_inefficiency", True),  # 天天 of manual work still complains
     ("仓库天天缺这缺那，采购跟不上。", "supply_chain", True),
     # a pain word right after a negator says it is gone; the topic yields to the pain the clause names
     ("现在出入库已经不用纸质单了。", "manual_records", False),

