@@ -209,6 +209,19 @@ def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidenc
     assert facts[-1].value == pct and facts[-1].evidence == evidence and evidence in text
 
 
+@pytest.mark.parametrize("text,pct", [
+    ("压铸机三十六台，一台没联网。", 0.0),  # not one
+    ("压铸机三十六台，有一台没联网。", 97.2),  # one of them is not
+    ("织机八十多台，都是老的，联网的嘛，一台都没有。", 0.0),  # the count in the clause after the networking words
+    ("设备挺多，接上平台的有四十台，总共一百台。", 40.0),
+    ("检测仪器都接进了系统，办公电脑不联网，总的算大概一半设备联网。", 50.0),  # the whole said after its parts
+    ("联到网上的有小一半。", 40.0),
+])
+def test_networking_share_said_as_people_say_it(text, pct):
+    facts = [f for f in extract_rules(text, turn=1, question="equipment")[0] if f.key == "equipment_networked_pct"]
+    assert [f.value for f in facts] == [pct]
+
+
 def test_a_system_counts_only_for_the_scenes_the_owner_named():
     named = {s.id: s.level for s in assess(_profile(system__erp=True)).scenes}  # evidence "True": no scene named
     assert named["finance"] == named["procurement"] == named["warehouse"] == 2

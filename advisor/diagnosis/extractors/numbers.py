@@ -208,6 +208,9 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     alone = not _cue_before(clause.text, said[-1].start, eq["only"], 4) if said else False  # not "就一台没有"
     if part.value == 1 and said and (re.match(r"\s*(?:都|也)", part.after(clause.text, 2)) or
                                      alone and re.fullmatch(r"\s*没有?[的了啊呀]*", clause.text[said[-1].end:]) or
+                                     # "注塑机五十台，一台没联网": not one ("有一台没联网" is one of them)
+                                     alone and not clause.text[:said[-1].start].endswith("有") and
+                                     re.match(r"\s*(?:没有?|未)", clause.text[said[-1].end:]) or
                                      any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
         return 0.0  # "一台都没联网", "没有一台联网", "联网？一台没有": not one
     if len(counts) < 2:
@@ -320,8 +323,9 @@ def _networking(ctx: Context, index: int) -> None:
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence)
-        if value is None and n + 1 < len(clauses) and len(_counts(clauses[n + 1].text)) >= 2:
-            value = _ratio(sentence, clauses[n + 1])  # "设备联网去年弄过，二十台搞了四台": the count comes next
+        if value is None and n + 1 < len(clauses) and _counts(clauses[n + 1].text):
+            value = _ratio(sentence, clauses[n + 1])  # "设备联网去年弄过，二十台搞了四台", "联网的，一台都没有": the
+            # count comes next
         turned = (found := find_word(clause.text, _lex()["modality"]["contrast"])) is not None and found[0] <= 2 and \
             (value != 0 or has_word(clause.text, eq["not_one"]))  # "一半联网了，但是老设备没联网" keeps the half
         if value is not None and (said is None or turned):
