@@ -212,6 +212,7 @@ def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidenc
 @pytest.mark.parametrize("text,pct", [
     ("压铸机三十六台，一台没联网。", 0.0),  # not one
     ("压铸机三十六台，有一台没联网。", 97.2),  # one of them is not
+    ("压铸机十台，一台没联网，其余都接进系统了。", 90.0),
     ("织机八十多台，都是老的，联网的嘛，一台都没有。", 0.0),  # the count in the clause after the networking words
     ("设备挺多，接上平台的有四十台，总共一百台。", 40.0),
     ("检测仪器都接进了系统，办公电脑不联网，总的算大概一半设备联网。", 50.0),  # the whole said after its parts
@@ -220,6 +221,15 @@ def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidenc
 def test_networking_share_said_as_people_say_it(text, pct):
     facts = [f for f in extract_rules(text, turn=1, question="equipment")[0] if f.key == "equipment_networked_pct"]
     assert [f.value for f in facts] == [pct]
+
+
+@pytest.mark.parametrize("text,staff", [
+    ("电脑出了毛病就找出纳，她兼着弄。", 1),  # the computers named, then who tends them on the side
+    ("电脑？仓库那边有两台，没人专门管这个。", 0),
+])
+def test_who_tends_the_computers_is_the_it_staff_not_who_leads(text, staff):
+    facts = {f.key: f.value for f in extract_rules(text, turn=1, question="leadership")[0]}
+    assert facts.get("digital_staff") == staff and "leadership" not in facts and "pain.strategy_leadership" not in facts
 
 
 def test_a_system_counts_only_for_the_scenes_the_owner_named():

@@ -7,6 +7,7 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
+from advisor.diagnosis.extractors.people import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.reading import Clause, negated
@@ -249,8 +250,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     for clause in ctx.message.clauses:
         if clause.modality != "fact" and not (clause.modality == "uncertain" and asked and len(clause.text) <= 8):
             continue  # "就是我吧" after who leads: the 吧 softens nothing
-        if has_word(clause.text, plan_words):
-            continue  # "计划是会计在弄": who writes the plan, not who leads the work
+        if has_word(clause.text, plan_words) or computers_before(ctx, clause):
+            continue  # "计划是会计在弄": who writes the plan, not who leads the work; "电脑啊，都是跟单的小姑娘兼着弄":
+            # who tends the computers
         if nobody is None and (asked or has_word(clause.text, words["digital_work"])) and \
                 _nobody_leads(clause.text, asked, words):
             nobody = clause  # "也没个牵头的", "Nobody really owns it": unless someone is named after all

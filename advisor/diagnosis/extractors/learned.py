@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.extractors.leaders import _leads_something_else
+from advisor.diagnosis.extractors.people import about_computers
 from advisor.diagnosis.extractors.systems import said_elsewhere, use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.reading import answer_polarity
@@ -100,9 +101,10 @@ def _about(key: str, text: str) -> bool:
 
 def _set_aside(key: str, text: str) -> bool:
     """What the rules set aside is not read by meaning either: the boss in person at something that is not the work
-    ("老板自己盯回款")."""
+    ("老板自己盯回款"), who tends the computers ("电脑没人专门管")."""
     words = _lex()["booleans"]["leadership"]
-    return key == "leadership" and _leads_something_else(text, words["affirm"] + words["boss_leads"])
+    return key == "leadership" and (_leads_something_else(text, words["affirm"] + words["boss_leads"]) or
+                                    about_computers(text))
 
 
 def _plan_words() -> list[str]:

@@ -208,9 +208,11 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     alone = not _cue_before(clause.text, said[-1].start, eq["only"], 4) if said else False  # not "就一台没有"
     if part.value == 1 and said and (re.match(r"\s*(?:都|也)", part.after(clause.text, 2)) or
                                      alone and re.fullmatch(r"\s*没有?[的了啊呀]*", clause.text[said[-1].end:]) or
-                                     # "注塑机五十台，一台没联网": not one ("有一台没联网" is one of them)
+                                     # "注塑机五十台，一台没联网": not one ("有一台没联网", "一台没联网，其余都接了"
+                                     # are one of them)
                                      alone and not clause.text[:said[-1].start].endswith("有") and
-                                     re.match(r"\s*(?:没有?|未)", clause.text[said[-1].end:]) or
+                                     re.match(r"\s*(?:没有?|未)", clause.text[said[-1].end:]) and
+                                     not has_word(sentence[offset + len(clause.text):], eq["partial"]) or
                                      any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
         return 0.0  # "一台都没联网", "没有一台联网", "联网？一台没有": not one
     if len(counts) < 2:

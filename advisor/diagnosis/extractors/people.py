@@ -300,7 +300,12 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
     people = _lex()["people"]
     for clause in ctx.message.clauses:
         # asked about the IT people, a short clause's "this" is what is tended ("这个没人专门管")
-        tended = people["tended"] + (people["tended_asked"] if ctx.question == "talent" and len(clause.text) <= 8 else [])
+        # (or after the computers were named: "电脑？办公室有一台，没人专门管这个")
+        tended = people["tended"] + (people["tended_asked"] if len(clause.text) <= 8 and (
+            ctx.question == "talent" or computers_before(ctx, clause)) else [])
+        if _readable(clause) and computers_before(ctx, clause) and has_word(clause.text, people["part_time"]) and \
+                has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]):
+            return 1, ctx.message.sentence_of(clause)  # "电脑有毛病找会计，她兼着弄": the computers, then who does it
         if not _readable(clause) or not _tends(clause.text, tended):
             continue
         verb = find_word(clause.text, people["tend_verbs"])
@@ -309,6 +314,19 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
         return (counted[0] if counted else 1), clause.text
     return None
+
+
+def computers_before(ctx: Context, clause: Clause) -> bool:
+    """The computers (not the digital work) are the topic of ``clause``: named as its echoed topic or in a clause
+    before it in its sentence ("电脑啊系统啊，都是跟单的小姑娘兼着弄"), so that who does it tends them."""
+    before = clause.topic + "".join(c.topic + c.text for c in ctx.message.clauses_of(clause.sentence)
+                                    if c.start < clause.start)
+    return about_computers(before)
+
+
+def about_computers(text: str) -> bool:
+    """``text`` names the computers and not the digital work: who tends them is the IT people, not who leads."""
+    return has_word(text, _lex()["people"]["tended"]) and not has_word(text, _lex()["leading"]["digital_work"])
 
 
 def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:

@@ -6,6 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.extractors.leaders import _leads_something_else, _taken_back, in_name_only, read_boss, read_leader
+from advisor.diagnosis.extractors.people import about_computers, computers_before
 from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
@@ -55,8 +56,9 @@ def booleans(ctx: Context) -> None:
             continue
         for key in ("leadership", "integration", "manual_records"):
             value = _polarity(clause, lex[key])
-            if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]):
-                value = None  # "老板自己盯回款": the boss in person, at something else
+            if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]) or \
+                    key == "leadership" and (about_computers(clause.text) or computers_before(ctx, clause)):
+                value = None  # "老板自己盯回款": the boss in person, at something else; "电脑没人专门管": the IT
             if key == "leadership" and value and (said := find_word(clause.text, lex[key]["affirm"])):
                 sentence = ctx.message.sentence_of(clause)
                 if in_name_only(sentence[:max(sentence.find(clause.text), 0) + said[0]], lex[key]):
