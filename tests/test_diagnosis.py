@@ -232,6 +232,19 @@ def test_who_tends_the_computers_is_the_it_staff_not_who_leads(text, staff):
     assert facts.get("digital_staff") == staff and "leadership" not in facts and "pain.strategy_leadership" not in facts
 
 
+@pytest.mark.parametrize("text,states", [
+    ("前年花八万上了套仓库软件。仓管嫌麻烦，半年后就没人登录了。", {"system.wms": False}),
+    ("去年买了一套CRM，业务员录了两个月。后来都不用了，客户还记在自己手机里。", {"system.crm": False}),
+    ("We bought a warehouse system last spring. The team gave up after a month and went back to spreadsheets.",
+     {"system.wms": False}),
+    ("前年买了金蝶，一直用到现在。后来又上了MES，车间没人用。", {"system.erp": True, "system.mes": False}),
+    ("前年上了ERP，采购仓库天天用。以前的手工台账都停了。", {"system.erp": True}),  # the old way ended, not the ERP
+])
+def test_a_system_bought_and_left_is_told_as_a_story(text, states):
+    facts = {f.key: f.value for f in extract_rules(text, turn=1, question="systems")[0] if f.key.startswith("system.")}
+    assert facts == states
+
+
 def test_a_system_counts_only_for_the_scenes_the_owner_named():
     named = {s.id: s.level for s in assess(_profile(system__erp=True)).scenes}  # evidence "True": no scene named
     assert named["finance"] == named["procurement"] == named["warehouse"] == 2

@@ -17,6 +17,7 @@ import logging
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors import EXTRACTORS, Context
 from advisor.diagnosis.extractors.base import _lex
+from advisor.diagnosis.extractors.stories import disuse_told_after
 from advisor.diagnosis.extractors.systems import named_after_no, only_some_in_use
 from advisor.diagnosis.lexicon import compile_words, has_word
 from advisor.diagnosis.quantities import find_quantities
@@ -85,6 +86,7 @@ def extract_rules(message: str, turn: int, question: str = "", known=frozenset()
         run(ctx)
     named_after_no(ctx)
     only_some_in_use(ctx)
+    disuse_told_after(ctx)
     _derived(ctx)
     return ctx.facts, intents_of(text, ctx.message)  # the message is read once
 
