@@ -135,6 +135,15 @@ def test_a_one_character_trade_is_read():
     assert _interview("我们家是做茶的，在福建。").state.profile.get("industry") == "茶"
 
 
+@pytest.mark.parametrize("text,trade", [
+    ("我们在山里种猕猴桃，四百多亩。", "猕猴桃种植"),  # what is grown, and that it is grown
+    ("我们主要做挖掘机上的液压油管，配套几家主机厂。", "挖掘机上的液压油管"),  # the part, of what
+    ("We are a small dyeing mill near Hangzhou.", "dyeing mill（印染）"),
+])
+def test_the_trade_is_what_a_reader_would_label(text, trade):
+    assert _interview(text).state.profile.get("industry") == trade
+
+
 # --- a system there but not in use, said after its name (issue 21, item 3), sentences written for this test ---------
 @pytest.mark.parametrize("text,system,in_use", [
     ("我们有套WMS，说白了就是个摆设。", "wms", False),

@@ -163,6 +163,12 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
         head = re.match(rf"的(?P<trade>[^，。,；;的]{{2,12}}?)(?:{_words('trade_heads')})", clause.text[m.end("obj"):])
         if trade and head and has_word(m.group("obj"), lex["customers"]):  # "承接政府单位的软件开发项目": for whom, then the trade
             return head.group("trade"), m.end("obj") + 1, m.end("obj") + 1 + len(head.group("trade"))
+        part_of = re.match(rf"的(?P<head>[^，。,；;！!？?的]{{2,8}})", clause.text[m.end("obj"):])
+        if trade and part_of and trade.endswith(tuple(lex["locatives"])):  # "做拖拉机上的齿轮箱": the part, of what
+            return f"{trade}的{part_of.group('head')}", m.start("obj"), m.end("obj") + part_of.end()
+        if trade and m.groupdict().get("verb") in lex["verb_glosses"] and \
+                lex["verb_glosses"][m.group("verb")] not in trade:  # "种大棚菜": what is grown, and that it is grown
+            return trade + lex["verb_glosses"][m.group("verb")], m.start("obj"), m.end("obj")
         if trade:
             return trade, m.start("obj"), m.end("obj")
     return None
