@@ -35,7 +35,7 @@ _FOREIGN = "|".join(_FOREIGN_NAMES.values())
 _QUANTITY = re.compile(
     rf"(?P<pre>小|大概|大约|约|将近|接近|近|差不多|不到|不足|超过|上|about|around|roughly|nearly|almost|over|under)?\s*"
     rf"(?P<cur>RMB|CNY|¥|￥|US\$|HK\$|\$|€|£)?\s*(?P<pct>百分之)?"
-    rf"(?P<num>{_NUM})\s*(?P<ge>[多来余]|出头(?=[万亿]))?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<ge2>多)?"
+    rf"(?P<num>{_NUM})\s*(?P<ge>[多来余]|出头(?=[万亿]))?\s*(?:个(?=多?[亿万wW](?![A-Za-z])))?(?P<half>个半(?=[亿万]))?(?P<ge2>多)?"
     rf"(?P<mag>[万亿千百]|[wW](?![A-Za-z])|wan\b|k\b|K\b|million\b|mn\b|m\b|billion\b|bn\b)?"
     rf"(?P<tail>[{_DIGIT}](?![{_CN}\d]))?\s*"
     rf"(?P<ge3>多|来|余)?\s*(?:-(?=[a-z]))?"
@@ -158,6 +158,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
             continue  # "差点破亿": a figure not reached is no figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
+        value += 0.5 if m.group("half") and value is not None else 0  # "一个半亿": one and a half
         if value is None:
             continue
         said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))
