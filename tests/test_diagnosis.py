@@ -217,6 +217,7 @@ def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidenc
     ("设备挺多，接上平台的有四十台，总共一百台。", 40.0),
     ("检测仪器都接进了系统，办公电脑不联网，总的算大概一半设备联网。", 50.0),  # the whole said after its parts
     ("联到网上的有小一半。", 40.0),
+    ("注塑机五十台，其中一台没联网。", 98.0),
 ])
 def test_networking_share_said_as_people_say_it(text, pct):
     facts = [f for f in extract_rules(text, turn=1, question="equipment")[0] if f.key == "equipment_networked_pct"]
@@ -232,6 +233,12 @@ def test_who_tends_the_computers_is_the_it_staff_not_who_leads(text, staff):
     assert facts.get("digital_staff") == staff and "leadership" not in facts and "pain.strategy_leadership" not in facts
 
 
+def test_the_computers_named_before_who_leads_the_work_leave_the_lead_read():
+    facts = {f.key: f.value for f in extract_rules("电脑我不太懂，数字化这块是我儿子在抓。", turn=1)[0]}
+    assert facts["leadership"] is False
+    assert "equipment_networked_pct" not in {f.key for f in extract_rules("车间二十台设备，联网做了，一台没接好。", turn=1)[0]}
+
+
 @pytest.mark.parametrize("text,states", [
     ("前年花八万上了套仓库软件。仓管嫌麻烦，半年后就没人登录了。", {"system.wms": False}),
     ("去年买了一套CRM，业务员录了两个月。后来都不用了，客户还记在自己手机里。", {"system.crm": False}),
@@ -239,6 +246,8 @@ def test_who_tends_the_computers_is_the_it_staff_not_who_leads(text, staff):
      {"system.wms": False}),
     ("前年买了金蝶，一直用到现在。后来又上了MES，车间没人用。", {"system.erp": True, "system.mes": False}),
     ("前年上了ERP，采购仓库天天用。以前的手工台账都停了。", {"system.erp": True}),  # the old way ended, not the ERP
+    ("前年上了ERP。今年订单少，二号车间停了。", {"system.erp": True}),  # something else stopped
+    ("CRM是去年买的，现在销售都在上面录客户。", {"system.crm": True}),
 ])
 def test_a_system_bought_and_left_is_told_as_a_story(text, states):
     facts = {f.key: f.value for f in extract_rules(text, turn=1, question="systems")[0] if f.key.startswith("system.")}

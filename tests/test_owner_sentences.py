@@ -137,6 +137,7 @@ def test_a_one_character_trade_is_read():
 
 @pytest.mark.parametrize("text,trade", [
     ("我们在山里种猕猴桃，四百多亩。", "猕猴桃种植"),  # what is grown, and that it is grown
+    ("我们种植苗木，三百亩。", "苗木种植"),  # the verb said whole
     ("我们主要做挖掘机上的液压油管，配套几家主机厂。", "挖掘机上的液压油管"),  # the part, of what
     ("We are a small dyeing mill near Hangzhou.", "dyeing mill（印染）"),
 ])

@@ -34,6 +34,10 @@ def test_quantities_as_owners_say_them(text, value, unit):
     assert q.value == pytest.approx(value) and q.unit == unit
 
 
+def test_a_number_the_parser_cannot_read_is_skipped():
+    assert [f.key for f in extract_rules("我们公司十几二十个人，做五金的。", turn=1)[0]] == ["industry"]
+
+
 def test_a_lone_chinese_digit_is_a_word_not_a_number():
     assert find_quantities("一年到头都在忙，三季度最忙") == []
 

@@ -158,9 +158,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
             continue  # "差点破亿": a figure not reached is no figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
-        value += 0.5 if m.group("half") and value is not None else 0  # "一个半亿": one and a half
         if value is None:
             continue
+        value += 0.5 if m.group("half") else 0  # "一个半亿": one and a half
         said_alone = not (m.group("mag") or m.group("unit") or m.group("pct") or m.group("ge") or m.group("post"))
         if said_alone and num.isdigit() and re.search(r"(?:装了|装的是|装的|用的是|用的|installed)\s*$", text[:m.start("num")]):
             continue  # "电脑装了360": a product named by a number, not a figure

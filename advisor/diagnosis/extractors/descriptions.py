@@ -166,9 +166,13 @@ def trade_said(clause: Clause) -> tuple[str, int, int] | None:
         part_of = re.match(rf"的(?P<head>[^，。,；;！!？?的]{{2,8}})", clause.text[m.end("obj"):])
         if trade and part_of and trade.endswith(tuple(lex["locatives"])):  # "做拖拉机上的齿轮箱": the part, of what
             return f"{trade}的{part_of.group('head')}", m.start("obj"), m.end("obj") + part_of.end()
-        if trade and m.groupdict().get("verb") in lex["verb_glosses"] and \
-                lex["verb_glosses"][m.group("verb")] not in trade:  # "种大棚菜": what is grown, and that it is grown
-            return trade + lex["verb_glosses"][m.group("verb")], m.start("obj"), m.end("obj")
+        gloss = lex["verb_glosses"].get(m.groupdict().get("verb") or "")
+        if trade and gloss:  # "种大棚菜": what is grown, and that it is grown ("种植苗木": the verb said whole)
+            whole = (m.group("verb") + trade).startswith(gloss)
+            grown = trade[len(gloss) - 1:] if whole else trade
+            if whole and len(grown) < 2:
+                continue  # "养殖的是对虾": the object follows, in another construction
+            return grown + gloss, m.start("obj"), m.end("obj")
         if trade:
             return trade, m.start("obj"), m.end("obj")
     return None

@@ -210,9 +210,7 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
                                      alone and re.fullmatch(r"\s*没有?[的了啊呀]*", clause.text[said[-1].end:]) or
                                      # "注塑机五十台，一台没联网": not one ("有一台没联网", "一台没联网，其余都接了"
                                      # are one of them)
-                                     alone and not clause.text[:said[-1].start].endswith("有") and
-                                     re.match(r"\s*(?:没有?|未)", clause.text[said[-1].end:]) and
-                                     not has_word(sentence[offset + len(clause.text):], eq["partial"]) or
+                                     _not_one_networked(clause.text, said[-1], sentence[offset + len(clause.text):]) or
                                      any(clause.text[:said[-1].start].endswith(w) for w in eq["no_single"])):
         return 0.0  # "一台都没联网", "没有一台联网", "联网？一台没有": not one
     if len(counts) < 2:
@@ -230,6 +228,16 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
     if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
         part_value = whole.value - part_value  # "三十台里没联的有二十台"
     return round(part_value / whole.value * 100, 1)
+
+
+def _not_one_networked(text: str, one: Quantity, after: str) -> bool:
+    """"一台没联网" closing its clause, with no word before the one that makes it one of them ("其中一台没联网", "有一台")
+    and none after it that says the rest are ("……，剩下的都连上了")."""
+    eq = _lex()["equipment"]
+    alternation = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    return _cue_before(text, one.start, eq["one_of_them"], 4) is None and not has_word(after, eq["partial"]) and \
+        re.fullmatch(rf"\s*(?:{alternation(eq['no_single'])})(?:{alternation(eq['networked'])})[\s了啊呀吧。.]*",
+                     text[one.end:]) is not None
 
 
 def _turned_down(message: Message, clause: Clause, q: Quantity) -> bool:
@@ -325,9 +333,10 @@ def _networking(ctx: Context, index: int) -> None:
         # the nearest percentage in the sentence ("Maybe 20% of the machines, …, are networked")
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence)
-        if value is None and n + 1 < len(clauses) and _counts(clauses[n + 1].text):
-            value = _ratio(sentence, clauses[n + 1])  # "设备联网去年弄过，二十台搞了四台", "联网的，一台都没有": the
-            # count comes next
+        then = clauses[n + 1].text if n + 1 < len(clauses) else ""
+        if value is None and _counts(then):  # "设备联网去年弄过，二十台搞了四台", "联网的，一台都没有": the count comes
+            value = _ratio(sentence, clauses[n + 1])  # next ("联网做了，一台没接好" says no share)
+            value = None if value and has_word(then, _lex()["modality"]["negators"]) else value
         turned = (found := find_word(clause.text, _lex()["modality"]["contrast"])) is not None and found[0] <= 2 and \
             (value != 0 or has_word(clause.text, eq["not_one"]))  # "一半联网了，但是老设备没联网" keeps the half
         if value is not None and (said is None or turned):

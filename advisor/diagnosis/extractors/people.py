@@ -317,16 +317,22 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
 
 
 def computers_before(ctx: Context, clause: Clause) -> bool:
-    """The computers (not the digital work) are the topic of ``clause``: named as its echoed topic or in a clause
-    before it in its sentence ("电脑啊系统啊，都是跟单的小姑娘兼着弄"), so that who does it tends them."""
-    before = clause.topic + "".join(c.topic + c.text for c in ctx.message.clauses_of(clause.sentence)
-                                    if c.start < clause.start)
-    return about_computers(before)
+    """The computers (not the digital work) are the topic of ``clause``: its echoed topic or the clause just before
+    it in its sentence names them ("电脑啊系统啊，都是跟单的小姑娘兼着弄"), and the clause names neither the work nor a turn
+    ("电脑我不太懂，数字化这块是我儿子在抓" says who leads)."""
+    if has_word(clause.text, _lex()["leading"]["digital_work"] + _lex()["modality"]["contrast"]):
+        return False
+    before = [c for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start][-1:]
+    return about_computers(clause.topic + "".join(c.topic + c.text for c in before))
 
 
 def about_computers(text: str) -> bool:
-    """``text`` names the computers and not the digital work: who tends them is the IT people, not who leads."""
-    return has_word(text, _lex()["people"]["tended"]) and not has_word(text, _lex()["leading"]["digital_work"])
+    """``text`` names the computers, not the digital work nor a trade ("网络推广"): who tends them is the IT people,
+    not who leads."""
+    people = _lex()["people"]
+    found = find_word(text, people["tended"])
+    return found is not None and not has_word(text[found[0] + len(found[1]):][:3], people["tended_not"]) and \
+        not has_word(text, _lex()["leading"]["digital_work"])
 
 
 def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:

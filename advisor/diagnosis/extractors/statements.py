@@ -58,7 +58,8 @@ def booleans(ctx: Context) -> None:
             value = _polarity(clause, lex[key])
             if key == "leadership" and value and _leads_something_else(clause.text, lex[key]["affirm"]) or \
                     key == "leadership" and (about_computers(clause.text) or computers_before(ctx, clause)):
-                value = None  # "老板自己盯回款": the boss in person, at something else; "电脑没人专门管": the IT
+                value = None  # "老板自己盯回款": the boss in person, at something else; "电脑没人专门管": who
+                # tends the computers, not who leads
             if key == "leadership" and value and (said := find_word(clause.text, lex[key]["affirm"])):
                 sentence = ctx.message.sentence_of(clause)
                 if in_name_only(sentence[:max(sentence.find(clause.text), 0) + said[0]], lex[key]):

@@ -3,6 +3,8 @@
 twenty characters; a purchase opens a story whose end the owner tells later."""
 from __future__ import annotations
 
+import re
+
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_word, has_word
@@ -13,14 +15,29 @@ STORY_SENTENCES = 2  # the purchase's sentence and the two after it ...
 STORY_CHARS = 60  # ... up to this many characters (three times as many in English)
 
 
-def _paper() -> list[str]:
+def _ended(told: str) -> re.Match | None:
+    """The clause of ``told`` that says the system fell out of use: nobody uses it ("半年后就没人登录了"), or it stands
+    idle said of it ("那套东西一直放着"; not "二号车间停了", "几台电脑打不开" — something else stopped)."""
+    words = _lex()["systems"]
+    for clause in re.finditer(r"[^，,。.；;！!？?]+", told):
+        text = clause.group()
+        for word_list, of_it in ((words["fell_out_of_use"], False), (words["left_standing"], True)):
+            end = find_word(text, word_list)
+            if end is not None and not negated(text, end[0]) and (not of_it or has_word(text, words["it_words"])) and \
+                    not has_word(text[max(end[0] - 6, 0):end[0] + len(end[1]) + 3], _old_ways()):
+                return clause  # "上了ERP，现在没人用纸了", "以前那些手工账本都不用了": the old way fell out of use
+    return None
+
+
+def _old_ways() -> list[str]:
     records = _lex()["booleans"]["manual_records"]
-    return records["affirm"] + records["media"] + _lex()["systems"]["old_ways"]
+    return records["affirm"] + records["media"] + _lex()["systems"]["old_ways"] + _lex()["systems"]["past"]
 
 
 def disuse_told_after(ctx: Context) -> None:
-    """A system read as in use from a clause that says it was bought, and a word of its falling out of use later in
-    that sentence or the next one, before any other system is named: not in use, said by that later word."""
+    """A system read as in use from a clause that says it was bought, and a clause later in that sentence or the two
+    after it, before any other system is named, that says it fell out of use, with no daily use said anywhere there:
+    not in use, the owner's words from the purchase to that clause its evidence."""
     words = _lex()["systems"]
     message = ctx.message
     for fact in [f for f in ctx.facts if f.key.startswith("system.") and f.value is True and
@@ -29,14 +46,15 @@ def disuse_told_after(ctx: Context) -> None:
         if clause is None:
             continue
         last = min(clause.sentence + STORY_SENTENCES, len(message.sentences) - 1)
-        told = message.text[clause.start + len(clause.text):message.sentences[last][1]]
+        after = clause.start + len(clause.text)
+        told = message.text[after:message.sentences[last][1]]
         told = told[:STORY_CHARS * (3 if told.isascii() else 1)]  # English says it in more characters
         others = _system_mentions(told)
         told = told[:others[0][0]] if others else told
-        ended = find_word(told, words["fell_out_of_use"])
-        if ended is None or not has_word(clause.text + told[:ended[0]], words["bought"]) or negated(told, ended[0]) or \
-                has_word(told[max(ended[0] - 6, 0):ended[0] + len(ended[1]) + 3], _paper() + words["past"]) or \
-                has_word(told[:ended[0]], words["in_daily_use"]) or has_word(told, words["really_used"]):
-            continue  # "上了ERP，现在没人用纸了", "以前那些手工账本都不用了": the paper, the old way fell out of use
+        end = _ended(told)
+        if end is None or not has_word(clause.text + told[:end.start()], words["bought"]) or \
+                has_word(told, words["in_daily_use"]) or has_word(told, words["really_used"]):
+            continue
         ctx.facts.remove(fact)
-        ctx.add(fact.key, False, message.as_said(clause.text) + "……" + message.as_said(told).strip(), fact.confidence)
+        span = message.text[clause.start:after + end.end()]
+        ctx.facts.append(fact.model_copy(update={"value": False, "evidence": message.as_said(span), "scenes": None}))
