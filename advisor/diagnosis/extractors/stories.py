@@ -23,9 +23,10 @@ def _ended(told: str) -> re.Match | None:
         text = clause.group()
         for word_list, of_it in ((words["fell_out_of_use"], False), (words["left_standing"], True)):
             end = find_word(text, word_list)
+            # not the old way that fell out of use: "上了ERP，现在没人用纸了", "以前那些手工账本都不用了"
             if end is not None and not negated(text, end[0]) and (not of_it or has_word(text, words["it_words"])) and \
                     not has_word(text[max(end[0] - 6, 0):end[0] + len(end[1]) + 3], _old_ways()):
-                return clause  # "上了ERP，现在没人用纸了", "以前那些手工账本都不用了": the old way fell out of use
+                return clause
     return None
 
 
@@ -35,9 +36,9 @@ def _old_ways() -> list[str]:
 
 
 def disuse_told_after(ctx: Context) -> None:
-    """A system read as in use from a clause that says it was bought, and a clause later in that sentence or the two
-    after it, before any other system is named, that says it fell out of use, with no daily use said anywhere there:
-    not in use, the owner's words from the purchase to that clause its evidence."""
+    """A system read as in use, its purchase said in its clause or after it ("……模块，我们买了，……"), and a clause later in
+    that sentence or the two after it, before any other system is named, that says it fell out of use, with no daily
+    use said anywhere there: not in use, the owner's words from the system's clause to that one its evidence."""
     words = _lex()["systems"]
     message = ctx.message
     for fact in [f for f in ctx.facts if f.key.startswith("system.") and f.value is True and
