@@ -234,10 +234,16 @@ def _not_one_networked(text: str, one: Quantity, after: str) -> bool:
     """"一台没联网" closing its clause, with no word before the one that makes it one of them ("其中一台没联网", "有一台")
     and none after it that says the rest are ("……，剩下的都连上了")."""
     eq = _lex()["equipment"]
-    alternation = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
     return _cue_before(text, one.start, eq["one_of_them"], 4) is None and not has_word(after, eq["partial"]) and \
-        re.fullmatch(rf"\s*(?:{alternation(eq['no_single'])})(?:{alternation(eq['networked'])})[\s了啊呀吧。.]*",
-                     text[one.end:]) is not None
+        _not_networked().fullmatch(text[one.end:]) is not None
+
+
+@per_knowledge
+def _not_networked() -> re.Pattern:
+    """A no, then a networking word, closing the clause ("没联网了"): compiled once, not on every turn."""
+    eq = _lex()["equipment"]
+    alternation = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    return re.compile(rf"\s*(?:{alternation(eq['no_single'])})(?:{alternation(eq['networked'])})[\s了啊呀吧。.]*")
 
 
 def _turned_down(message: Message, clause: Clause, q: Quantity) -> bool:
