@@ -173,3 +173,14 @@ def test_words_of_the_language_for_budget_and_it_staff(text, key, value):
 def test_someone_elses_boss_and_a_boss_who_leaves_it():
     assert _interview("我们有个供应商，他们老板亲自抓信息化，做得很好。").state.profile.get("leadership") is None
     assert _interview("我们老板这些事是不会管的，全交给我。").state.profile.get("leadership") is False
+
+
+# --- who leads, said where another question was asked (stop 52) ---------------------------------------------------
+@pytest.mark.parametrize("text,leads", [
+    ("这事儿我自个儿盯，别人弄不明白。", True),  # the work and "oneself" said with the northern 儿
+    ("这块我自己抓得挺紧，每周都过一遍。", True),  # how it is led follows the verb, not what is led
+    ("仓库那套WMS就是我力推上的，现在也是我在管。", True),  # the system pushed in, then "now it is me"
+    ("信息化这块我儿子在帮我弄，我基本不插手。", False),  # done for me by my son: the son leads
+])
+def test_who_leads_said_beside_another_question(text, leads):
+    assert _interview(text).state.profile.get("leadership") is leads

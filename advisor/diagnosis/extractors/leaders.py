@@ -303,6 +303,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         nobody = None
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
+        agent = re.sub(rf"(?:在|来)?(?:{_words_of('for_me')})$", "", agent)  # "我女儿在帮我弄": the daughter does it
         agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
         me = re.fullmatch(rf"(?:{'|'.join(re.escape(w.strip()) for w in words['self'])})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
@@ -333,7 +334,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
 def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
     """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能交给谁") after the work, or a system, was named before it
     in its sentence or in the sentence before ("数字化的事我不懂，都是我闺女说了算"; "外甥吵着要上系统。拍板的还是我。")."""
-    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
+    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:{_words_of('now')})?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
                     clause.text) and not _no_one_else(clause.text, verbs):
         return False
     before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
@@ -358,7 +359,8 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     """What follows a leading verb is nothing, the work, or a pronoun for it when the question was who leads
     ("我负责采购": something else)."""
     # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
-    rest = re.sub(r"^(?:起来|出来|上来|下去|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
+    rest = re.sub(r"^(?:起来|出来|上来|下去|上|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
+    rest = re.sub(r"^得[\u4e00-\u9fff]{1,4}$", "", rest)  # how it is led ("盯得很紧", "抓得挺严"), not what
     # "I'm driving it myself": who does it, said again
     rest = re.sub(rf"(?:\s*\b(?:{_words_of('by_oneself')}))+$", "", rest, flags=re.I)
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
