@@ -165,6 +165,10 @@ def test_a_system_said_unused_after_its_name(text, system, in_use):
     ("电脑网络这些是我侄子在管，他也兼做销售。", "digital_staff", 1),  # someone who looks after the computers
     ("My sister takes care of the computers besides her accounting job.", "digital_staff", 1),
     ("我们厂电脑没人管，坏了再说。", "digital_staff", 0),
+    ("Two full-time IT staff look after everything.", "digital_staff", 2),  # how they work, between count and noun
+    ("Our receptionist doubles as the IT person.", "digital_staff", 1),
+    ("网络这块包给了外面一家公司，一年结一次，我们厂里没人懂。", "digital_staff", 0),  # outsiders, then nobody of ours
+    ("信息部四个人：一个管网络，三个做系统开发。", "digital_staff", 4),  # the team counted, then what each does
 ])
 def test_words_of_the_language_for_budget_and_it_staff(text, key, value):
     assert _interview(text).state.profile.get(key) == value

@@ -14,8 +14,16 @@ from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_an
 _MORE_REACH = 8  # how far before a count a word saying it is more is looked for ("还有一个", "加上我儿子就两个")
 
 
+def _words_after(q: Quantity, clause: str, chars: int) -> str:
+    """What a count counts, past an English word saying how they work ("Three full-time IT staff": the staff)."""
+    after = q.after(clause, chars + 12)
+    people = _lex()["people"]
+    how = re.match(rf"\s*(?:{'|'.join(map(re.escape, people['dedicated'] + people['part_time']))})\b", after, re.I)
+    return (after[how.end():] if how and clause.isascii() else after)[:chars + 1 if how else chars]
+
+
 def _person_count(q: Quantity, clause: str) -> bool:
-    after = q.after(clause, 3)
+    after = _words_after(q, clause, 3)
     if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
         return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
     people = _lex()["people"]
@@ -42,7 +50,7 @@ def _person_count(q: Quantity, clause: str) -> bool:
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
     people = _lex()["people"]
     before = clause.text[:q.start]
-    after = q.after(clause.text, 4)
+    after = _words_after(q, clause.text, 4)
     if clause.text.isascii():  # "two people in IT", "3 guys on the tech team": English names the group after
         group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
                          r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
@@ -163,6 +171,9 @@ def people(ctx: Context) -> None:
                 (1, previous) if digital_best is None and before_clause and _tends(before_clause) else None
             if scope != "digital" and _said_as_more(q, clause, before, previous):
                 scope = "digital"
+            if scope == "digital" and digital_clause is not None and digital_clause.sentence == clause.sentence \
+                    and find_quantities(digital_clause.topic):
+                continue  # "IT团队五个人：两个管MES，一个管网络": the team counted, then what its members do
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
                 nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
                 digital_best = (_joined(0 if nobody else q.value, q, clause, before), clause.text)
@@ -186,11 +197,12 @@ def people(ctx: Context) -> None:
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
                 not negated(clause.text, find_word(clause.text, people["tend_verbs"])[0]):
-            digital_best = (1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
-        elif digital_best is None and has_word(before_clause, people["digital"]) and \
-                has_word(before_clause, people["outsider"]) and \
+            team = [q.value for q in find_quantities(clause.topic) if _person_count(q, clause.topic)]
+            digital_best = (team[0] if team else 1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
+        elif digital_best is None and has_word(earlier := _said_before(ctx, clause), people["outsider"]) and \
+                has_word(earlier, people["digital"] + people["tended"]) and \
                 has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
-            digital_best = (0, f"{before_clause}，{clause.text}")  # "IT外包给一家公司，我们自己没人"
+            digital_best = (0, f"{earlier}{clause.text}")  # "IT外包给一家公司，包年的，我们自己没人"
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
                 and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
@@ -224,6 +236,11 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _said_before(ctx: Context, clause: Clause) -> str:
+    """The clauses of its sentence before ``clause``, each closed by a comma."""
+    return "".join(c.text + "，" for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start)
 
 
 def _groups_summed(text: str) -> bool:
