@@ -140,9 +140,22 @@ def test_a_one_character_trade_is_read():
     ("我们种植苗木，三百亩。", "苗木种植"),  # the verb said whole
     ("我们主要做挖掘机上的液压油管，配套几家主机厂。", "挖掘机上的液压油管"),  # the part, of what
     ("We are a small dyeing mill near Hangzhou.", "dyeing mill（印染）"),
+    ("我们车队主要拉建材，砂石水泥都拉。", "建材运输"),  # a verb of many uses, in answer to what we do
+    ("装空调的，家用商用都装，也做保养。", "空调安装"),
+    ("我们在景德镇烤瓷器的，柴窑。", "瓷器"),  # after a short place
+    ("咱们厂做地铁隧道两边的支架。", "地铁隧道两边的支架"),  # beside something, the part that follows
+    ("我们在拼多多上卖收纳盒。", "收纳盒（电商）"),  # sold on a marketplace
+    ("我们是卖米线的，昆明开了五家店。", "米线（门店）"),  # sold in the outlets counted beside it
+    ("We mould rubber gaskets for pumps.", "rubber gaskets"),
 ])
 def test_the_trade_is_what_a_reader_would_label(text, trade):
     assert _interview(text).state.profile.get("industry") == trade
+
+
+def test_a_verb_of_many_uses_names_no_trade_inside_a_word_or_beside_another_question():
+    assert _interview("我们用着一套服装ERP，仓库也在上面。").state.profile.get("industry") is None
+    iv = _interview("一百来号人，一年三千万左右。", "我们也装摄像头，仓库门口两个。")  # asked something else
+    assert iv.state.profile.get("industry") is None
 
 
 # --- a system there but not in use, said after its name (issue 21, item 3), sentences written for this test ---------

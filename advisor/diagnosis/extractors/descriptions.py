@@ -49,12 +49,12 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         # ("we do use DingTalk": an emphatic do before a verb is no trade)
         re.compile(rf"\bwe (?:make|produce|manufacture|sell|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|source|print|"
-                   r"build|assemble|"
+                   r"build|assemble|mou?ld|cast|stamp|weave|knit|sew|roast|brew|bake|distil+|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
                    r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We're a small outfit doing PCB assembly": the firm, then what it does
-        re.compile(r"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){0,2}?(?:outfit|company|firm|business|team|shop)"
+        re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){{0,2}}?(?:outfit|team|{_FIRM_EN})"
                    r" (?:doing|making|producing|that (?:does|makes|produces)) "
                    r"(?!(?:well|okay|ok|fine|good|great|alright|really|everything)\b)(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)"
                    r"(?:\s+(?:for|in|to|from)\b|[,.:;。]|$)", re.I),
@@ -75,11 +75,16 @@ def _trade_patterns() -> list[re.Pattern]:
     ]
 
 
+@per_knowledge
+def _cues() -> tuple[re.Pattern, re.Pattern]:
+    """What may end right before a trade verb of many uses (the firm, a frame, a short place); outlets counted."""
+    return (re.compile(rf"(?:^|{_words('subjects')}|{_words('frames')}|在[\u4e00-\u9fff]{{1,3}})$"),
+            re.compile(rf"[一两三四五六七八九十几\d]+[家间个](?:{_words('outlets')})"))  # "开了五家店"
+
+
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
 # English nouns that name a firm by its trade ("a freight forwarder", "a family-run bakery")
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
-
-
 # "3D", "5G", "B2B": a digit in a name is no number
 _GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")
 
@@ -116,13 +121,16 @@ def _noun_sentence(text: str, head: str) -> bool:
         not has_word(head, _lex()["industry"]["verdicts"]) and not complains(head)
 
 
-def _glossed(trade: str) -> str:
-    """An English trade with its Chinese words after it ("print shop（印刷）"), and a marketplace said as the trade
-    with what it is ("亚马逊（电商）"), so that the sector, the plan and the Chinese report know it; the owner's own words
-    stay first."""
-    gloss = _lex()["industry"]["marketplace_gloss"]
-    if has_word(trade, _lex()["industry"]["marketplaces"]) and gloss not in trade:
+def _glossed(trade: str, sentence: str = "") -> str:
+    """The trade with what it is after it, so that the sector, the plan and the Chinese report know it: an English
+    trade's Chinese words ("print shop（印刷）"), a marketplace ("在抖音卖茶具": 茶具（电商）), the outlets counted beside
+    it ("卖米线的，开了五家店": 米线（门店）); the owner's own words stay first."""
+    lex = _lex()["industry"]
+    gloss = lex["marketplace_gloss"]
+    if has_word(sentence or trade, lex["marketplaces"]) and gloss not in trade:
         return f"{trade}（{gloss}）"
+    if _cues()[1].search(sentence) and not has_word(trade, lex["places"]):
+        return f"{trade}（{lex['outlets'][0]}）"
     if not trade.isascii():
         return trade
     english = _lex()["industry"]["english"]
@@ -138,14 +146,17 @@ def _a_post(obj: str, before: str, after: str) -> bool:
     return bool(title) and not has_word(before, lex["firm_pronouns"]) and not after.startswith("的")
 
 
-def trade_said(clause: Clause) -> tuple[str, int, int] | None:
+def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | None:
     """(the trade, where it starts and ends in the clause) when ``clause`` says what the enterprise does; None for a
-    customer's, a relative's, the town's or a former trade."""
+    customer's, a relative's, the town's or a former trade. A verb of many uses names it only ``asked`` ("装中央空调")."""
     lex = _lex()["industry"]
     if clause.modality != "fact":
         return None
     for pattern in _trade_patterns():
         m = pattern.search(clause.text)
+        if m is not None and m.groupdict().get("verb") in lex["verbs_when_asked"] and not (
+                asked and _cues()[0].search(clause.text[:m.start("verb")])):
+            continue  # right after the enterprise, a frame or a place ("在仁怀烤酒"), not inside a word ("服装ERP")
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                 not has_word(clause.text[:m.start("obj")], lex["now"]) or \
                 m.group("obj").startswith(tuple(lex["another"])):
@@ -185,21 +196,19 @@ def industry(ctx: Context) -> None:
     if "industry" in ctx.known:
         return
     lex = _lex()["industry"]
-    best: tuple[float, str, str] | None = None
+    best: tuple[float, str, str, str] | None = None
     for clause in ctx.message.clauses:
-        said = trade_said(clause)
+        said = trade_said(clause, ctx.question == "basics")
         if said:
             strength = 2 if has_word(clause.text, lex["now"]) else 1
             if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
-                strength = 0.5  # "我是做财务的", "我是事务所的行政", "我是生产经理": the speaker's job, unless
-                # nothing says the enterprise's trade
+                strength = 0.5  # "我是做财务的", "我是生产经理": the speaker's job, unless nothing else is said
             if best is None or strength > best[0]:
-                best = (strength, said[0], clause.text)
+                best = (strength, said[0], clause.text, ctx.message.sentence_of(clause))
     if best is not None:
-        ctx.add("industry", _glossed(best[1]), best[2])
+        ctx.add("industry", _glossed(best[1], best[3]), best[2])
         return
-    head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)
-    # no particle closing the head ("挺好的，")
+    head = re.split(r"[，,；;。\s]", ctx.message.text.strip(), maxsplit=1)  # no particle closing it ("挺好的，")
     if ctx.question == "basics" and len(head) == 2 and 2 <= len(head[0]) <= 6 and not find_quantities(head[0]) and \
             head[0][-1] not in "的了吧啊呢嘛呀哦" and \
             (find_quantities(head[1]) or _noun_sentence(ctx.message.text, head[0]) or plan_content().sector_of(head[0]) and not has_word(head[0], _complaint_words()) and

@@ -323,7 +323,7 @@ def _trade_of(clause: Clause) -> tuple[str, int, int] | None:
     """The trade the clause says, by the trade's own parser (imported here: importing the descriptions module at the
     top would register its extractors before these, and they run in the order they are registered)."""
     from advisor.diagnosis.extractors.descriptions import trade_said
-    return trade_said(clause)
+    return trade_said(clause, asked=False)
 
 
 def _offered(clause: Clause, start: int, end: int, trade: tuple[str, int, int] | None) -> bool:
