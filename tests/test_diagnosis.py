@@ -218,6 +218,9 @@ def test_networking_share_with_the_topic_in_the_clause_before(text, pct, evidenc
     ("检测仪器都接进了系统，办公电脑不联网，总的算大概一半设备联网。", 50.0),  # the whole said after its parts
     ("联到网上的有小一半。", 40.0),
     ("注塑机五十台，其中一台没联网。", 98.0),
+    ("织机大部分都联上网了。", 75.0),  # 部分 inside a share of all is no part
+    ("Half of our presses are networked.", 50.0),  # a share in English, capitalised
+    ("Two-thirds of the looms are connected.", 67.0),
 ])
 def test_networking_share_said_as_people_say_it(text, pct):
     facts = [f for f in extract_rules(text, turn=1, question="equipment")[0] if f.key == "equipment_networked_pct"]

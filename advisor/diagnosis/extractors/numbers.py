@@ -305,14 +305,15 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str) -> float | 
     eq = _lex()["equipment"]
     if short_answer(clause) is False:
         return 0.0  # "联网？没有的事"
-    if has_word(clause.text, eq["partial"]) and not has_word(clause.text, ["联网率"]):
-        return None
+    fraction = fraction_percent(clause.text)
+    if has_word(clause.text.replace(fraction[1], "") if fraction else clause.text, eq["partial"]) and \
+            not has_word(clause.text, ["联网率"]):
+        return None  # "有的车间联了" ("大部分都联网了" is a share of all)
     none = find_word(clause.text, eq["none_networked"])
     denied = none is not None and has_word(clause.text[:none[0]][-6:], eq["denied"])  # "也不是说完全没联网"
     pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
     if pct is not None:
         return pct.value
-    fraction = fraction_percent(clause.text)
     if fraction is not None:
         all_none = fraction[0] == 100 and none is not None and not denied and not has_word(clause.text[:none[0]], eq["only"])
         return 0.0 if all_none else fraction[0]  # "全部都是单机": none ("全部联网了只有一台没联网" is all)
