@@ -15,7 +15,7 @@ from evals.sentences import judge, load, score
 SENTENCES = load(PROJECT_ROOT / "tests" / "data" / "owner_sentences.yaml")
 # misread today (positions in the file): dialect magnitudes (廿几), people said as names ("我跟我老公"), a sum
 # of parts never said, a plan said without a plan word, a head office's system, a budget said with 使
-STILL_MISREAD = {3, 10, 11, 14, 17, 22, 48, 51, 53, 67, 77, 85, 86, 124, 125, 126, 129, 142, 144, 163, 178,
+STILL_MISREAD = {3, 10, 11, 14, 17, 22, 48, 53, 67, 77, 85, 86, 124, 125, 126, 129, 142, 144, 163, 178,
                  253, 261, 271, 343, 370, 378}
 # 378 ("老板娘天天在用她的CRM跟客户": her system beside customers is read as someone else's)
 # 370 ("电脑嘢我唔理，全部系我个女喺度搞": the work named in the clause before the agent is not carried over); 8
@@ -30,6 +30,7 @@ STILL_MISREAD = {3, 10, 11, 14, 17, 22, 48, 51, 53, 67, 77, 85, 86, 124, 125, 12
 # mends: the carry-over now needs a clause led by he/they (a subject left out was taken as the other firm's)
 # 271 (另外还有一个做网站的实习生: one more counted with a role the person words do not know)
 # 98 ("纸质单据…就取消了") since paper named and then said to be gone is a no (stop 36)
+# 51 ("生产线大部分都联网了") since 部分 inside a share of all is no part (stop 52)
 
 
 @pytest.mark.parametrize("index", [
