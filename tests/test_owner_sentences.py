@@ -148,6 +148,10 @@ def test_a_one_character_trade_is_read():
     ("我们在拼多多上卖收纳盒。", "收纳盒（电商）"),  # sold on a marketplace
     ("我们是卖米线的，昆明开了五家店。", "米线（门店）"),  # sold in the outlets counted beside it
     ("We mould rubber gaskets for pumps.", "rubber gaskets"),
+    ("我们在拉萨卖藏药。", "藏药"),  # a verb of many uses inside a name leaves the next verb its trade
+    ("我们拉链厂，一百多人，主要做服装拉链。", "服装拉链"),  # nor is a firm what it governs
+    ("我们生产中药饮片，六十多人。", "中药饮片"),
+    ("我们生产五金工具，从来不在淘宝上卖。", "五金工具"),  # never sold there: no 电商
 ])
 def test_the_trade_is_what_a_reader_would_label(text, trade):
     assert _interview(text).state.profile.get("industry") == trade
@@ -183,6 +187,8 @@ def test_a_system_said_unused_after_its_name(text, system, in_use):
     ("Our receptionist doubles as the IT person.", "digital_staff", 1),
     ("网络这块包给了外面一家公司，一年结一次，我们厂里没人懂。", "digital_staff", 0),  # outsiders, then nobody of ours
     ("信息部四个人：一个管网络，三个做系统开发。", "digital_staff", 4),  # the team counted, then what each does
+    ("全厂两百人的IT：小王管。", "digital_staff", 1),  # the firm's count before the colon is not the team's
+    ("我们做IT设备贸易的，物流外包出去了，自己没人送货。", "digital_staff", None),  # outsiders of something else
 ])
 def test_words_of_the_language_for_budget_and_it_staff(text, key, value):
     assert _interview(text).state.profile.get(key) == value
@@ -199,6 +205,13 @@ def test_someone_elses_boss_and_a_boss_who_leaves_it():
     ("这块我自己抓得挺紧，每周都过一遍。", True),  # how it is led follows the verb, not what is led
     ("仓库那套WMS就是我力推上的，现在也是我在管。", True),  # the system pushed in, then "now it is me"
     ("信息化这块我儿子在帮我弄，我基本不插手。", False),  # done for me by my son: the son leads
+    ("我们老板对这个很积极，开会就提。", True),  # "this", the work, is what the boss is keen on
+    ("老板对这个价格很在意。", None),  # the price is something else
+    ("这事儿我盯得不太紧，都是小王在推。", False),  # led little, by the speaker: 小王 leads
 ])
 def test_who_leads_said_beside_another_question(text, leads):
     assert _interview(text).state.profile.get("leadership") is leads
+
+
+def test_an_english_share_word_is_a_whole_word():
+    assert _interview("Everyone wants it but nothing is connected.").state.profile.get("equipment_networked_pct") != 100

@@ -47,10 +47,10 @@ _MAGNITUDE = {"百": 100, "千": 1_000, "万": 10_000, "w": 10_000, "wan": 10_00
               "k": 1_000, "million": 1_000_000,
               "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
 _FRACTIONS = [(re.compile(p, re.I), share) for p, share in (
-    (r"一小半|少部分|小部分|少数", 30.0), (r"一大半|大部分|大多数|绝大部分|most of", 75.0),
-    (r"一半多|过半|半数以上|多一半|一多半|more than half", 55.0), (r"小一半|不到一半|less than half", 40.0),
-    (r"一半|半数|half", 50.0), (r"\b(?:a|one) third of", 33.0), (r"two[ -]thirds of", 67.0),
-    (r"全部|都联网|所有|全都|all of|every", 100.0))]
+    (r"一小半|少部分|小部分|少数", 30.0), (r"一大半|大部分|大多数|绝大部分|\bmost of\b", 75.0),
+    (r"一半多|过半|半数以上|多一半|一多半|\bmore than half\b", 55.0), (r"小一半|不到一半|\bless than half\b", 40.0),
+    (r"一半|半数|\bhalf\b", 50.0), (r"\b(?:a|one) third of", 33.0), (r"\btwo[ -]thirds of", 67.0),
+    (r"全部|都联网|所有|全都|\ball of\b|\bevery\b(?!one|thing|body|where)", 100.0))]
 _PERSON_UNITS = {"个人", "号人", "名", "人", "位", "people", "staff", "employees", "workers", "person", "persons"}
 _MONEY_UNITS = {"万元", "元", "块", "rmb", "yuan"}
 

@@ -20,12 +20,10 @@ def _words(key: str) -> str:
 def _trade_patterns() -> list[re.Pattern]:
     """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
     "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
-    verbs, places, subject = _words("trade_verbs"), _words("places"), _words("subjects")
-    counts = _words("english_counts")
-    # "we run an inventory system from Kingdee": a system in use, not the trade
-    nouns = "|".join(re.escape(w) for w in _lex()["systems"]["system_nouns"] if w.isascii())
-    firm = "|".join(re.escape(w) for w in _lex()["industry"]["subjects"] if w not in _lex()["industry"]["persons"])
-    stop = r"[^，。,；;！!？?的]"
+    ind, places, subject = _lex()["industry"], _words("places"), _words("subjects")
+    verbs = "|".join(map(re.escape, sorted(set(ind["trade_verbs"]) - set(ind["verbs_when_asked"]), key=len)[::-1]))
+    nouns = "|".join(re.escape(w) for w in _lex()["systems"]["system_nouns"] if w.isascii())  # "we run a … system"
+    firm = "|".join(re.escape(w) for w in ind["subjects"] if w not in ind["persons"])
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
         re.compile(r"^(?:我们|公司|本公司|目前|现在)?(?:的)?(?:主营|主业|主要业务|主要产品)(?:业务|产品|项目)?(?:是|为)"
@@ -41,17 +39,21 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
                    rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
+        # a verb of many uses right after the firm, a frame or a short place ("主要拉冻货", "在仁怀烤酒"; not "服装ERP")
+        re.compile(rf"(?:^|{subject}|{_words('frames')}|在[\u4e00-\u9fff]{{1,3}})(?P<verb>{_words('verbs_when_asked')})"
+                   rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)(?=的|生意|为主|$)"),
         # "我们是炒火锅底料的": the enterprise classed by what it does, the 是…的 frame closing the clause
         re.compile(rf"^(?:{firm})(?:就|也|主要|其实)?是(?P<obj>[^，。,；;！!？?是]{{3,12}}?)的$"),
         # "我们学校主要是少儿美术培训": what the enterprise mainly is, said of it
         re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
-        re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>{stop}{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
+        re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>[^，。,；;！!？?的]{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         # ("we do use DingTalk": an emphatic do before a verb is no trade)
         re.compile(rf"\bwe (?:make|produce|manufacture|sell|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|source|print|"
                    r"build|assemble|mou?ld|cast|stamp|weave|knit|sew|roast|brew|bake|distil+|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
                    r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"
+                   r"(?!(?:everything|all|it|this|that|our|my|every|a wide)\b)"  # "we bake everything fresh"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We're a small outfit doing PCB assembly": the firm, then what it does
         re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){{0,2}}?(?:outfit|team|{_FIRM_EN})"
@@ -64,7 +66,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[\d,]+-(?:person|people|man) |small |mid-size |regional "
                    rf"|local |family-run )?(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}))", re.I),
         # "I own three dental clinics", "we run a couple of bakeries": the places of business the owner runs, counted
-        re.compile(rf"\b(?:I|we) (?:run|own|operate) (?:{counts}|\d+) (?:small |family-run |local )?"
+        re.compile(rf"\b(?:I|we) (?:run|own|operate) (?:{_words('english_counts')}|\d+) (?:small |family-run |local )?"
                    rf"(?P<obj>[a-z][a-z\s-]{{2,40}}?(?:{_FIRM_EN}|{_TRADE_FIRM_EN})(?:e?s)?)\b", re.I),
         # a firm named by its trade, said of ourselves ("We're a freight forwarder"; not "we have a forwarder who…")
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own)|this is) an? (?:small |mid-size |regional |local |family-run )?"
@@ -76,10 +78,10 @@ def _trade_patterns() -> list[re.Pattern]:
 
 
 @per_knowledge
-def _cues() -> tuple[re.Pattern, re.Pattern]:
-    """What may end right before a trade verb of many uses (the firm, a frame, a short place); outlets counted."""
-    return (re.compile(rf"(?:^|{_words('subjects')}|{_words('frames')}|在[\u4e00-\u9fff]{{1,3}})$"),
-            re.compile(rf"[一两三四五六七八九十几\d]+[家间个](?:{_words('outlets')})"))  # "开了五家店"
+def _cues() -> tuple[re.Pattern, re.Pattern]:  # selling on a marketplace ("淘宝上开店"); outlets opened ("开了五家店")
+    markets = rf"(?<![不没])(?<!不在|没在)(?:{_words('marketplaces')})[上里]?(?:{_words('selling')})(?!家)"
+    return (re.compile(markets, re.I),
+            re.compile(rf"开了?[^，。,；;]{{0,6}}?[家间个](?:{_words('outlets')})"))
 
 
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
@@ -122,19 +124,16 @@ def _noun_sentence(text: str, head: str) -> bool:
 
 
 def _glossed(trade: str, sentence: str = "") -> str:
-    """The trade with what it is after it, so that the sector, the plan and the Chinese report know it: an English
-    trade's Chinese words ("print shop（印刷）"), a marketplace ("在抖音卖茶具": 茶具（电商）), the outlets counted beside
-    it ("卖米线的，开了五家店": 米线（门店）); the owner's own words stay first."""
-    lex = _lex()["industry"]
-    gloss = lex["marketplace_gloss"]
-    if has_word(sentence or trade, lex["marketplaces"]) and gloss not in trade:
+    """The trade, then what it is, for the sector, the plan and the report: an English trade's Chinese ("print
+    shop（印刷）"), a marketplace ("在抖音卖茶具": 茶具（电商）), the outlets opened ("卖米线的，开了五家店": 米线（门店）)."""
+    lex, gloss = _lex()["industry"], _lex()["industry"]["marketplace_gloss"]
+    if (has_word(trade, lex["marketplaces"]) or _cues()[0].search(sentence)) and gloss not in trade:
         return f"{trade}（{gloss}）"
     if _cues()[1].search(sentence) and not has_word(trade, lex["places"]):
         return f"{trade}（{lex['outlets'][0]}）"
     if not trade.isascii():
         return trade
-    english = _lex()["industry"]["english"]
-    glosses = list(dict.fromkeys(english[word] for _, _, word in find_all(trade.lower(), list(english))))
+    glosses = list(dict.fromkeys(lex["english"][word] for _, _, word in find_all(trade.lower(), list(lex["english"]))))
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
@@ -154,9 +153,9 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
         return None
     for pattern in _trade_patterns():
         m = pattern.search(clause.text)
-        if m is not None and m.groupdict().get("verb") in lex["verbs_when_asked"] and not (
-                asked and _cues()[0].search(clause.text[:m.start("verb")])):
-            continue  # right after the enterprise, a frame or a place ("在仁怀烤酒"), not inside a word ("服装ERP")
+        if m is not None and m.groupdict().get("verb") in lex["verbs_when_asked"] and (not asked or has_word(
+                m.group("obj"), lex["places"] + lex["trade_verbs"] + lex["customers"])):  # not "拉链厂", "拉客户"
+            continue
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                 not has_word(clause.text[:m.start("obj")], lex["now"]) or \
                 m.group("obj").startswith(tuple(lex["another"])):

@@ -7,7 +7,7 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
-from advisor.diagnosis.extractors.people import computers_before
+from advisor.diagnosis.extractors.tending import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.reading import Clause, negated
@@ -110,6 +110,7 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     the_one = re.match(r"的(?:那个|那位|一个|人)", after)  # "他是最积极的那个"
     if after.startswith("的") and after.rstrip("的了啊呀 ") and not the_one or towards and not (
             has_word(towards.group("what"), _lex()["leading"]["digital_work"]) or
+            _pronoun_only().match(towards.group("what").strip()) or  # "对这个很积极"
             _system_mentions(towards.group("what")) or "系统" in towards.group("what")):
         return None  # "老板抓得紧的是回款", "老板只对成本抓得紧", "老板被客户催着": something else is followed
     agent = re.search(r"(?:是|由|靠|让|派|叫|交给)(?P<who>[^，。,是由让派]{1,8})$", clause.text[:leads[0]])
@@ -120,6 +121,12 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
             not he_is_the_boss):
         return "someone else"  # "老板天天挂嘴上，但具体都是刘副总在推", "老板让我主导" ("老板是真的很重视" is the boss)
     return True
+
+
+@per_knowledge
+def _pronoun_only() -> re.Pattern:
+    """A pronoun for the work with at most an adverb after it ("这个很", not "这个价格很")."""
+    return re.compile(rf"(?:{_words_of('pronouns')})[\u4e00-\u9fff]{{0,2}}$")
 
 
 @per_knowledge
@@ -334,7 +341,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
 def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
     """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能交给谁") after the work, or a system, was named before it
     in its sentence or in the sentence before ("数字化的事我不懂，都是我闺女说了算"; "外甥吵着要上系统。拍板的还是我。")."""
-    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:{_words_of('now')})?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
+    now = _words_of("now")
+    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:{now})?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
                     clause.text) and not _no_one_else(clause.text, verbs):
         return False
     before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
@@ -360,7 +368,8 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     ("我负责采购": something else)."""
     # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
     rest = re.sub(r"^(?:起来|出来|上来|下去|上|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
-    rest = re.sub(r"^得[\u4e00-\u9fff]{1,4}$", "", rest)  # how it is led ("盯得很紧", "抓得挺严"), not what
+    if not has_word(rest, words["led_little"]):  # how it is led ("盯得很紧"), not what; "管得很少" is no lead
+        rest = re.sub(r"^得[\u4e00-\u9fff]{1,4}$", "", rest)
     # "I'm driving it myself": who does it, said again
     rest = re.sub(rf"(?:\s*\b(?:{_words_of('by_oneself')}))+$", "", rest, flags=re.I)
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from advisor.diagnosis.extractors.base import MEANING, Context, _lex, extractor
 from advisor.diagnosis.extractors.leaders import _leads_something_else
-from advisor.diagnosis.extractors.people import about_computers
+from advisor.diagnosis.extractors.tending import about_computers
 from advisor.diagnosis.extractors.systems import said_elsewhere, use_said
 from advisor.diagnosis.lexicon import has_word
 from advisor.diagnosis.reading import answer_polarity

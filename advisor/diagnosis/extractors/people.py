@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.extractors.numbers import _money_total
+from advisor.diagnosis.extractors.tending import computers_before, outsiders_before, tends
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
@@ -17,9 +19,14 @@ _MORE_REACH = 8  # how far before a count a word saying it is more is looked for
 def _words_after(q: Quantity, clause: str, chars: int) -> str:
     """What a count counts, past an English word saying how they work ("Three full-time IT staff": the staff)."""
     after = q.after(clause, chars + 12)
+    how = _how_they_work().match(after) if clause.isascii() else None
+    return after[how.end():][:chars + 10] if how else after[:chars]
+
+
+@per_knowledge
+def _how_they_work() -> re.Pattern:
     people = _lex()["people"]
-    how = re.match(rf"\s*(?:{'|'.join(map(re.escape, people['dedicated'] + people['part_time']))})\b", after, re.I)
-    return (after[how.end():] if how and clause.isascii() else after)[:chars + 1 if how else chars]
+    return re.compile(rf"\s*(?:{'|'.join(map(re.escape, people['dedicated'] + people['part_time']))})\b", re.I)
 
 
 def _person_count(q: Quantity, clause: str) -> bool:
@@ -55,7 +62,7 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
         group = re.match(r"\s*[a-z]*\s*(?:in|on)\s+(?:the\s+|our\s+)?(?P<group>IT|tech|digital)"
                          r"(?: team| department)?\s*(?:[,.;]|$| and\b| plus\b)", q.after(clause.text, 40), re.I)
         after += " " + group.group("group") if group else ""
-    if has_word(before + after, people["digital"]) or _tends(clause.text):
+    if has_word(before + after, people["digital"]) or tends(clause.text):
         return "digital"  # "有个小伙子专门弄电脑": who tends the computers
     if _digital_topic(before_clause) and not has_word(clause.text, people["firm_wide"]):
         return "digital"  # "咱这IT部门啊，连我在内仨人", "We have a small digital team, four people"
@@ -168,7 +175,7 @@ def people(ctx: Context) -> None:
             # the IT people counted in the clause before (someone tending the computers is one), for a count said
             # as more of them ("有个小伙子专门弄电脑，加上我儿子就两个人", "网管一个，还有一个管系统的")
             before = (digital_best[0], digital_clause) if digital_best and digital_clause else \
-                (1, previous) if digital_best is None and before_clause and _tends(before_clause) else None
+                (1, previous) if digital_best is None and before_clause and tends(before_clause) else None
             if scope != "digital" and _said_as_more(q, clause, before, previous):
                 scope = "digital"
             if scope == "digital" and digital_clause is not None and digital_clause.sentence == clause.sentence \
@@ -197,10 +204,10 @@ def people(ctx: Context) -> None:
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
                 not negated(clause.text, find_word(clause.text, people["tend_verbs"])[0]):
-            team = [q.value for q in find_quantities(clause.topic) if _person_count(q, clause.topic)]
+            team = [q.value for q in find_quantities(clause.topic) if _person_count(q, clause.topic) and
+                    not has_word(clause.topic, people["firm_wide"])]  # not "全厂两百人的IT："
             digital_best = (team[0] if team else 1, f"{clause.topic}？{clause.text}")  # "IT？前台小王兼着"
-        elif digital_best is None and has_word(earlier := _said_before(ctx, clause), people["outsider"]) and \
-                has_word(earlier, people["digital"] + people["tended"]) and \
+        elif digital_best is None and (earlier := outsiders_before(ctx, clause)) and \
                 has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
             digital_best = (0, f"{earlier}{clause.text}")  # "IT外包给一家公司，包年的，我们自己没人"
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
@@ -236,11 +243,6 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
-
-
-def _said_before(ctx: Context, clause: Clause) -> str:
-    """The clauses of its sentence before ``clause``, each closed by a comma."""
-    return "".join(c.text + "，" for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start)
 
 
 def _groups_summed(text: str) -> bool:
@@ -302,14 +304,6 @@ def _people_topic(ctx: Context, clause: Clause) -> bool:
         not find_quantities(first.text)
 
 
-def _tends(text: str, tended: list[str] | None = None) -> bool:
-    """A clause that says someone of the firm tends the computers ("小伙子专门搞电脑"), not an outsider."""
-    people = _lex()["people"]
-    what = find_word(text, tended or people["tended"])
-    return has_word(text, people["tend_verbs"]) and what is not None and not has_word(text, people["outsider"]) and \
-        not has_word(text[what[0] + len(what[1]):][:3], people["tended_not"])  # "搞网络推广" is marketing
-
-
 def _tended(ctx: Context) -> tuple[float, str] | None:
     """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
     one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管"). Asked about
@@ -323,7 +317,7 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
         if _readable(clause) and computers_before(ctx, clause) and has_word(clause.text, people["part_time"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]):
             return 1, ctx.message.sentence_of(clause)  # "电脑有毛病找会计，她兼着弄": the computers, then who does it
-        if not _readable(clause) or not _tends(clause.text, tended):
+        if not _readable(clause) or not tends(clause.text, tended):
             continue
         verb = find_word(clause.text, people["tend_verbs"])
         if negated(clause.text, verb[0]):
@@ -331,25 +325,6 @@ def _tended(ctx: Context) -> tuple[float, str] | None:
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
         return (counted[0] if counted else 1), clause.text
     return None
-
-
-def computers_before(ctx: Context, clause: Clause) -> bool:
-    """The computers (not the digital work) are the topic of ``clause``: its echoed topic or the clause just before
-    it in its sentence names them ("电脑啊系统啊，都是跟单的小姑娘兼着弄"), and the clause names neither the work nor a turn
-    ("电脑我不太懂，数字化这块是我儿子在抓" says who leads)."""
-    if has_word(clause.text, _lex()["leading"]["digital_work"] + _lex()["modality"]["contrast"]):
-        return False
-    before = [c for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start][-1:]
-    return about_computers(clause.topic + "".join(c.topic + c.text for c in before))
-
-
-def about_computers(text: str) -> bool:
-    """``text`` names the computers, not the digital work nor a trade ("网络推广"): who tends them is the IT people,
-    not who leads."""
-    people = _lex()["people"]
-    found = find_word(text, people["tended"])
-    return found is not None and not has_word(text[found[0] + len(found[1]):][:3], people["tended_not"]) and \
-        not has_word(text, _lex()["leading"]["digital_work"])
 
 
 def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:

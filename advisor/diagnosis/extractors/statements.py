@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
 from advisor.diagnosis.extractors.leaders import _leads_something_else, _taken_back, in_name_only, read_boss, read_leader
-from advisor.diagnosis.extractors.people import about_computers, computers_before
+from advisor.diagnosis.extractors.tending import about_computers, computers_before
 from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
