@@ -36,7 +36,7 @@ def test_a_writer_who_never_labelled_a_key_teaches_nothing_about_it():
 
 # fresh sentences, in none of the training files, that the word lists do not read
 @pytest.mark.parametrize("text,key,value", [
-    ("老爷子对电脑这些不感冒", "leadership", False),
+    ("老爷子对电脑这些不来电", "leadership", False),  # "不感冒" is read by the words since stop 52 (a care denied)
     ("我老豆唔理呢啲嘢，全部交俾IT", "leadership", False),
     ("仓库进出全凭一本账本", "manual_records", True),
     ("我们那套MES，工人嫌麻烦早就不点了", "system.mes", False),
