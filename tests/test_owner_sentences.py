@@ -215,3 +215,26 @@ def test_who_leads_said_beside_another_question(text, leads):
 
 def test_an_english_share_word_is_a_whole_word():
     assert _interview("Everyone wants it but nothing is connected.").state.profile.get("equipment_networked_pct") != 100
+
+
+# --- stop 53, sentences written for this test: what a fresh set (owner_sentences_fresh8) showed missing -----------
+@pytest.mark.parametrize("text,key,value", [
+    ("做包装印刷的，一年开票五千来万，今年老板批了三十万专门上系统。", "digital_budget_wan", 30.0),  # its purpose after it
+    ("做包装印刷的，一年开票五千来万，今年老板批了三十万专门上系统。", "revenue_wan", 5000.0),
+    ("我们四个合伙人一起开的店。", "employees", None),  # the owners counted, not the headcount
+    ("店里一共十二个人，两个合伙人也在柜台。", "employees", 12),
+    ("有家公司上门推销WMS，开价八万，我嫌贵没要。", "system.wms", False),  # a pitch refused later
+    ("CRM我们看过三家，最后哪家都没签。", "system.crm", False),
+    ("那套报表软件的年费去年就没续了。", "system.bi", False),
+    ("厂里没几个人会用电脑。", "employees", None),  # "few", not a count
+])
+def test_what_a_later_clause_says_of_an_amount_a_count_or_a_system(text, key, value):
+    assert _interview(text).state.profile.get(key) == value
+
+
+@pytest.mark.parametrize("text,leads", [
+    ("董事长就是我本人，上系统的事都是我一手抓的。", True),  # the boss is "me", said in that order
+    ("It's a family firm, and frankly I'm the one pushing all the digital stuff.", True),  # a hedge before "I"
+])
+def test_the_speaker_who_is_the_boss_leads(text, leads):
+    assert _interview(text).state.profile.get("leadership") is leads

@@ -157,6 +157,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # "金蝶K3", "用友U8", "T+3": a product's model, not a figure ("HKD1200万" is one)
         if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
             continue  # "差点破亿": a figure not reached is no figure
+        if num.startswith("几") and re.search(r"没有?$", text[:m.start("num")]):
+            continue  # "没几个人会用": few, not a figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
         if value is None:
             continue

@@ -272,8 +272,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         agent = None
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
         agent_words = r"(?:[^，。,是由]{1,12}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})",
-                        rf"^(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})",
+        # an English verb is a whole word ("I'm the one pushing it" is no "push" led by "I'm the one")
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})(?![A-Za-z])",
+                        rf"^(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})(?![A-Za-z])",
                         rf"(?P<verb>{verbs})的(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的还是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
@@ -308,6 +309,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if agent is None or nobody is not None and has_word(agent, words["boss"]):
             continue  # after "nobody leads it", the boss named as an agent is something else ("冇人负责，老细话…先至搞")
         nobody = None
+        # "and honestly I'm the one pushing it": who, less the words around it
+        agent = re.sub(rf"^(?:(?:and|but|{_words_of('hedges')})\s+)+|(?: is|'s| am|'m| are|'re) (?:{the_one})\s*$", "",
+                       agent, flags=re.I)
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(rf"(?:在|来)?(?:{_words_of('for_me')})$", "", agent)  # "我女儿在帮我弄": the daughter does it
@@ -385,7 +389,7 @@ def _named_colleague(agent: str, words: dict[str, list[str]]) -> bool:
 def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
     """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
     and "I am the owner" say the opposite)."""
-    text = ctx.message.text
-    if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{'|'.join(map(re.escape, words['boss']))})", text, re.I):
-        return False
+    text, bosses = ctx.message.text, "|".join(map(re.escape, words["boss"]))
+    if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{bosses})|(?:{bosses})(?:就|即|也)?是(?:我|本人)", text, re.I):
+        return False  # "我是老板", "老板就是我自己"
     return has_word(text, words["boss"])

@@ -76,6 +76,9 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
     part = _cue_before(clause.text, q.start, people["part_of"], 6)
     if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
+    owners = find_word(q.after(clause.text, 8), people["owners"])
+    if owners is not None and owners[0] <= 2:
+        return "subgroup"  # "我们三个合伙人", "two co-founders": the owners counted, not the headcount
     if q.value < 3 and not has_word(before, people["total"]):
         return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
     if _only_those_who(clause.text, q):
