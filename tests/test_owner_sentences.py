@@ -152,6 +152,9 @@ def test_a_one_character_trade_is_read():
     ("我们拉链厂，一百多人，主要做服装拉链。", "服装拉链"),  # nor is a firm what it governs
     ("我们生产中药饮片，六十多人。", "中药饮片"),
     ("我们生产五金工具，从来不在淘宝上卖。", "五金工具"),  # never sold there: no 电商
+    ("我们主要给几家连锁面包店供纸盒和托盘。", "纸盒和托盘"),  # for whom, between the firm and the verb (stop 53)
+    ("We mostly repair and service cold-room compressors.", "repair of cold-room compressors（维修）"),  # the verb is the trade
+    ("We distribute frozen seafood to hotels.", "distribution of frozen seafood（分销配送、水产）"),
 ])
 def test_the_trade_is_what_a_reader_would_label(text, trade):
     assert _interview(text).state.profile.get("industry") == trade

@@ -24,6 +24,7 @@ def _trade_patterns() -> list[re.Pattern]:
     verbs = "|".join(map(re.escape, sorted(set(ind["trade_verbs"]) - set(ind["verbs_when_asked"]), key=len)[::-1]))
     nouns = "|".join(re.escape(w) for w in _lex()["systems"]["system_nouns"] if w.isascii())  # "we run a … system"
     firm = "|".join(re.escape(w) for w in ind["subjects"] if w not in ind["persons"])
+    for_whom, english = "|".join(map(re.escape, _lex()["systems"]["benefactive"])), _words("english_trade_verbs")
     return [
         re.compile(rf"(?:{verbs})(?:的是|的就是)(?P<obj>[^，。,；;！!？?]{{2,16}})"),
         re.compile(r"^(?:我们|公司|本公司|目前|现在)?(?:的)?(?:主营|主业|主要业务|主要产品)(?:业务|产品|项目)?(?:是|为)"
@@ -34,9 +35,11 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
-        # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"), not any verb
-        # anywhere ("每年在做一次复盘")
-        re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)[^，。,]{{0,6}}?)(?<![这那各哪某几多两一])(?P<verb>{verbs})"
+        # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"; for whom between:
+        # "我们给连锁茶饮店供杯盖"), not any verb anywhere ("每年在做一次复盘")
+        re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)"
+                   rf"(?:[^，。,]{{0,6}}?|[^，。,]{{0,4}}?(?:{for_whom})[^，。,]{{1,12}}?))"
+                   rf"(?<![这那各哪某几多两一])(?P<verb>{verbs})"
                    rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
         # a verb of many uses right after the firm, a frame or a short place ("主要拉冻货", "在仁怀烤酒"; not "服装ERP")
@@ -48,11 +51,9 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>[^，。,；;！!？?的]{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
-        # ("we do use DingTalk": an emphatic do before a verb is no trade)
-        re.compile(rf"\bwe (?:make|produce|manufacture|sell|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|source|print|"
-                   r"build|assemble|mou?ld|cast|stamp|weave|knit|sew|roast|brew|bake|distil+|"
+        re.compile(rf"\bwe (?:(?:{_words('english_frames')}) )?(?:(?P<verbs>(?:{english})(?: and (?:{english}))?)|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
-                   r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"
+                   r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"  # "we do use DingTalk"
                    r"(?!(?:everything|all|it|this|that|our|my|every|a wide)\b)"  # "we bake everything fresh"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We're a small outfit doing PCB assembly": the firm, then what it does
@@ -80,15 +81,13 @@ def _trade_patterns() -> list[re.Pattern]:
 @per_knowledge
 def _cues() -> tuple[re.Pattern, re.Pattern]:  # selling on a marketplace ("淘宝上开店"); outlets opened ("开了五家店")
     markets = rf"(?<![不没])(?<!不在|没在)(?:{_words('marketplaces')})[上里]?(?:{_words('selling')})(?!家)"
-    return (re.compile(markets, re.I),
-            re.compile(rf"开了?[^，。,；;]{{0,6}}?[家间个](?:{_words('outlets')})"))
+    return re.compile(markets, re.I), re.compile(rf"开了?[^，。,；;]{{0,6}}?[家间个](?:{_words('outlets')})")
 
 
+# English nouns of a firm; then those that name a firm by its trade ("a freight forwarder", "a family-run bakery")
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
-# English nouns that name a firm by its trade ("a freight forwarder", "a family-run bakery")
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
-# "3D", "5G", "B2B": a digit in a name is no number
-_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")
+_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")  # 3D, B2B: no number
 
 
 def _trade(obj: str, closed: bool = False) -> str | None:
@@ -183,8 +182,10 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
             if whole and len(grown) < 2:
                 continue  # "养殖的是对虾": the object follows, in another construction
             return grown + gloss, m.start("obj"), m.end("obj")
-        if trade:
-            return trade, m.start("obj"), m.end("obj")
+        named = [lex["english_verbs_named"][w] for w in (m.groupdict().get("verbs") or "").lower().split()
+                 if w in lex["english_verbs_named"]]
+        if trade:  # "we service and repair forklifts": repair of forklifts
+            return (f"{named[-1]} of {trade}" if named else trade), m.start("obj"), m.end("obj")
     return None
 
 
