@@ -238,6 +238,8 @@ def test_what_a_later_clause_says_of_an_amount_a_count_or_a_system(text, key, va
 @pytest.mark.parametrize("text,leads", [
     ("董事长就是我本人，上系统的事都是我一手抓的。", True),  # the boss is "me", said in that order
     ("It's a family firm, and frankly I'm the one pushing all the digital stuff.", True),  # a hedge before "I"
+    ("我们老板嘴上说要搞，可他自己从来不理，全推给车间主任。", False),  # the boss ignores it and hands it on
+    ("The founder leaves all the software side to our ops manager.", False),
 ])
 def test_the_speaker_who_is_the_boss_leads(text, leads):
     assert _interview(text).state.profile.get("leadership") is leads
