@@ -155,6 +155,8 @@ def test_a_one_character_trade_is_read():
     ("我们主要给几家连锁面包店供纸盒和托盘。", "纸盒和托盘"),  # for whom, between the firm and the verb (stop 53)
     ("We mostly repair and service cold-room compressors.", "repair of cold-room compressors（维修）"),  # the verb is the trade
     ("We distribute frozen seafood to hotels.", "distribution of frozen seafood（分销配送、水产）"),
+    ("我们主要给几家连锁药店供应商品。", None),  # 供应 is no trade verb of its own here (供应商, 供应链)
+    ("We mainly sell to supermarkets.", None),  # whom it is sold to is no trade
 ])
 def test_the_trade_is_what_a_reader_would_label(text, trade):
     assert _interview(text).state.profile.get("industry") == trade
@@ -224,10 +226,13 @@ def test_an_english_share_word_is_a_whole_word():
 @pytest.mark.parametrize("text,key,value", [
     ("做包装印刷的，一年开票五千来万，今年老板批了三十万专门上系统。", "digital_budget_wan", 30.0),  # its purpose after it
     ("做包装印刷的，一年开票五千来万，今年老板批了三十万专门上系统。", "revenue_wan", 5000.0),
-    ("我们四个合伙人一起开的店。", "employees", None),  # the owners counted, not the headcount
-    ("店里一共十二个人，两个合伙人也在柜台。", "employees", 12),
+    ("店里一共十二个人，两个合伙人也在柜台。", "employees", 12),  # the total, with the owners inside it
+    ("厂里六十来号人，两个股东也天天在车间。", "employees", 60),  # the owners beside another count are a part
+    ("就我们三个合伙人在做，没请人。", "employees", 3),  # the owners alone are all there is
+    ("营收两千万，其中三百万是数字化服务收入。", "digital_budget_wan", None),  # money that comes in is no budget
+    ("我们用金蝶，客户没要求用别的。", "system.erp", True),  # 没要求 is no refusal
     ("有家公司上门推销WMS，开价八万，我嫌贵没要。", "system.wms", False),  # a pitch refused later
-    ("CRM我们看过三家，最后哪家都没签。", "system.crm", False),
+    ("CRM我们看过三家，最后都没谈成。", "system.crm", False),
     ("那套报表软件的年费去年就没续了。", "system.bi", False),
     ("厂里没几个人会用电脑。", "employees", None),  # "few", not a count
 ])
@@ -237,9 +242,11 @@ def test_what_a_later_clause_says_of_an_amount_a_count_or_a_system(text, key, va
 
 @pytest.mark.parametrize("text,leads", [
     ("董事长就是我本人，上系统的事都是我一手抓的。", True),  # the boss is "me", said in that order
-    ("It's a family firm, and frankly I'm the one pushing all the digital stuff.", True),  # a hedge before "I"
+    ("Honestly I'm the one pushing all the digital stuff, I own the place.", True),  # a hedge before "I"
     ("我们老板嘴上说要搞，可他自己从来不理，全推给车间主任。", False),  # the boss ignores it and hands it on
     ("The founder leaves all the software side to our ops manager.", False),
+    ("老板是我爸，信息化这块是我在牵头。", False),  # the boss is "my dad", not "me"
+    ("My brother owns the firm; frankly I'm the one driving all the digital stuff, I'm just the sales director.", False),
 ])
 def test_the_speaker_who_is_the_boss_leads(text, leads):
     assert _interview(text).state.profile.get("leadership") is leads

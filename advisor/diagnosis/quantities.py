@@ -143,6 +143,14 @@ def _normalise(text: str) -> str:
     return _ENGLISH_WORD.sub(lambda m: _ENGLISH[m.group(1).lower()].ljust(len(m.group(1))), text)
 
 
+_FEW = re.compile("没有?几")
+
+
+def says_few(text: str) -> bool:
+    """"没几个人会用", "没有几台联网": few, said without a figure (neither a count nor none)."""
+    return _FEW.search(text) is not None
+
+
 def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     scales: list[float | None] = []  # the factor each number was scaled by (None: said without magnitude)
@@ -157,7 +165,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # "金蝶K3", "用友U8", "T+3": a product's model, not a figure ("HKD1200万" is one)
         if re.search(r"(?:差点|差一点|差点儿|almost reached|nearly hit)\s*(?:就)?(?:破|过|到|上)?$", text[:m.start("num")]):
             continue  # "差点破亿": a figure not reached is no figure
-        if num.startswith("几") and re.search(r"没有?$", text[:m.start("num")]):
+        if num.startswith("几") and _FEW.search(text[max(0, m.start("num") - 2):m.start("num") + 1]):
             continue  # "没几个人会用": few, not a figure
         value, approx = (_MAGNITUDE[num], True) if bare_magnitude else _number(num)
         if value is None:

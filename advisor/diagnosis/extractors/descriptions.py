@@ -38,7 +38,7 @@ def _trade_patterns() -> list[re.Pattern]:
         # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"; for whom between:
         # "我们给连锁茶饮店供杯盖"), not any verb anywhere ("每年在做一次复盘")
         re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)"
-                   rf"(?:[^，。,]{{0,6}}?|[^，。,]{{0,4}}?(?:{for_whom})[^，。,]{{1,12}}?))"
+                   rf"(?:[^，。,]{{0,6}}?|[^，。,]{{0,4}}?(?<![因作认成以])(?:{for_whom})[^，。,]{{1,12}}?))"
                    rf"(?<![这那各哪某几多两一])(?P<verb>{verbs})"
                    rf"(?P<obj>[^，。,；;！!？?的是都]{{1,16}}?)"
                    rf"(?=的|生意|为主|$)"),
@@ -54,7 +54,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"\bwe (?:(?:{_words('english_frames')}) )?(?:(?P<verbs>(?:{english})(?: and (?:{english}))?)|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
                    r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"  # "we do use DingTalk"
-                   r"(?!(?:everything|all|it|this|that|our|my|every|a wide)\b)"  # "we bake everything fresh"
+                   rf"(?!(?:{_words('english_not_objects')})\b)"  # "we bake everything fresh", "we sell online"
                    r"(?P<obj>[a-z\d][a-z\d\s-]{2,40}?)(?:\s+(?:in|for|from|to)\b|[,.:;。]|$)", re.I),
         # "We're a small outfit doing PCB assembly": the firm, then what it does
         re.compile(rf"\b(?:we(?:'re| are)|this is) an? (?:[a-z-]+ ){{0,2}}?(?:outfit|team|{_FIRM_EN})"
@@ -73,7 +73,7 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own)|this is) an? (?:small |mid-size |regional |local |family-run )?"
                    rf"(?P<obj>(?:[a-z-]+ ){{0,3}}?(?:{_TRADE_FIRM_EN}))\b(?! (?:to|for|of)\b)", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
-        re.compile(rf"^(?!(?:our|the|my|their|his|her)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
+        re.compile(rf"^(?!(?:our|the|my|their|his|her|we|i|they)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
                    rf"(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
     ]
 
@@ -152,9 +152,10 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
         return None
     for pattern in _trade_patterns():
         m = pattern.search(clause.text)
-        if m is not None and m.groupdict().get("verb") in lex["verbs_when_asked"] and (not asked or has_word(
-                m.group("obj"), lex["places"] + lex["trade_verbs"] + lex["customers"])):  # not "拉链厂", "拉客户"
-            continue
+        verbs = (m.groupdict().get("verbs") or "").lower() if m else ""  # English, paired ("make and sell")
+        if m and (m.groupdict().get("verb") in lex["verbs_when_asked"] or has_word(verbs, lex["english_when_asked"])) \
+                and (not asked or has_word(m.group("obj"), lex["places"] + lex["trade_verbs"] + lex["customers"])):
+            continue  # a verb of many uses, only when asked what we do ("We install updates weekly"; not "拉链厂", "拉客户")
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                 not has_word(clause.text[:m.start("obj")], lex["now"]) or \
                 m.group("obj").startswith(tuple(lex["another"])):
@@ -182,8 +183,7 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
             if whole and len(grown) < 2:
                 continue  # "养殖的是对虾": the object follows, in another construction
             return grown + gloss, m.start("obj"), m.end("obj")
-        named = [lex["english_verbs_named"][w] for w in (m.groupdict().get("verbs") or "").lower().split()
-                 if w in lex["english_verbs_named"]]
+        named = list(filter(None, map(lex["english_verbs_named"].get, verbs.split())))
         if trade:  # "we service and repair forklifts": repair of forklifts
             return (f"{named[-1]} of {trade}" if named else trade), m.start("obj"), m.end("obj")
     return None

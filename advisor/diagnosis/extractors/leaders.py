@@ -309,9 +309,10 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         if agent is None or nobody is not None and has_word(agent, words["boss"]):
             continue  # after "nobody leads it", the boss named as an agent is something else ("冇人负责，老细话…先至搞")
         nobody = None
-        # "and honestly I'm the one pushing it": who, less the words around it
-        agent = re.sub(rf"^(?:(?:and|but|{_words_of('hedges')})\s+)+|(?: is|'s| am|'m| are|'re) (?:{the_one})\s*$", "",
-                       agent, flags=re.I)
+        # "honestly I'm the one pushing it": "I", less the words around it ("and I'm the one …" after another clause
+        # is left alone: on a held-out set it read a speaker who is not the boss)
+        agent = re.sub(rf"^(?:(?:{_words_of('hedges')})\s+)+|(?: is|'s| am|'m| are|'re) (?:{the_one})\s*$", "", agent,
+                       flags=re.I)
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(rf"(?:在|来)?(?:{_words_of('for_me')})$", "", agent)  # "我女儿在帮我弄": the daughter does it
@@ -390,6 +391,9 @@ def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
     """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
     and "I am the owner" say the opposite)."""
     text, bosses = ctx.message.text, "|".join(map(re.escape, words["boss"]))
-    if re.search(rf"(?:我|I)(?:就|也)?(?:是| am (?:the )?)(?:{bosses})|(?:{bosses})(?:就|即|也)?是(?:我|本人)", text, re.I):
-        return False  # "我是老板", "老板就是我自己"
-    return has_word(text, words["boss"])
+    if re.search(rf"(?:我|\bI)(?:就|也)?(?:是| am (?:the )?|'m (?:the )?)(?:{bosses})|"
+                 rf"(?:{bosses})(?:就|即|也)?是(?:我|本人)(?:自己|本人)?(?:[，,。；;！!\s]|$)", text, re.I):
+        return False  # "我是老板", "I'm the owner", "老板就是我自己" (not "老板是我爸")
+    deputies = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
+    return has_word(text, words["boss"]) or \
+        re.search(rf"\bI(?:'m| am) (?:just |only )?(?:the |an? |our )?(?:[a-z-]+ )?(?:{deputies})\b", text, re.I) is not None

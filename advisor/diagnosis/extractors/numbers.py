@@ -25,8 +25,11 @@ def _money_kind(clause: Clause, q: Quantity, sentence: str) -> str | None:
         return "other"  # "集团整体营收为38亿元": another body's turnover
     kinds = ("budget", "other", "revenue_strong")
     found = {k: v for k in kinds if (v := _cue_before(before, len(before), money[k], 16))}
-    if not found and has_word(q.after(clause.text, 10), money["budget_topic"]):
-        return "budget"  # "一年产值八千万，今年老板批了五十万专门搞数字化": what it is for, said right after it
+    purpose = q.after(clause.text, 16)
+    if not found and has_word(purpose[:10], money["budget_topic"]) and \
+            not has_word(purpose, money["other"] + money["revenue_strong"] + money["not_spent"]):
+        return "budget"  # "一年产值八千万，今年老板批了五十万专门搞数字化": what it is for, said right after it (not
+        # "其中五百万是数字化服务收入", "三十万数字化补贴到账了")
     offset = sentence.find(clause.text)
     if not found and offset > 0:
         # a clause with no frame of its own takes the nearest one before it ("利润薄，也就五六百万" is a profit); one

@@ -9,7 +9,7 @@ from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _reada
 from advisor.diagnosis.extractors.numbers import _money_total
 from advisor.diagnosis.extractors.tending import computers_before, outsiders_before, tends
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.quantities import Quantity, find_quantities
+from advisor.diagnosis.quantities import Quantity, find_quantities, says_few
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
 
 
@@ -77,8 +77,8 @@ def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") 
     if part is not None and not has_word(clause.text[part[0]:q.start], people["sum"]):
         return "subgroup"  # "eighteen people including the two partners": a part named inside the total
     owners = find_word(q.after(clause.text, 8), people["owners"])
-    if owners is not None and owners[0] <= 2:
-        return "subgroup"  # "我们三个合伙人", "two co-founders": the owners counted, not the headcount
+    if owners is not None and owners[0] <= 2 and len(find_quantities(sentence)) > 1:
+        return "subgroup"  # "公司四十来人，三个合伙人都在车间": the owners counted beside another count ("就我们三个合伙人" is all)
     if q.value < 3 and not has_word(before, people["total"]):
         return "subgroup"  # "就会计一个人": one or two people named by their role are not the headcount
     if _only_those_who(clause.text, q):
@@ -202,7 +202,8 @@ def people(ctx: Context) -> None:
         if digital_best is None and has_word(clause.text, people["digital"]):
             if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
                 digital_best = (1, clause.text)  # "有个兼职的IT"
-            elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text):
+            elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text) and \
+                    not says_few(clause.text):
                 digital_best = (0, clause.text)
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
