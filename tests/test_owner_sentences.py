@@ -153,7 +153,8 @@ def test_a_one_character_trade_is_read():
     ("我们生产中药饮片，六十多人。", "中药饮片"),
     ("我们生产五金工具，从来不在淘宝上卖。", "五金工具"),  # never sold there: no 电商
     ("我们主要给几家连锁面包店供纸盒和托盘。", "纸盒和托盘"),  # for whom, between the firm and the verb (stop 53)
-    ("We mostly repair and service cold-room compressors.", "repair of cold-room compressors（维修）"),  # the verb is the trade
+    # a verb that is the trade
+    ("We mostly repair and service cold-room compressors.", "repair of cold-room compressors（维修）"),
     ("We distribute frozen seafood to hotels.", "distribution of frozen seafood（分销配送、水产）"),
     ("我们主要给几家连锁药店供应商品。", None),  # 供应 is no trade verb of its own here (供应商, 供应链)
     ("We mainly sell to supermarkets.", None),  # whom it is sold to is no trade
@@ -246,7 +247,8 @@ def test_what_a_later_clause_says_of_an_amount_a_count_or_a_system(text, key, va
     ("我们老板嘴上说要搞，可他自己从来不理，全推给车间主任。", False),  # the boss ignores it and hands it on
     ("The founder leaves all the software side to our ops manager.", False),
     ("老板是我爸，信息化这块是我在牵头。", False),  # the boss is "my dad", not "me"
-    ("My brother owns the firm; frankly I'm the one driving all the digital stuff, I'm just the sales director.", False),
+    ("My brother owns the firm; frankly I'm the one driving all the digital stuff, I'm just the sales director.",
+     False),
 ])
 def test_the_speaker_who_is_the_boss_leads(text, leads):
     assert _interview(text).state.profile.get("leadership") is leads

@@ -18,8 +18,8 @@ def _words(key: str) -> str:
 
 @per_knowledge
 def _trade_patterns() -> list[re.Pattern]:
-    """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保",
-    "我们主要生产乳液"), a place of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
+    """Constructions that name the trade in one clause: the object of a trade verb ("种草莓的", "做的是电梯维保"), a place
+    of business ("是一家中医馆", "开了三家母婴店", "装修公司。"), and the English ones."""
     ind, places, subject = _lex()["industry"], _words("places"), _words("subjects")
     verbs = "|".join(map(re.escape, sorted(set(ind["trade_verbs"]) - set(ind["verbs_when_asked"]), key=len)[::-1]))
     nouns = "|".join(re.escape(w) for w in _lex()["systems"]["system_nouns"] if w.isascii())  # "we run a … system"
@@ -35,8 +35,7 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
-        # a trade verb after the enterprise or a frame of its business ("我们主要生产乳液", "种草莓的"; for whom between:
-        # "我们给连锁茶饮店供杯盖"), not any verb anywhere ("每年在做一次复盘")
+        # a trade verb after the firm or a frame ("我们主要生产乳液"; for whom between: "给茶饮店供杯盖"), not anywhere
         re.compile(rf"(?:^|(?:{subject}|主要|专门|专业|主营|现在|目前|就|只)"
                    rf"(?:[^，。,]{{0,6}}?|[^，。,]{{0,4}}?(?<![因作认成以])(?:{for_whom})[^，。,]{{1,12}}?))"
                    rf"(?<![这那各哪某几多两一])(?P<verb>{verbs})"
@@ -51,7 +50,8 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>[^，。,；;！!？?的]{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
         re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
-        re.compile(rf"\bwe (?:(?:{_words('english_frames')}) )?(?:(?P<verbs>(?:{english})(?: and (?:{english}))?)|run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|"
+        re.compile(rf"\bwe (?:(?:{_words('english_frames')}) )?(?:(?P<verbs>(?:{english})(?: and (?:{english}))?)|"
+                   rf"run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
                    r"sell|run|well|okay|ok|fine|good|great|really|everything|most|some)\b))\s+"  # "we do use DingTalk"
                    rf"(?!(?:{_words('english_not_objects')})\b)"  # "we bake everything fresh", "we sell online"
@@ -73,8 +73,8 @@ def _trade_patterns() -> list[re.Pattern]:
         re.compile(rf"\b(?:we(?:'re| are)|(?:I|we) (?:run|own)|this is) an? (?:small |mid-size |regional |local |family-run )?"
                    rf"(?P<obj>(?:[a-z-]+ ){{0,3}}?(?:{_TRADE_FIRM_EN}))\b(?! (?:to|for|of)\b)", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
-        re.compile(rf"^(?!(?:our|the|my|their|his|her|we|i|they)\b)(?:small |family-run )?(?P<obj>[a-z][a-z\s-]{{2,30}}?"
-                   rf"(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
+        re.compile(rf"^(?!(?:our|the|my|their|his|her|we|i|they)\b)(?:small |family-run )?"
+                   rf"(?P<obj>[a-z][a-z\s-]{{2,30}}?(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
     ]
 
 

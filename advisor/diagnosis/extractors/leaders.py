@@ -273,7 +273,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
         agent_words = r"(?:[^，。,是由]{1,12}?|[^，。,是由A-Za-z]{0,4}[A-Za-z][A-Za-z .'-]{0,28}?)"
         # an English verb is a whole word ("I'm the one pushing it" is no "push" led by "I'm the one")
-        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})(?![A-Za-z])",
+        for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*"
+                        rf"(?P<verb>{verbs})(?![A-Za-z])",
                         rf"^(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})(?![A-Za-z])",
                         rf"(?P<verb>{verbs})的(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的还是我本人"
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
@@ -395,5 +396,5 @@ def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
                  rf"(?:{bosses})(?:就|即|也)?是(?:我|本人)(?:自己|本人)?(?:[，,。；;！!\s]|$)", text, re.I):
         return False  # "我是老板", "I'm the owner", "老板就是我自己" (not "老板是我爸")
     deputies = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
-    return has_word(text, words["boss"]) or \
-        re.search(rf"\bI(?:'m| am) (?:just |only )?(?:the |an? |our )?(?:[a-z-]+ )?(?:{deputies})\b", text, re.I) is not None
+    return has_word(text, words["boss"]) or re.search(
+        rf"\bI(?:'m| am) (?:just |only )?(?:the |an? |our )?(?:[a-z-]+ )?(?:{deputies})\b", text, re.I) is not None
