@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import logging
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +36,7 @@ from advisor.web.qa import qa_tab, wire_qa
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 SHARED = False  # served beyond loopback (set by main)
+log = logging.getLogger("advisor.app")
 
 
 # --- interview ------------------------------------------------------------------------------------------------
@@ -113,13 +117,16 @@ def chat(message: str, session_id: str, shown: list | None = None, request: gr.R
             session_id, _iv = advisor.open_interview(None, client=_visitor(request))
             gr.Warning("原会话不存在，已开始新的会话。")
             iv, _turn = advisor.interview_reply(session_id, message)
-    except (StorageError, TooManySessions) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the page must not go on waiting for a reply
+        if not isinstance(exc, (StorageError, TooManySessions)):
+            log.exception("turn of session %s failed", session_id)
         # the box as it was, the message still in it, before saying why
         yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
                        send=_send_ready()).outputs()
         if isinstance(exc, TooManySessions):
             raise gr.Error(str(exc)) from None
-        gr.Warning(str(exc))
+        gr.Warning(str(exc) if isinstance(exc, StorageError) else
+                   "这条回答没能处理（内部错误，已记入日志）。它仍在输入框中，可以再发送一次；之前的回答都已保存。")
         return
 
     def answered(**report) -> tuple:
@@ -372,6 +379,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where every thread is, on stderr
     global SHARED
     shared = SHARED = not is_loopback(args.host)
     if shared and consultant_login(advisor.settings) is None:

@@ -99,6 +99,7 @@ class AppProcess:
         self.env = {**os.environ, "ADVISOR_LLM": "none", **(env or {})}
         self.proc = None
         self.ready_s = 0.0
+        self.log_path: Path | None = None  # what the app printed (its progress, warnings, tracebacks)
 
     @property
     def url(self) -> str:
@@ -107,10 +108,14 @@ class AppProcess:
     def start(self, timeout: float = 300) -> "AppProcess":
         import subprocess
         import sys
+        import tempfile
         import urllib.request
         started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port), *self.args], cwd=PROJECT_ROOT,
-                                     env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = tempfile.NamedTemporaryFile("wb", prefix=f"app-{self.port}-", suffix=".log", delete=False)
+        self.log_path = Path(log.name)
+        with log:
+            self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port), *self.args],
+                                         cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         while time.perf_counter() - started < timeout:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"app.py exited during start (code {self.proc.returncode})")
@@ -123,6 +128,16 @@ class AppProcess:
                 time.sleep(0.2)
         raise TimeoutError(f"app.py did not answer within {timeout:.0f} s")
 
+    def log_tail(self, chars: int = 12000, with_threads: bool = False) -> str:
+        """The end of what the app printed; ``with_threads``: after asking it for every thread's stack first (app.py
+        prints them on SIGUSR1), so a turn that hangs says where."""
+        import signal
+        if with_threads and self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1.0)
+        text = self.log_path.read_text("utf-8", errors="replace") if self.log_path and self.log_path.exists() else ""
+        return text[-chars:]
+
     def stop(self, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.kill() if kill else self.proc.terminate()
@@ -131,6 +146,8 @@ class AppProcess:
             except subprocess.TimeoutExpired:  # a model still loading or warming may hold the exit: end it
                 self.proc.kill()
                 self.proc.wait(timeout=30)
+        if self.log_path:
+            self.log_path.unlink(missing_ok=True)
 
     def __enter__(self) -> "AppProcess":
         return self.start()

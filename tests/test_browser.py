@@ -107,15 +107,23 @@ def open_app(page, url: str) -> None:
 SLOW_TURN_MS = 180_000
 
 
-def send(page, text: str) -> None:
-    """Type an answer, send it, and wait until the advisor's stored reply replaced the placeholder."""
+def send(page, server: AppServer, text: str) -> None:
+    """Type an answer, send it, and wait until the advisor's stored reply replaced the placeholder. A turn that never
+    ends fails with what the page shows, the ``server``'s log and every thread's stack."""
+    from playwright.sync_api import TimeoutError as PageTimeout
     users = page.locator("#chat [data-testid=user]").count()
     page.locator("#answer-box textarea").fill(text)
     page.locator("#send").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat [data-testid=user]').length > n && "
-        "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users,
-        timeout=SLOW_TURN_MS)
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('#chat [data-testid=user]').length > n && "
+            "!document.querySelector('#chat').innerText.includes('正在理解您的回答')", arg=users,
+            timeout=SLOW_TURN_MS)
+    except PageTimeout:
+        shown = page.locator("body").inner_text()[-3000:]
+        log = server.log_tail(with_threads=True)
+        pytest.fail(f"the turn {text!r} did not end in {SLOW_TURN_MS / 1000:.0f} s\n--- the page ---\n{shown}"
+                    f"\n--- the app ---\n{log}")
 
 
 def session_id(page) -> str:
@@ -127,7 +135,7 @@ def test_full_interview_to_downloaded_report(app_server, page, tmp_path):
                 if c["id"] == "iv-001")
     open_app(page, app_server.url)
     for text in case["turns"]:
-        send(page, text)
+        send(page, app_server, text)
     panel = page.locator("#live-panel")
     assert "● 业务现状" in panel.inner_text() and "暂估等级" in panel.inner_text()
     # the last answer ("结束") finished the interview: the report is built and its tab shown without a click
@@ -159,7 +167,7 @@ def test_an_owner_interviewed_in_english_reads_the_report_in_english(app_server,
                  "We use DingTalk for approvals and a cloud accounting package. Projects are tracked in Excel.",
                  "Biggest headache: we never know which project is making money, timesheets and invoices "
                  "don't match up.", "finish"):
-        send(page, text)
+        send(page, app_server, text)
     page.locator("#report-md").get_by_text("Summary for the business owner").wait_for()
     shown = page.locator("#report-md").inner_text()
     assert "Pain points and evidence" in shown and not re.search(r"[\u4e00-\u9fff]", shown), shown
@@ -209,7 +217,7 @@ def test_a_double_send_sends_once_and_loses_nothing(app_server, page):
 
 def test_a_plain_reload_resumes_the_same_interview(app_server, page):
     open_app(page, app_server.url)
-    send(page, "我们是做铝型材的，员工一百二十人。")
+    send(page, app_server, "我们是做铝型材的，员工一百二十人。")
     sid = session_id(page)
     page.reload()  # F5: no link, the browser remembers the session
     page.locator("#chat").get_by_text("铝型材").first.wait_for()
@@ -218,8 +226,8 @@ def test_a_plain_reload_resumes_the_same_interview(app_server, page):
 
 def test_an_owners_question_mid_interview_is_answered_and_the_interview_goes_on(app_server, page):
     open_app(page, app_server.url)
-    send(page, "我们做五金，员工三十人，年营收一千五百万。")
-    send(page, "顺便问一下，选数字化服务商要看哪些方面？")
+    send(page, app_server, "我们做五金，员工三十人，年营收一千五百万。")
+    send(page, app_server, "顺便问一下，选数字化服务商要看哪些方面？")
     last = page.locator("#chat [data-testid=bot]").last.inner_text()
     assert "T/TJBDA 002—2026" in last and "我们接着访谈" in last and "？" in last.split("我们接着访谈")[-1]
 
@@ -258,7 +266,7 @@ def test_clause_question_shows_verified_citation(app_server, page):
 def test_session_resumes_after_server_restart(real_data_dir, real_retriever, browser, tmp_path):
     with own_server(real_data_dir, tmp_path) as server, guarded_page(browser) as page:
         open_app(page, server.url)
-        send(page, "我们是做精密模具的，员工95人，用金蝶ERP管财务。")
+        send(page, server, "我们是做精密模具的，员工95人，用金蝶ERP管财务。")
         sid = session_id(page)
         assert re.fullmatch(r"[A-Za-z0-9_-]{32}", sid)
         server.stop(kill=True)  # SIGKILL: no chance to flush anything
@@ -296,7 +304,7 @@ def test_upload_preview_and_indexing(app_server, page, tmp_path):
 
 def test_a_session_link_from_someone_else_asks_before_it_opens(app_server, browser, page):
     open_app(page, app_server.url)
-    send(page, "我们是做不锈钢餐具的，员工六十人。")
+    send(page, app_server, "我们是做不锈钢餐具的，员工六十人。")
     theirs = session_id(page)
     with guarded_page(browser) as other:  # the victim's browser: it has no session of its own yet
         other.goto(f"{app_server.url}?session={theirs}")
@@ -311,7 +319,7 @@ def test_a_session_link_from_someone_else_asks_before_it_opens(app_server, brows
 
 def test_deleting_my_data_asks_first_and_clears_the_report(app_server, page):
     open_app(page, app_server.url)
-    send(page, "我们做五金冲压，员工四十人，全靠Excel。")
+    send(page, app_server, "我们做五金冲压，员工四十人，全靠Excel。")
     sid = session_id(page)
     page.locator("#finish").click()
     page.locator("#report-md").get_by_text("给企业负责人的摘要").wait_for()

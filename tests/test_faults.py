@@ -213,6 +213,23 @@ def test_the_typed_answer_stays_in_the_box_until_its_turn_is_stored(tmp_path, mo
     assert box["value"] == "" and len(advisor.load_interview(session_id).state.turns) == 2
 
 
+def test_a_turn_that_fails_unexpectedly_gives_the_box_back_and_says_so(tmp_path, monkeypatch, caplog):
+    """A bug in reading an answer left the page showing its placeholder forever: now the conversation is shown as it
+    was, the typed words are back in an enabled box, the owner is told, and the traceback is logged."""
+    import app
+    from advisor.service import Advisor
+    advisor = Advisor(Settings(data_dir=tmp_path, llm="none"))
+    monkeypatch.setattr(app, "advisor", advisor)
+    session_id, iv = advisor.open_interview(None)
+    shown = app.chat_history(iv)
+    monkeypatch.setattr(advisor, "interview_reply", lambda *_: 1 / 0)
+    with pytest.warns(UserWarning, match="没能处理"):
+        views = list(app.chat("我们做家具，员工二十人。", session_id, shown))
+    box, conversation = views[-1][0], views[-1][1]
+    assert box["value"] == "我们做家具，员工二十人。" and box["interactive"] is True and conversation == shown
+    assert "ZeroDivisionError" in caplog.text
+
+
 def test_a_turn_loads_its_session_once_and_an_unknown_session_starts_anew(tmp_path, monkeypatch):
     """#24 item 4: the page loaded the session to show the pending message, then the service loaded it again. The
     pending message now joins the conversation the page shows; the service alone loads the session."""
