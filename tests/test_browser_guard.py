@@ -134,7 +134,7 @@ def test_an_injected_summary_is_replaced_by_the_built_one_and_the_reason_shown(
     from test_browser import open_app, send
     with model_app(FakeModelServer, real_data_dir, tmp_path) as server, guarded_page(browser, 120_000) as page:
         open_app(page, server.url)
-        send(page, OWNER_SAYS)
+        send(page, server, OWNER_SAYS)
         page.locator("#finish").click()
         report = page.locator("#report-md")
         report.get_by_text("已改用按诊断结果生成的摘要").wait_for()
@@ -159,7 +159,7 @@ def test_a_slow_model_never_holds_the_report_up(browser, real_data_dir, real_ret
     with model_app(SlowModelServer, real_data_dir, tmp_path, timeout_s=60) as server, \
             guarded_page(browser, 120_000) as page:
         open_app(page, server.url)
-        send(page, "我们做机械零部件，员工80人，库存老对不上。")
+        send(page, server, "我们做机械零部件，员工80人，库存老对不上。")
         page.locator("#finish").click()
         report = page.locator("#report-md")
         try:
