@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import logging
-import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +34,6 @@ from advisor.web.qa import qa_tab, wire_qa
 
 advisor = Advisor(default_settings(), progress=progress_printer())  # index build / model preparation
 SHARED = False  # served beyond loopback (set by main)
-log = logging.getLogger("advisor.app")
 
 
 # --- interview ------------------------------------------------------------------------------------------------
@@ -119,7 +116,7 @@ def chat(message: str, session_id: str, shown: list | None = None, request: gr.R
             iv, _turn = advisor.interview_reply(session_id, message)
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the page must not go on waiting for a reply
         if not isinstance(exc, (StorageError, TooManySessions)):
-            log.exception("turn of session %s failed", session_id)
+            logging.getLogger("advisor.app").exception("turn of session %s failed", session_id)
         # the box as it was, the message still in it, before saying why
         yield TurnView(box=gr.update(value=message, interactive=True), chat=shown, session=session_id,
                        send=_send_ready()).outputs()
@@ -379,7 +376,6 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
-    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where every thread is, on stderr
     global SHARED
     shared = SHARED = not is_loopback(args.host)
     if shared and consultant_login(advisor.settings) is None:

@@ -157,3 +157,9 @@ def test_a_consultant_follows_an_enterprise_in_the_page(app_server):
         _choices, view = client.predict(session_id, "跟踪测试五金", api_name="/attach_enterprise")
     assert "2 次诊断" in view and "与上次诊断相比" in view
     assert "2 次诊断" in client.predict("跟踪测试五金", api_name="/enterprise_view")
+
+
+def test_a_running_app_says_where_each_thread_is_when_asked(app_server):
+    """What a hung turn's test failure shows: the app's own output, then every thread's stack (SIGUSR1)."""
+    log = app_server.log_tail(chars=200_000, with_threads=True)
+    assert "数转顾问 ready" in log and "most recent call first" in log and "in serve" in log, log[-2000:]

@@ -234,12 +234,17 @@ def allowed_hosts(settings, host: str) -> list[str]:
 
 
 def serve(pages: dict, settings, host: str, port: int, auth=None) -> None:
-    """Serve ``pages`` (path → Blocks; ``/consultant`` behind ``auth`` when given) behind the :class:`Guard`."""
+    """Serve ``pages`` (path → Blocks; ``/consultant`` behind ``auth`` when given) behind the :class:`Guard`. A turn
+    that hangs can be located: ``kill -USR1 <pid>`` prints every thread's stack on stderr."""
+    import faulthandler
+    import signal
+
     import gradio as gr
     import uvicorn
     from fastapi import FastAPI
     from starlette.middleware.cors import CORSMiddleware
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     server = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     # a CORS policy of our own (no foreign origin at all) makes Gradio leave out its own, which echoes any origin
     server.add_middleware(CORSMiddleware, allow_origins=[])
