@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.reading import Clause, negated, short_answer
+from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
 
 def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
@@ -51,6 +51,28 @@ def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
             continue  # "规划有的，……就是新办公楼的建设规划": a yes said of a plan of something else
         ctx.add("has_plan", not said_no, clause.text)
         return
+    if ctx.question == "leadership":
+        _answered_first(ctx, words)
+
+
+def _answered_first(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Asked whether a written plan exists and who leads, an answer that names no plan answers the first question
+    first: "没有，我自己抓", "有，去年请人写的", "没写过，都是我在管", "没有书面的" (not "不是我，是我儿子": who leads)."""
+    first = next((c for c in ctx.message.clauses if answer_polarity(c.text) is not None or
+                  has_word(c.text, words["deny_later"])), None)
+    if first is None or first is not ctx.message.clauses[0] and first.start > 4:
+        return
+    said = answer_polarity(first.text)
+    opening = find_word(first.text, words["answered_have" if said else "answered_none"])
+    text = ctx.message.text
+    if has_word(text, words["not_a_plan"]):
+        return  # "有，不过是生产计划"
+    if said and has_word(text, words["deny_later"] + words["unfinished"] + words["drafting"]):
+        said = False  # "有是有，没写下来", "有，还在写"
+    if said is None and has_word(first.text, words["deny_later"]):
+        ctx.add("has_plan", False, first.text)
+    elif said is not None and opening is not None and opening[0] <= 2:
+        ctx.add("has_plan", said, first.text)
 
 
 def _ours_denied(ctx: Context, clause: Clause) -> Clause | None:
