@@ -111,9 +111,7 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     core = re.sub(r"(?:公司|企业|工厂|厂)$", "", obj)  # "贸易公司": the trade before a generic firm noun
     if core != obj and core in lex["firm_kinds"] + [""]:
         return None  # "小公司", "外资企业": what kind of firm, not what it does
-    if has_word(core or obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"]:
-        return None
-    return obj
+    return None if has_word(core or obj, lex["vague"]) and len(obj) <= 4 or obj.lower() in lex["vague"] else obj
 
 
 def _noun_sentence(text: str, head: str) -> bool:
@@ -137,11 +135,12 @@ def _glossed(trade: str, sentence: str = "") -> str:
 
 
 def _a_post(obj: str, before: str, after: str) -> bool:
-    """What 做/搞 governs is a post, the speaker's job ("现在做销售经理", "做 GM assistant"): it ends with a job title,
-    the firm is not the subject before the verb and no 的 classes the enterprise after it ("我们是做智能客服的")."""
-    lex = _lex()["industry"]
-    title = re.search(rf"(?:{_words('job_titles')})$", obj.strip(), re.I)
-    return bool(title) and not has_word(before, lex["firm_pronouns"]) and not after.startswith("的")
+    """What 做/搞 governs is a post: the speaker's job ("现在做销售经理", "做 GM assistant"; not "我们是做智能客服的"), or a
+    post or unit the verb names with what follows ("生产经理兼着", "生产部的小王", "加工车间主任管")."""
+    units, titles = _words("firm_units"), _words("job_titles")
+    return re.match(rf"(?:{units})?(?:{titles})|(?:{units})$", obj, re.I) is not None or re.search(
+        rf"(?:{titles})$", obj.strip(), re.I) is not None and not has_word(
+        before, _lex()["industry"]["firm_pronouns"]) and not after.startswith("的")
 
 
 def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | None:
