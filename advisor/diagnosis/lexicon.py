@@ -132,12 +132,13 @@ class _Span:
 
 
 def find_word(text: str, words, start: int = 0) -> tuple[int, str] | None:
-    """(position, word) of the earliest of ``words`` in ``text`` at or after ``start``, else None."""
+    """(position, word) of the earliest of ``words`` in ``text`` at or after ``start`` (the longest of those that start
+    there: "基本上" before "基本"), else None."""
     best: tuple[int, str] | None = None
     for word in words:
         word = str(word)
         m = _pattern(word).search(text, start) if not _acronym(word) else next(_matches(word, text, start), None)
-        if m and (best is None or m.start() < best[0]):
+        if m and (best is None or m.start() < best[0] or m.start() == best[0] and len(word) > len(best[1])):
             best = (m.start(), str(word))
     return best
 

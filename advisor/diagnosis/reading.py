@@ -157,8 +157,17 @@ def skips(text: str) -> bool:
     return False
 
 
-def answer_polarity(text: str) -> bool | None:
-    """Yes or no, for a short answer ("没有。", "也没", "有，财务在用", "we do"); None when it says more than that."""
+_INTERJECTION = re.compile(r"[嗯啊呃哦额唔哈噢呢这个嘛…。.\s]+|(?:hmm+|um+|uh+|er+|well|ok|okay|so)[.…\s]*", re.I)
+
+
+def first_answer(message: Message) -> Clause | None:
+    """The first clause that says something ("嗯，需要": not "嗯"; "Hmm, half": not "Hmm")."""
+    return next((c for c in message.clauses if not _INTERJECTION.fullmatch(c.text)), None)
+
+
+def answer_polarity(text: str, said_after: int = 3) -> bool | None:
+    """Yes or no, for a short answer ("没有。", "也没", "有，财务在用", "we do"); None when it says more than that
+    (more than ``said_after`` characters after the answer word: "没系统" is a no of something named)."""
     mod = extraction_lexicon()["modality"]
     text = text.strip()
     if len(text) > 24 or has_word(text[:6], mod["double_negation"]):
@@ -170,7 +179,7 @@ def answer_polarity(text: str) -> bool | None:
     no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
     for hit, value in ((no, False), (yes, True)):
         # the answer word and at most a particle or a few words after it ("没有的事", "有，财务在用" is two clauses)
-        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(" .!！。了的事呢啊哦呀吧")) <= 3:
+        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(" .!！。了的事呢啊哦呀吧")) <= said_after:
             return value
     return None
 

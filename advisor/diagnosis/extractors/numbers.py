@@ -8,7 +8,8 @@ from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
-from advisor.diagnosis.reading import Clause, Message, negated, short_answer, spoken_length
+from advisor.diagnosis.reading import (Clause, Message, answer_polarity, first_answer, negated, short_answer, skips,
+                                       spoken_length)
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -360,19 +361,21 @@ def _networking(ctx: Context, index: int) -> None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
 
-_INTERJECTION = re.compile(r"[嗯啊呃哦额唔哈噢呢这个嘛…。.\s]+|(?:hmm+|um+|uh+|er+|well|ok|okay|so)[.…\s]*", re.I)
-
-
 @extractor
 def shares(ctx: Context) -> None:
     lex = _lex()
     for index in range(len(ctx.message.sentences)):
         _networking(ctx, index)
-    first = next((c for c in ctx.message.clauses if not _INTERJECTION.fullmatch(c.text)), None)  # not "Hmm, …"
+    first = first_answer(ctx.message)
     if ctx.question == "equipment" and first is not None and first.modality in ("fact", "uncertain") and \
             spoken_length(first.text) <= 8 and \
             not any(f.key == "equipment_networked_pct" for f in ctx.facts):
         share = _share_in(first.text)
+        if share is None:  # "没有", "基本没有", "全联了": none or all, said without a share (asked of makers only);
+            eq = _lex()["equipment"]  # not "不清楚", nor "没有设备" (then there is nothing to network)
+            said = None if skips(first.text) or has_word(first.text, eq["machines"]) else answer_polarity(first.text, 0)
+            share = 0.0 if said is False or has_word(first.text, eq["answered_none"]) else \
+                100.0 if has_word(first.text, eq["answered_all"]) else None
         if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
             ctx.add("equipment_networked_pct", share, first.text)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue

@@ -11,7 +11,7 @@ from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
-from advisor.diagnosis.reading import Clause, negated
+from advisor.diagnosis.reading import Clause, first_answer, negated, skips, spoken_length
 
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
@@ -86,6 +86,22 @@ def booleans(ctx: Context) -> None:
     read_boss(ctx, lex["leadership"])
     read_leader(ctx, _lex()["leading"] | {"boss": lex["leadership"]["boss"]})
     read_plan(ctx, lex["has_plan"])
+    if ctx.question == "integration" and not any(f.key == "integration" for f in ctx.facts):
+        _alternative_chosen(ctx, lex["integration"])
+
+
+def _alternative_chosen(ctx: Context, words: dict[str, list[str]]) -> None:
+    """Asked "is the data shared, or must it be keyed in again?" (or, after, "must someone copy it over?"), a short
+    answer that picks the second: "需要", "要，得导一遍" (not shared), "不用" (shared); not "不清楚"."""
+    first = first_answer(ctx.message)
+    if first is None or spoken_length(first.text) > 8 or skips(first.text) or \
+            has_word(first.text, words["answered_undecided"]):
+        return
+    for value, key in ((True, "answered_shared"), (False, "answered_apart")):
+        hit = find_word(first.text, words[key])
+        if hit is not None and hit[0] == 0:
+            ctx.add("integration", value, first.text)
+            return
 
 
 @extractor
