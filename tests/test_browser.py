@@ -111,8 +111,16 @@ def send(page, server: AppServer, text: str) -> None:
     """Type an answer, send it, and wait until the advisor's stored reply replaced the placeholder. A turn that never
     ends fails with what the page shows, the ``server``'s log and every thread's stack."""
     from playwright.sync_api import TimeoutError as PageTimeout
+    from playwright.sync_api import expect
+    # the last reply empties and enables the box in the same update as the chat, but the chat may show first: typed
+    # before the box is emptied, the words were wiped and an empty message sent (CI, twice: the app idle, no 6th turn)
+    page.wait_for_function("() => { const b = document.querySelector('#answer-box textarea'); const s = "
+                           "document.querySelector('#send'); return b && !b.disabled && b.value === '' && s && "
+                           "!s.disabled; }", timeout=SLOW_TURN_MS)
     users = page.locator("#chat [data-testid=user]").count()
-    page.locator("#answer-box textarea").fill(text)
+    box = page.locator("#answer-box textarea")
+    box.fill(text)
+    expect(box).to_have_value(text)
     page.locator("#send").click()
     try:
         page.wait_for_function(

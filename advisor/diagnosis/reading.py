@@ -157,12 +157,15 @@ def skips(text: str) -> bool:
     return False
 
 
+PARTICLES = " .!！。了的事呢啊哦呀吧啦~"  # what may close a bare answer ("没有的事", "有的啦")
 _INTERJECTION = re.compile(r"[嗯啊呃哦额唔哈噢呢这个嘛…。.\s]+|(?:hmm+|um+|uh+|er+|well|ok|okay|so)[.…\s]*", re.I)
 
 
-def first_answer(message: Message) -> Clause | None:
-    """The first clause that says something ("嗯，需要": not "嗯"; "Hmm, half": not "Hmm")."""
-    return next((c for c in message.clauses if not _INTERJECTION.fullmatch(c.text)), None)
+def first_answer(message: Message, statements_only: bool = False) -> Clause | None:
+    """The first clause that says something ("嗯，需要": not "嗯"; "Hmm, half": not "Hmm"); ``statements_only``: not
+    a question back either ("有规划吗？好像没有")."""
+    return next((c for c in message.clauses if not _INTERJECTION.fullmatch(c.text) and
+                 not (statements_only and c.modality == "question")), None)
 
 
 def answer_polarity(text: str, said_after: int = 3) -> bool | None:
@@ -179,7 +182,7 @@ def answer_polarity(text: str, said_after: int = 3) -> bool | None:
     no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
     for hit, value in ((no, False), (yes, True)):
         # the answer word and at most a particle or a few words after it ("没有的事", "有，财务在用" is two clauses)
-        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(" .!！。了的事呢啊哦呀吧")) <= said_after:
+        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(PARTICLES)) <= said_after:
             return value
     return None
 

@@ -244,7 +244,8 @@ def serve(pages: dict, settings, host: str, port: int, auth=None) -> None:
     from fastapi import FastAPI
     from starlette.middleware.cors import CORSMiddleware
 
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    if hasattr(signal, "SIGUSR1"):  # not on Windows
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     server = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     # a CORS policy of our own (no foreign origin at all) makes Gradio leave out its own, which echoes any origin
     server.add_middleware(CORSMiddleware, allow_origins=[])

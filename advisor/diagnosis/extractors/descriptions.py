@@ -137,8 +137,8 @@ def _glossed(trade: str, sentence: str = "") -> str:
 def _a_post(obj: str, before: str, after: str) -> bool:
     """What 做/搞 governs is a post: the speaker's job ("现在做销售经理", "做 GM assistant"; not "我们是做智能客服的"), or a
     post or unit the verb names with what follows ("生产经理兼着", "生产部的小王", "加工车间主任管")."""
-    units, titles = _words("firm_units"), _words("job_titles")
-    return re.match(rf"(?:{units})?(?:{titles})|(?:{units})$", obj, re.I) is not None or re.search(
+    units, titles, doing = _words("firm_units"), _words("job_titles"), _words("post_doing")
+    return re.match(rf"(?:{units})?(?:{titles})(?:{doing}|$)|(?:{units})$", obj, re.I) is not None or re.search(
         rf"(?:{titles})$", obj.strip(), re.I) is not None and not has_word(
         before, _lex()["industry"]["firm_pronouns"]) and not after.startswith("的")
 

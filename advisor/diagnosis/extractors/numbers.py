@@ -1,5 +1,4 @@
-"""Amounts of money and shares: revenue and the digital budget (by the frame of each amount), the budget's share of
-revenue and the share of networked equipment. People are counted in ``people``."""
+"""Money and shares: revenue and digital budget (by each amount's frame), budget share, networked equipment share."""
 from __future__ import annotations
 
 import re
@@ -8,8 +7,8 @@ from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
-from advisor.diagnosis.reading import (Clause, Message, answer_polarity, first_answer, negated, short_answer, skips,
-                                       spoken_length)
+from advisor.diagnosis.reading import (PARTICLES, Clause, Message, answer_polarity, first_answer, negated, short_answer,
+                                       skips, spoken_length)
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -361,6 +360,12 @@ def _networking(ctx: Context, index: int) -> None:
         ctx.add("equipment_networked_pct", said, sentence.strip("。.，, "))
 
 
+def _said_whole(text: str, words: list[str]) -> bool:
+    """One of ``words`` is all the answer says ("早就全连上了"; not "还没全联上", "都联了一部分", "都没有统计过")."""
+    return (hit := find_word(text, words)) is not None and hit[0] <= 2 and not negated(text, hit[0]) and \
+        not text[hit[0] + len(hit[1]):].strip(PARTICLES)
+
+
 @extractor
 def shares(ctx: Context) -> None:
     lex = _lex()
@@ -371,11 +376,10 @@ def shares(ctx: Context) -> None:
             spoken_length(first.text) <= 8 and \
             not any(f.key == "equipment_networked_pct" for f in ctx.facts):
         share = _share_in(first.text)
-        if share is None:  # "没有", "基本没有", "全联了": none or all, said without a share (asked of makers only);
-            eq = _lex()["equipment"]  # not "不清楚", nor "没有设备" (then there is nothing to network)
-            said = None if skips(first.text) or has_word(first.text, eq["machines"]) else answer_polarity(first.text, 0)
-            share = 0.0 if said is False or has_word(first.text, eq["answered_none"]) else \
-                100.0 if has_word(first.text, eq["answered_all"]) else None
+        if share is None and not skips(first.text):  # "没有", "全联了" (asked of makers); not "没有设备", "不清楚"
+            said = None if has_word(first.text, (eq := lex["equipment"])["machines"]) else answer_polarity(first.text, 0)
+            share = 0.0 if said is False or _said_whole(first.text, eq["answered_none"]) else \
+                100.0 if _said_whole(first.text, eq["answered_all"]) else None
         if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
             ctx.add("equipment_networked_pct", share, first.text)
     for clause in ctx.message.clauses:  # the digital budget as a share of revenue

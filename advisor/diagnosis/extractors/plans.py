@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
+from advisor.diagnosis.reading import PARTICLES, Clause, answer_polarity, first_answer, negated, short_answer
 
 
 def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
@@ -57,21 +57,23 @@ def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
 
 def _answered_first(ctx: Context, words: dict[str, list[str]]) -> None:
     """Asked whether a written plan exists and who leads, an answer that names no plan answers the first question
-    first: "没有，我自己抓", "有，去年请人写的", "没写过，都是我在管", "没有书面的" (not "不是我，是我儿子": who leads)."""
-    first = next((c for c in ctx.message.clauses if answer_polarity(c.text) is not None or
-                  has_word(c.text, words["deny_later"])), None)
-    if first is None or first is not ctx.message.clauses[0] and first.start > 4:
-        return
-    said = answer_polarity(first.text)
-    opening = find_word(first.text, words["answered_have" if said else "answered_none"])
-    text = ctx.message.text
-    if has_word(text, words["not_a_plan"]):
+    first: "没有，我自己抓", "有，去年请人写的", "没写过", "没有书面的" (not "不是我，是我儿子", "有人管", "没人牵头": who
+    leads; a question back is skipped: "有规划吗？好像没有")."""
+    first = first_answer(ctx.message, statements_only=True)
+    if first is None or first.start > 6 or has_word(ctx.message.text, words["not_a_plan"]):
         return  # "有，不过是生产计划"
-    if said and has_word(text, words["deny_later"] + words["unfinished"] + words["drafting"]):
-        said = False  # "有是有，没写下来", "有，还在写"
-    if said is None and has_word(first.text, words["deny_later"]):
+    if has_word(first.text, words["deny_later"]):
         ctx.add("has_plan", False, first.text)
-    elif said is not None and opening is not None and opening[0] <= 2:
+        return
+    said = next((value for value in (True, False) if (hit := find_word(first.text, words[
+        "answered_have" if value else "answered_none"])) is not None and answer_polarity(first.text) is value and
+                 (not (rest := first.text[hit[0] + len(hit[1]):].strip(PARTICLES)) or has_word(rest, words["written"]))
+                 and hit[0] <= 2), None)
+    # a have taken back, in words that are not of who leads ("有是有，没写下来", "有，还在写"; not "有，还没定谁牵头")
+    taken_back = [c.text for c in ctx.message.clauses if not has_word(c.text, _lex()["leading"]["lead_verbs"])]
+    if said and has_word("，".join(taken_back), words["deny_later"] + words["unfinished"] + words["drafting"]):
+        said = False
+    if said is not None:
         ctx.add("has_plan", said, first.text)
 
 
