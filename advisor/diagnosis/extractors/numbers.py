@@ -373,11 +373,11 @@ def shares(ctx: Context) -> None:
         _networking(ctx, index)
     first = first_answer(ctx.message)
     if ctx.question == "equipment" and first is not None and first.modality in ("fact", "uncertain") and \
-            spoken_length(first.text) <= 8 and \
-            not any(f.key == "equipment_networked_pct" for f in ctx.facts):
+            spoken_length(first.text) <= 8 and not any(f.key == "equipment_networked_pct" for f in ctx.facts):
         share = _share_in(first.text)
         if share is None and not skips(first.text):  # "没有", "全联了" (asked of makers); not "没有设备", "不清楚"
-            said = None if has_word(first.text, (eq := lex["equipment"])["machines"]) else answer_polarity(first.text, 0)
+            eq, said = lex["equipment"], answer_polarity(first.text, 0)
+            said = None if has_word(first.text, eq["machines"]) else said
             share = 0.0 if said is False or _said_whole(first.text, eq["answered_none"]) else \
                 100.0 if _said_whole(first.text, eq["answered_all"]) else None
         if share is not None:  # "三成左右吧，……": a bare share answering what share is networked
