@@ -129,8 +129,8 @@ class AppProcess:
         raise TimeoutError(f"app.py did not answer within {timeout:.0f} s")
 
     def log_tail(self, chars: int = 12000, with_threads: bool = False) -> str:
-        """The end of what the app printed; ``with_threads``: after asking it for every thread's stack first (app.py
-        prints them on SIGUSR1), so a turn that hangs says where."""
+        """The end of what the app printed; ``with_threads``: after asking it for every thread's stack first (the
+        server prints them on SIGUSR1: ``advisor.web.guard.serve``), so a turn that hangs says where."""
         import signal
         if with_threads and self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGUSR1)
