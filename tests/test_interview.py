@@ -136,3 +136,13 @@ def test_a_bare_reply_or_words_read_for_another_question_are_no_late_answer():
     assert "leadership" in iv.state.skipped
     iv.reply("IT这块没人，都是找外包。")  # who does IT, read for its own question: not "nobody leads"
     assert "leadership" not in iv.state.profile.current()
+
+
+def test_a_first_answer_that_names_only_the_trade_leaves_its_amounts_open_for_later():
+    """The trade alone answers the first question in part (sentences written for this test): the turnover, said bare
+    after the next question came, is read as the amount that question left open."""
+    iv = _started()
+    iv.reply("我们做铝合金门窗的。")
+    assert iv.state.asked[-1] != "basics" and "basics" in iv.state.skipped
+    iv.reply("一年下来差不多两千五百万吧。")
+    assert iv.state.profile.get("revenue_wan") == 2500

@@ -164,6 +164,18 @@ def test_the_trade_is_what_a_reader_would_label(text, trade):
     assert _interview(text).state.profile.get("industry") == trade
 
 
+@pytest.mark.parametrize("text,trade", [  # no trade verb: the words of the sector name it (sentences of this test)
+    ("Hi, it's a trucking outfit, 40 drivers.", "运输"),
+    ("就是些冷链的活，给超市配货。", "冷链"),
+    ("Mostly bakery stuff, bread and cakes, four shops.", "烘焙"),
+    ("设备都挺旧的，三十来个人。", None),  # equipment of any trade
+    ("我们这个系统是管仓储的。", None),  # what a system does
+    ("客户基本都是做家具的，我们这边五十人。", None),  # the customers' trade
+])
+def test_a_trade_said_without_a_verb_is_named_by_its_sectors_words(text, trade):
+    assert _interview(text).state.profile.get("industry") == trade
+
+
 def test_a_verb_of_many_uses_names_no_trade_inside_a_word_or_beside_another_question():
     assert _interview("我们用着一套服装ERP，仓库也在上面。").state.profile.get("industry") is None
     iv = _interview("一百来号人，一年三千万左右。", "我们也装摄像头，仓库门口两个。")  # asked something else

@@ -15,12 +15,12 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 import yaml
 from pydantic import BaseModel, Field
@@ -212,10 +212,8 @@ class Interview:
         with self.lock:
             waiting = list(self.pending)
         for future in waiting:
-            try:
+            with contextlib.suppress(Exception):  # a time-out or a failure: reported by _merge_model_facts
                 future.result(timeout=timeout)
-            except (FutureTimeout, Exception):  # noqa: BLE001 - reported by _merge_model_facts
-                pass
 
     def settle(self, timeout: float | None = None) -> list[str]:
         """Wait for the model's pending readings (up to ``timeout`` s each) and merge them."""
@@ -281,8 +279,10 @@ class Interview:
             turn.asked, turn.follow_up = pending.id, True
             parts.append(pending.text(self._lang(), follow_up=True))
             return
-        if unanswered and pending.id not in self.state.skipped:
-            self.state.skipped.append(pending.id)  # asked again once, at the end
+        amounts_open = pending is not None and any(FACTS[k].type in ("int", "float") for k in pending.keys
+                                                   if k in FACTS and k not in self.state.profile.current())
+        if (unanswered or amounts_open) and pending.id not in self.state.skipped:  # "做门窗的。": amounts said later
+            self.state.skipped.append(pending.id)  # read for late answers; asked again once at the end if unanswered
         check = None if "finish" in intents else self._surprise()
         if check is not None:
             key, text = check

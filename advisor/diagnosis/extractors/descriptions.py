@@ -213,7 +213,7 @@ def industry(ctx: Context) -> None:
             (find_quantities(head[1]) or _noun_sentence(ctx.message.text, head[0]) or plan_content().sector_of(head[0]) and not has_word(head[0], _complaint_words()) and
              not has_word(head[0], _lex()["modality"]["negators"] + _lex()["severity_markers"])) and re.fullmatch(r"[\u4e00-\u9fff]+", head[0]) and \
             not has_word(head[0], _lex()["modality"]["skip"] + lex["vague"] + lex["not_ours"] + lex["subjects"] +
-                         _lex()["people"]["person_nouns"] + _lex()["money"]["budget"]):
+                         _lex()["people"]["person_nouns"] + _lex()["money"]["budget"] + lex["not_sector_alone"]):
         ctx.add("industry", head[0], head[0], 0.7)  # "注塑，一百来人，年销四千万", "实木家具 床 衣柜": the trade said first
         return
     short = ctx.message.text.strip().strip("。.！!")
