@@ -228,7 +228,7 @@ def _ratio(sentence: str, clause: Clause) -> float | None:
                                                                    _lex()["systems"]["the_rest"]):
         whole = Quantity(value=whole.value + part_value, unit=whole.unit, start=whole.start, end=whole.end,
                          text=whole.text)  # "新买的六台能联网，剩下十八台都不行": the rest and the part make the whole
-    if whole is None or not 0 < part_value <= whole.value:
+    if whole is None or not (0 < part_value or part.unit) or part_value > whole.value:  # "联网的零台": none
         return None
     if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
         part_value = whole.value - part_value  # "三十台里没联的有二十台"
