@@ -171,6 +171,10 @@ def test_the_trade_is_what_a_reader_would_label(text, trade):
     ("设备都挺旧的，三十来个人。", None),  # equipment of any trade
     ("我们这个系统是管仓储的。", None),  # what a system does
     ("客户基本都是做家具的，我们这边五十人。", None),  # the customers' trade
+    ("Our main supplier is a paper mill; 12 people.", None),  # the supplier's (the review of stop 55)
+    ("原料都从塑料厂进，二十来人。", None),
+    ("服务对象主要是医院，四十人。", None),  # those served
+    ("铝型材，客户都是门窗厂，六十人。", "铝型材"),  # the customers' trade said after ours
 ])
 def test_a_trade_said_without_a_verb_is_named_by_its_sectors_words(text, trade):
     assert _interview(text).state.profile.get("industry") == trade

@@ -157,7 +157,7 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
             continue  # a verb of many uses, only when asked what we do ("We install updates weekly"; not "拉链厂", "拉客户")
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                 not has_word(clause.text[:m.start("obj")], lex["now"]) or \
-                m.group("obj").startswith(tuple(lex["another"])):
+                m.group("obj").startswith(tuple(lex["another"] + lex["not_ours"])):
             continue  # "客户都是做光伏的": the frame before the trade makes it someone else's; "另外还有个销售公司"
         if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
                                           has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):

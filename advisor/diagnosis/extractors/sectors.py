@@ -37,9 +37,9 @@ def industry_by_sector_words(ctx: Context) -> None:
         if not _readable(clause) or system_names(clause.text) or complains(clause.text) or \
                 has_word(clause.text, lex["not_ours"] + lex["another"] + _lex()["systems"]["system_nouns"]):
             continue  # "客户都是做座椅的": someone else's trade; "这个系统管仓储": a system's; "物流老出错": a pain
-        served = find_word(clause.text, lex["served"])
+        other = find_word(clause.text, lex["other_party"])
         said = [lex["english"].get(word.lower(), word) for start, _, word in find_all(clause.text, _sector_words())
-                if served is None or start < served[0]]
+                if other is None or start < other[0]]
         if said:
             ctx.add("industry", "".join(list(dict.fromkeys(said))[:LABEL_WORDS]), clause.text, 0.7)
             return
