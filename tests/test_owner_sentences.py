@@ -175,6 +175,7 @@ def test_the_trade_is_what_a_reader_would_label(text, trade):
     ("原料都从塑料厂进，二十来人。", None),
     ("服务对象主要是医院，四十人。", None),  # those served
     ("铝型材，客户都是门窗厂，六十人。", "铝型材"),  # the customers' trade said after ours
+    ("发货都找了家物流公司，我们二十人。", None),  # a firm hired
 ])
 def test_a_trade_said_without_a_verb_is_named_by_its_sectors_words(text, trade):
     assert _interview(text).state.profile.get("industry") == trade
