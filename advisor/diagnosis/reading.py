@@ -158,6 +158,12 @@ def skips(text: str) -> bool:
 
 
 PARTICLES = " .!！。了的事呢啊哦呀吧啦~"  # what may close a bare answer ("没有的事", "有的啦")
+
+
+def after_answer(text: str, hit: tuple[int, str]) -> str:
+    """What ``text`` says after the answer word ``hit`` (position, word), closing particles left out ("有的啦": "")."""
+    return text[hit[0] + len(hit[1]):].strip(PARTICLES)
+
 _INTERJECTION = re.compile(r"[嗯啊呃哦额唔哈噢呢这个嘛…。.\s]+|(?:hmm+|um+|uh+|er+|well|ok|okay|so)[.…\s]*", re.I)
 
 
@@ -182,7 +188,7 @@ def answer_polarity(text: str, said_after: int = 3) -> bool | None:
     no, yes = find_word(text, mod["answer_no"]), find_word(text, mod["answer_yes"])
     for hit, value in ((no, False), (yes, True)):
         # the answer word and at most a particle or a few words after it ("没有的事", "有，财务在用" is two clauses)
-        if hit is not None and hit[0] == 0 and len(text[len(hit[1]):].strip(PARTICLES)) <= said_after:
+        if hit is not None and hit[0] == 0 and len(after_answer(text, hit)) <= said_after:
             return value
     return None
 

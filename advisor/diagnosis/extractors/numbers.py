@@ -7,8 +7,8 @@ from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, extractor
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities, fraction_percent
-from advisor.diagnosis.reading import (PARTICLES, Clause, Message, answer_polarity, first_answer, negated, short_answer,
-                                       skips, spoken_length)
+from advisor.diagnosis.reading import (Clause, Message, after_answer, answer_polarity, first_answer, negated,
+                                       short_answer, skips, spoken_length)
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def _networking(ctx: Context, index: int) -> None:
 def _said_whole(text: str, words: list[str]) -> bool:
     """One of ``words`` is all the answer says ("早就全连上了"; not "还没全联上", "都联了一部分", "都没有统计过")."""
     return (hit := find_word(text, words)) is not None and hit[0] <= 2 and not negated(text, hit[0]) and \
-        not text[hit[0] + len(hit[1]):].strip(PARTICLES)
+        not after_answer(text, hit)
 
 
 @extractor

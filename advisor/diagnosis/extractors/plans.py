@@ -6,7 +6,7 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.reading import PARTICLES, Clause, answer_polarity, first_answer, negated, short_answer
+from advisor.diagnosis.reading import Clause, after_answer, answer_polarity, first_answer, negated, short_answer
 
 
 def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
@@ -67,7 +67,7 @@ def _answered_first(ctx: Context, words: dict[str, list[str]]) -> None:
         return
     said = next((value for value in (True, False) if (hit := find_word(first.text, words[
         "answered_have" if value else "answered_none"])) is not None and answer_polarity(first.text) is value and
-                 (not (rest := first.text[hit[0] + len(hit[1]):].strip(PARTICLES)) or has_word(rest, words["written"]))
+                 (not (rest := after_answer(first.text, hit)) or has_word(rest, words["written"]))
                  and hit[0] <= 2), None)
     # a have taken back, in words that are not of who leads ("有是有，没写下来", "有，还在写"; not "有，还没定谁牵头")
     taken_back = [c.text for c in ctx.message.clauses if not has_word(c.text, _lex()["leading"]["lead_verbs"])]

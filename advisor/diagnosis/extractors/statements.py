@@ -11,7 +11,7 @@ from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
 from advisor.diagnosis.quantities import find_quantities
-from advisor.diagnosis.reading import PARTICLES, Clause, first_answer, negated, skips, spoken_length
+from advisor.diagnosis.reading import Clause, after_answer, first_answer, negated, skips, spoken_length
 
 
 # --- yes/no facts --------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _alternative_chosen(ctx: Context, words: dict[str, list[str]]) -> None:
         return  # "需要打通吗？", "不需要吧？", "要看哪个系统"
     for value, key in ((True, "answered_shared"), (False, "answered_apart")):
         hit = find_word(first.text, words[key])
-        rest = first.text[len(hit[1]):].strip(PARTICLES) if hit is not None and hit[0] == 0 else None
+        rest = after_answer(first.text, hit) if hit is not None and hit[0] == 0 else None
         if rest is not None and (not rest or not value and has_word(rest, words["rekey"])):
             ctx.add("integration", value, first.text)  # not "不用说，…", "不用录，根本没系统"
             return
