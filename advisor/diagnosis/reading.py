@@ -19,7 +19,8 @@ from advisor.diagnosis.lexicon import extraction_lexicon, find_all, find_word, h
 from advisor.diagnosis.quantities import find_quantities
 
 _SENTENCE_END = re.compile(r"[。！!？?\n]+|(?<=[a-z\d])\.(?=\s|$)|；|;")
-_CLAUSE_SEP = re.compile(r"[，：:—]+|,(?!\d{3}(?!\d))|--|\s-\s")  # "80,000" is one number
+# "80,000" is one number; a space between Chinese words is a pause of speech typed or transcribed ("人不多 三十五个")
+_CLAUSE_SEP = re.compile(r"[，：:—]+|,(?!\d{3}(?!\d))|--|\s-\s|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 @dataclass

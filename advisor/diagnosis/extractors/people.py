@@ -43,15 +43,21 @@ def _person_count(q: Quantity, clause: str) -> bool:
     if noun_before is not None and q.unit in ("个", "名", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
         marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
-        counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])
+        counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名|号)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])
         if not between.strip() or marked != between and not marked.strip(" ，,") and counts_nothing_else or \
                 has_word(between, people["hedges"]) and len(between.strip()) <= 8:
             return True  # "总共staff大概180个", "员工有两百", "人的话一百二十个": the people named, then how many
     return q.unit == "人" or q.unit in ("个", "名", "") and (
-        has_word(after, _lex()["people"]["person_nouns"]) or re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
+        has_word(after, _lex()["people"]["person_nouns"]) or _rough_head_count(q, after) or
+        re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
         _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"], 8) is not None or
         re.search(rf"(?:{'|'.join(map(re.escape, people['regular']))})(?:{'|'.join(map(re.escape, people['hedges']))})?$",
                   clause[:q.start]) is not None)  # "在编的三十来个": regular staff, right before their count
+
+
+def _rough_head_count(q: Quantity, after: str) -> bool:
+    """号 counts people when the number is rough ("六十来号", "百十号"; not the date "3号")."""
+    return bool(re.match(r"(?:来|多|几)?号人?(?:[，,。.！!吧啊呢的\s]|$)", after)) and (q.approx or after[0] in "来多几")
 
 
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
@@ -101,7 +107,9 @@ def _only_those_who(text: str, q: Quantity) -> bool:
     noun = find_word(after[:12], people["person_nouns"])
     after = after[noun[0] + len(noun[1]):].lstrip() if noun is not None and noun[0] <= 1 else after
     able = find_word(after[:10], people["able"])
-    return able is not None and able[0] <= 1 or text[:reach + only[0]].rstrip().endswith("的")
+    before = text[:reach + only[0]].rstrip()
+    # "能看报表的就五个人" names those who can; "公司常年的就十五个人" names the regular staff, all of them
+    return able is not None and able[0] <= 1 or before.endswith("的") and not has_word(before[-6:], people["regular"])
 
 
 def _digital_topic(text: str) -> bool:
@@ -124,6 +132,9 @@ def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_cla
     summed = find_word(q.after(clause.text, 16), ["on the payroll", "in total", "altogether", "in all"])
     if summed is not None and not q.after(clause.text, 16)[:summed[0]].strip():
         return True  # "26 on the payroll"; not "96 rooms in total"
+    rough = counted[-1] if counted and counted[-1].approx else None
+    if rough and not q.approx and abs(q.value - rough.value) <= 0.25 * rough.value and _nothing_else_counted(clause.text, q):
+        return True  # "一百来号，九十七个": a rough count, then the exact one
     before = (before_clause + "，" + clause.text[:q.start])[-12:]
     return bool(counted) and max(c.value for c in counted) <= q.value <= 10 * max(c.value for c in counted) and \
         has_word(before, people["sum"] + ["大概", "差不多", "大约", "约", "about", "around"])
@@ -133,7 +144,7 @@ def _bare_total(q: Quantity, clause: Clause, counted: list[Quantity], before_cla
 def people(ctx: Context) -> None:
     digital_best: tuple[float, str] | None = None
     digital_clause: Clause | None = None  # where the IT people were last counted
-    totals: list[tuple[int, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
+    totals: list[tuple[float, int, str]] = []  # (strength, value, evidence): a said total beats a plain count
     counted: list[Quantity] = []  # every count of people so far
     parts: list[Quantity] = []  # the groups counted one by one ("车间五十人，办公室十二个")
     corrected: list[Quantity] = []  # people counted in a clause just taken back ("六十个人，不对，……")
@@ -191,9 +202,11 @@ def people(ctx: Context) -> None:
                     not has_word(clause.text[:q.start], _lex()["people"]["per_unit"]):
                 parts.append(q)  # a group named, then its count ("办公室十二个"; not "一个人一个月工资六千五")
             elif scope == "total":
-                # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个")
+                # a summing word just before, in this clause or the one before ("全部算上的话……三百二十几个"); a word of
+                # the whole firm ("公司在册八十一个人，烤酒工人五十多": the workers are part of it)
                 strength = 2 if has_word(clause.text[:q.start][-10:], _lex()["people"]["sum"]) or \
-                    q.start == 0 and has_word(before_clause[-8:], _lex()["people"]["sum"]) else 1
+                    q.start == 0 and has_word(before_clause[-8:], _lex()["people"]["sum"]) else \
+                    1.5 if has_word(clause.text[:q.start], _lex()["people"]["total"]) else 1
                 totals.append((strength, int(round(q.value)), clause.text))
             counted.append(q)
         corrected = corrected if clause.correction or not find_quantities(clause.text) else []
@@ -244,7 +257,7 @@ def people(ctx: Context) -> None:
     if totals:
         strength = max(t[0] for t in totals)
         _, value, evidence = [t for t in totals if t[0] == strength][-1]  # the last said of the surest kind
-        ctx.add("employees", value, evidence, 0.9 + 0.02 * strength)
+        ctx.add("employees", value, evidence, 0.9 + 0.02 * int(strength))  # a word of the whole ranks within a message
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
 
@@ -300,12 +313,14 @@ def _joined(value: float, q: Quantity, clause: Clause, before: tuple[float, Clau
 
 
 def _people_topic(ctx: Context, clause: Clause) -> bool:
-    """Whether the sentence is about people before it counts anything: its first clause names people and no number
-    ("人不多，四十五个", "全厂连老师傅算进去，差不多一百五"), or people were the echoed topic ("人？一百零几个")."""
-    first = ctx.message.clauses_of(clause.sentence)[0]
+    """Whether the sentence turned to people before it counts: its first clause, or the one just before, names
+    people and no number ("人不多，四十五个", "做五金的，人不多，三十来个", "全厂连老师傅算进去，差不多一百五"), or people
+    were the echoed topic ("人？一百零几个")."""
+    clauses = ctx.message.clauses_of(clause.sentence)
+    at = next(n for n, c in enumerate(clauses) if c is clause)
     nouns = _lex()["people"]["person_nouns"]
-    return has_word(clause.topic, nouns) or first is not clause and has_word(first.text, nouns) and \
-        not find_quantities(first.text)
+    before = [clauses[0], clauses[at - 1]] if at else []
+    return has_word(clause.topic, nouns) or any(has_word(c.text, nouns) and not find_quantities(c.text) for c in before)
 
 
 def _tended(ctx: Context) -> tuple[float, str] | None:

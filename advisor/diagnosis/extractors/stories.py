@@ -15,11 +15,15 @@ STORY_SENTENCES = 2  # the purchase's sentence and the two after it ...
 STORY_CHARS = 60  # ... up to this many characters (three times as many in English)
 
 
+# a clause: up to a stop, or to a space between Chinese words (a pause typed or transcribed)
+_CLAUSE = re.compile(r"[^，,。.；;！!？?\s][^，,。.；;！!？?]*?(?=[，,。.；;！!？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|$)")
+
+
 def _ended(told: str) -> re.Match | None:
     """The clause of ``told`` that says the system fell out of use: nobody uses it ("半年后就没人登录了"), or it stands
     idle said of it ("那套东西一直放着"; not "二号车间停了", "几台电脑打不开" — something else stopped)."""
     words = _lex()["systems"]
-    for clause in re.finditer(r"[^，,。.；;！!？?]+", told):
+    for clause in re.finditer(_CLAUSE, told):
         text = clause.group()
         for word_list, of_it in ((words["fell_out_of_use"], False), (words["left_standing"], True)):
             end = find_word(text, word_list)
