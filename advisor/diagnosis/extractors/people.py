@@ -4,60 +4,17 @@ from __future__ import annotations
 
 import re
 
-from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
+from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, _words_after
 from advisor.diagnosis.extractors.numbers import _money_total
-from advisor.diagnosis.extractors.tending import computers_before, outsiders_before, tends
+from advisor.diagnosis.extractors.tending import _asked_staff, _it_topic, _outsiders_tend, _part_timer, _tended, \
+    outsiders_before, tends
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities, says_few
-from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
+from advisor.diagnosis.reading import Clause, negated, short_answer
 
 
 _MORE_REACH = 8  # how far before a count a word saying it is more is looked for ("还有一个", "加上我儿子就两个")
-
-
-def _words_after(q: Quantity, clause: str, chars: int) -> str:
-    """What a count counts, past an English word saying how they work ("Three full-time IT staff": the staff)."""
-    after = q.after(clause, chars + 12)
-    how = _how_they_work().match(after) if clause.isascii() else None
-    return after[how.end():][:chars + 10] if how else after[:chars]
-
-
-@per_knowledge
-def _how_they_work() -> re.Pattern:
-    people = _lex()["people"]
-    return re.compile(rf"\s*(?:{'|'.join(map(re.escape, people['dedicated'] + people['part_time']))})\b", re.I)
-
-
-def _person_count(q: Quantity, clause: str) -> bool:
-    after = _words_after(q, clause, 3)
-    if q.unit == "" and re.search(r"[个台款套版]$", clause[:q.start]):
-        return False  # "电脑就装了个360": a number after a classifier names a product, it counts nothing
-    people = _lex()["people"]
-    money = _lex()["money"]
-    money_words = money["revenue_strong"] + money["budget"] + people["spent"]
-    if q.unit == "" and has_word(clause[:q.start][-8:], money_words) and \
-            not has_word(after + clause[:q.start][-3:], people["person_nouns"]):
-        return False  # "平时一年也就花五六千", "七家店流水加起来四千出头": money, not people
-    noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
-    if noun_before is not None and q.unit in ("个", "名", ""):
-        between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
-        marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
-        counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名|号)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])
-        if not between.strip() or marked != between and not marked.strip(" ，,") and counts_nothing_else or \
-                has_word(between, people["hedges"]) and len(between.strip()) <= 8:
-            return True  # "总共staff大概180个", "员工有两百", "人的话一百二十个": the people named, then how many
-    return q.unit == "人" or q.unit in ("个", "名", "") and (
-        has_word(after, _lex()["people"]["person_nouns"]) or _rough_head_count(q, after) or
-        re.match(r"\s*(个)?(网管|IT|程序员|数据分析师)", after) or
-        _cue_before(clause, q.start, people["total"] + people["sum"] + people["digital"], 8) is not None or
-        re.search(rf"(?:{'|'.join(map(re.escape, people['regular']))})(?:{'|'.join(map(re.escape, people['hedges']))})?$",
-                  clause[:q.start]) is not None)  # "在编的三十来个": regular staff, right before their count
-
-
-def _rough_head_count(q: Quantity, after: str) -> bool:
-    """号 counts people when the number is rough ("六十来号", "百十号"; not the date "3号")."""
-    return bool(re.match(r"(?:来|多|几)?号人?(?:[，,。.！!吧啊呢的\s]|$)", after)) and (q.approx or after[0] in "来多几")
 
 
 def _scope(clause: Clause, q: Quantity, sentence: str, before_clause: str = "") -> str:
@@ -215,8 +172,8 @@ def people(ctx: Context) -> None:
         if digital_best is None and has_word(clause.text, people["digital"]):
             if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
                 digital_best = (1, clause.text)  # "有个兼职的IT"
-            elif has_word(clause.text, people["none_digital"]) and not find_quantities(clause.text) and \
-                    not says_few(clause.text):
+            elif has_word(clause.text, people["none_digital"]) and not says_few(clause.text) and \
+                    (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])):  # "没一个懂电脑的"
                 digital_best = (0, clause.text)
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
@@ -227,14 +184,15 @@ def people(ctx: Context) -> None:
         elif digital_best is None and (earlier := outsiders_before(ctx, clause)) and \
                 has_word(clause.text, people["nobody"]) and not find_quantities(clause.text):
             digital_best = (0, f"{earlier}{clause.text}")  # "IT外包给一家公司，包年的，我们自己没人"
-        elif digital_best is None and has_word(clause.topic, people["digital"]) and \
-                (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) \
-                and (short_answer(clause) is False or has_word(clause.text, people["nobody"])):
-            digital_best = (0, f"{clause.topic}？{clause.text}")  # "IT？没有。", "懂电脑的人？一个都没有"
+        elif digital_best is None and (said := _it_topic(ctx, clause)) and \
+                (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) and \
+                (short_answer(clause) is False or has_word(clause.text, people["nobody"]) and clause.topic or
+                 has_word(clause.text, people["none_digital"]) and has_word(clause.text, people["dedicated"])):
+            digital_best = (0, said)  # "IT？没有。", "懂电脑的人？一个都没有", "电脑坏了找外面的，我们没专门的人"
         if digital_best is not held:
             digital_clause = clause
     if digital_best is None:
-        digital_best = _tended(ctx) or _asked_staff(ctx)
+        digital_best = _tended(ctx) or _asked_staff(ctx) or _outsiders_tend(ctx)
     if digital_best is not None and digital_best[0] == 0:
         digital_best = _part_timer(ctx, digital_best[1]) or digital_best
     # a sum of some groups, smaller than a total of now said before it or than a group counted, is one of the parts
@@ -322,73 +280,3 @@ def _people_topic(ctx: Context, clause: Clause) -> bool:
     before = [clauses[0], clauses[at - 1]] if at else []
     return has_word(clause.topic, nouns) or any(has_word(c.text, nouns) and not find_quantities(c.text) for c in before)
 
-
-def _tended(ctx: Context) -> tuple[float, str] | None:
-    """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
-    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管"). Asked about
-    the IT people, "this" is what is tended ("这个没人专门管")."""
-    people = _lex()["people"]
-    for clause in ctx.message.clauses:
-        # asked about the IT people, a short clause's "this" is what is tended ("这个没人专门管")
-        # (or after the computers were named: "电脑？办公室有一台，没人专门管这个")
-        tended = people["tended"] + (people["tended_asked"] if len(clause.text) <= 8 and (
-            ctx.question == "talent" or computers_before(ctx, clause)) else [])
-        if _readable(clause) and computers_before(ctx, clause) and has_word(clause.text, people["part_time"]) and \
-                has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]):
-            return 1, ctx.message.sentence_of(clause)  # "电脑有毛病找会计，她兼着弄": the computers, then who does it
-        if not _readable(clause) or not tends(clause.text, tended):
-            continue
-        verb = find_word(clause.text, people["tend_verbs"])
-        if negated(clause.text, verb[0]):
-            return 0, clause.text
-        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
-        return (counted[0] if counted else 1), clause.text
-    return None
-
-
-def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:
-    """No one dedicated (or a bare no to the question), then someone of the firm who does it on the side
-    ("IT没有专职，我兼着管", "没有，行政小李顺便弄"): one person."""
-    people, negators = _lex()["people"], _lex()["modality"]["negators"]
-    if not bare and not has_word(none_said, people["dedicated"]):
-        return None
-    said = none_said.split("？")[-1]
-    start = ctx.message.text.find(said) + len(said)
-    for clause in ctx.message.clauses:
-        if clause.start < start or not has_word(clause.text, people["part_time"]):
-            continue
-        if has_word(clause.text, negators) or has_word(ctx.message.text[start:clause.start + len(clause.text)],
-                                                       people["outsider"]):
-            return None  # "兼职的也没有", "找外面的电脑公司，他们顺便看看"
-        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
-        return (counted[0] if counted else 1), clause.text  # "两个文员兼着管"
-    return None
-
-
-def _asked_staff(ctx: Context) -> tuple[float, str] | None:
-    """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
-    text = ctx.message.text.strip()
-    first = ctx.message.clauses[0] if ctx.message.clauses else None
-    if ctx.question == "talent" and first is not None and answer_polarity(first.text) is False:
-        rest = text[len(first.text):]  # "没有，不过有两个人兼职弄网站": the no, then who does it after all
-        counted = [q for q in find_quantities(rest) if q.unit in ("个", "人", "名") and not negated(rest, q.start, 3)]
-        if counted and not has_word(rest, _lex()["people"]["outsider"]):
-            return counted[0].value, text
-        return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
-    if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
-        return None  # "外包公司派两个人": not the firm's own
-    counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
-    if counts and not negated(text, counts[0].start, 3) and _nothing_else_counted(text, counts[0]):
-        return counts[0].value, text
-    if first is not None and (short_answer(first) is False or has_word(text, _lex()["people"]["nobody"])):
-        return 0, text
-    return None
-
-
-def _nothing_else_counted(text: str, q: Quantity) -> bool:
-    """A bare count counts people: nothing but people words, hedges and particles around it ("八十来个吧", "兼职的有一个"),
-    not "两个厂区"."""
-    rest = text[:q.start] + text[q.end:]
-    for word in _lex()["people"]["sum"] + _lex()["people"]["summed_in"] + _lex()["people"]["regular"]:  # "连我一起十三个"
-        rest = rest.replace(word, "") if not word.isascii() else rest
-    return re.fullmatch(r"[\s大概约差不多左右来多出头个号人名吧啊呢的有兼职专职就只。.！!,，~]*", rest) is not None

@@ -1,10 +1,13 @@
 """Who tends the computers (the IT staff, not who leads the digital work): a clause that says someone of the firm
-looks after them, the computers as the topic a clause answers, and outsiders who do it instead."""
+looks after them, the computers as the topic a clause answers, someone who does it on the side, a bare answer to
+the IT question, and outsiders who do it instead."""
 from __future__ import annotations
 
-from advisor.diagnosis.extractors.base import Context, _lex
+from advisor.diagnosis.extractors.base import Context, _lex, _readable
+from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count
 from advisor.diagnosis.lexicon import find_word, has_word
-from advisor.diagnosis.reading import Clause
+from advisor.diagnosis.quantities import find_quantities
+from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
 
 
 def outsiders_before(ctx: Context, clause: Clause) -> str:
@@ -36,7 +39,9 @@ def computers_before(ctx: Context, clause: Clause) -> bool:
 def about_computers(text: str) -> bool:
     """``text`` names the computers, not the digital work nor a trade ("网络推广"): who tends them is the IT people,
     not who leads."""
-    return _names_computers(text) and not has_word(text, _lex()["leading"]["digital_work"])
+    leading = _lex()["leading"]  # "电脑网络这块": 这块 marks the topic here, it is not the digital work
+    return _names_computers(text) and not has_word(text, [w for w in leading["digital_work"]
+                                                           if w not in leading["topic_markers"]])
 
 
 def _names_computers(text: str) -> bool:
@@ -44,3 +49,98 @@ def _names_computers(text: str) -> bool:
     people = _lex()["people"]
     found = find_word(text, people["tended"])
     return found is not None and not has_word(text[found[0] + len(found[1]):][:3], people["tended_not"])
+
+
+def _it_topic(ctx: Context, clause: Clause) -> str:
+    """What the clause answers about the IT people, with the answer: its echoed topic ("IT？没有。"), or the clause
+    just before it in its sentence when that one names them or the computers and counts nothing ("电脑坏了就找外面的，
+    我们没专门的人"); "" when neither."""
+    people = _lex()["people"]
+    if has_word(clause.topic, people["digital"]):
+        return f"{clause.topic}？{clause.text}"
+    before = [c for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start][-1:]
+    if before and has_word(before[0].text, people["digital"] + people["tended"]) and not find_quantities(before[0].text):
+        return ctx.message.text[before[0].start:clause.start + len(clause.text)]
+    return ""
+
+
+def _tended(ctx: Context) -> tuple[float, str] | None:
+    """Someone of the firm who looks after the computers ("电脑那块有个小伙子在弄", "my mom handles the computers"):
+    one person, or the number counted in that clause; nobody when the tending is denied ("电脑没人管"). Asked about
+    the IT people, "this" is what is tended ("这个没人专门管")."""
+    people = _lex()["people"]
+    for clause in ctx.message.clauses:
+        # asked about the IT people, a short clause's "this" is what is tended ("这个没人专门管")
+        # (or after the computers were named: "电脑？办公室有一台，没人专门管这个")
+        tended = people["tended"] + (people["tended_asked"] if len(clause.text) <= 8 and (
+            ctx.question == "talent" or computers_before(ctx, clause)) else [])
+        opened = ctx.message.clauses_of(clause.sentence)[0]  # "电脑有毛病找俺外甥，他是材料员，顺带着管"
+        if _readable(clause) and (computers_before(ctx, clause) or _it_topic(ctx, clause) or
+                                  opened is not clause and _names_computers(opened.text)) and \
+                has_word(clause.text, people["part_time"]) and \
+                has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]):
+            return 1, ctx.message.sentence_of(clause)  # "电脑有毛病找会计，她兼着弄": the computers, then who does it
+        if not _readable(clause) or not tends(clause.text, tended):
+            continue
+        verb = find_word(clause.text, people["tend_verbs"])
+        if negated(clause.text, verb[0]):
+            return 0, clause.text
+        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+        return (counted[0] if counted else 1), clause.text
+    return None
+
+
+def _outsiders_tend(ctx: Context) -> tuple[float, str] | None:
+    """Outsiders called to fix the computers and no one of the firm named ("电脑网络找外包，包年的", "电脑坏了我侄子来修，
+    他在外面开电脑店"): none of the firm's own."""
+    people, leading = _lex()["people"], _lex()["leading"]
+    ours = people["person_nouns"] + leading["self"] + leading["deputies"] + leading["third_person"] + ["个"]
+    if any(has_word(c.text, people["tend_verbs"]) and has_word(c.text, ours) and not has_word(c.text, people["outsider"])
+           for c in ctx.message.clauses):
+        return None  # "电脑坏了找外面的，厂里有个小伙子也会弄一点": one of ours too
+    for start, end in ctx.message.sentences:
+        sentence = ctx.message.text[start:end]
+        if _names_computers(sentence) and has_word(sentence, people["outsider"]) and \
+                has_word(sentence, people["fix_verbs"]) and \
+                not any(_person_count(q, sentence) for q in find_quantities(sentence)):
+            return 0, sentence.strip()
+    return None
+
+
+def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:
+    """No one dedicated (or a bare no to the question), then someone of the firm who does it on the side
+    ("IT没有专职，我兼着管", "没有，行政小李顺便弄"): one person."""
+    people, negators = _lex()["people"], _lex()["modality"]["negators"]
+    if not bare and not has_word(none_said, people["dedicated"]):
+        return None
+    said = none_said.split("？")[-1]
+    start = ctx.message.text.find(said) + len(said)
+    for clause in ctx.message.clauses:
+        if clause.start < start or not has_word(clause.text, people["part_time"]):
+            continue
+        if has_word(clause.text, negators) or has_word(ctx.message.text[start:clause.start + len(clause.text)],
+                                                       people["outsider"]):
+            return None  # "兼职的也没有", "找外面的电脑公司，他们顺便看看"
+        counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
+        return (counted[0] if counted else 1), clause.text  # "两个文员兼着管"
+    return None
+
+
+def _asked_staff(ctx: Context) -> tuple[float, str] | None:
+    """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
+    text = ctx.message.text.strip()
+    first = ctx.message.clauses[0] if ctx.message.clauses else None
+    if ctx.question == "talent" and first is not None and answer_polarity(first.text) is False:
+        rest = text[len(first.text):]  # "没有，不过有两个人兼职弄网站": the no, then who does it after all
+        counted = [q for q in find_quantities(rest) if q.unit in ("个", "人", "名") and not negated(rest, q.start, 3)]
+        if counted and not has_word(rest, _lex()["people"]["outsider"]):
+            return counted[0].value, text
+        return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
+    if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
+        return None  # "外包公司派两个人": not the firm's own
+    counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
+    if counts and not negated(text, counts[0].start, 3) and _nothing_else_counted(text, counts[0]):
+        return counts[0].value, text
+    if first is not None and (short_answer(first) is False or has_word(text, _lex()["people"]["nobody"])):
+        return 0, text
+    return None
