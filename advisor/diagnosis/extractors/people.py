@@ -186,7 +186,8 @@ def people(ctx: Context) -> None:
             digital_best = (0, f"{earlier}{clause.text}")  # "IT外包给一家公司，包年的，我们自己没人"
         elif digital_best is None and (said := _it_topic(ctx, clause)) and \
                 (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) and \
-                (short_answer(clause) is False or has_word(clause.text, people["nobody"]) and clause.topic or
+                (short_answer(clause) is False or has_word(clause.text, people["nobody"]) and
+                 (clause.topic or has_word(clause.text, people["tend_verbs"])) or
                  has_word(clause.text, people["none_digital"]) and has_word(clause.text, people["dedicated"])):
             digital_best = (0, said)  # "IT？没有。", "懂电脑的人？一个都没有", "电脑坏了找外面的，我们没专门的人"
         if digital_best is not held:

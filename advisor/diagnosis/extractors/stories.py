@@ -57,8 +57,10 @@ def disuse_told_after(ctx: Context) -> None:
         others = _system_mentions(told)
         told = told[:others[0][0]] if others else told
         end = _ended(told)
+        # a daily use hoped for is none ("想让各个店报货都在上面走，……又回到微信群里")
+        used = "".join(c.text for c in message.clauses if c.modality != "wish" and c.start >= after and c.text in told)
         if end is None or not has_word(clause.text + told[:end.start()], words["bought"]) or \
-                has_word(told, words["in_daily_use"]) or has_word(told, words["really_used"]):
+                has_word(used, words["in_daily_use"]) or has_word(used, words["really_used"]):
             continue
         ctx.facts.remove(fact)
         span = message.text[clause.start:after + end.end()]

@@ -53,13 +53,14 @@ def _names_computers(text: str) -> bool:
 
 def _it_topic(ctx: Context, clause: Clause) -> str:
     """What the clause answers about the IT people, with the answer: its echoed topic ("IT？没有。"), or the clause
-    just before it in its sentence when that one names them or the computers and counts nothing ("电脑坏了就找外面的，
+    just before it in its sentence when that one names them or the computers and counts no people ("电脑坏了就找外面的，
     我们没专门的人"); "" when neither."""
     people = _lex()["people"]
     if has_word(clause.topic, people["digital"]):
         return f"{clause.topic}？{clause.text}"
     before = [c for c in ctx.message.clauses_of(clause.sentence) if c.start < clause.start][-1:]
-    if before and has_word(before[0].text, people["digital"] + people["tended"]) and not find_quantities(before[0].text):
+    if before and has_word(before[0].text, people["digital"] + people["tended"]) and \
+            not any(_person_count(q, before[0].text) for q in find_quantities(before[0].text)):  # "电脑有十来台，……"
         return ctx.message.text[before[0].start:clause.start + len(clause.text)]
     return ""
 
