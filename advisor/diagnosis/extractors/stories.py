@@ -59,7 +59,7 @@ def disuse_told_after(ctx: Context) -> None:
         end = _ended(told)
         # a daily use hoped for is none ("想让各个店报货都在上面走，……又回到微信群里")
         used = "".join(c.text for c in message.clauses if c.modality != "wish" and c.start >= after and c.text in told)
-        if end is None or not has_word(clause.text + told[:end.start()], words["bought"]) or \
+        if end is None or not has_word(clause.text + told[:end.end()], words["bought"]) or \
                 has_word(used, words["in_daily_use"]) or has_word(used, words["really_used"]):
             continue
         ctx.facts.remove(fact)

@@ -97,18 +97,18 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
     if _granted_then_not(text[:end], text[end:] + rest):
         return False  # "送了一个报工模块，装是装了，没一个工人扫", "买是买了个CRM，可没人会用"
     # what its own clause says decides ("CRM销售天天在用，老板不打开" is in use); else the idle words that follow it in
-    # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: on the
-    # sealed owners it cost more readings of systems in use than it found unused ones (again when tried after a
-    # contrast only: "MES上了，不过老板从来不打开" is in use)
+    # the sentence, up to the next system named. A use denied in a later clause ("……，但没人登录") is not read: it cost the
+    # sealed owners more readings in use than it found unused (so after a contrast: "MES上了，不过老板从来不打开" is in use)
     for said, own in ((text[end:], True), (rest[:60], False)):
         others = _system_mentions(said)
         if others:  # up to the next system, less the clause that names it ("…, but nobody really uses the CRM")
             said = said[:others[0][0]]
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
-        use = use_said(said) if own else None
-        idle = syslex["idle"] + (syslex["choosing"] if own else [])
-        near = said if own else said[:40 if said.isascii() else 20]  # English says in more characters
-        if has_word(near, idle) or use is False or not own and _reverted(said, sid):
+        use, near = use_said(said) if own else None, said if own else said[:40 if said.isascii() else 20]  # English
+        # says in more characters; the old way stopped is no idle system ("上了ERP，现在天天在用，纸质单据都停了")
+        hit = find_word(near, syslex["idle"] + (syslex["choosing"] if own else []))
+        old_way = hit is not None and has_word(near[max(0, hit[0] - 6):hit[0]], syslex["old_ways"])
+        if hit is not None and not old_way or use is False or not own and _reverted(said, sid):
             return False
         if use:
             return True

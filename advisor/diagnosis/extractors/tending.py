@@ -95,7 +95,7 @@ def _outsiders_tend(ctx: Context) -> tuple[float, str] | None:
     """Outsiders called to fix the computers and no one of the firm named ("电脑网络找外包，包年的", "电脑坏了我侄子来修，
     他在外面开电脑店"): none of the firm's own."""
     people, leading = _lex()["people"], _lex()["leading"]
-    ours = people["person_nouns"] + leading["self"] + leading["deputies"] + leading["third_person"] + ["个"]
+    ours = people["person_nouns"] + people["someone"] + leading["self"] + leading["deputies"] + leading["third_person"]
     if any(has_word(c.text, people["tend_verbs"]) and has_word(c.text, ours) and not has_word(c.text, people["outsider"])
            for c in ctx.message.clauses):
         return None  # "电脑坏了找外面的，厂里有个小伙子也会弄一点": one of ours too
