@@ -7,6 +7,7 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
+from advisor.diagnosis.extractors.bosses import _deputy, _named_colleague, _names_the_boss, _someone_else_is_boss, ranked
 from advisor.diagnosis.extractors.tending import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
@@ -40,6 +41,7 @@ def read_boss(ctx: Context, words: dict[str, list[str]]) -> None:
     agent reading ("老板很支持，但具体都是刘副总在推")."""
     if any(f.key == "leadership" for f in ctx.facts):
         return  # said outright in the words of the booleans
+    words = ranked(ctx.message.text, words)
     contrast = _lex()["modality"]["contrast"]
     people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
     echoed = False  # the sentence before was only the boss, echoed ("老板？他就负责签字。", "The owner? Nah, …")
@@ -198,21 +200,6 @@ def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
     return ctx.message.text[first.start:last.start + len(last.text)]
 
 
-def _deputy(agent: str, words: dict) -> bool:
-    """Someone below the boss is named: not as part of the boss's title (经理 in 总经理), or as the boss's deputy (副
-    before the title)."""
-    return any(word in words["deputies"] or agent[max(0, start - 1):start] == "副"  # "副董事长"
-               for start, _, word in find_all(agent, words["boss"] + words["deputies"]))
-
-
-def _names_the_boss(text: str, bosses: list[str]) -> bool:
-    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or staff ("老板儿子",
-    "老板的司机", "老板家大儿子")."""
-    people = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
-    for start, end, _ in find_all(text, bosses):
-        if text[max(0, start - 1):start] != "副" and not re.match(rf"(?:的|家)?[大小二]?(?:{people})", text[end:]):
-            return True
-    return False
 
 
 def _saying() -> str:
@@ -243,6 +230,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     "Digital is led by our COO") and the boss does not."""
     if any(f.key == "leadership" for f in ctx.facts):
         return
+    words = ranked(ctx.message.text, words)
     verbs, the_one = _words_of("lead_verbs"), _words_of("the_one")  # the_one: "I'm the one pushing this"
     plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
     # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
@@ -335,7 +323,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             ctx.add("leadership", False, clause.text)
             return
         if has_word(agent, words["boss"]) or me and not _someone_else_is_boss(ctx, words):
-            ctx.add("leadership", True, clause.text)
+            before = clause.text[:clause.text.find(agent.strip())] if agent.strip() in clause.text else ""
+            ctx.add("leadership", not in_name_only(before, words) and not _no_time_for_it(ctx, clause), clause.text)
             return
         if me:
             ctx.add("leadership", False, clause.text)  # "我在推这个事，老板不太上心": the speaker is not the boss
@@ -381,20 +370,13 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     return not rest or asked and rest.lower() in words["pronouns"] or has_word(rest, words["digital_work"])
 
 
-def _named_colleague(agent: str, words: dict[str, list[str]]) -> bool:
-    """A colleague called by name as one is addressed at work: 小陈, 老周, 阿强, 王姐, 李工, 张师傅."""
-    before, after = "|".join(map(re.escape, words["name_before"])), "|".join(map(re.escape, words["name_after"]))
-    return re.search(rf"(?:^|[^\u4e00-\u9fff]|的)(?:(?:{before})[\u4e00-\u9fff]|[\u4e00-\u9fff]{{1,2}}(?:{after}))$",
-                     agent.strip()) is not None
-
-
-def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
-    """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
-    and "I am the owner" say the opposite)."""
-    text, bosses = ctx.message.text, "|".join(map(re.escape, words["boss"]))
-    if re.search(rf"(?:我|\bI)(?:就|也)?(?:是| am (?:the )?|'m (?:the )?)(?:{bosses})|"
-                 rf"(?:{bosses})(?:就|即|也)?是(?:我|本人)(?:自己|本人)?(?:[，,。；;！!\s]|$)", text, re.I):
-        return False  # "我是老板", "I'm the owner", "老板就是我自己" (not "老板是我爸")
-    deputies = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
-    return has_word(text, words["boss"]) or re.search(
-        rf"\bI(?:'m| am) (?:just |only )?(?:the |an? |our )?(?:[a-z-]+ )?(?:{deputies})\b", text, re.I) is not None
+def _no_time_for_it(ctx: Context, clause: Clause) -> bool:
+    """The lead is taken back later in its sentence by no time for it ("牵头的是我，可一年到头在外面跑，根本顾不上"),
+    said of no one else ("我牵头，别人都顾不上" still leads)."""
+    people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"] + _lex()["leading"]["third_person"]
+    for later in ctx.message.clauses:
+        if later.sentence == clause.sentence and later.start > clause.start:
+            found = find_word(later.text, _lex()["booleans"]["leadership"]["no_time"])
+            if found is not None and not has_word(later.text[:found[0]], people):
+                return True
+    return False

@@ -84,7 +84,7 @@ def booleans(ctx: Context) -> None:
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
     read_boss(ctx, lex["leadership"])
-    read_leader(ctx, _lex()["leading"] | {"boss": lex["leadership"]["boss"]})
+    read_leader(ctx, _lex()["leading"] | {k: lex["leadership"][k] for k in ("boss", "no_time", "site_heads", "nominal")})
     read_plan(ctx, lex["has_plan"])
     if ctx.question == "integration" and not any(f.key == "integration" for f in ctx.facts):
         _alternative_chosen(ctx, lex["integration"])

@@ -1,0 +1,55 @@
+"""Who the top boss is, for :mod:`leaders`: whether a text names the boss as its subject, someone below the boss, a
+colleague called by name, and whether the message speaks of the boss as someone other than the speaker."""
+from __future__ import annotations
+
+import re
+
+from advisor.diagnosis.extractors.base import Context, _lex
+from advisor.diagnosis.lexicon import find_all, has_word
+
+
+def _deputy(agent: str, words: dict) -> bool:
+    """Someone below the boss is named: not as part of the boss's title (经理 in 总经理), or as the boss's deputy (副
+    before the title)."""
+    return any(word in words["deputies"] or agent[max(0, start - 1):start] == "副"  # "副董事长"
+               for start, _, word in find_all(agent, words["boss"] + words["deputies"]))
+
+
+def _names_the_boss(text: str, bosses: list[str]) -> bool:
+    """The top boss is a subject of ``text``: not a deputy ("副院长"), not the boss's kin or staff ("老板儿子",
+    "老板的司机", "老板家大儿子")."""
+    people = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
+    for start, end, _ in find_all(text, bosses):
+        if text[max(0, start - 1):start] != "副" and not re.match(rf"(?:的|家)?[大小二]?(?:{people})", text[end:]):
+            return True
+    return False
+
+
+def _named_colleague(agent: str, words: dict[str, list[str]]) -> bool:
+    """A colleague called by name as one is addressed at work: 小陈, 老周, 阿强, 王姐, 李工, 张师傅."""
+    before, after = "|".join(map(re.escape, words["name_before"])), "|".join(map(re.escape, words["name_after"]))
+    return re.search(rf"(?:^|[^\u4e00-\u9fff]|的)(?:(?:{before})[\u4e00-\u9fff]|[\u4e00-\u9fff]{{1,2}}(?:{after}))$",
+                     agent.strip()) is not None
+
+
+def _someone_else_is_boss(ctx: Context, words: dict[str, list[str]]) -> bool:
+    """Whether the message speaks of the boss as another person ("老板不太上心"), so that "I" is not the boss ("我是老板"
+    and "I am the owner" say the opposite)."""
+    text, bosses = ctx.message.text, "|".join(map(re.escape, words["boss"]))
+    if re.search(rf"(?:我|\bI)(?:就|也)?(?:是(?:[^，,。；;！!]{{1,8}}?的)?| am (?:the )?|'m (?:the )?)(?:{bosses})|"
+                 rf"\bme,? (?:the |your )?(?:{bosses})\b|"
+                 rf"(?:{bosses})(?:就|即|也)?是(?:我|本人)(?:自己|本人)?(?:[，,。；;！!\s]|$)", text, re.I):
+        return False  # "我是老板", "我是这个厂的老板", "Me, the owner", "老板就是我自己" (not "老板是我爸")
+    deputies = "|".join(map(re.escape, _lex()["leading"]["deputies"]))
+    return has_word(text, words["boss"]) or re.search(
+        rf"\bI(?:'m| am) (?:just |only )?(?:the |an? |our )?(?:[a-z-]+ )?(?:{deputies})\b", text, re.I) is not None
+
+
+def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``words`` with the head of a site ("厂长") moved from the bosses to the deputies when ``text`` also names a boss
+    above it ("厂长在推，老板常年在外地"): the plant manager is then below the boss."""
+    heads = [w for w in words["site_heads"] if w in text]
+    above = [w for w in words["boss"] if w not in words["site_heads"]]
+    if not heads or not has_word(re.sub("|".join(heads), "", text), above):
+        return words
+    return words | {"boss": above, "deputies": _lex()["leading"]["deputies"] + heads}
