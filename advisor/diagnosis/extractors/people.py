@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, _words_after
+from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, _words_after, doer_count
 from advisor.diagnosis.extractors.numbers import _money_total
 from advisor.diagnosis.extractors.tending import _asked_staff, _it_topic, _outsiders_tend, _part_timer, _tended, \
     outsiders_before, tends
@@ -128,11 +128,15 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
+            denied = q.value == 1 and has_word(clause.text[max(0, q.start - 2):q.end + 6], _lex()["people"]["nobody"])
+            if denied and _scope(clause, q, sentence, before_clause) != "digital":
+                continue  # "厂里没一个懂这些的": nobody, not one person
             if _cue_before(clause.text, q.start, _lex()["people"]["left"], 4) is not None or \
                     _cue_before(clause.text, q.start, _lex()["people"]["change"], 4) is not None and \
                     _scope(clause, q, sentence, before_clause) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
                 continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
-            if not counts_people(q, clause):
+            more_of_it = digital_best is not None and previous is digital_clause and doer_count(q, clause.text)
+            if not counts_people(q, clause) and not more_of_it:
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     if corrected_digital:
                         digital_best = (q.value, clause.text)
@@ -149,12 +153,13 @@ def people(ctx: Context) -> None:
                 (1, previous) if digital_best is None and before_clause and tends(before_clause) else None
             if scope != "digital" and _said_as_more(q, clause, before, previous):
                 scope = "digital"
+            if scope != "digital" and not counts_people(q, clause):
+                continue  # "IT就一个，还有两个做销售的": those who do something else are counted by no one
             if scope == "digital" and digital_clause is not None and digital_clause.sentence == clause.sentence \
                     and find_quantities(digital_clause.topic):
                 continue  # "IT团队五个人：两个管MES，一个管网络": the team counted, then what its members do
             if scope == "digital" and not has_word(clause.text, _lex()["people"]["outsider"]):
-                nobody = q.value == 1 and has_word(clause.text[q.start:q.end + 6], _lex()["people"]["nobody"])
-                digital_best = (_joined(0 if nobody else q.value, q, clause, before), clause.text)
+                digital_best = (_joined(0 if denied else q.value, q, clause, before), clause.text)
             elif scope == "subgroup" and has_word(clause.text[:q.start][-8:], _lex()["people"]["subgroup"]) and \
                     not has_word(clause.text[:q.start], _lex()["people"]["per_unit"]):
                 parts.append(q)  # a group named, then its count ("办公室十二个"; not "一个人一个月工资六千五")
@@ -245,7 +250,7 @@ def _said_as_more(q: Quantity, clause: Clause, before: tuple[float, Clause] | No
             has_word(clause.text, people["firm_wide"]):
         return False
     summed = has_word(clause.text[more[0]:q.start], people["then_total"])
-    return summed or has_word(clause.text, people["digital"]) or \
+    return summed or has_word(clause.text, people["digital"] + people["digital_chores"]) or \
         re.fullmatch(r"[\s人个名位吧啊呢了。.,，!！]*", clause.text[q.end:]) is not None
 
 
