@@ -74,7 +74,7 @@ def _trade_patterns() -> list[re.Pattern]:
                    rf"(?P<obj>(?:[a-z-]+ ){{0,3}}?(?:{_TRADE_FIRM_EN}))\b(?! (?:to|for|of)\b)", re.I),
         # a bare "Small bakery, three outlets": the firm noun ends the clause, and no "our"/"the" before it
         re.compile(rf"^(?!(?:our|the|my|their|his|her|we|i|they)\b)(?:small |family-run )?"
-                   rf"(?P<obj>[a-z][a-z\s-]{{2,30}}?(?:{_FIRM_EN}|bakery|plantation|clinics?))\s*$", re.I),
+                   rf"(?P<obj>[a-z][a-z\s-]{{2,30}}?(?:{_FIRM_EN}|bakery|plantation|farm|clinics?))\s*$", re.I),
     ]
 
 

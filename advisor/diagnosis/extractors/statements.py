@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.extractors.leaders import _leads_something_else, _taken_back, in_name_only, read_boss, read_leader
+from advisor.diagnosis.extractors.leaders import (_leads_something_else, _no_time_for_it, _taken_back, in_name_only, read_boss,
+                                                 read_leader)
 from advisor.diagnosis.extractors.tending import about_computers, computers_before
 from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
@@ -64,6 +65,8 @@ def booleans(ctx: Context) -> None:
                 sentence = ctx.message.sentence_of(clause)
                 if in_name_only(sentence[:max(sentence.find(clause.text), 0) + said[0]], lex[key]):
                     value = False  # "说是老板亲自抓", "名义上是我妈牵头，……，开会老讲一把手工程": in name only
+                elif _no_time_for_it(ctx, clause):
+                    value = False  # "本来说好我牵头，后来一直顾不上": taken back by no time for it
                 elif _turned_later(ctx, clause, [w for w in lex[key]["boss_leaves"] if w not in lex[key]["delegating"]]):
                     value = None  # "老板是挂帅的，可他基本不过问": what the boss does is read by read_boss
             if value is not None:
