@@ -65,6 +65,7 @@ def _nothing_else_counted(text: str, q: Quantity) -> bool:
 
 def doer_count(q: Quantity, clause: str) -> bool:
     """A count of 个 said of those who do something ("两个做网络的", "一个管仓库的"): people, though no person noun
-    follows. Read only as more of the IT people just counted: alone it counted a group the sealed owners did not mean."""
+    follows. Read only as more of the IT people just counted: alone it counted a group the sealed owners did not
+    mean."""
     doers = "|".join(map(re.escape, _lex()["people"]["doer_verbs"]))
     return q.unit == "个" and re.match(rf"(?:专门|专职)?(?:{doers})[^，,。.；;]{{1,8}}的", clause[q.end:]) is not None

@@ -101,8 +101,8 @@ def _trade(obj: str, closed: bool = False) -> str | None:
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
-            has_word(obj, lex["not_a_trade"] + _lex()["booleans"]["leadership"]["delegating"]) or \
-            find_quantities(_GLUED_DIGIT.sub("", obj)) or \
+            has_word(obj, lex["not_a_trade"] + _lex()["booleans"]["leadership"]["delegating"]) or find_quantities(
+                _GLUED_DIGIT.sub("", obj)) or \
             obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
@@ -178,8 +178,7 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
             return f"{trade}的{part_of.group('head')}", m.start("obj"), m.end("obj") + part_of.end()
         gloss = lex["verb_glosses"].get(m.groupdict().get("verb") or "")
         if trade and gloss:  # "种大棚菜": what is grown, and that it is grown ("种植苗木": the verb said whole)
-            rest = gloss[len(m.group("verb")):]  # "种" then "植苗木": the gloss said whole; "代工面膜": the verb is it
-            whole = bool(rest) and trade.startswith(rest)
+            whole = bool(rest := gloss[len(m.group("verb")):]) and trade.startswith(rest)  # "种"+"植苗木"; "代工面膜"
             grown = trade[len(rest):] if whole else trade
             if whole and len(grown) < 2:
                 continue  # "养殖的是对虾": the object follows, in another construction
@@ -201,7 +200,7 @@ def industry(ctx: Context) -> None:
     for clause in ctx.message.clauses:
         said = trade_said(clause, ctx.question == "basics")
         if said:
-            strength = 2 if has_word(clause.text, lex["now"]) else 0.25 if has_word(clause.text, lex["tentative"]) else 1
+            strength = 2 if has_word(clause.text, lex["now"]) else .25 if has_word(clause.text, lex["tentative"]) else 1
             if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
                 strength = 0.5  # "我是做财务的", "我是生产经理": the speaker's job, unless nothing else is said
             if best is None or strength > best[0]:

@@ -7,7 +7,8 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
-from advisor.diagnosis.extractors.bosses import _deputy, _named_colleague, _names_the_boss, _someone_else_is_boss, ranked
+from advisor.diagnosis.extractors.bosses import (_deputy, _named_colleague, _names_the_boss, _someone_else_is_boss,
+                                                ranked)
 from advisor.diagnosis.extractors.tending import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
-from advisor.diagnosis.extractors.leaders import (_leads_something_else, _no_time_for_it, _taken_back, in_name_only, read_boss,
-                                                 read_leader)
+from advisor.diagnosis.extractors.leaders import (_leads_something_else, _no_time_for_it, _taken_back, in_name_only,
+                                                 read_boss, read_leader)
 from advisor.diagnosis.extractors.tending import about_computers, computers_before
 from advisor.diagnosis.extractors.plans import read_plan
 from advisor.diagnosis.extractors.systems import _system_mentions
@@ -87,7 +87,7 @@ def booleans(ctx: Context) -> None:
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
     read_boss(ctx, lex["leadership"])
-    read_leader(ctx, _lex()["leading"] | {k: lex["leadership"][k] for k in ("boss", "no_time", "site_heads", "nominal")})
+    read_leader(ctx, _lex()["leading"] | {k: lex["leadership"][k] for k in ("boss", "site_heads", "nominal")})
     read_plan(ctx, lex["has_plan"])
     if ctx.question == "integration" and not any(f.key == "integration" for f in ctx.facts):
         _alternative_chosen(ctx, lex["integration"])
