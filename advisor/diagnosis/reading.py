@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.lexicon import extraction_lexicon, find_all, find_word, has_word, mandarin
 from advisor.diagnosis.quantities import find_quantities
 
@@ -76,11 +77,12 @@ def spoken_length(text: str) -> int:
     return len(re.sub(r"[、,，/ ]", "", re.sub(r"[A-Za-z]+", "A", text)))
 
 
-def _served(clause: str, lex: dict) -> str:
-    """The clause without those it works for ("帮别人代工面膜": done for others, said of us)."""
+@per_knowledge
+def _served() -> re.Pattern:
+    """Those a clause works for ("帮别人代工面膜": done for others, said of us), built once: every clause is read."""
+    lex = extraction_lexicon()
     for_whom = "|".join(map(re.escape, lex["systems"]["benefactive"]))
-    others = "|".join(map(re.escape, lex["modality"]["served"]))
-    return re.sub(rf"(?:{for_whom})(?:{others})", "", clause)
+    return re.compile(rf"(?:{for_whom})(?:{'|'.join(map(re.escape, lex['modality']['served']))})")
 
 
 def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
@@ -98,7 +100,7 @@ def _modality(clause: str, sentence: str, last: bool, lex: dict) -> str:
         return "uncertain"  # "Hmm, maybe 20 percent?"
     if asks and (asks_us or last):
         return "question"  # "你说有没有便宜的SaaS，能管库存？": every clause that asks us is the question
-    if has_word(_served(clause, lex), mod["third_party"]):
+    if has_word(_served().sub("", clause), mod["third_party"]):
         return "other_party"
     if has_word(clause, mod["uncertain"]) and not has_word(clause, lex["pain_points"]["strategy_leadership"]):
         return "uncertain"

@@ -50,6 +50,6 @@ def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
     above it ("厂长在推，老板常年在外地"): the plant manager is then below the boss."""
     heads = [w for w in words["site_heads"] if w in text]
     above = [w for w in words["boss"] if w not in words["site_heads"]]
-    if not heads or not has_word(re.sub("|".join(heads), "", text), above):
+    if not heads or not has_word(re.sub("|".join(map(re.escape, heads)), "", text), above):
         return words
     return words | {"boss": above, "deputies": _lex()["leading"]["deputies"] + heads}
