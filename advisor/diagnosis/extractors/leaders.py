@@ -256,7 +256,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or _system_before_agent(clause.text) or \
             _only_who(ctx, clause, verbs, words)
-        if not about_it:
+        # a lead said bare, of nothing ("常务副总牵头在抓"): in this interview, the digital work
+        bare = not about_it and has_word(clause.text, words["lead_bare"])
+        if not about_it and not bare:
             continue
         agent = None
         # an agent in Chinese is short; one with an English title or name may be longer ("我们 studio manager Lily")
@@ -281,6 +283,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                 m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
             if m and re.search(rf"(?:{_words_of('wanting')})我?$", m.group("agent")):
                 m = None  # "我侄子吵着要弄", "老婆要我弄": who wants it done, not who leads it
+            if m and bare and clause.text[:m.start()].strip(" 就都也还那"):
+                m = None  # "质量攻关是副总牵头": a bare lead of what is named before its agent
             if m:
                 agent = m.group("agent")
                 if "verb" in m.groupdict() and negated(clause.text, m.start("verb")):
@@ -293,8 +297,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                 not has_word(clause.text, words["lead_verbs"]):
             said = re.sub(r"^(?:那|还|得|当然|肯定|必须|只能|只有|就|也|都)*是?|^(?:it'?s|it is|that'?s)\s+|"
                           r"[呗啊呀嘛吧了的哈啦咯喽!.！。 ]+$", "", clause.text, flags=re.IGNORECASE)
-            people = "|".join(map(re.escape, words["self"] + words["boss"] + words["deputies"]))
-            if re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people})", said.strip(), re.IGNORECASE):
+            if _only_a_person(said, words):
                 agent = said  # the answer is only who: "那还得是我呗", "Me", "我儿子"
         if agent is None or nobody is not None and has_word(agent, words["boss"]):
             continue  # after "nobody leads it", the boss named as an agent is something else ("冇人负责，老细话…先至搞")
@@ -307,6 +310,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(rf"(?:在|来)?(?:{_words_of('for_me')})$", "", agent)  # "我女儿在帮我弄": the daughter does it
         agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
+        if bare and not _only_a_person(re.sub(rf"(?:{verbs}|{_words_of('manner')})+$", "", agent.strip()), words):
+            continue  # "设备改造副总牵头": a bare lead of what is named with its agent
         me = re.fullmatch(rf"(?:{'|'.join(re.escape(w.strip()) for w in words['self'])})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
@@ -332,6 +337,15 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             return
     if nobody is not None:
         ctx.add("leadership", False, nobody.text)
+
+
+def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:
+    """The words name only a person who may lead: the speaker, the boss or a deputy, a deputy with a word of their
+    post ("我们老板", "Me", "常务副总"; not "设备改造副总")."""
+    people = "|".join(map(re.escape, words["self"] + words["boss"]))
+    deputies = "|".join(map(re.escape, words["deputies"]))
+    return re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people}|[\u4e00-\u9fff]{{0,2}}(?:{deputies}))"
+                        rf"(?:{_words_of('manner')})*", said.strip(), re.I) is not None
 
 
 def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
