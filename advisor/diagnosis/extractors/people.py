@@ -136,6 +136,11 @@ def people(ctx: Context) -> None:
                     _scope(clause, q, sentence, before_clause) != "digital" and not has_word(clause.text, _lex()["people"]["sum"]):
                 continue  # "上个月又招了十个": how many came or left, not how many there are ("招了一个IT" is the IT)
             more_of_it = digital_best is not None and previous is digital_clause and doer_count(q, clause.text)
+            if digital_best is not None and digital_clause is not None and digital_clause.sentence == clause.sentence \
+                    and q.unit in ("个", "人", "名", "") and _it_summed(q, clause, digital_best[0]):
+                digital_best = (q.value, clause.text)  # "IT一个，另外运营主管兼着，算两个吧": the IT people summed
+                counted.append(q)
+                continue
             if not counts_people(q, clause) and not more_of_it:
                 if corrects and q.unit in ("", "个") and not q.after(clause.text, 1).strip("。.，,吧啊了"):
                     if corrected_digital:
@@ -224,6 +229,14 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * int(strength))  # a word of the whole ranks within a message
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _it_summed(q: Quantity, clause: Clause, so_far: float) -> bool:
+    """A sum said right before a small count, after the IT people were counted in the sentence ("……，一共两个人",
+    "so call it two people"), naming nothing of the whole firm: the IT people, all told."""
+    people = _lex()["people"]
+    return so_far <= q.value <= so_far + 3 and _cue_before(clause.text, q.start, people["it_sum"], 6) is not None \
+        and not has_word(clause.text, [w for w in people["firm_wide"] if w not in people["it_sum"]])
 
 
 def _groups_summed(text: str) -> bool:

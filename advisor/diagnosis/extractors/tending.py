@@ -110,14 +110,15 @@ def _outsiders_tend(ctx: Context) -> tuple[float, str] | None:
 
 def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float, str] | None:
     """No one dedicated (or a bare no to the question), then someone of the firm who does it on the side
-    ("IT没有专职，我兼着管", "没有，行政小李顺便弄"): one person."""
+    ("IT没有专职，我兼着管", "没有，行政小李顺便弄"); no IT people, then someone who tends the computers on the side
+    ("IT人员没有，会计兼着管电脑"): one person."""
     people, negators = _lex()["people"], _lex()["modality"]["negators"]
-    if not bare and not has_word(none_said, people["dedicated"]):
-        return None
+    dedicated = bare or has_word(none_said, people["dedicated"])
     said = none_said.split("？")[-1]
     start = ctx.message.text.find(said) + len(said)
     for clause in ctx.message.clauses:
-        if clause.start < start or not has_word(clause.text, people["part_time"]):
+        if clause.start < start or not has_word(clause.text, people["part_time"]) or \
+                not dedicated and not tends(clause.text):
             continue
         if has_word(clause.text, negators) or has_word(ctx.message.text[start:clause.start + len(clause.text)],
                                                        people["outsider"]):
