@@ -111,7 +111,7 @@ def calibrate_pains(case_files: list[Path], max_unlisted: float = 1.0) -> dict:
     view, so only the classifier's own figures say how it carries over."""
     from advisor.diagnosis import pain_classifier
     from advisor.diagnosis.extraction import extract_rules
-    from advisor.diagnosis.extractors.descriptions import pain_candidates
+    from advisor.diagnosis.extractors.pains import pain_candidates
     from advisor.diagnosis.reading import read
     cases = [c for c in load_cases(case_files) if c.kind == "interview" and c.expect.pain_points]
     rows = []

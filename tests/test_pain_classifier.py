@@ -114,7 +114,7 @@ def test_a_plain_fact_is_an_observation_not_a_complaint():
 def test_a_long_answer_is_read_by_meaning_within_a_bound_complaints_first():
     """#25 fair sharing: each sentence read by meaning costs an embedding, so a 4,000-character answer is read in
     bounded work: only the sentences that complain, at most MEANING_SENTENCES of them; a plain fact is not read."""
-    from advisor.diagnosis.extractors.descriptions import MEANING_SENTENCES, pain_candidates
+    from advisor.diagnosis.extractors.pains import MEANING_SENTENCES, pain_candidates
     from advisor.diagnosis.reading import read
 
     class Counting(HashEmbeddings):
@@ -210,7 +210,7 @@ def test_a_topic_is_a_pain_only_where_the_sentence_complains(text, pain, heard):
 
 
 def test_who_is_called_is_no_complaint_but_not_finding_them_is():
-    from advisor.diagnosis.extractors.descriptions import complains
+    from advisor.diagnosis.extractors.pains import complains
     assert not complains("电脑有问题就找外面的公司。")
     assert complains("有问题找不到负责的人。")
     assert complains("盘出来的数跟账上偏差很大。") and not complains("两边的数基本没偏差。")
@@ -219,7 +219,7 @@ def test_who_is_called_is_no_complaint_but_not_finding_them_is():
 def test_no_direction_work_that_goes_nowhere_and_a_whim_complain():
     """A complaint said without a word of difficulty: no idea where to go, talk that comes to nothing, figures left to
     whim, goods left to go bad; a plan said to be clear, or a rule that works, complains of nothing."""
-    from advisor.diagnosis.extractors.descriptions import complains
+    from advisor.diagnosis.extractors.pains import complains
     for said in ("信息化的事谈了好几年，一直没动静。", "到底先上哪套系统，大伙儿心里都没谱。", "订多少货全看老板心情。",
                  "账本上的数跟实际差多少，谁也不晓得。", "We honestly don't know which part to digitize first.",
                  "冻品没人盯，常常放到过期。"):
@@ -232,7 +232,7 @@ def test_no_direction_work_that_goes_nowhere_and_a_whim_complain():
 def test_a_fact_stated_plainly_is_no_complaint_but_a_complaint_beside_it_is():
     from advisor.diagnosis.extraction import extract_rules
     from advisor.diagnosis.extractors.base import Context
-    from advisor.diagnosis.extractors.descriptions import _stated_plainly
+    from advisor.diagnosis.extractors.pains import _stated_plainly
     from advisor.diagnosis.reading import read
 
     def stated(text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex, _readable, extractor
-from advisor.diagnosis.extractors.descriptions import complains
+from advisor.diagnosis.extractors.pains import complains
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.plan_content import plan_content
 
