@@ -175,10 +175,12 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
         part_of = re.match(rf"的(?P<head>[^，。,；;！!？?的]{{2,8}})", clause.text[m.end("obj"):])
         if trade and part_of and trade.endswith(tuple(lex["locatives"])):  # "做拖拉机上的齿轮箱": the part, of what
             return f"{trade}的{part_of.group('head')}", m.start("obj"), m.end("obj") + part_of.end()
-        head = re.fullmatch(r"的([\u4e00-\u9fff]{2,6})", clause.text[m.end("obj"):])  # "做商场的精装": for whom, the
-        if trade and head and not has_word(head[1], lex["places"] + lex["not_trade_heads"] + _lex()["people"]["person_nouns"]):
-            return (head[1] if has_word(m.group("obj"), lex["customers"]) else trade + head[1]), m.start("obj"), \
-                m.end("obj") + head.end()  # trade; "做汽车的零部件": the trade is the whole phrase
+        # "做商场的精装": for whom, then the trade; "做汽车的零部件": the trade is the whole phrase
+        head = re.fullmatch(r"的([\u4e00-\u9fff]{2,6}?)[嘛呢啊吧呀哦]?", clause.text[m.end("obj"):])
+        served = has_word(m.group("obj"), lex["customers"]) or m.group("obj") in lex["places"]
+        no_trade = lex["places"] + lex["not_trade_heads"] + _lex()["people"]["person_nouns"]
+        if (trade or served) and head and not has_word(head[1], no_trade):
+            return (head[1] if served else trade + head[1]), m.start("obj"), m.end("obj") + head.end()
         gloss = lex["verb_glosses"].get(m.groupdict().get("verb") or "")
         if trade and gloss:  # "种大棚菜": what is grown, and that it is grown ("种植苗木": the verb said whole)
             whole = bool(rest := gloss[len(m.group("verb")):]) and trade.startswith(rest)  # "种"+"植苗木"; "代工面膜"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import STRONG, Context, _cue_before, _lex, _readable, extractor
+from advisor.diagnosis.extractors.bosses import _deputy, ranked
 from advisor.diagnosis.extractors.leaders import (_leads_something_else, _no_time_for_it, _taken_back, in_name_only,
                                                  read_boss, read_leader)
 from advisor.diagnosis.extractors.tending import about_computers, computers_before
@@ -67,6 +68,8 @@ def booleans(ctx: Context) -> None:
                     value = False  # "说是老板亲自抓", "名义上是我妈牵头，……，开会老讲一把手工程": in name only
                 elif _no_time_for_it(ctx, clause):
                     value = False  # "本来说好我牵头，后来一直顾不上": taken back by no time for it
+                elif _deputy(clause.text[:said[0]], ranked(ctx.message.text, _lex()["leading"] | lex[key])):
+                    value = None  # "系统是厂长在挂帅，老板就管签字": someone below the boss leads, as read_leader reads
                 elif _turned_later(ctx, clause, [w for w in lex[key]["boss_leaves"] if w not in lex[key]["delegating"]]):
                     value = None  # "老板是挂帅的，可他基本不过问": what the boss does is read by read_boss
             if value is not None:

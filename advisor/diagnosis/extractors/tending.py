@@ -3,6 +3,8 @@ looks after them, the computers as the topic a clause answers, someone who does 
 the IT question, and outsiders who do it instead."""
 from __future__ import annotations
 
+import re
+
 from advisor.diagnosis.extractors.base import Context, _lex, _readable
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count
 from advisor.diagnosis.lexicon import find_word, has_word
@@ -117,8 +119,10 @@ def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float
     said = none_said.split("？")[-1]
     start = ctx.message.text.find(said) + len(said)
     for clause in ctx.message.clauses:
-        if clause.start < start or not has_word(clause.text, people["part_time"]) or \
-                not dedicated and not tends(clause.text):
+        side = find_word(clause.text, people["part_time"])
+        it_work = people["tended"] + people["digital_chores"]
+        if clause.start < start or side is None or \
+                not (dedicated and not _other_side_job(clause.text, side) or tends(clause.text, it_work)):
             continue
         if has_word(clause.text, negators) or has_word(ctx.message.text[start:clause.start + len(clause.text)],
                                                        people["outsider"]):
@@ -126,6 +130,15 @@ def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
         return (counted[0] if counted else 1), clause.text  # "两个文员兼着管"
     return None
+
+
+def _other_side_job(text: str, side: tuple[int, str]) -> bool:
+    """What is done on the side is named and is no IT work ("质检员兼做仓管"; not "兼着", "兼着弄", "兼管电脑")."""
+    people = _lex()["people"]
+    verbs = "|".join(map(re.escape, people["tend_verbs"]))
+    done = re.sub(rf"^[着到]?在?(?:{verbs})?", "", text[side[0] + len(side[1]):])
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]|[着了的一下点儿]", "", done)) >= 2 and \
+        not has_word(done, people["tended"] + people["digital_chores"] + people["digital"])
 
 
 def _asked_staff(ctx: Context) -> tuple[float, str] | None:
