@@ -90,8 +90,13 @@ def _overall(text: str) -> bool:
     found = find_word(text, eq["overall"])
     if found is None or found[0] > 2:
         return False
-    rest = text[found[0] + len(found[1]):]
-    return has_word(rest, eq["networked"]) or len(re.sub(r"[\s大概约差不多左右吧啊的呢也就]", "", rest)) <= 4
+    rest = re.sub(r"\bof (?:our |the |all )*(?:equipment|machines|machinery|fleet)\b", "",
+                  text[found[0] + len(found[1]):])
+    share = next((q.text for q in find_quantities(rest) if q.unit == "%"), None) or \
+        (fraction_percent(rest) or ("", ""))[1]
+    for word in eq["overall"] + [share] * bool(share):  # "整体算起来一半一半吧", "Call it 90 percent"
+        rest = rest.replace(word, "")
+    return has_word(rest, eq["networked"]) or len(re.sub(r"[\s大概约差不多左右吧啊的呢也就.。]", "", rest)) <= (1 if share else 4)
 
 
 def _of_the_whole(clauses: list[Clause], n: int) -> bool:
@@ -175,7 +180,10 @@ def _networking(ctx: Context, index: int) -> None:
             (value != 0 or has_word(clause.text, eq["not_one"]))  # "一半联网了，但是老设备没联网" keeps the half
         if value is not None and (said is None or turned):
             said = value  # the first share said stands unless a contrast follows ("电表都联网了，可是设备一台没联")
-    if any(has_word(c.text + c.topic, eq["networked"] + eq["none_networked"]) for c in clauses):
+    # a share of the whole after the parts, in the sentence that names the networking or in one after it ("……都有连线；
+    # 后段的测试站都没有。整体算起来一半一半吧。")
+    if any(has_word(c.text + c.topic, eq["networked"] + eq["none_networked"]) for c in clauses) or \
+            has_word(ctx.message.text[:ctx.message.sentences[index][0]], eq["networked"] + eq["none_networked"]):
         said = next((share for n, c in enumerate(clauses) if _of_the_whole(clauses, n) and
                      (share := _share_in(c.text)) is not None), said)
     if said is not None:
