@@ -88,8 +88,8 @@ def _overall(text: str) -> bool:
     "整体良品率百分之九十五", "总体上七成的订单还是靠电话")."""
     eq = _lex()["equipment"]
     found = find_word(text, eq["overall"])
-    if found is None or found[0] > 2:
-        return False
+    if found is None or found[0] > 2 and not re.fullmatch(r"(?:so|and|but),?\s+", text[:found[0]], re.I):
+        return False  # "so overall about 20%"
     rest = re.sub(r"\bof (?:our |the |all )*(?:equipment|machines|machinery|fleet)\b", "",
                   text[found[0] + len(found[1]):])
     share = next((q.text for q in find_quantities(rest) if q.unit == "%"), None) or \
@@ -122,6 +122,13 @@ def _share_in(text: str) -> float | None:
     return pct if pct is not None else (fraction_percent(text) or (None,))[0]
 
 
+def _of_a_measure(text: str, q: Quantity) -> bool:
+    """The share is of a measure named before it in its clause, not of the networking ("准时交货率从七成提到了九成",
+    "yield is 95%"; "联网率三成" is ours)."""
+    eq = _lex()["equipment"]
+    return has_word(text[:q.start], eq["measures"]) and not has_word(text, eq["networked"])
+
+
 def _share_said(clause: Clause, nearby: list[Clause], sentence: str, earlier: str = "") -> float | None:
     """The share of networked equipment one clause says: none, a percentage, a fraction in words, or a part of a
     whole; a remark about some workshops is not the share of all."""
@@ -138,7 +145,8 @@ def _share_said(clause: Clause, nearby: list[Clause], sentence: str, earlier: st
             not has_word(clause.text, _lex()["systems"]["system_nouns"]):
         none = hit  # "冇一样系连网嘅", "nothing's hooked up": a networking word denied (not "没接到什么系统里")
     denied = none is not None and has_word(clause.text[:none[0]][-6:], eq["denied"])  # "也不是说完全没联网"
-    pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%"), None)
+    pct = next((q for c in nearby for q in find_quantities(c.text) if q.unit == "%" and not _of_a_measure(c.text, q)),
+               None)
     if pct is not None:
         return pct.value
     if fraction is not None:
