@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 
 from advisor.config import knowledge_path, per_knowledge
 
@@ -70,6 +70,15 @@ def extraction_lexicon() -> dict:
     raw = yaml.safe_load(knowledge_path("lexicon", "extraction.yaml").read_text("utf-8"))
     _Shape.model_validate(raw)
     return {k: raw[k] for k in raw}
+
+
+@per_knowledge
+def trade_names() -> dict[str, str]:
+    """The owners' names of their trade and the formal name of that industry (``knowledge/lexicon/trade_names.yaml``),
+    the longest first."""
+    raw = TypeAdapter(dict[str, str]).validate_python(
+        yaml.safe_load(knowledge_path("lexicon", "trade_names.yaml").read_text("utf-8")))
+    return dict(sorted(raw.items(), key=lambda item: -len(item[0])))
 
 
 @per_knowledge

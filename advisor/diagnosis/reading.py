@@ -129,6 +129,10 @@ def read(said: str) -> Message:
             if modality == "fact" and spoken_length(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
                     n + 1 < len(parts) and len(parts[n + 1].strip()) <= 8:
                 modality = "echo"  # "MES：也没": a topic named, then a bare answer to it
+            if modality == "fact" and spoken_length(stripped) <= 8 and n + 1 < len(parts) and \
+                    stripped.endswith(tuple(lex["modality"]["topic_particles"])) and answer_polarity(stripped) is None \
+                    and answer_polarity(parts[n + 1].strip(" 。！!？?\n；;.")) is not None:
+                modality = "echo"  # "规划嘛，没有": a topic set off by its particle, then a bare answer to it
             if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):
                 wish = False
             if modality == "fact" and wish:

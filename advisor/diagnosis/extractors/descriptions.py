@@ -6,7 +6,7 @@ import re
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex, extractor
 from advisor.diagnosis.extractors.pains import _complaint_words, complains
-from advisor.diagnosis.lexicon import find_all, has_word, system_names
+from advisor.diagnosis.lexicon import find_all, has_word, system_names, trade_names
 from advisor.diagnosis.plan_content import plan_content
 from advisor.diagnosis.quantities import find_quantities, fraction_percent
 from advisor.diagnosis.reading import Clause
@@ -95,14 +95,19 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     lex = _lex()["industry"]
     said = obj.strip(" ，。,")
     obj = re.sub(r"^(?:[\u4e00-\u9fff]{2,4}?(?=一家|一间))?(?:那个、?|就是那个|就是|一家|一个|一间|个|些|点|the |an? |two |three |"
-                 r"several |small |mid-size |family-run )+", "", said, flags=re.I).rstrip("的了啦呢吧嘛啊哦")
+                 r"several |small |mid-size |family-run )+", "", said, flags=re.I)
+    if not obj.endswith(tuple(lex["places"])):  # "开网吧的": 吧 of a place is no particle
+        obj = obj.rstrip("的了啦呢吧嘛啊哦")
     if re.match(r"[\u4e00-\u9fff]{0,4}(?:一家|一间)", said) and re.match(f"(?:{_words('trade_verbs')})", obj):
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
-    obj = re.sub(r"^(?:做|搞)(?=..)", "", obj)  # "我们是做不锈钢管材的": the light verb is no part of the trade
+    # "做SaaS的公司", "修车的铺子": what the place of business does is the trade
+    obj = re.sub(rf"(?<=..)\s*的\s*(?:{_words('places')})子?$", "", obj)
+    # "我们是做不锈钢管材的", "开汽修店的": the light verb is no part of the trade
+    obj = re.sub(rf"^(?:做|搞|开(?=.*(?:{_words('places')})$))\s*(?=..)", "", obj)
     if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
             has_word(obj, lex["not_a_trade"] + _lex()["booleans"]["leadership"]["delegating"]) or find_quantities(
                 _GLUED_DIGIT.sub("", obj)) or \
-            obj in lex["places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
+            obj in lex["generic_places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
         return None  # "版本经常搞错", "做点小生意": a verb's result or size; "专门搞电脑": who tends the computers
     if not obj.isascii() and len(obj) < 2 and (not closed or obj in lex["not_a_trade_char"]) or \
             obj.lower() in _FIRM_EN.split("|") or obj.endswith(tuple(lex["not_a_place"])):
@@ -129,9 +134,19 @@ def _glossed(trade: str, sentence: str = "") -> str:
     if _cues()[1].search(sentence) and not has_word(trade, lex["places"]):
         return f"{trade}（{lex['outlets'][0]}）"
     if not trade.isascii():
-        return trade
+        return _formally(trade)
     glosses = list(dict.fromkeys(lex["english"][word] for _, _, word in find_all(trade.lower(), list(lex["english"]))))
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
+
+
+def _formally(trade: str) -> str:
+    """The trade, then the formal name of its industry when the owner's name for it heads it ("二类汽修厂（汽车维修）",
+    "养猪场（生猪养殖）"; not "酒店用品", whose head is 用品)."""
+    places = _words("places")
+    for name, formal in trade_names().items():
+        if re.search(rf"{re.escape(name)}(?:{places})?子?$", trade) and formal not in trade:
+            return f"{trade}（{formal}）"
+    return trade
 
 
 def _a_post(obj: str, before: str, after: str) -> bool:

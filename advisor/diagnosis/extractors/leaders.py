@@ -256,8 +256,10 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             has_word(clause.text + clause.topic, words["digital_work"]) or \
             has_word(clause.topic, words["lead_verbs"]) or _system_before_agent(clause.text) or \
             _only_who(ctx, clause, verbs, words)
-        # a lead said bare, of nothing ("常务副总牵头在抓"): in this interview, the digital work
-        bare = not about_it and has_word(clause.text, words["lead_bare"])
+        # a lead said bare, of nothing ("常务副总牵头在抓"), or any leading verb said bare beside the plan ("我自己盯着，规划倒是没有"):
+        # in this interview, the digital work
+        bare = not about_it and (has_word(clause.text, words["lead_bare"]) or any(
+            abs(c.sentence - clause.sentence) <= 1 and has_word(c.text, plan_words) for c in ctx.message.clauses))
         if not about_it and not bare:
             continue
         agent = None
