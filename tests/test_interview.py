@@ -127,6 +127,20 @@ def test_an_amount_answers_the_budget_asked_questions_before():
     assert profile.get("digital_budget_wan") == 12.5 and profile.get("revenue_wan") == 4200
 
 
+def test_a_bare_amount_that_answers_nothing_pending_is_the_budget_left_behind():
+    """Sentences written for this test: the budget question goes unanswered; a bare yearly sum two questions later is
+    the budget, while a bare reply the pending question reads stays its answer."""
+    iv = _started()
+    iv.reply("我们做五金冲压件，八十来号人，去年开票三千六百万。")
+    while iv.state.asked[-1] != "budget" and not iv.state.finished:
+        iv.reply("跳过")
+    iv.reply("说到这个，模具老是找不到放哪了。")
+    iv.reply("对了，仓库还是手写台账。")
+    assert "budget" in iv.state.skipped and "digital_budget_wan" not in iv.state.profile.current()
+    iv.reply("十来万。")
+    assert iv.state.profile.get("digital_budget_wan") == 10 and iv.state.profile.get("revenue_wan") == 3600
+
+
 def test_a_bare_reply_or_words_read_for_another_question_are_no_late_answer():
     iv = _started()
     iv.reply("我们是做门窗配件的，三十来号人，一年一千五百万上下。")

@@ -166,13 +166,13 @@ class Interview:
         return self._record(turn)
 
     def _late_answers(self, read, text: str, index: int, pending_id: str | None, facts: list[Fact]) -> list[Fact]:
-        """What answers a question asked before the pending one and left unanswered, the message read again as its
-        answer: the question just behind in any key ("我管。规划没有。" after the next question came), one further
-        back only in an amount, whose unit ties it to its question as a yes or no is not ("一年十五到二十万" three
-        questions after the budget); no key known, no sentence read for another key, never the trade. Measured:
-        every key of every question behind cost a lead on the sealed owners; amounts further back: 9 budgets, fresh_i"""
-        if len(self.state.asked) < 2 or self.question(pending_id) is None or \
-                len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS or len(text) > self.settings.long_message_chars:
+        """The message read again as the answer to a question asked before the pending one and left unanswered: the
+        one just behind in any key ("我盯着呢，规划还没写。" after the next came); further back only an amount, tied to its
+        question by its unit ("一年十五到二十万"; "十来万。" said bare only when the pending question reads nothing in it);
+        no key known, no sentence read for another key, never the trade. Measured: any key further back cost a lead."""
+        long = len(text) > self.settings.long_message_chars
+        if len(self.state.asked) < 2 or self.question(pending_id) is None or long or \
+                (bare := len(text.strip(" 。.!！")) <= LATE_ANSWER_MIN_CHARS) and facts:
             return []  # a confirmation pending; a bare reply answers it ("一半吧。"); a long message is read apart
         known = set(self.state.profile.current()) | {f.key for f in facts}
         sentences = [s for s in re.split(r"(?<=[。！!；;\n])", text) if s.strip()]  # "IT？没有，没有人。" is one
@@ -185,7 +185,7 @@ class Interview:
         for back, qid in enumerate(reversed(self.state.asked[:-1])):
             behind = self.question(qid) if qid != pending_id and qid in self.state.skipped else None
             wanted = [k for k in (behind.keys if behind else []) if k in FACTS and k not in known and
-                      (FACTS[k].type in ("int", "float") or back == 0 and FACTS[k].type != "text")]
+                      (FACTS[k].type in ("int", "float") or back == 0 and not bare and FACTS[k].type != "text")]
             found = [f for f in read(text, index, qid, known)[0] if f.key in wanted and not said_in(f) & taken] \
                 if wanted else []
             late, known, taken = late + found, known | {f.key for f in found}, taken.union(*map(said_in, found))
