@@ -53,3 +53,13 @@ def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
     if not heads or not has_word(re.sub("|".join(map(re.escape, heads)), "", text), above):
         return words
     return words | {"boss": above, "deputies": _lex()["leading"]["deputies"] + heads}
+
+
+def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:
+    """The words name only a person who may lead: the speaker, the boss or a deputy, a deputy with a word of their
+    post ("我们老板", "Me", "常务副总"; not "设备改造副总")."""
+    people = "|".join(map(re.escape, words["self"] + words["boss"]))
+    deputies = "|".join(map(re.escape, words["deputies"]))
+    manner = "|".join(map(re.escape, words["manner"]))
+    return re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people}|[\u4e00-\u9fff]{{0,2}}(?:{deputies}))"
+                        rf"(?:{manner})*", said.strip(), re.I) is not None

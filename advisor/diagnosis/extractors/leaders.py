@@ -7,8 +7,8 @@ import re
 
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
-from advisor.diagnosis.extractors.bosses import (_deputy, _named_colleague, _names_the_boss, _someone_else_is_boss,
-                                                ranked)
+from advisor.diagnosis.extractors.bosses import (_deputy, _named_colleague, _names_the_boss, _only_a_person,
+                                                _someone_else_is_boss, ranked)
 from advisor.diagnosis.extractors.tending import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
@@ -273,7 +273,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
                         rf"(?P<verb>{the_one})\b",
-                        rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b"):
+                        rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b",
+                        # handed to someone below ("都交给儿子了"); handed to the speaker says no more than deny words do
+                        rf"(?:{_words_of('handed_to')})了?(?P<agent>(?!我)[^，。,了]{{1,8}}?)(?:去|来|在)?(?:{verbs})?了?$"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
@@ -341,20 +343,12 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         ctx.add("leadership", False, nobody.text)
 
 
-def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:
-    """The words name only a person who may lead: the speaker, the boss or a deputy, a deputy with a word of their
-    post ("我们老板", "Me", "常务副总"; not "设备改造副总")."""
-    people = "|".join(map(re.escape, words["self"] + words["boss"]))
-    deputies = "|".join(map(re.escape, words["deputies"]))
-    return re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people}|[\u4e00-\u9fff]{{0,2}}(?:{deputies}))"
-                        rf"(?:{_words_of('manner')})*", said.strip(), re.I) is not None
-
-
 def _only_who(ctx: Context, clause: Clause, verbs: str, words: dict[str, list[str]]) -> bool:
     """A clause that says only who ("都是我闺女说了算", "不过拍板的还是我", "不找我还能交给谁") after the work, or a system, was named before it
     in its sentence or in the sentence before ("数字化的事我不懂，都是我闺女说了算"; "外甥吵着要上系统。拍板的还是我。")."""
     now = _words_of("now")
-    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:{now})?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠)|(?:{verbs})的(?:还|也|都|就)?是)",
+    if not re.match(rf"(?>不过|但是|可是|但|可)?(?:{now})?(?:主要)?(?:(?:还|都|全|就|也)?(?:是|由|归|靠|全权)|"
+                    rf"(?:还|都|全|就|也){{0,2}}(?:{_words_of('handed_to')})|(?:{verbs})的(?:还|也|都|就)?是)",
                     clause.text) and not _no_one_else(clause.text, verbs):
         return False
     before = "".join(c.text for c in ctx.message.clauses if c.start < clause.start and
