@@ -109,16 +109,25 @@ def test_an_answer_one_question_behind_is_read_as_that_questions_answer():
 
 
 
+def _budget_left_behind(first: str, *asides: str) -> Interview:
+    """An interview whose budget question went unanswered: the first answer, skips up to the budget question, then
+    asides that answer none of the next questions."""
+    iv = _started()
+    iv.reply(first)
+    while iv.state.asked[-1] != "budget" and not iv.state.finished:
+        iv.reply("跳过")
+    for aside in asides:
+        iv.reply(aside)
+    assert "budget" in iv.state.skipped and iv.state.asked[-1] != "budget"
+    return iv
+
+
 def test_an_amount_answers_the_budget_asked_questions_before():
     """The owner answers in his own order (sentences written for this test): the budget question goes unanswered, two
     more questions come, then a yearly sum; it is the budget (with the turnover known it is read as no turnover)."""
-    iv = _started()
-    iv.reply("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。")
-    while iv.state.asked[-1] != "budget" and not iv.state.finished:
-        iv.reply("跳过")
-    iv.reply("仓库和财务是两张皮，数据要抄两遍。")
-    iv.reply("说到这个，电脑都装了杀毒软件。")
-    assert "budget" in iv.state.skipped and iv.state.asked[-2] != "budget"
+    iv = _budget_left_behind("我们做塑料包装袋，员工一百一十人左右，去年开票四千二百万。",
+                             "仓库和财务是两张皮，数据要抄两遍。", "说到这个，电脑都装了杀毒软件。")
+    assert iv.state.asked[-2] != "budget"
     iv.reply("一个订单大概二三十万。")  # one order's worth, and a loss, are no budget
     iv.reply("一年光返工就要赔二三十万。")
     assert "digital_budget_wan" not in iv.state.profile.current()
@@ -128,15 +137,11 @@ def test_an_amount_answers_the_budget_asked_questions_before():
 
 
 def test_a_bare_amount_that_answers_nothing_pending_is_the_budget_left_behind():
-    """Sentences written for this test: the budget question goes unanswered; a bare yearly sum two questions later is
-    the budget, while a bare reply the pending question reads stays its answer."""
-    iv = _started()
-    iv.reply("我们做五金冲压件，八十来号人，去年开票三千六百万。")
-    while iv.state.asked[-1] != "budget" and not iv.state.finished:
-        iv.reply("跳过")
-    iv.reply("说到这个，模具老是找不到放哪了。")
-    iv.reply("对了，仓库还是手写台账。")
-    assert "budget" in iv.state.skipped and "digital_budget_wan" not in iv.state.profile.current()
+    """Sentences written for this test: the budget question goes unanswered; a bare sum two questions later, which the
+    pending question reads nothing in, is the budget."""
+    iv = _budget_left_behind("我们做五金冲压件，八十来号人，去年开票三千六百万。",
+                             "说到这个，模具老是找不到放哪了。", "对了，仓库还是手写台账。")
+    assert "digital_budget_wan" not in iv.state.profile.current()
     iv.reply("十来万。")
     assert iv.state.profile.get("digital_budget_wan") == 10 and iv.state.profile.get("revenue_wan") == 3600
 
