@@ -275,7 +275,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                         rf"(?P<verb>{the_one})\b",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b",
                         # handed to someone below ("都交给儿子了"); handed to the speaker says no more than deny words do
-                        rf"(?:{_words_of('handed_to')})了?(?P<agent>(?!我)[^，。,了]{{1,8}}?)(?:去|来|在)?(?:{verbs})?了?$"):
+                        rf"(?:{_words_of('handed_to')})了?(?P<agent>(?!我(?:了|$))[^，。,了]{{1,8}}?)(?:去|来|在)?(?:{verbs})?了?$"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
@@ -287,7 +287,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                 m = None  # "仓库是老王在管", "财务那块我老婆管": a part of the business, not the digital work
             if m and re.search(rf"(?:{_words_of('wanting')})我?$", m.group("agent")):
                 m = None  # "我侄子吵着要弄", "老婆要我弄": who wants it done, not who leads it
-            if m and bare and clause.text[:m.start()].strip(" 就都也还那"):
+            if m and bare and re.sub(rf"^(?:{_words_of('fillers')}|[ 那还])+", "", clause.text[:m.start()]):
                 m = None  # "质量攻关是副总牵头": a bare lead of what is named before its agent
             if m:
                 agent = m.group("agent")
