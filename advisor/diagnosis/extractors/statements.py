@@ -62,8 +62,9 @@ def booleans(ctx: Context) -> None:
                     key == "leadership" and (about_computers(clause.text) or computers_before(ctx, clause)):
                 value = None  # "老板自己盯回款": the boss in person, at something else; "电脑没人专门管": who
                 # tends the computers, not who leads
-            if key == "leadership" and value is False and (no := find_word(clause.text, lex[key]["deny"])) and \
-                    no[1].endswith("我") and has_word(clause.text[no[0] + len(no[1]):][:4], _lex()["leading"]["deputies"]):
+            no = find_word(clause.text, lex[key]["deny"]) if key == "leadership" and value is False else None
+            if no and no[1].endswith("我") and \
+                    has_word(clause.text[no[0] + len(no[1]):][:4], _lex()["leading"]["deputies"]):
                 value = None  # "仓库交给我表弟管了": handed to the speaker's kin, read by read_leader
             if key == "leadership" and value and (said := find_word(clause.text, lex[key]["affirm"])):
                 sentence = ctx.message.sentence_of(clause)
