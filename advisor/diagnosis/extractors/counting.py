@@ -34,6 +34,9 @@ def _person_count(q: Quantity, clause: str) -> bool:
             not has_word(after + clause[:q.start][-3:], people["person_nouns"]):
         return False  # "平时一年也就花五六千", "七家店流水加起来四千出头": money, not people
     noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
+    if noun_before is not None and has_word(clause[:q.start][-16:][:noun_before[0] + len(noun_before[1])][-3:],
+                                            people["served_people"]):
+        noun_before = None  # "客人就两百个": those served, not the staff
     if noun_before is not None and q.unit in ("个", "名", ""):
         between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
         marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
