@@ -275,7 +275,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
                         rf"(?P<verb>{the_one})\b",
                         rf"^(?P<agent>[A-Za-z' -]{{1,30}}?) (?:{verbs})\b",
                         # handed to someone below ("都交给儿子了"); handed to the speaker says no more than deny words do
-                        rf"(?:{_words_of('handed_to')})了?(?P<agent>(?!我(?:了|$))[^，。,了]{{1,8}}?)"
+                        rf"(?:{_words_of('handed_to')})了?(?P<agent>(?!我(?:了|$)|{_words_of('who')})[^，。,了]{{1,8}}?)"
                         rf"(?:去|来|在)?(?:{verbs})?了?$"):
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
