@@ -242,6 +242,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         has_word(c.text + c.topic, words["digital_work"]) for c in ctx.message.clauses)
     # "你说数字化谁负责，那肯定是我": the owner repeats the question, with or without its question mark
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
+    plan_sentences = {c.sentence for c in ctx.message.clauses if has_word(c.text, plan_words)}
     nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
     for clause in ctx.message.clauses:
         if clause.modality != "fact" and not (clause.modality == "uncertain" and asked and len(clause.text) <= 8):
@@ -258,8 +259,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             _only_who(ctx, clause, verbs, words)
         # a lead said bare, of nothing ("常务副总牵头在抓"), or any leading verb said bare beside the plan ("我自己盯着，规划倒是没有"):
         # in this interview, the digital work
-        bare = not about_it and (has_word(clause.text, words["lead_bare"]) or any(
-            abs(c.sentence - clause.sentence) <= 1 and has_word(c.text, plan_words) for c in ctx.message.clauses))
+        bare = not about_it and (has_word(clause.text, words["lead_bare"]) or
+                                 any(abs(n - clause.sentence) <= 1 for n in plan_sentences))
         if not about_it and not bare:
             continue
         agent = None
