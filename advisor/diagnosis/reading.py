@@ -126,13 +126,13 @@ def read(said: str) -> Message:
             stripped = part.strip(" 。！!？?\n；;.")
             start = a + offset + part.find(stripped)
             modality = _modality(stripped, sentence, n == len(parts) - 1, lex)
-            if modality == "fact" and spoken_length(stripped) <= 8 and sentence[pos:pos + 1] in ("：", ":") and \
-                    n + 1 < len(parts) and len(parts[n + 1].strip()) <= 8:
-                modality = "echo"  # "MES：也没": a topic named, then a bare answer to it
-            if modality == "fact" and spoken_length(stripped) <= 8 and n + 1 < len(parts) and \
-                    stripped.endswith(tuple(lex["modality"]["topic_particles"])) and answer_polarity(stripped) is None \
-                    and answer_polarity(parts[n + 1].strip(" 。！!？?\n；;.")) is not None:
-                modality = "echo"  # "规划嘛，没有": a topic set off by its particle, then a bare answer to it
+            answer = parts[n + 1].strip(" 。！!？?\n；;.") if n + 1 < len(parts) else None
+            if modality == "fact" and spoken_length(stripped) <= 8 and answer is not None and (
+                    sentence[pos:pos + 1] in ("：", ":") and len(parts[n + 1].strip()) <= 8 or
+                    stripped.endswith(tuple(lex["modality"]["topic_particles"])) and
+                    answer_polarity(stripped) is None and answer_polarity(answer) is not None):
+                modality = "echo"  # "MES：也没", "规划嘛，没有": a topic named or set off by its particle, then a bare
+                # answer to it
             if has_word(stripped, lex["modality"]["contrast"] + lex["modality"]["present"]):
                 wish = False
             if modality == "fact" and wish:

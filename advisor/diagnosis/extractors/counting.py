@@ -33,12 +33,13 @@ def _person_count(q: Quantity, clause: str) -> bool:
     if q.unit == "" and has_word(clause[:q.start][-8:], money_words) and \
             not has_word(after + clause[:q.start][-3:], people["person_nouns"]):
         return False  # "平时一年也就花五六千", "七家店流水加起来四千出头": money, not people
-    noun_before = find_word(clause[:q.start][-16:], people["person_nouns"])
-    if noun_before is not None and has_word(clause[:q.start][-16:][:noun_before[0] + len(noun_before[1])][-3:],
-                                            people["served_people"]):
+    window = clause[:q.start][-16:]
+    noun_before = find_word(window, people["person_nouns"])
+    noun_end = noun_before[0] + len(noun_before[1]) if noun_before is not None else 0
+    if noun_before is not None and has_word(window[:noun_end][-3:], people["served_people"]):
         noun_before = None  # "客人就两百个": those served, not the staff
     if noun_before is not None and q.unit in ("个", "名", ""):
-        between = clause[:q.start][-16:][noun_before[0] + len(noun_before[1]):]
+        between = window[noun_end:]
         marked = re.sub("|".join(map(re.escape, people["topic_marks"] + people["regular"])), "", between)
         counts_nothing_else = re.match(r"\s*(?:左右|上下|出头|来|多)?\s*(?:号?人|名|号)?\s*(?:[，,。.！!吧啊呢的]|$)", clause[q.end:])
         if not between.strip() or marked != between and not marked.strip(" ，,") and counts_nothing_else or \
