@@ -232,7 +232,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
     if any(f.key == "leadership" for f in ctx.facts):
         return
     words = ranked(ctx.message.text, words)
-    verbs, the_one = _words_of("lead_verbs"), _words_of("the_one")  # the_one: "I'm the one pushing this"
+    the_one = _words_of("the_one")  # "I'm the one pushing this"
+    verbs = rf"{_words_of('lead_verbs')}|(?:{_words_of('role_copulas')})\s*(?:{_words_of('lead_roles')})"
     plan_words = _lex()["booleans"]["has_plan"]["cue"] + _lex()["booleans"]["has_plan"]["bare"]
     # measured: taking a plan said in the message as the paired question asked ("没规划。这个我不管，会计弄。") read two
     # leads wrongly on the sealed owners and none rightly
@@ -242,7 +243,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         has_word(c.text + c.topic, words["digital_work"]) for c in ctx.message.clauses)
     # "你说数字化谁负责，那肯定是我": the owner repeats the question, with or without its question mark
     refused_in: int | None = None  # the sentence where the speaker said it is not theirs ("这个我不管，会计弄")
-    plan_sentences = {c.sentence for c in ctx.message.clauses if has_word(c.text, plan_words)}
+    plan_sentences = {c.sentence for c in ctx.message.clauses if has_word(c.text + c.topic, plan_words) or
+                      any(f.key == "has_plan" and f.evidence in ctx.message.sentence_of(c) for f in ctx.facts)}
     nobody: Clause | None = None  # the clause that said nobody leads it ("没专人管，我自己盯着" names the one who does)
     for clause in ctx.message.clauses:
         if clause.modality != "fact" and not (clause.modality == "uncertain" and asked and len(clause.text) <= 8):
@@ -270,7 +272,8 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         for pattern in (rf"(?:是|由|归|让|靠)(?P<agent>{agent_words})(?:{_words_of('manner')})*"
                         rf"(?P<verb>{verbs})(?![A-Za-z])",
                         rf"^(?P<agent>{agent_words})(?:{_words_of('manner')})*(?P<verb>{verbs})(?![A-Za-z])",
-                        rf"(?P<verb>{verbs})的(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",  # "牵头的还是我本人"
+                        # "牵头的还是我本人", "数字化的负责人是我"
+                        rf"(?P<verb>(?:{verbs})的|{_words_of('lead_roles')})(?:还|也|都|就)?是(?P<agent>[^，。,]{{1,8}}?)$",
                         r"\b(?:led|run|handled|managed|driven) by (?P<agent>[A-Za-z' -]{1,30}?)(?=,|$| not| and)",
                         rf"(?:^|\band |\bbut )(?P<agent>(?:(?!\b(?:and|but)\b)[A-Za-z' -]){{1,30}}?)(?: is|'s| am|'m| are|'re) "
                         rf"(?P<verb>{the_one})\b",
@@ -315,9 +318,9 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
         for word in words["digital_work"] + words["fillers"]:  # "这块我自己在主导": the work, then who
             agent = agent.replace(word, "") if not word.isascii() else agent
         agent = re.sub(rf"(?:在|来)?(?:{_words_of('for_me')})$", "", agent)  # "我女儿在帮我弄": the daughter does it
-        agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
         if bare and not _only_a_person(re.sub(rf"(?:{verbs}|{_words_of('manner')})+$", "", agent.strip()), words):
-            continue  # "设备改造副总牵头": a bare lead of what is named with its agent
+            continue  # "设备改造副总牵头", "仓库我在管": a bare lead of what is named with its agent
+        agent = re.sub(r"^.*[^我](?=我自己$|我$)", "", agent)  # "财务我管，信息化我也管": a topic, then "I"
         me = re.fullmatch(rf"(?:{'|'.join(re.escape(w.strip()) for w in words['self'])})+(?:亲自|本人|一个人|自个儿)?", agent.strip(), re.IGNORECASE)
         if re.match(r"(?:我|I)\s*(?:和|跟|与|同|and)\s*\S", agent.strip()) and not _someone_else_is_boss(ctx, words):
             ctx.add("leadership", True, clause.text)  # "我和我哥哥一起负责": the owner leads it with someone
@@ -375,7 +378,8 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     """What follows a leading verb is nothing, the work, or a pronoun for it when the question was who leads
     ("我负责采购": something else)."""
     # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
-    rest = re.sub(r"^(?:起来|出来|上来|下去|上|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯")
+    rest = re.sub(r"^(?:起来|出来|上来|下去|上|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯啰嘞咧哦")
+    rest = re.sub(rf"^(?:{_words_of('verb_tails')})", "", rest).strip(" 的了呢啊呗嘛吧哈")
     if not has_word(rest, words["led_little"]):  # how it is led ("盯得很紧"), not what; "管得很少" is no lead
         rest = re.sub(r"^得[\u4e00-\u9fff]{1,4}$", "", rest)
     # "I'm driving it myself": who does it, said again

@@ -93,9 +93,9 @@ def booleans(ctx: Context) -> None:
         if media and (media[0] == 0 or _cue_before(clause.text, media[0], lex["manual_records"]["media_use"], 4)) and \
                 not negated(clause.text, media[0]):
             ctx.add("manual_records", True, clause.text)
+    read_plan(ctx, lex["has_plan"])  # first: a lead said bare beside the plan is the digital work's
     read_boss(ctx, lex["leadership"])
     read_leader(ctx, _lex()["leading"] | {k: lex["leadership"][k] for k in ("boss", "site_heads", "nominal")})
-    read_plan(ctx, lex["has_plan"])
     if ctx.question == "integration" and not any(f.key == "integration" for f in ctx.facts):
         _alternative_chosen(ctx, lex["integration"])
 
