@@ -162,7 +162,7 @@ def test_a_one_character_trade_is_read():
     ("咱们厂做地铁隧道两边的支架。", "地铁隧道两边的支架"),  # beside something, the part that follows
     ("我们在拼多多上卖收纳盒。", "收纳盒（电商）"),  # sold on a marketplace
     ("我们是卖米线的，昆明开了五家店。", "米线（门店）"),  # sold in the outlets counted beside it
-    ("We mould rubber gaskets for pumps.", "rubber gaskets"),
+    ("We mould rubber gaskets for pumps.", "rubber gaskets（密封件）"),  # an English trade glossed in Chinese
     ("我们在拉萨卖藏药。", "藏药"),  # a verb of many uses inside a name leaves the next verb its trade
     ("我们拉链厂，一百多人，主要做服装拉链。", "服装拉链"),  # nor is a firm what it governs
     ("我们生产中药饮片，六十多人。", "中药饮片"),

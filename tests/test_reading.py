@@ -227,7 +227,7 @@ def test_a_systems_state_by_construction(text, system, in_use):
     ("本公司为一家市政园林绿化企业。", "市政园林绿化企业"),  # 为 as the copula
     ("我是老板外甥，平时做采购主管，我们家是做不锈钢水槽的。", "不锈钢水槽"),  # 做 + a post is the speaker's job
     ("Hi，我叫Leo，现在在厂里做 quality manager，我们是做汽车线束的。", "汽车线束"),
-    ("I own two small pet grooming salons in Wuxi.", "pet grooming salons（宠物、美容）"),  # counted places of business
+    ("I own two small pet grooming salons in Wuxi.", "pet grooming salons（宠物美容）"),  # counted places of business
     # a second reader's: a trade that ends like a post is still the trade when the firm says it or 的 classes it
     ("我们是做智能客服的，卖SaaS给电商。", "智能客服"), ("我们公司是做代理会计的，客户都是小微企业。", "代理会计"),
     ("我们做智能语音助理", "智能语音助理"), ("我在厂里做店长，我们是做烘焙连锁的", "烘焙连锁（糕点面包制造）"),  # the formal name after the owner's word

@@ -48,7 +48,7 @@ def _trade_patterns() -> list[re.Pattern]:
         # "我们学校主要是少儿美术培训": what the enterprise mainly is, said of it
         re.compile(rf"^(?:{firm})(?:{places})(?:主要|专门)(?:是|做|搞)(?P<obj>[^，。,；;！!？?]{{2,14}}?)(?:的|为主)?$"),
         re.compile(rf"(?:转做|改做|转型做|改成)(?P<obj>[^，。,；;！!？?的]{{2,16}}?)(?=的|了|生意|为主|$)"),  # "前几年转做储能电源了"
-        re.compile(rf"^(?P<obj>[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
+        re.compile(rf"^(?P<obj>(?:[^，。,；;我你他她它的了]{{2,8}}的)?[^，。,；;我你他她它的了]{{2,8}}(?:{places}))$"),
         re.compile(rf"\bwe (?:(?:{_words('english_frames')}) )?(?:(?P<verbs>(?:{english})(?: and (?:{english}))?)|"
                    rf"run(?!(?: [\w-]+){{1,4}}? (?:{nouns})\b)|"
                    r"do(?!\s+(?:not|use|have|need|want|know|get|keep|try|think|plan|still|also|all|that|this|it|make|"
@@ -86,7 +86,7 @@ def _cues() -> tuple[re.Pattern, re.Pattern]:  # selling on a marketplace ("淘�
 # English nouns of a firm; then those that name a firm by its trade ("a freight forwarder", "a family-run bakery")
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
-_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[DG](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")  # 3D, B2B: no number
+_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[A-Z](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")  # 3D, 4S, B2B: no number
 
 
 def _trade(obj: str, closed: bool = False) -> str | None:
@@ -102,9 +102,12 @@ def _trade(obj: str, closed: bool = False) -> str | None:
         return None  # "深圳一家做跨境电商的公司": the firm, then its trade verb, whose own construction reads the trade
     # "做SaaS的公司", "修车的铺子": what the place of business does is the trade
     obj = re.sub(rf"(?<=..)\s*的\s*(?:{_words('places')})子?$", "", obj)
+    brand = re.fullmatch(rf"[^的]{{2,8}}的(?P<place>[^的]{{1,6}}?(?:{_words('places')}))", obj)
+    if brand and brand.group("place") not in lex["generic_places"]:
+        obj = brand.group("place")  # "比亚迪的4S店": whose brand, then the place of business that is the trade
     # "我们是做不锈钢管材的", "开汽修店的": the light verb is no part of the trade
     obj = re.sub(rf"^(?:做|搞|开(?=.*(?:{_words('places')})$))\s*(?=..)", "", obj)
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去]|不(?![锈干织])", obj) or \
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去…]|不(?![锈干织])|加(?![工盟油气])", obj) or \
             has_word(obj, lex["not_a_trade"] + _lex()["booleans"]["leadership"]["delegating"]) or find_quantities(
                 _GLUED_DIGIT.sub("", obj)) or \
             obj in lex["generic_places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
@@ -136,6 +139,7 @@ def _glossed(trade: str, sentence: str = "") -> str:
     if not trade.isascii():
         return _formally(trade)
     glosses = list(dict.fromkeys(lex["english"][word] for _, _, word in find_all(trade.lower(), list(lex["english"]))))
+    glosses = [g for g in glosses if not any(g != other and g in other for other in glosses)]  # 宠物美容, not 美容 again
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
 
 
@@ -209,6 +213,24 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
     return None
 
 
+def _repaired(ctx: Context) -> tuple[float, str, str, str] | None:
+    """The trade said through a hesitation and its repair ("做那个…叫啥来着，就是油烟净化器", "搞的是…怎么说呢，就是废旧
+    轮胎那个"): read as if said fluently, the hesitation and the 就是 of the repair left out."""
+    hesitation = rf"(?:{_words('hesitations')}|…+|\.{{3,}})"
+    for sentence in (ctx.message.sentence_text(n) for n in range(len(ctx.message.sentences))):
+        gap = re.search(rf"(?P<verb>{_words('trade_verbs')})(?P<said>的是)?(?=[^。]{{0,3}}?{hesitation})"
+                        rf"(?:{hesitation}|[、，,\s])+(?:也)?就是(?:那个|那种)?", sentence)
+        if gap is None:
+            continue
+        # "厨房里那个油烟净化器": where it is, then what; "废旧轮胎那个": what, then a pointing word
+        what = re.sub(r"^[^，。,；;]+?(?:那个|那种)(?=[^，。,；;]{2})|(?:那个|那种)(?=[，。,；;]|$)", "", sentence[gap.end():])
+        fluent = sentence[max(0, gap.start("verb") - 6):gap.end("verb")] + (gap.group("said") or "") + what
+        said = trade_said(Clause(re.split(r"[，,；;。]", fluent)[0], 0, 0), ctx.question == "basics")
+        if said:
+            return 1, said[0], sentence, sentence
+    return None
+
+
 @extractor
 def industry(ctx: Context) -> None:
     """The trade said in a clause about the enterprise itself; one that says what it does now ("现在主要做…") beats one
@@ -225,6 +247,8 @@ def industry(ctx: Context) -> None:
                 strength = 0.5  # "我是做财务的", "我是生产经理": the speaker's job, unless nothing else is said
             if best is None or strength > best[0]:
                 best = (strength, said[0], clause.text, ctx.message.sentence_of(clause))
+    if best is None:
+        best = _repaired(ctx)
     if best is not None:
         ctx.add("industry", _glossed(best[1], best[3]), best[2])
         return
