@@ -86,7 +86,8 @@ def _cues() -> tuple[re.Pattern, re.Pattern]:  # selling on a marketplace ("æ·˜å
 # English nouns of a firm; then those that name a firm by its trade ("a freight forwarder", "a family-run bakery")
 _FIRM_EN = "factory|company|firm|maker|shop|business|studio|agency|clinic|store|restaurant|workshop|plant|mill"
 _TRADE_FIRM_EN = "forwarder|distributor|wholesaler|bakery|brewery|winery|farm|hotel|salon|printer|contractor|manufacturer"
-_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[A-Z](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")  # 3D, 4S, B2B: no number
+# 3D, 4S, B2B: no number
+_GLUED_DIGIT = re.compile(r"(?<![A-Za-z\d])\d(?=[A-Z](?![A-Za-z\d]))|(?<=[A-Za-z])\d(?=[A-Za-z])")
 
 
 def _trade(obj: str, closed: bool = False) -> str | None:
