@@ -30,7 +30,7 @@ def _trade_patterns() -> list[re.Pattern]:
                    r"(?:为[^，。,；;]{1,10}?提供|做|生产|搞|经营)?(?P<obj>[^，。,；;！!？?]{2,14})"),  # "主营业务是医用耗材"
         # "我们是一家中医馆": the enterprise as the subject, so "最头疼的是库存不行" names no place of business
         # (an English firm noun after a Chinese frame may be longer: "我们是一个 boutique branding agency")
-        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|家)?"
+        re.compile(rf"(?:{subject})(?:就|也|其实)?(?:是|就是|为)(?:一家|一个|一间|个|(?!{_words('jia_words')})家)?"
                    rf"(?P<obj>(?:[^，。,；;我你他她它]{{1,14}}|[ A-Za-z&-]{{15,40}})(?:{places}))"),
         re.compile(rf"(?<!打)(?:开了?|办了?|搞了?|有(?=[一两三四五六七八九十几\d]+[家间所]))(?![发始会票心关公])(?:[一两三四五六七八九十几\d]*[个家间所])?"
                    rf"(?P<obj>[^，。,]{{1,14}}?(?:{places}))"),
@@ -106,9 +106,13 @@ def _trade(obj: str, closed: bool = False) -> str | None:
     brand = re.fullmatch(rf"[^的]{{2,8}}的(?P<place>[^的]{{1,6}}?(?:{_words('places')}))", obj)
     if brand and brand.group("place") not in lex["generic_places"]:
         obj = brand.group("place")  # "比亚迪的4S店": whose brand, then the place of business that is the trade
+    obj = re.sub(r"(?<=..)(?:到|往)[\u4e00-\u9fffA-Za-z]{1,5}$", "", obj)  # "卖露营用品到美国": where to, not what
     # "我们是做不锈钢管材的", "开汽修店的": the light verb is no part of the trade
     obj = re.sub(rf"^(?:做|搞|开(?=.*(?:{_words('places')})$))\s*(?=..)", "", obj)
-    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去…]|不(?![锈干织])|加(?![工盟油气])", obj) or \
+    if re.fullmatch(rf"(?:{_words('frames')})*(?:{_words('serving_verbs')})(?:{_words('customers')})", obj):
+        return None  # "主要服务医院": whom it serves (not "物业服务企业")
+    if not obj or re.match(r"[了过好完着个这那哪给帮替我按从由被靠到往去…]|加(?![工盟油气])", obj) or \
+            obj.startswith("不") and not obj.startswith(tuple(lex["negation_lookalikes"])) or \
             has_word(obj, lex["not_a_trade"] + _lex()["booleans"]["leadership"]["delegating"]) or find_quantities(
                 _GLUED_DIGIT.sub("", obj)) or \
             obj in lex["generic_places"] + lex["complements"] + lex["subjects"] + _lex()["people"]["tended"]:
@@ -177,7 +181,8 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
             continue  # a verb of many uses, only when asked what we do ("We install updates weekly"; not "拉链厂", "拉客户")
         if m is None or has_word(clause.text[:m.start("obj")], lex["not_ours"]) and \
                 not has_word(clause.text[:m.start("obj")], lex["now"]) or \
-                m.group("obj").startswith(tuple(lex["another"] + lex["not_ours"])):
+                m.group("obj").startswith(tuple(lex["another"] + lex["not_ours"])) and \
+                not m.group("obj").startswith(tuple(lex["negation_lookalikes"])):
             continue  # "客户都是做光伏的": the frame before the trade makes it someone else's; "另外还有个销售公司"
         if m.groupdict().get("verb") and (m.group("verb")[-1] + m.group("obj")[:1] in lex["verb_compounds"] or
                                           has_word(clause.text[:m.start("verb")], _lex()["leading"]["deputies"])):
@@ -232,6 +237,19 @@ def _repaired(ctx: Context) -> tuple[float, str, str, str] | None:
     return None
 
 
+def _acronym_glossed(ctx: Context, said: str, acronym: str) -> str:
+    """A trade said as an acronym, then what it is in the next clause ("做IDC的，就是数据中心"): both."""
+    hesitation = re.compile(rf"(?:{_words('hesitations')}|[，,\s…])+")
+    clauses = [c for c in ctx.message.clauses if not hesitation.fullmatch(c.text)]  # "呃，" is no clause of its own
+    after = next((b for a, b in zip(clauses, clauses[1:]) if a.text == said and b.sentence == a.sentence), None)
+    gloss = re.match(r"(?:[，,\s]*(?:呃|嗯))?[，,\s]*(?:也就是|就是|即)(?:说)?(?:那个|那种)?(?P<what>.{2,12})$", after.text) \
+        if after else None
+    if gloss is None:
+        return acronym
+    what = trade_said(Clause(gloss.group("what"), 0, 0))
+    return f"{acronym}（{what[0] if what else gloss.group('what').rstrip('的嘛呢啊')}）"
+
+
 @extractor
 def industry(ctx: Context) -> None:
     """The trade said in a clause about the enterprise itself; one that says what it does now ("现在主要做…") beats one
@@ -246,10 +264,20 @@ def industry(ctx: Context) -> None:
             strength = 2 if has_word(clause.text, lex["now"]) else .25 if has_word(clause.text, lex["tentative"]) else 1
             if re.match(r"(?:我|俺)(?:是|就是)?(?:做|干|搞|负责)|(?:我|俺)(?:是|就是)(?!我们|咱)", clause.text):
                 strength = 0.5  # "我是做财务的", "我是生产经理": the speaker's job, unless nothing else is said
+            stem = said[0].lstrip("小大")
+            if stem in lex["places"] or len(stem) <= 2 and stem.endswith(tuple(lex["generic_places"])):
+                strength = 0.3  # "一个小农场，养奶山羊的": the place names the trade less than what is done there
             if best is None or strength > best[0]:
                 best = (strength, said[0], clause.text, ctx.message.sentence_of(clause))
     if best is None:
         best = _repaired(ctx)
+    if best is None:  # "我们是SMO，就是临床试验现场管理": the firm is an acronym, glossed after
+        named = next(((c, m["acronym"]) for c in ctx.message.clauses
+                      if (m := re.fullmatch(rf"(?:{_words('subjects')})是(?P<acronym>[A-Z]{{2,5}})", c.text))), None)
+        glossed = _acronym_glossed(ctx, named[0].text, named[1]) if named else ""
+        best = (1, glossed, named[0].text, ctx.message.sentence_of(named[0])) if "（" in glossed else None
+    elif re.fullmatch(r"[A-Z]{2,5}", best[1]):
+        best = (best[0], _acronym_glossed(ctx, best[2], best[1]), best[2], best[3])
     if best is not None:
         ctx.add("industry", _glossed(best[1], best[3]), best[2])
         return
