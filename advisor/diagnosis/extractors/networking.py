@@ -24,7 +24,8 @@ def _ratio(sentence: str, clause: Clause, earlier: str = "") -> float | None:
     when this one points back at it ("We have 48 CNC machines. Boxes went on 20 of them")."""
     eq = _lex()["equipment"]
     counts = _counts(sentence)
-    if len(counts) == 1 and has_word(sentence, eq["of_those"]) and (before := _counts(earlier)):
+    if len(counts) == 1 and (has_word(sentence, eq["of_those"]) or _machines_counted(earlier)) and \
+            (before := _counts(earlier)):
         whole = max(before, key=lambda q: q.value)  # placed before the sentence: it is never the part
         counts = [Quantity(value=whole.value, unit=whole.unit, start=-1, end=-1, text=whole.text)] + counts
     offset = sentence.find(clause.text)
@@ -59,6 +60,15 @@ def _ratio(sentence: str, clause: Clause, earlier: str = "") -> float | None:
     if said and (has_word(clause.text, eq["none_networked"]) or negated(clause.text, said[-1].start)):
         part_value = whole.value - part_value  # "三十台里没联的有二十台"
     return round(part_value / whole.value * 100, 1)
+
+
+def _machines_counted(sentence: str) -> bool:
+    """The sentence only counts the machines ("注塑机四十台。"), so the next one may count a part of them without
+    pointing back ("十台新的接了")."""
+    eq = _lex()["equipment"]
+    counts = _counts(sentence)
+    return len(counts) == 1 and counts[0].unit in eq["machine_units"] and len(sentence.strip("。.！! ")) <= 12 and \
+        not has_word(sentence, eq["networked"] + eq["none_networked"] + eq["partial"])
 
 
 def _not_one_networked(text: str, one: Quantity, after: str) -> bool:
@@ -177,9 +187,9 @@ def _networking(ctx: Context, index: int) -> None:
         nearby = [clause] if clause.topic else sorted(clauses, key=lambda c: abs(clauses.index(c) - n))
         value = _share_said(clause, nearby, sentence, earlier)
         machines_before = n and any(q.unit in eq["machine_units"] for q in _counts(clauses[n - 1].text))
-        if value is None and machines_before and not _counts(clause.text) and \
-                not has_word(clauses[n - 1].text, eq["networked"] + eq["none_networked"] + eq["partial"]):
-            value = _ratio(sentence, clauses[n - 1])  # "注塑机三十二台，有八台新的，接上了": the count comes first
+        if value is None and machines_before and not _counts(clause.text) and not has_word(
+                _capable().sub("", clauses[n - 1].text), eq["networked"] + eq["none_networked"] + eq["partial"]):
+            value = _ratio(sentence, clauses[n - 1], earlier)  # "注塑机三十二台，有八台新的，接上了": the count first
         then = clauses[n + 1].text if n + 1 < len(clauses) else ""
         if value is None and _counts(then):  # "设备联网去年弄过，二十台搞了四台", "联网的，一台都没有": the count comes
             value = _ratio(sentence, clauses[n + 1])  # next ("联网做了，一台没接好" says no share)
