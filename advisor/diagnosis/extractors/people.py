@@ -180,8 +180,10 @@ def people(ctx: Context) -> None:
         previous = clause
         people = _lex()["people"]
         if digital_best is None and has_word(clause.text, people["digital"]):
-            if re.search(r"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:IT|网管|程序员|管电脑)", clause.text):
-                digital_best = (1, clause.text)  # "有个兼职的IT"
+            posts, background = ("|".join(map(re.escape, people[k])) for k in ("it_posts", "it_background"))
+            if re.search(rf"有(?:一)?个(?:兼职的?|专职的?|专门的?)?(?:{posts})|^(?:我|I)(?:就|本人)?(?:是|'m|am)\s*"
+                         rf"(?:the |公司的|厂里的|我们的|咱们的)?\s*(?:{posts})(?![A-Za-z]|{background})", clause.text):
+                digital_best = (1, clause.text)  # "有个兼职的IT", "我是公司的 IT": the speaker is one
             elif has_word(clause.text, people["none_digital"]) and not says_few(clause.text) and \
                     (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])):  # "没一个懂电脑的"
                 digital_best = (0, clause.text)
