@@ -134,17 +134,18 @@ def _pronoun_only() -> re.Pattern:
 
 @per_knowledge
 def _words_of(*roles: str) -> str:
-    """The words of the ``leading`` roles named, as one alternation, longest first (built once: they are looked for
-    in every clause)."""
+    """The words of the ``leading`` roles named, as one alternation, longest first."""
     words = [word for role in roles for word in _lex()["leading"][role]]
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 @per_knowledge
 def _scene_topic() -> re.Pattern:
-    """A scene's name (the words :func:`_scene_reading` keeps), then a word that makes it the topic."""
+    """A scene's name (as :func:`_scene_reading` keeps), then a word that makes it the topic or its agent ("仓库我在管")."""
     scenes = "|".join(re.escape(w) for words, _ in _scene_reading()[1].values() for w in words)
-    return re.compile(rf"(?:{scenes})(?:{_words_of('topic_markers')})")
+    leading = _lex()["leading"]
+    people = "|".join(re.escape(w) for w in leading["self"] + leading["third_person"] if not w.isascii())
+    return re.compile(rf"(?:{scenes})(?:{_words_of('topic_markers')}|(?={people}))")
 
 
 def _of_a_scene(before: str) -> bool:

@@ -128,6 +128,9 @@ def people(ctx: Context) -> None:
         for q in find_quantities(clause.text):
             if _money_total(q, clause, sentence) is not None:
                 continue  # "……五六百万，加起来两千六": money summed, not people
+            if has_word(clause.text[max(0, q.start - 4):q.start] + "|" + clause.text[q.end:q.end + 4],
+                        _lex()["people"]["per_shift"]):
+                continue  # "一个班八个人", "工人六个一班": one shift's crew
             denied = q.value == 1 and has_word(clause.text[max(0, q.start - 2):q.end + 6], _lex()["people"]["nobody"])
             if denied and _scope(clause, q, sentence, before_clause) != "digital":
                 continue  # "厂里没一个懂这些的": nobody, not one person
