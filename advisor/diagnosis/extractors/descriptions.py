@@ -219,10 +219,16 @@ def trade_said(clause: Clause, asked: bool = True) -> tuple[str, int, int] | Non
     return None
 
 
+@per_knowledge
+def _hesitation() -> str:
+    """A word of hesitation or an ellipsis ("呃", "叫啥来着", "…"), as one alternation."""
+    return rf"(?:{_words('hesitations')}|…+|\.{{3,}})"
+
+
 def _repaired(ctx: Context) -> tuple[float, str, str, str] | None:
     """The trade said through a hesitation and its repair ("做那个…叫啥来着，就是油烟净化器", "搞的是…怎么说呢，就是废旧
     轮胎那个"): read as if said fluently, the hesitation and the 就是 of the repair left out."""
-    hesitation = rf"(?:{_words('hesitations')}|…+|\.{{3,}})"
+    hesitation = _hesitation()
     for sentence in (ctx.message.sentence_text(n) for n in range(len(ctx.message.sentences))):
         gap = re.search(rf"(?P<verb>{_words('trade_verbs')})(?P<said>的是)?(?=[^。]{{0,3}}?{hesitation})"
                         rf"(?:{hesitation}|[、，,\s])+(?:也)?就是(?:那个|那种)?", sentence)
@@ -239,11 +245,10 @@ def _repaired(ctx: Context) -> tuple[float, str, str, str] | None:
 
 def _acronym_glossed(ctx: Context, said: str, acronym: str) -> str:
     """A trade said as an acronym, then what it is in the next clause ("做IDC的，就是数据中心"): both."""
-    hesitation = re.compile(rf"(?:{_words('hesitations')}|[，,\s…])+")
-    clauses = [c for c in ctx.message.clauses if not hesitation.fullmatch(c.text)]  # "呃，" is no clause of its own
+    clauses = [c for c in ctx.message.clauses if not re.fullmatch(rf"(?:{_hesitation()}|[，,\s])+", c.text)]
     after = next((b for a, b in zip(clauses, clauses[1:]) if a.text == said and b.sentence == a.sentence), None)
-    gloss = re.match(r"(?:[，,\s]*(?:呃|嗯))?[，,\s]*(?:也就是|就是|即)(?:说)?(?:那个|那种)?(?P<what>.{2,12})$", after.text) \
-        if after else None
+    # "呃，" is no clause of its own
+    gloss = re.match(r"[，,\s]*(?:也就是|就是|即)(?:说)?(?:那个|那种)?(?P<what>.{2,12})$", after.text) if after else None
     if gloss is None:
         return acronym
     what = trade_said(Clause(gloss.group("what"), 0, 0))
