@@ -12,8 +12,14 @@ from advisor.diagnosis.reading import Clause, after_answer, answer_polarity, fir
 def read_plan(ctx: Context, words: dict[str, list[str]]) -> None:
     """has_plan from the first clause that speaks of a plan: said, denied, taken back, still being written, of something
     else, or another body's ("总部有一个数字化规划，我们校区自己没有")."""
+    bare, none, adverbs = ("|".join(map(re.escape, words[k])) for k in ("bare", "answered_none", "adverbs"))
     for clause in ctx.message.clauses:
         if clause.modality == "fact" and has_word(clause.text, words["none_said"]):
+            ctx.add("has_plan", False, clause.text)
+            return
+        # a bare plan as the subject, denied ("计划木有写过", "计划更没有"), or none of it said alone ("没计划")
+        if re.match(rf"(?:{bare})书?(?:{adverbs})*(?:{none})(?:写过|做过|写|了|啊|呢|\s)*$|"
+                    rf"(?:没有?|木有)(?:什么|啥)?(?:{bare})书?[了啊呀的]*$", clause.text):
             ctx.add("has_plan", False, clause.text)
             return
         subject = clause.text + clause.topic
