@@ -12,7 +12,16 @@ from advisor.diagnosis.quantities import find_quantities, fraction_percent
 from advisor.diagnosis.reading import Clause
 
 def _words(key: str) -> str:
-    return "|".join(map(re.escape, sorted(_lex()["industry"][key], key=len, reverse=True)))
+    """The ``industry`` words of ``key`` as one alternation, longest first."""
+    return _alternations()[key]
+
+
+@per_knowledge
+def _alternations() -> dict[str, str]:
+    """Every word list of the lexicon's ``industry`` section as an alternation, built once (the trade's reading looks
+    for them in every clause)."""
+    return {key: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+            for key, words in _lex()["industry"].items() if isinstance(words, list)}
 
 
 @per_knowledge
