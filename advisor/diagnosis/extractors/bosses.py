@@ -57,9 +57,11 @@ def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:
     """The words name only a person who may lead: the speaker, the boss or a deputy, a deputy with a word of their
-    post ("我们老板", "Me", "常务副总"; not "设备改造副总")."""
-    people = "|".join(map(re.escape, words["self"] + words["boss"]))
+    post and their name ("我们老板", "I", "常务副总", "销售副总老陈"; not "设备改造副总")."""
+    people = "|".join(map(re.escape, {w.strip() for w in words["self"] + words["boss"]}))
     deputies = "|".join(map(re.escape, words["deputies"]))
     manner = "|".join(map(re.escape, words["manner"]))
-    return re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people}|[\u4e00-\u9fff]{{0,2}}(?:{deputies}))"
-                        rf"(?:{manner})*", said.strip(), re.I) is not None
+    said = said.strip()
+    found = re.fullmatch(rf"(?:我的?|我们的?|our |my )?(?:{people}|[\u4e00-\u9fff]{{0,2}}(?:{deputies})(?P<name>.*?))"
+                         rf"(?:{manner})*", said, re.I)
+    return found is not None and (not found.group("name") or _named_colleague(found.group("name"), words))

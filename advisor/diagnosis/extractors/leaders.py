@@ -285,7 +285,7 @@ def read_leader(ctx: Context, words: dict[str, list[str]]) -> None:
             # the shortest agent first; else the longest ("由分管副总负责": 管 inside the agent is no verb)
             greedy = re.sub(r"\}\?(?=[)|])", "}", pattern)
             m = next((m for p in (pattern, greedy) if (m := re.search(p, clause.text, re.I)) and
-                      (_leads_the_work(clause.text[m.end():], asked, words) or
+                      (_leads_the_work(clause.text[m.end():], asked or bare, words) or
                        m.groupdict().get("verb", "").lower() in words["the_one"] and
                        re.match(rf"\s+(?:who\s+|that\s+)?(?:[a-z]+ing\b|{verbs})", clause.text[m.end():], re.I))),
                      None)  # "…the one pushing this", "the one who handles it"; not "the one who pays for it"
