@@ -188,7 +188,8 @@ def people(ctx: Context) -> None:
                          rf"(?:the |公司的|厂里的|我们的|咱们的)?\s*(?:{posts})(?![A-Za-z]|{background})", clause.text):
                 digital_best = (1, clause.text)  # "有个兼职的IT", "我是公司的 IT": the speaker is one
             elif has_word(clause.text, people["none_digital"]) and not says_few(clause.text) and \
-                    (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])):  # "没一个懂电脑的"
+                    (not find_quantities(clause.text) or has_word(clause.text, people["nobody"])) and \
+                    _of_people(clause.text):  # "没一个懂电脑的"
                 digital_best = (0, clause.text)
         elif digital_best is None and has_word(clause.topic, people["digital"]) and \
                 has_word(clause.text, people["tend_verbs"]) and not has_word(clause.text, people["outsider"]) and \
@@ -234,6 +235,15 @@ def people(ctx: Context) -> None:
         ctx.add("employees", value, evidence, 0.9 + 0.02 * int(strength))  # a word of the whole ranks within a message
     if digital_best is not None:
         ctx.add("digital_staff", int(digital_best[0]), digital_best[1])
+
+
+def _of_people(text: str) -> bool:
+    """A no said of the IT people, not of a thing done to the computers ("电脑没人管", "电脑没专人", "没一个懂电脑的";
+    not "电脑连个杀毒都没装"): the clause names who, or names the IT people themselves."""
+    people = _lex()["people"]
+    found = find_word(text, people["digital"])
+    return found is None or found[1] not in people["tended"] or found[1] in people["it_posts"] or has_word(
+        text, people["nobody"] + people["dedicated"] + people["tend_verbs"] + people["knows"] + people["person_nouns"])
 
 
 def _it_summed(q: Quantity, clause: Clause, so_far: float) -> bool:

@@ -121,6 +121,9 @@ def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float
     for clause in ctx.message.clauses:
         side = find_word(clause.text, people["part_time"])
         it_work = people["tended"] + people["digital_chores"]
+        if clause.start >= start and side is None and tends(clause.text) and not negated(
+                clause.text, find_word(clause.text, people["tend_verbs"])[0]):
+            side = (0, "")  # "No IT person. Our office manager handles the computers": one who does it besides
         if clause.start < start or side is None or \
                 not (dedicated and not _other_side_job(clause.text, side) or tends(clause.text, it_work)):
             continue
