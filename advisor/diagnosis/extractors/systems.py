@@ -7,10 +7,10 @@ import re
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _lex, extractor
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
+from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
 
 
-# --- systems --------------------------------------------------------------------------------------------------
 def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
     """(start, end, system id, confidence) of every system named in ``text``: its own name, or a brand."""
     out = [(a, b, sid, BRAND if brand else STRONG) for a, b, sid, brand in system_names(text)]
@@ -106,14 +106,18 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             said = said[:max(said.rfind(p) for p in "，,；;")] if not own and re.search("[，,；;]", said) else said
         use, near = use_said(said) if own else None, said if own else said[:40 if said.isascii() else 20]  # English
         # says in more characters; the old way stopped is no idle system ("上了ERP，现在天天在用，纸质单据都停了")
-        hit = find_word(near, syslex["idle"] + (syslex["choosing"] if own else []))
-        old_way = hit is not None and has_word(near[max(0, hit[0] - 6):hit[0]], syslex["old_ways"])
+        end_of_story = find_word(said, syslex["idle_verdicts"])  # "……，现在装了跟没装一样" (not "不再是摆设")
+        hit = find_word(near, syslex["idle"] + (syslex["choosing"] if own else [])) or \
+            (end_of_story if end_of_story and not negated(said, end_of_story[0]) else None)
+        old_way = hit is not None and has_word(said[max(0, hit[0] - 6):hit[0]], syslex["old_ways"])
         if hit is not None and not old_way or use is False or not own and _reverted(said, sid):
             return False
         if use:
             return True
-    if has_word(sentence, _lex()["money"]["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]) and \
-            not use_said(sentence):
+    money = _lex()["money"]  # money named or counted ("挤出线" names no money)
+    if has_word(sentence, money["budget"]) and not has_word(text, _lex()["modality"]["answer_yes"]) and \
+            not use_said(sentence) and (has_word(sentence, money["money_nouns"]) or
+                                        any(q.unit == "元" for q in find_quantities(sentence))):
         return None  # "一年拿个一百万，大头是MES": what the money is for, not a system in use ("有ERP，每年投十万" is)
     if has_word(text[start:end], syslex["topic_names"]) and not (
             use_said(text) or has_word(text, syslex["topic_there"]) or _a_thing_of_it(text[end:end + 8]) or
@@ -242,12 +246,8 @@ def _answered_systems(clause: Clause) -> None | tuple[bool, list[tuple[int, int,
     if not clause.topic or clause.modality not in ("fact", "corrected") or _system_mentions(clause.text):
         return None
     named = _system_mentions(clause.topic)
-    if not named:
-        return None
-    state = short_answer(clause)
-    if has_word(clause.text, _lex()["systems"]["idle"]):
-        state = False
-    return None if state is None else (state, named)
+    state = False if has_word(clause.text, _lex()["systems"]["idle"]) else short_answer(clause)
+    return None if state is None or not named else (state, named)
 
 
 def _said_of_the_last(ctx: Context, clause: Clause, named: list, named_in: str) -> None:
@@ -279,16 +279,17 @@ def _theirs() -> re.Pattern:
 
 @extractor
 def systems(ctx: Context) -> None:
-    named: list = []  # the systems the clauses before named (in the same sentence), and the clause that named them
-    named_in = ""
-    sentence_index = -1
+    # the systems the clauses before named (in the same sentence), and the clause that named them; the systems an
+    # echoed topic's answer just spoke of ("OA？装了。没人用。" goes on about them)
+    named, named_in, sentence_index, echoed = [], "", -1, []
     for clause in ctx.message.clauses:
         if clause.sentence != sentence_index:
-            named, sentence_index = [], clause.sentence
-        answered = _answered_systems(clause)
+            named, sentence_index = echoed, clause.sentence
+        answered, echoed = _answered_systems(clause), []
         if answered is not None:
             for _, _, sid, strength in answered[1]:
                 ctx.add(f"system.{sid}", answered[0], f"{clause.topic}？{clause.text}", strength)
+            echoed = answered[1]
             continue
         _said_of_the_last(ctx, clause, named, named_in)
         mentions = _system_mentions(clause.text)
@@ -315,8 +316,7 @@ def systems(ctx: Context) -> None:
                                                  f.value is False and len(_system_mentions(f.evidence)) > 1 and
                                                  f.evidence in ctx.message.as_said(sentence)])
             scenes = _named_scenes(ctx, clause, sid) if state else None
-            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0),
-                    scenes=scenes)
+            ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0), scenes=scenes)
 
 
 def _trade_of(clause: Clause) -> tuple[str, int, int] | None:
