@@ -7,7 +7,7 @@ import re
 
 from advisor.diagnosis.extractors.base import Context, _lex, _readable
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count
-from advisor.diagnosis.lexicon import find_word, has_word
+from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
 
@@ -132,6 +132,30 @@ def _part_timer(ctx: Context, none_said: str, bare: bool = False) -> tuple[float
             return None  # "兼职的也没有", "找外面的电脑公司，他们顺便看看"
         counted = [q.value for q in find_quantities(clause.text) if _person_count(q, clause.text)]
         return (counted[0] if counted else 1), clause.text  # "两个文员兼着管"
+    return None
+
+
+def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | None:
+    """After the IT people were counted, one more said in a later clause: someone of the firm who does IT work on the
+    side ("IT两个人，另外财务小张兼着管服务器", "plus a buyer who runs the WMS part-time"), or another IT post said as
+    more ("另外有个专职网管"): the count with them."""
+    people = _lex()["people"]
+    said = ctx.message.text.find(counted[1])
+    if said < 0:
+        return None
+    for clause in ctx.message.clauses:
+        if clause.start < said + len(counted[1]) or has_word(clause.text, people["outsider"]) or \
+                has_word(clause.text, _lex()["modality"]["negators"]) or find_quantities(clause.text) and \
+                not re.search(r"(?:一|1|one|an?)\s*(?:个|名|位)?", clause.text, re.I):
+            continue
+        if not has_word(clause.text, people["more"]):
+            continue  # "IT就一个小伙子，他兼着管网络": the same one, said again
+        side = find_word(clause.text, people["part_time"])
+        work = has_word(clause.text, people["tended"] + people["digital_chores"]) or bool(system_names(clause.text))
+        posts = "|".join(map(re.escape, people["it_posts"]))
+        if side is not None and work and not _other_side_job(clause.text, side) or \
+                re.search(rf"(?:有|一)个(?:专职的?|专门的?)?(?:{posts})", clause.text):
+            return counted[0] + 1, ctx.message.text[said:clause.start + len(clause.text)]
     return None
 
 
