@@ -141,20 +141,23 @@ def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | No
     more ("另外有个专职网管"): the count with them."""
     people = _lex()["people"]
     said = ctx.message.text.find(counted[1])
-    if said < 0:
-        return None
-    for clause in ctx.message.clauses:
+    posts = "|".join(map(re.escape, people["it_posts"]))
+    doers = "|".join(map(re.escape, people["doer_verbs"]))
+    digital = "|".join(map(re.escape, people["digital"]))
+    more_said: Clause | None = None  # the clause with the word of more: it or the next names the one more
+    for clause in ctx.message.clauses if said >= 0 else []:
         if clause.start < said + len(counted[1]) or has_word(clause.text, people["outsider"]) or \
                 has_word(clause.text, _lex()["modality"]["negators"]) or find_quantities(clause.text) and \
                 not re.search(r"(?:一|1|one|an?)\s*(?:个|名|位)?", clause.text, re.I):
             continue
-        if not has_word(clause.text, people["more"]):
+        if has_word(clause.text, people["more"]):
+            more_said = clause
+        if more_said is None or more_said.sentence != clause.sentence:
             continue  # "IT就一个小伙子，他兼着管网络": the same one, said again
-        side = find_word(clause.text, people["part_time"])
         work = has_word(clause.text, people["tended"] + people["digital_chores"]) or bool(system_names(clause.text))
-        posts = "|".join(map(re.escape, people["it_posts"]))
-        if side is not None and work and not _other_side_job(clause.text, side) or \
-                re.search(rf"(?:有|一)个(?:专职的?|专门的?)?(?:{posts})", clause.text):
+        if work and (has_word(clause.text, people["part_time"]) or tends(clause.text, people["tended"] + people[
+                "digital_chores"])) or re.search(rf"个(?:专职的?|专门的?)?(?:{posts}|(?:{doers})(?:{digital}))", clause.text):
+            # "另外车间主任也懂点，兼着管MES账号", "plus our office manager handles the website", "另外新招了个做数据分析的"
             return counted[0] + 1, ctx.message.text[said:clause.start + len(clause.text)]
     return None
 
@@ -172,6 +175,10 @@ def _asked_staff(ctx: Context) -> tuple[float, str] | None:
     """A bare answer to "do you have IT staff?": a count ("两个。", "兼职的有一个"), or nobody ("一个都没有", "None")."""
     text = ctx.message.text.strip()
     first = ctx.message.clauses[0] if ctx.message.clauses else None
+    taken_back = [c for c in ctx.message.clauses if c.modality == "corrected"]
+    if taken_back:  # "两个，哦不对，三个": what the correction says
+        last = taken_back[-1]
+        text = re.sub(r"^[\s，,。.;；]+", "", ctx.message.text[last.start + len(last.text):]).strip()
     if ctx.question == "talent" and first is not None and answer_polarity(first.text) is False:
         rest = text[len(first.text):]  # "没有，不过有两个人兼职弄网站": the no, then who does it after all
         counted = [q for q in find_quantities(rest) if q.unit in ("个", "人", "名") and not negated(rest, q.start, 3)]
