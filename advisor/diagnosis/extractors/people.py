@@ -8,7 +8,7 @@ from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _reada
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, _words_after, doer_count
 from advisor.diagnosis.extractors.numbers import _money_total
 from advisor.diagnosis.extractors.tending import _asked_staff, _it_topic, _outsiders_tend, _part_timer, _tended, \
-    one_more, outsiders_before, tends
+    one_more, outsiders_before, tends, under_the_head
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities, says_few
 from advisor.diagnosis.reading import Clause, negated, short_answer
@@ -213,7 +213,7 @@ def people(ctx: Context) -> None:
     if digital_best is not None and digital_best[0] == 0:
         digital_best = _part_timer(ctx, digital_best[1]) or digital_best
     elif digital_best is not None:
-        digital_best = one_more(ctx, digital_best) or digital_best
+        digital_best = under_the_head(ctx, digital_best) or one_more(ctx, digital_best) or digital_best
     # a sum of some groups, smaller than a total of now said before it or than a group counted, is one of the parts
     # ("一百五十人左右，车位一百一十几个，裁床、后整、QC加埋三十人"; "车间一百人，技术和办公室加起来二十个"); a total of
     # another time is none ("以前有三百人，现在车间和办公室加起来也就一百五"); two such sums are both parts

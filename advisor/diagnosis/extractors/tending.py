@@ -162,6 +162,28 @@ def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | No
     return None
 
 
+def under_the_head(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | None:
+    """The IT people counted under their head, after the head was counted or in the same words ("IT经理一个，下面带两个",
+    "The IT manager has two people under him"): the head and those under them."""
+    people = _lex()["people"]
+    said = ctx.message.text.find(counted[1])
+    for clause in ctx.message.clauses if said >= 0 else []:
+        under = find_word(clause.text, people["under_head"])
+        if under is None or clause.start + len(clause.text) <= said or has_word(clause.text, people["outsider"]) or \
+                not ctx.message.sentences[clause.sentence][0] <= said < ctx.message.sentences[clause.sentence][1]:
+            continue
+        head = clause.text[:under[0]]
+        if len(re.sub(r"[^\u4e00-\u9fff]", "", head)) > 2 and not has_word(head, people["digital"]):
+            continue  # "车间主任下面有三十个工人": the head of someone else
+        near = clause.text[under[0] + len(under[1]):][:6] if not under[1].isascii() else clause.text[:under[0]]
+        below = [q for q in find_quantities(near) if q.unit in ("个", "人", "名", "位", "")]
+        if below and clause.start <= said < clause.start + len(clause.text):  # one clause: the count is of those below
+            return below[-1].value + 1, clause.text
+        if below:
+            return counted[0] + below[-1].value, ctx.message.text[said:clause.start + len(clause.text)]
+    return None
+
+
 def _other_side_job(text: str, side: tuple[int, str]) -> bool:
     """What is done on the side is named and is no IT work ("质检员兼做仓管"; not "兼着", "兼着弄", "兼管电脑")."""
     people = _lex()["people"]
