@@ -144,19 +144,20 @@ def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | No
     posts = "|".join(map(re.escape, people["it_posts"]))
     doers = "|".join(map(re.escape, people["doer_verbs"]))
     digital = "|".join(map(re.escape, people["digital"]))
+    it_work = people["tended"] + people["digital_chores"]
     more_said: Clause | None = None  # the clause with the word of more: it or the next names the one more
     for clause in ctx.message.clauses if said >= 0 else []:
         if clause.start < said + len(counted[1]) or has_word(clause.text, people["outsider"]) or \
-                has_word(clause.text, _lex()["modality"]["negators"]) or find_quantities(clause.text) and \
-                not re.search(r"(?:一|1|one|an?)\s*(?:个|名|位)?", clause.text, re.I):
-            continue
+                has_word(clause.text, _lex()["modality"]["negators"]) or \
+                any(q.value != 1 for q in find_quantities(clause.text)):
+            continue  # "另外仓库有两个人兼着搞直播": others counted
         if has_word(clause.text, people["more"]):
             more_said = clause
         if more_said is None or more_said.sentence != clause.sentence:
             continue  # "IT就一个小伙子，他兼着管网络": the same one, said again
-        work = has_word(clause.text, people["tended"] + people["digital_chores"]) or bool(system_names(clause.text))
-        if work and (has_word(clause.text, people["part_time"]) or tends(clause.text, people["tended"] + people[
-                "digital_chores"])) or re.search(rf"个(?:专职的?|专门的?)?(?:{posts}|(?:{doers})(?:{digital}))", clause.text):
+        work = has_word(clause.text, it_work) or bool(system_names(clause.text))
+        if work and (has_word(clause.text, people["part_time"]) or tends(clause.text, it_work)) or \
+                re.search(rf"个(?:专职的?|专门的?)?(?:{posts}|(?:{doers})(?:{digital}))", clause.text):
             # "另外车间主任也懂点，兼着管MES账号", "plus our office manager handles the website", "另外新招了个做数据分析的"
             return counted[0] + 1, ctx.message.text[said:clause.start + len(clause.text)]
     return None
