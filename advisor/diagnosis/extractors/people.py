@@ -8,7 +8,7 @@ from advisor.diagnosis.extractors.base import Context, _cue_before, _lex, _reada
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, _words_after, doer_count
 from advisor.diagnosis.extractors.numbers import _money_total
 from advisor.diagnosis.extractors.tending import _asked_staff, _it_topic, _outsiders_tend, _part_timer, _tended, \
-    one_more, outsiders_before, tends, under_the_head
+    members_listed, one_more, outsiders_before, tends, under_the_head
 from advisor.diagnosis.lexicon import find_word, has_word
 from advisor.diagnosis.quantities import Quantity, find_quantities, says_few
 from advisor.diagnosis.reading import Clause, negated, short_answer
@@ -208,6 +208,7 @@ def people(ctx: Context) -> None:
             digital_best = (0, said)  # "IT？没有。", "懂电脑的人？一个都没有", "电脑坏了找外面的，我们没专门的人"
         if digital_best is not held:
             digital_clause = clause
+    digital_best = members_listed(ctx, digital_best) or digital_best
     if digital_best is None:
         digital_best = _tended(ctx) or _asked_staff(ctx) or _outsiders_tend(ctx)
     if digital_best is not None and digital_best[0] == 0:

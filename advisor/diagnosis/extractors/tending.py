@@ -8,7 +8,7 @@ import re
 from advisor.diagnosis.extractors.base import Context, _lex, _readable
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
-from advisor.diagnosis.quantities import find_quantities
+from advisor.diagnosis.quantities import Quantity, find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
 
 
@@ -182,6 +182,29 @@ def under_the_head(ctx: Context, counted: tuple[float, str]) -> tuple[float, str
             return below[-1].value + 1, clause.text
         if below:
             return counted[0] + below[-1].value, ctx.message.text[said:clause.start + len(clause.text)]
+    return None
+
+
+def members_listed(ctx: Context, counted: tuple[float, str] | None) -> tuple[float, str] | None:
+    """The IT people listed by their chores, two or more counts of 个 in one sentence with no team counted before them
+    ("两个管服务器的，一个做报表的"; not "信息中心三个人，一个管网络，一个管系统"): their sum, when more than counted."""
+    people = _lex()["people"]
+    doers = "|".join(map(re.escape, people["doer_verbs"]))
+    it_work = people["tended"] + people["digital_chores"] + people["digital"]
+
+    def a_member(q: Quantity, sentence: str) -> bool:
+        chore = re.split(r"[，,、。；;]", sentence[q.end:])[0]
+        return q.unit == "个" and re.match(rf"(?:专门|专职)?(?:{doers}).", chore) is not None and \
+            (has_word(chore, it_work) or bool(system_names(chore)))
+
+    for start, end in ctx.message.sentences:
+        sentence = ctx.message.text[start:end]
+        members = [q for q in find_quantities(sentence) if a_member(q, sentence)]
+        total = sum(q.value for q in members)
+        if len(members) >= 2 and not has_word(sentence, people["outsider"]) and \
+                not any(_person_count(q, sentence) for q in find_quantities(sentence[:members[0].start])) and \
+                (counted is None or counted[0] < total):
+            return total, sentence.strip()
     return None
 
 
