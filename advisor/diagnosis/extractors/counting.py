@@ -71,5 +71,10 @@ def doer_count(q: Quantity, clause: str) -> bool:
     """A count of 个 said of those who do something ("两个做网络的", "一个管仓库的"): people, though no person noun
     follows. Read only as more of the IT people just counted: alone it counted a group the sealed owners did not
     mean."""
-    doers = "|".join(map(re.escape, _lex()["people"]["doer_verbs"]))
-    return q.unit == "个" and re.match(rf"(?:专门|专职)?(?:{doers})[^，,。.；;]{{1,8}}的", clause[q.end:]) is not None
+    return q.unit == "个" and re.match(rf"{doing()}[^，,。.；;]{{1,8}}的", clause[q.end:]) is not None
+
+
+@per_knowledge
+def doing() -> str:
+    """A doer's verb right after a count of 个, as a pattern ("两个做网络的", "一个专门管服务器")."""
+    return rf"(?:专门|专职)?(?:{'|'.join(map(re.escape, _lex()['people']['doer_verbs']))})"

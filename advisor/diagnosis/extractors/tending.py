@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from advisor.diagnosis.extractors.base import Context, _lex, _readable
-from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count
+from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, doing
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
 from advisor.diagnosis.quantities import Quantity, find_quantities
 from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer, spoken_length
@@ -142,7 +142,6 @@ def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | No
     people = _lex()["people"]
     said = ctx.message.text.find(counted[1])
     posts = "|".join(map(re.escape, people["it_posts"]))
-    doers = "|".join(map(re.escape, people["doer_verbs"]))
     digital = "|".join(map(re.escape, people["digital"]))
     it_work = people["tended"] + people["digital_chores"]
     more_said: Clause | None = None  # the clause with the word of more: it or the next names the one more
@@ -157,7 +156,7 @@ def one_more(ctx: Context, counted: tuple[float, str]) -> tuple[float, str] | No
             continue  # "IT就一个小伙子，他兼着管网络": the same one, said again
         work = has_word(clause.text, it_work) or bool(system_names(clause.text))
         if work and (has_word(clause.text, people["part_time"]) or tends(clause.text, it_work)) or \
-                re.search(rf"个(?:专职的?|专门的?)?(?:{posts}|(?:{doers})(?:{digital}))", clause.text):
+                re.search(rf"个(?:专职的?|专门的?)?(?:{posts}|{doing()}(?:{digital}))", clause.text):
             # "另外车间主任也懂点，兼着管MES账号", "plus our office manager handles the website", "另外新招了个做数据分析的"
             return counted[0] + 1, ctx.message.text[said:clause.start + len(clause.text)]
     return None
@@ -189,12 +188,11 @@ def members_listed(ctx: Context, counted: tuple[float, str] | None) -> tuple[flo
     """The IT people listed by their chores, two or more counts of 个 in one sentence with no team counted before them
     ("两个管服务器的，一个做报表的"; not "信息中心三个人，一个管网络，一个管系统"): their sum, when more than counted."""
     people = _lex()["people"]
-    doers = "|".join(map(re.escape, people["doer_verbs"]))
     it_work = people["tended"] + people["digital_chores"] + people["digital"]
 
     def a_member(q: Quantity, sentence: str) -> bool:
         chore = re.split(r"[，,、。；;]", sentence[q.end:])[0]
-        return q.unit == "个" and re.match(rf"(?:专门|专职)?(?:{doers}).", chore) is not None and \
+        return q.unit == "个" and re.match(rf"{doing()}.", chore) is not None and \
             (has_word(chore, it_work) or bool(system_names(chore)))
 
     for start, end in ctx.message.sentences:
