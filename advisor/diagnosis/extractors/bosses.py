@@ -55,6 +55,24 @@ def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
     return words | {"boss": above, "deputies": _lex()["leading"]["deputies"] + heads}
 
 
+def tells_another_to_do_it(text: str, words: dict[str, list[str]]) -> bool:
+    """The boss hands the work over in words: a saying verb, the one spoken to, a leading verb ("说你们年轻人去整",
+    "just says you handle it")."""
+    said, told = "|".join(map(re.escape, words["saying"])), "|".join(map(re.escape, words["spoken_to"]))
+    verbs = "|".join(map(re.escape, words["lead_verbs"]))
+    return re.search(rf"(?:{said})\s*(?:{told})(?![A-Za-z])[^，。,.;；]{{0,8}}?(?:{verbs})(?![A-Za-z])", text, re.I) is not None
+
+
+def he_is_the_boss_named_before(sentence: str, before: str, bosses: list[str]) -> bool:
+    """A sentence that begins with "he" right after one that named the boss and no one else after the boss ("董事长是我
+    爸。他对这些不感冒"): "he" is the boss."""
+    people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
+    found = [end for start, end, _ in find_all(before, bosses)]
+    return bool(found) and _names_the_boss(before, bosses) and not has_word(before[found[-1]:], people) and \
+        re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person']))})(?![A-Za-z])", sentence.strip(),
+                 re.I) is not None
+
+
 def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:
     """The words name only a person who may lead: the speaker, the boss or a deputy, a deputy with a word of their
     post and their name ("我们老板", "I", "常务副总", "销售副总老陈"; not "设备改造副总")."""

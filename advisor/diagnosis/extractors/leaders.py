@@ -8,7 +8,8 @@ import re
 from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.extractors.bosses import (_deputy, _named_colleague, _names_the_boss, _only_a_person,
-                                                _someone_else_is_boss, ranked)
+                                                _someone_else_is_boss, he_is_the_boss_named_before, ranked,
+                                                tells_another_to_do_it)
 from advisor.diagnosis.extractors.tending import computers_before
 from advisor.diagnosis.extractors.systems import _scene_reading, _system_mentions
 from advisor.diagnosis.lexicon import find_all, find_word, has_word
@@ -50,8 +51,9 @@ def read_boss(ctx: Context, words: dict[str, list[str]]) -> None:
         spoken = ctx.message.clauses_of(index)
         clauses = [c for c in spoken if c.modality in ("fact", "uncertain", "wish")]
         boss = next((c for c in clauses if c.modality != "wish" and _names_the_boss(c.text, words["boss"])), None)
-        after_echo, echoed = echoed and boss is None, len(spoken) == 1 and spoken[0].modality == "echo" and \
-            _names_the_boss(spoken[0].text, words["boss"])
+        after_echo = boss is None and (echoed or index > 0 and he_is_the_boss_named_before(  # "董事长是我爸。他……"
+            ctx.message.sentence_text(index), ctx.message.sentence_text(index - 1), words["boss"]))
+        echoed = len(spoken) == 1 and spoken[0].modality == "echo" and _names_the_boss(spoken[0].text, words["boss"])
         boss = clauses[0] if after_echo and clauses else boss
         if boss is None:
             continue
@@ -83,6 +85,8 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
     it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
     is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
+    if tells_another_to_do_it(clause.text, _lex()["leading"]):
+        return False  # "他只说你们年轻人去整"
     leaves = find_word(clause.text, words["boss_leaves"])
     if leaves is not None and _taken_back(clause.text[:leaves[0]]):
         leaves = None  # "老板不是不重视"
@@ -202,16 +206,10 @@ def _from_to(ctx: Context, first: Clause, last: Clause) -> str:
     return ctx.message.text[first.start:last.start + len(last.text)]
 
 
-
-
-def _saying() -> str:
-    return "|".join(map(re.escape, _lex()["leading"]["saying"]))
-
-
 def _reported(before: str) -> bool:
     """The stance word is another's, reported by the boss: a saying verb, then someone other than the boss ("老板说员工
     都很抵触", "老板说这行就是烧钱"; "老板说他支持" and "老板嘴上说重视" are the boss's own)."""
-    said = re.search(rf"(?:{_saying()})(?P<subject>[^，,]*)$", before)
+    said = re.search(rf"(?:{_words_of('saying')})(?P<subject>[^，,]*)$", before)
     return bool(said and said.group("subject").strip() and
                 not re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person'] + _lex()['leading']['self']))})",
                              said.group("subject")))
@@ -221,7 +219,7 @@ def _only_said(text: str, at: int, later: list[Clause]) -> bool:
     """A backing said, not done: a saying verb before it, then a contrast that follows with a negation that is not
     about us ("老板说他支持，但是我们还没准备好" is a backing)."""
     modality = _lex()["modality"]
-    return bool(re.search(rf"(?:{_saying()})[^，,]{{0,4}}$", text[:at])) and any(
+    return bool(re.search(rf"(?:{_words_of('saying')})[^，,]{{0,4}}$", text[:at])) and any(
         (turn := find_word(c.text, modality["contrast"])) is not None and turn[0] == 0 and
         has_word(c.text, modality["negators"]) and not has_word(c.text, modality["ours"]) for c in later)
 
@@ -380,7 +378,7 @@ def _leads_the_work(rest: str, asked: bool, words: dict[str, list[str]]) -> bool
     ("我负责采购": something else)."""
     # the dialects' particles ("自己搞㗎", "自家弄个") and a verb's result ("一手弄起来的") say nothing of what is led
     rest = re.sub(r"^(?:起来|出来|上来|下去|上|好|完|成)", "", rest.strip(" ")).strip(" 的了呢啊呗嘛吧哈.个嘅㗎喇啦咯啰嘞咧哦")
-    rest = re.sub(rf"^(?:{_words_of('verb_tails')})", "", rest).strip(" 的了呢啊呗嘛吧哈")
+    rest = re.sub(rf"^(?:{_words_of('verb_tails')}|{_words_of('chained_verbs')})", "", rest).strip(" 的了呢啊呗嘛吧哈")
     if not has_word(rest, words["led_little"]):  # how it is led ("盯得很紧"), not what; "管得很少" is no lead
         rest = re.sub(r"^得[\u4e00-\u9fff]{1,4}$", "", rest)
     # "I'm driving it myself": who does it, said again
