@@ -307,9 +307,11 @@ def systems(ctx: Context) -> None:
             state = True if offered_here else _system_state(clause, sentence, start, end, sid)
             if state is None:
                 continue
-            if has_word(clause.text, _lex()["systems"]["let_alone"]) or _only_likewise(clause.text, start, end):  # "没有ERP，MES就更不用说了": as the one before
+            # "没有ERP，MES就更不用说了": as the one before in its sentence; "ERP闲置。MES同样。": in any sentence
+            likewise = _only_likewise(clause.text, start, end)
+            if likewise or has_word(clause.text, _lex()["systems"]["let_alone"]):
                 state = next((f.value for f in reversed(ctx.facts) if f.key.startswith("system.") and
-                              f.evidence in sentence and f.evidence != clause.text), state)
+                              (likewise or f.evidence in sentence) and f.evidence != clause.text), state)
             confidence = WISH if clause.modality == "wish" else strength
             if state:  # "ERP、MES那些？没有，就管家婆": the one named right after a list denied is as sure as the no,
                 # and later (a later sentence's stop or correction still stands over it)
@@ -323,9 +325,10 @@ def systems(ctx: Context) -> None:
 def _only_likewise(text: str, start: int, end: int) -> bool:
     """The clause is the system and a word of the same, nothing more ("MES也一样", "WMS也是", "same with the BI tool")."""
     rest = re.sub(r"[的了啊呀吧嘛呢哈啦嘞]", "", text[:start] + " " + text[end:])
-    found = find_word(rest, _lex()["systems"]["likewise"])
-    rest = rest.replace(found[1], "").strip(" ,，。.!！") if found else ""
-    return found is not None and (not rest or rest.isascii() and len(rest.split()) <= 2)  # "the BI dashboard"
+    words = sorted(_lex()["systems"]["likewise"], key=len, reverse=True)
+    rest, found = re.subn("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words), "", rest, flags=re.I)
+    rest = rest.strip(" ,，。.!！")
+    return found > 0 and (not rest or rest.isascii() and len(rest.split()) <= 2)  # "the BI dashboard"
 
 
 def only_some_in_use(ctx: Context) -> None:
