@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex
 from advisor.diagnosis.lexicon import find_all, has_word
 
@@ -55,22 +56,32 @@ def ranked(text: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
     return words | {"boss": above, "deputies": _lex()["leading"]["deputies"] + heads}
 
 
-def tells_another_to_do_it(text: str, words: dict[str, list[str]]) -> bool:
-    """The boss hands the work over in words: a saying verb, the one spoken to, a leading verb ("说你们年轻人去整",
-    "just says you handle it")."""
-    said, told = "|".join(map(re.escape, words["saying"])), "|".join(map(re.escape, words["spoken_to"]))
-    verbs = "|".join(map(re.escape, words["lead_verbs"]))
-    return re.search(rf"(?:{said})\s*(?:{told})(?![A-Za-z])[^，。,.;；]{{0,8}}?(?:{verbs})(?![A-Za-z])", text, re.I) is not None
+@per_knowledge
+def _told_to_do_it() -> re.Pattern:
+    """A saying verb, the one spoken to, a leading verb ("说你们年轻人去整", "just says you handle it")."""
+    said, told, verbs = ("|".join(map(re.escape, _lex()["leading"][key]))
+                         for key in ("saying", "spoken_to", "lead_verbs"))
+    return re.compile(rf"(?:{said})\s*(?:{told})(?![A-Za-z])[^，。,.;；]{{0,8}}?(?:{verbs})(?![A-Za-z])", re.I)
+
+
+def tells_another_to_do_it(text: str) -> bool:
+    """The boss hands the work over in words ("老板只说你们自己去搞")."""
+    return _told_to_do_it().search(text) is not None
+
+
+@per_knowledge
+def _he() -> re.Pattern:
+    return re.compile(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person']))})(?![A-Za-z])", re.I)
 
 
 def he_is_the_boss_named_before(sentence: str, before: str, bosses: list[str]) -> bool:
     """A sentence that begins with "he" right after one that named the boss and no one else after the boss ("董事长是我
     爸。他对这些不感冒"): "he" is the boss."""
+    if not _he().match(sentence.strip()):
+        return False
+    found = [end for _, end, _ in find_all(before, bosses)]
     people = _lex()["people"]["person_nouns"] + _lex()["leading"]["deputies"]
-    found = [end for start, end, _ in find_all(before, bosses)]
-    return bool(found) and _names_the_boss(before, bosses) and not has_word(before[found[-1]:], people) and \
-        re.match(rf"(?:{'|'.join(map(re.escape, _lex()['leading']['third_person']))})(?![A-Za-z])", sentence.strip(),
-                 re.I) is not None
+    return bool(found) and _names_the_boss(before, bosses) and not has_word(before[found[-1]:], people)
 
 
 def _only_a_person(said: str, words: dict[str, list[str]]) -> bool:

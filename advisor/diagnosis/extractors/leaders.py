@@ -85,7 +85,7 @@ def _stance(clause: Clause, later: list[Clause], words: dict[str, list[str]],
     """What one clause of a sentence about the boss says of the boss and digital work: True (leads it), False (leaves
     it), "someone else" (another is named as the doer), None (nothing). After the clause that names the boss, "he"
     is the boss ("老板是程序员出身，这套系统是他一手搭的")."""
-    if tells_another_to_do_it(clause.text, _lex()["leading"]):
+    if tells_another_to_do_it(clause.text):
         return False  # "他只说你们年轻人去整"
     leaves = find_word(clause.text, words["boss_leaves"])
     if leaves is not None and _taken_back(clause.text[:leaves[0]]):
