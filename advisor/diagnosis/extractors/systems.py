@@ -322,11 +322,15 @@ def systems(ctx: Context) -> None:
             ctx.add(f"system.{sid}", state, clause.text, confidence + (0.05 if clause.correction else 0), scenes=scenes)
 
 
+@per_knowledge
+def _likewise() -> re.Pattern:
+    words = sorted(_lex()["systems"]["likewise"], key=len, reverse=True)  # "也是一样" before "也是"
+    return re.compile("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words), re.I)
+
+
 def _only_likewise(text: str, start: int, end: int) -> bool:
     """The clause is the system and a word of the same, nothing more ("MES也一样", "WMS也是", "same with the BI tool")."""
-    rest = re.sub(r"[的了啊呀吧嘛呢哈啦嘞]", "", text[:start] + " " + text[end:])
-    words = sorted(_lex()["systems"]["likewise"], key=len, reverse=True)
-    rest, found = re.subn("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words), "", rest, flags=re.I)
+    rest, found = _likewise().subn("", re.sub(r"[的了啊呀吧嘛呢哈啦嘞]", "", text[:start] + " " + text[end:]))
     rest = rest.strip(" ,，。.!！")
     return found > 0 and (not rest or rest.isascii() and len(rest.split()) <= 2)  # "the BI dashboard"
 
