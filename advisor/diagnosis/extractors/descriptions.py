@@ -150,11 +150,24 @@ def _glossed(trade: str, sentence: str = "") -> str:
         return f"{trade}（{gloss}）"
     if _cues()[1].search(sentence) and not has_word(trade, lex["places"]):
         return f"{trade}（{lex['outlets'][0]}）"
-    if not trade.isascii():
-        return _formally(trade)
+    if not trade.isascii():  # the formal name ("养猪场（生猪养殖）"), else the trade said again, plainer
+        formal = _formally(trade)
+        return formal if formal != trade else _said_again(trade, sentence)
     glosses = list(dict.fromkeys(lex["english"][word] for _, _, word in find_all(trade.lower(), list(lex["english"]))))
     glosses = [g for g in glosses if not any(g != other and g in other for other in glosses)]  # 宠物美容, not 美容 again
     return f"{trade}（{'、'.join(glosses)}）" if glosses else trade
+
+
+def _said_again(trade: str, sentence: str) -> str:
+    """The trade, then what the owner says it is in plainer words right after it ("做酒盒的，就是白酒礼盒包装")."""
+    lex = _lex()["industry"]
+    found = re.search(rf"{re.escape(trade)}[^，,。；;]{{0,3}}[，,]?\s*(?:{_words('restating')})\s*"
+                      rf"(?P<what>[\u4e00-\u9fff][^，,。；;\d]{{1,13}})", sentence)
+    what = found["what"].strip() if found else ""
+    if not what or find_quantities(what) or what in trade or \
+            has_word(what, lex["hesitations"] + lex["vague"] + _lex()["leading"]["pronouns"]):
+        return trade  # "做家纺的，就是这样": a filler, not the trade
+    return f"{trade}（{what}）"
 
 
 def _formally(trade: str) -> str:
