@@ -38,6 +38,17 @@ def test_correction_supersedes_earlier_fact():
     assert iv.state.profile.get("system.erp") is True and "更正" in turn.reply
 
 
+def test_a_value_read_twice_stands_at_its_surest_reading():
+    # the rules read "not in use" surely, the model the same less surely; a later mention as sure as the model's
+    # reading but not the rules' leaves the rules' value standing
+    profile = EnterpriseProfile()
+    profile.add(Fact(key="system.crm", value=False, evidence="现在没人登录了", turn=2, confidence=0.65))
+    profile.add(Fact(key="system.crm", value=False, evidence="客户管理那套没人登录了", turn=2, confidence=0.55))
+    assert not profile.add(Fact(key="system.crm", value=True, evidence="CRM说能跟财务对接", turn=5, confidence=0.6))
+    assert profile.get("system.crm") is False
+    assert profile.add(Fact(key="system.crm", value=True, evidence="CRM其实天天在用", turn=6, confidence=0.9))
+
+
 def test_question_selection_skips_what_is_known():
     iv = Interview()
     iv.start()  # asks basics

@@ -220,6 +220,8 @@ def negated(clause: str, position: int, window: int | None = None) -> bool:
     before = clause[max(0, position - window):position]
     if has_word(before, mod["double_negation"]):
         return False
+    if disposal_negated(clause, position):
+        return True
     hit = None
     for word in mod["negators"]:
         for m in re.finditer(re.escape(word) if not word.isascii() else rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])",
@@ -229,6 +231,20 @@ def negated(clause: str, position: int, window: int | None = None) -> bool:
     if hit is None:
         return False
     between = before[hit:]
-    # "不通" / "不录" right before is a negated verb, not a negated object; a contrast word ends the scope
-    return not has_word(between, mod["contrast"]) and not re.search(r"[和跟与]", between[1:])
+    # "不通" / "不录" right before is a negated verb, not a negated object; a contrast or relating word ends the scope
+    return not has_word(between, mod["contrast"]) and not has_word(between[1:], mod["relating"])
 
+
+@per_knowledge
+def _negated_disposal() -> re.Pattern:
+    mod = extraction_lexicon()["modality"]
+
+    def words(group: str) -> str:
+        return "|".join(map(re.escape, sorted(mod[group], key=len, reverse=True)))
+    return re.compile(rf"(?:{words('negators')})(?:{words('disposal')})[^，,；;。.!?！？]*$")
+
+
+def disposal_negated(clause: str, position: int) -> bool:
+    """Whether ``position`` follows a negated 把 in its clause ("没有把MES和金蝶打通"): what follows is its object and the
+    verb it is not done to, so the verb is negated and the object is not."""
+    return not clause[:position].isascii() and _negated_disposal().search(clause[:position]) is not None

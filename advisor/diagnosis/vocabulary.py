@@ -152,7 +152,10 @@ class EnterpriseProfile(BaseModel):
             if not any(f.key == fact.key and f.evidence == fact.evidence for f in self.facts):
                 self.facts.append(fact)
             return True
-        if current is not None and fact.confidence < current.confidence:
+        # the surest span of the current value is what a new value must match ("没人登录了" read by the rules, then
+        # by meaning less surely: a later bare mention does not overturn the rules' reading)
+        if current is not None and fact.confidence < max(f.confidence for f in self.facts
+                                                        if f.key == fact.key and not f.superseded):
             fact.superseded = True
             self.facts.append(fact)
             return False

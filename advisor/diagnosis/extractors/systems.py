@@ -9,7 +9,7 @@ from advisor.diagnosis.extractors.base import BRAND, STRONG, WISH, Context, _lex
 from advisor.diagnosis.extractors.offers import offered, trade_of
 from advisor.diagnosis.lexicon import find_all, find_word, has_word, system_names
 from advisor.diagnosis.quantities import find_quantities
-from advisor.diagnosis.reading import Clause, answer_polarity, negated, short_answer
+from advisor.diagnosis.reading import Clause, answer_polarity, disposal_negated, negated, short_answer
 
 
 def _system_mentions(text: str) -> list[tuple[int, int, str, float]]:
@@ -84,6 +84,8 @@ def _system_state(clause: Clause, sentence: str, start: int, end: int, sid: str)
             (len(_system_mentions(text)) > 1 or items > 1 or end - start > 3) and \
             _denied_of_all(rest.lstrip("，,；; ")[:12], True):
         return False  # "ERP、MES、WMS这些一个都没有"; "像ERP、CRM这种系统，我们厂一个也没有"
+    if disposal_negated(text, start):  # "还没把MES和金蝶打通": a link not made between ours; "没把ERP用起来": unused
+        return not use_said(text[end:])
     if negated(text, start) or has_word(text[:start], syslex["past"]) and \
             (_moved_on(rest) or has_word(text[:start], syslex["had_once"]) and
              not has_word(text[end:] + rest, syslex["still_there"])):
