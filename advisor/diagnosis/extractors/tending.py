@@ -229,6 +229,12 @@ def _asked_staff(ctx: Context) -> tuple[float, str] | None:
         if counted and not has_word(rest, _lex()["people"]["outsider"]):
             return counted[0].value, text
         return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
+    dedicated = find_word(first.text, _lex()["people"]["dedicated"]) if first is not None else None
+    if ctx.question == "talent" and dedicated and negated(first.text, dedicated[0]) and \
+            not find_quantities(first.text):  # "没有专门的人，店里也没人懂这个": none dedicated, and who does it on the side
+        return _part_timer(ctx, first.text) or (0, first.text)
+    if ctx.question == "talent" and (posts := _posts_counted(ctx)):
+        return posts
     if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
         return None  # "外包公司派两个人": not the firm's own
     counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
@@ -237,3 +243,27 @@ def _asked_staff(ctx: Context) -> tuple[float, str] | None:
     if first is not None and (short_answer(first) is False or has_word(text, _lex()["people"]["nobody"])):
         return 0, text
     return None
+
+
+def _posts_counted(ctx: Context) -> tuple[float, str] | None:
+    """Asked about the IT people, people counted as dedicated or part-time ("运维由两名专职人员负责", "专职的没有，兼职的有
+    两个", "专职一个，兼职两个"): their sum; none when an outsider is named ("外包公司派了两个专职的")."""
+    people = _lex()["people"]
+    if has_word(ctx.message.text, people["outsider"]):
+        return None
+    said = [(q.value, clause.text) for clause in ctx.message.clauses for q in find_quantities(clause.text)
+            if q.unit in ("个", "人", "名", "位") and not negated(clause.text, q.start, 3) and
+            has_word(clause.text[max(0, q.start - 5):q.end + 4], people["dedicated"] + people["part_time"]) and
+            not _other_work_named(clause.text[q.end:])]
+    return (sum(v for v, _ in said), "，".join(dict.fromkeys(t for _, t in said))) if said else None
+
+
+def _other_work_named(text: str) -> bool:
+    """Work other than IT named after a count of posts ("三个人专门搞网络推广"; not "两名专职人员负责", "两个专职的"): two
+    characters left when the words of people, posts, tending and IT work are taken away."""
+    people = _lex()["people"]
+    for word in sorted(people["person_nouns"] + people["digital_group"] + people["dedicated"] + people["part_time"] +
+                       people["tend_verbs"] + people["digital"] + people["digital_chores"] + people["tended"],
+                       key=len, reverse=True):
+        text = text.replace(word, "")
+    return len(re.sub(r"[^\u4e00-\u9fff]|[的了着倒也都还就是有在由呢吧啊嘛]", "", text)) >= 2
