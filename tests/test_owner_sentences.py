@@ -19,8 +19,10 @@ STILL_MISREAD = {3, 11, 14, 17, 22, 48, 67, 77, 85, 86, 124, 125, 126, 129, 142,
                  253, 261, 343, 370, 378, 422, 455, 470, 474, 475, 523, 524, 528, 540, 559, 571, 573,
                  586, 587, 588, 610, 617, 619, 644, 662, 663, 710, 731, 735, 736,
                  764, 766, 767, 768, 769, 772, 779, 781, 782, 783, 788, 791, 824, 825, 831, 843, 854,
-                 865}
-# 865 (stop 63): a side job said as helping (出纳顺手帮着弄弄) after none dedicated: 帮着 is no word of the side job
+                 865, 875, 884, 889, 891, 892}
+# 865-892 (stop 63 review): a side job said as helping (出纳顺手帮着弄弄) after none dedicated; a negated 把 whose
+# object is a pronoun for a system named before (没把它推下去); clerks counted as part-timers (两个文员兼职管MES);
+# 'never match between' read as a link; a brand in English (Fxiaoke); 'never been connected' after 'both running'
 # 824-854 (stop 62 review): the boss leading in person something that is not the work (销售, 催账, production
 # planning); 他 after a sentence that named the boss's nephew; an English idle word beyond the window ("just sits there")
 # 764-791 (stop 61 review): a plan said after the lead's agent (刘姐管着呢，书面计划倒是有一份) or a lead said after the

@@ -254,8 +254,19 @@ def _posts_counted(ctx: Context) -> tuple[float, str] | None:
     said = [(q.value, clause.text) for clause in ctx.message.clauses for q in find_quantities(clause.text)
             if q.unit in ("个", "人", "名", "位") and not negated(clause.text, q.start, 3) and
             has_word(clause.text[max(0, q.start - 5):q.end + 4], people["dedicated"] + people["part_time"]) and
-            not _other_work_named(clause.text[q.end:])]
+            not _other_work_named(_work_said(ctx, clause, q))]
     return (sum(v for v, _ in said), "，".join(dict.fromkeys(t for _, t in said))) if said else None
+
+
+def _work_said(ctx: Context, clause: Clause, q: Quantity) -> str:
+    """The words after a count of posts that can name their work: the rest of its clause, and the next clause of the
+    sentence when the count's own clause names no IT work ("市场部有三个全职的，专门做抖音推广")."""
+    people = _lex()["people"]
+    work = clause.text[q.end:]
+    if has_word(clause.text, people["digital"] + people["digital_chores"] + people["tended"]):
+        return work
+    after = [c for c in ctx.message.clauses_of(clause.sentence) if c.start > clause.start][:1]
+    return work + "".join(c.text for c in after)
 
 
 def _other_work_named(text: str) -> bool:
