@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from advisor.config import per_knowledge
 from advisor.diagnosis.extractors.base import Context, _lex, _readable
 from advisor.diagnosis.extractors.counting import _nothing_else_counted, _person_count, doing
 from advisor.diagnosis.lexicon import find_word, has_word, system_names
@@ -271,10 +272,13 @@ def _work_said(ctx: Context, clause: Clause, q: Quantity) -> str:
 
 def _other_work_named(text: str) -> bool:
     """Work other than IT named after a count of posts ("三个人专门搞网络推广"; not "两名专职人员负责", "两个专职的"): two
-    characters left when the words of people, posts, tending and IT work are taken away."""
+    characters left when the words of people, posts, tending and IT work and the little words are taken away."""
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", _post_words().sub("", text))) >= 2
+
+
+@per_knowledge
+def _post_words() -> re.Pattern:
     people = _lex()["people"]
-    for word in sorted(people["person_nouns"] + people["digital_group"] + people["dedicated"] + people["part_time"] +
-                       people["tend_verbs"] + people["digital"] + people["digital_chores"] + people["tended"],
-                       key=len, reverse=True):
-        text = text.replace(word, "")
-    return len(re.sub(r"[^\u4e00-\u9fff]|[的了着倒也都还就是有在由呢吧啊嘛]", "", text)) >= 2
+    words = people["person_nouns"] + people["digital_group"] + people["dedicated"] + people["part_time"] + \
+        people["tend_verbs"] + people["digital"] + people["digital_chores"] + people["tended"] + people["post_fillers"]
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
