@@ -230,12 +230,13 @@ def _asked_staff(ctx: Context) -> tuple[float, str] | None:
         if counted and not has_word(rest, _lex()["people"]["outsider"]):
             return counted[0].value, text
         return _part_timer(ctx, first.text, bare=True) or (0, text)  # "没有，电脑坏了找外面的人修"
-    dedicated = find_word(first.text, _lex()["people"]["dedicated"]) if first is not None else None
-    if ctx.question == "talent" and dedicated and negated(first.text, dedicated[0]) and \
-            not find_quantities(first.text):  # "没有专门的人，店里也没人懂这个": none dedicated, and who does it on the side
-        return _part_timer(ctx, first.text) or (0, first.text)
-    if ctx.question == "talent" and (posts := _posts_counted(ctx)):
-        return posts
+    if ctx.question == "talent" and first is not None:
+        dedicated = find_word(first.text, _lex()["people"]["dedicated"])
+        if dedicated and negated(first.text, dedicated[0]) and not find_quantities(first.text):
+            return _part_timer(ctx, first.text) or (0, first.text)  # "没有专门的人，店里也没人懂这个": none dedicated,
+            # and who does it on the side
+        if posts := _posts_counted(ctx):
+            return posts
     if ctx.question != "talent" or spoken_length(text) > 12 or has_word(text, _lex()["people"]["outsider"]):
         return None  # "外包公司派两个人": not the firm's own
     counts = [q for q in find_quantities(text) if q.unit in ("个", "人", "名", "")]
